@@ -1,0 +1,215 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/register"
+	"github.com/attendrisk/attendrisk/pkg/render"
+	"github.com/attendrisk/attendrisk/pkg/version"
+)
+
+// AnalyseOptions are the analyse command's settings after flag parsing.
+type AnalyseOptions struct {
+	IO     *IO
+	Files  []string
+	Format string
+	Output string
+	Layout string
+	Sheet  string
+	Map    []string
+	From   string
+	To     string
+	AsOf   string
+	Strict bool
+	Quiet  bool
+	Top    int
+
+	ingest   ingest.Options
+	from, to register.Day
+	asOf     time.Time
+	now      func() time.Time
+}
+
+var formats = []string{"table", "csv", "json", "jsonl"}
+
+// NewCmdAnalyse builds `attendrisk analyse`. runF replaces the run in tests
+// of flag parsing.
+func NewCmdAnalyse(f *Factory, runF func(*AnalyseOptions) error) *cobra.Command {
+	opts := &AnalyseOptions{IO: f.IO, now: f.Now}
+	c := &cobra.Command{
+		Use:     "analyse [flags] FILE...",
+		Aliases: []string{"analyze"},
+		Short:   "Compute each pupil's absence figures and list the pupils worst first",
+		Long: `Read one or more register exports (CSV or XLSX; marks or grid layout) and
+compute each pupil's possible sessions, attendance, authorised and unauthorised
+absence, and persistent (10%+) and severe (50%+) absence, to the DfE's
+definitions. Several files are merged per pupil: one file per term or per
+school is normal, and the same file given twice is counted once.
+
+The data-quality account (rows read, used and rejected, with reasons and the
+first places each problem was found) is printed to stderr, and is part of the
+JSON output.`,
+		Example: `  # the terminal table, worst first
+  $ attendrisk analyse autumn.csv spring.csv
+
+  # every pupil as CSV for a spreadsheet, autumn term only
+  $ attendrisk analyse --from 02/09/2024 --to 20/12/2024 -o autumn-figures.csv register.csv
+
+  # a grid export from Excel, its second sheet, with a local column name
+  $ attendrisk analyse --sheet "Year 9" --map pupil_id="Pupil Ref" register.xlsx`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("analyse needs at least one register file (CSV or XLSX)")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Files = args
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return analyseRun(opts)
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&opts.Format, "format", "", "output format: table, csv, json or jsonl (default: from the -o extension, else table)")
+	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (created private to you) instead of stdout")
+	fl.StringVar(&opts.Layout, "layout", "auto", "input layout: auto, marks or grid")
+	fl.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet to read (default: the first)")
+	fl.StringArrayVar(&opts.Map, "map", nil, `map a field to a column header, e.g. --map pupil_id="Pupil Ref" (repeatable)`)
+	fl.StringVar(&opts.From, "from", "", "first date to count (dd/mm/yyyy or yyyy-mm-dd)")
+	fl.StringVar(&opts.To, "to", "", "last date to count (dd/mm/yyyy or yyyy-mm-dd)")
+	fl.StringVar(&opts.AsOf, "as-of", "", "date recorded in the output as the run date (default: today)")
+	fl.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) if any row is rejected")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not print the data-quality account to stderr")
+	fl.IntVar(&opts.Top, "top", 0, "show only the first N pupils in the table (0: all)")
+	return c
+}
+
+func (o *AnalyseOptions) validate() error {
+	if o.Format == "" {
+		o.Format = "table"
+		if o.Output != "" {
+			ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(o.Output), "."))
+			switch ext {
+			case "csv", "json", "jsonl":
+				o.Format = ext
+			case "txt":
+				o.Format = "table"
+			default:
+				return usagef("cannot tell the format from -o %q: use a .csv, .json, .jsonl or .txt name, or --format", o.Output)
+			}
+		}
+	}
+	if !contains(formats, o.Format) {
+		return usagef("--format %q: expected one of %s", o.Format, strings.Join(formats, ", "))
+	}
+	switch o.Layout {
+	case "auto", "":
+		o.ingest.Layout = ingest.LayoutAuto
+	case "marks", "grid":
+		o.ingest.Layout = ingest.Layout(o.Layout)
+	default:
+		return usagef("--layout %q: expected auto, marks or grid", o.Layout)
+	}
+	o.ingest.Sheet = o.Sheet
+	if len(o.Map) > 0 {
+		m, err := ingest.ParseMap(o.Map)
+		if err != nil {
+			return &UsageError{err}
+		}
+		o.ingest.Map = m
+	}
+	var err error
+	if o.from, err = flagDate("--from", o.From); err != nil {
+		return err
+	}
+	if o.to, err = flagDate("--to", o.To); err != nil {
+		return err
+	}
+	if o.from != 0 && o.to != 0 && o.from > o.to {
+		return usagef("--from %s is after --to %s", o.From, o.To)
+	}
+	o.asOf = o.now()
+	if o.AsOf != "" {
+		d, err := flagDate("--as-of", o.AsOf)
+		if err != nil {
+			return err
+		}
+		o.asOf = d.Time()
+	}
+	if o.Top < 0 {
+		return usagef("--top %d: expected 0 or more", o.Top)
+	}
+	return nil
+}
+
+// flagDate parses a date flag: dd/mm/yyyy (UK) or yyyy-mm-dd.
+func flagDate(name, s string) (register.Day, error) {
+	if s == "" {
+		return 0, nil
+	}
+	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return register.DayFromTime(t), nil
+		}
+	}
+	return 0, usagef("%s %q: expected a date as dd/mm/yyyy or yyyy-mm-dd", name, s)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func analyseRun(o *AnalyseOptions) error {
+	res, err := analysis.Run(analysis.Input{Files: o.Files, Ingest: o.ingest, From: o.from, To: o.to})
+	if err != nil {
+		return err
+	}
+	if !o.Quiet {
+		render.Quality(o.IO.ErrOut, res.Quality)
+	}
+	if o.Strict {
+		if n := res.Quality.StrictFailures(); n > 0 {
+			return fmt.Errorf("--strict: %d session marks were rejected (see the data-quality account above); no output written", n)
+		}
+	}
+	meta := render.Meta{Version: version.String(), AsOf: register.DayFromTime(o.asOf).ISO()}
+	write := func(w io.Writer) error {
+		switch o.Format {
+		case "csv":
+			return render.CSV(w, res)
+		case "json":
+			return render.JSON(w, res, meta)
+		case "jsonl":
+			return render.JSONL(w, res)
+		}
+		return render.Table(w, res, render.TableOptions{Top: o.Top})
+	}
+	if o.Output != "" {
+		if err := render.WriteFile(o.Output, o.Files, write); err != nil {
+			return err
+		}
+		if !o.Quiet {
+			fmt.Fprintf(o.IO.ErrOut, "wrote %d pupils to %s\n", len(res.Pupils), o.Output)
+		}
+		return nil
+	}
+	return write(o.IO.Out)
+}

@@ -1,0 +1,106 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// Exit codes. README.md documents them; keep the two in step.
+const (
+	ExitOK      = 0
+	ExitFailure = 1 // data or runtime failure: unreadable file, bad rows with --strict, invalid rules
+	ExitUsage   = 2 // usage: unknown flag or command, bad flag value, missing argument
+)
+
+// IO is the process's streams.
+type IO struct {
+	In          io.Reader
+	Out, ErrOut io.Writer
+	// StdoutTTY and StderrTTY report whether the streams are terminals.
+	StdoutTTY, StderrTTY bool
+}
+
+// Factory carries what commands need from the outside world, so tests can
+// replace the clock and the streams.
+type Factory struct {
+	IO  *IO
+	Now func() time.Time
+}
+
+// UsageError is a mistake in how the command was called: exit code 2, with a
+// pointer to --help.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// usagef returns a UsageError.
+func usagef(format string, args ...any) error {
+	return &UsageError{fmt.Errorf(format, args...)}
+}
+
+// ExitError ends the run with a particular code after its message.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+
+// errSilent ends the run with exit 1 when everything has been said already.
+var errSilent = errors.New("silent failure")
+
+// Main runs attendrisk with the given arguments and streams and returns the
+// exit code. It is the only place that maps errors to exit codes.
+func Main(args []string, in io.Reader, out, errOut io.Writer) int {
+	ios := &IO{In: in, Out: out, ErrOut: errOut}
+	if f, ok := out.(*os.File); ok {
+		ios.StdoutTTY = term.IsTerminal(int(f.Fd()))
+	}
+	if f, ok := errOut.(*os.File); ok {
+		ios.StderrTTY = term.IsTerminal(int(f.Fd()))
+	}
+	f := &Factory{IO: ios, Now: time.Now}
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	root.SetIn(in)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, errSilent) {
+		return ExitFailure
+	}
+	msg := strings.TrimSpace(err.Error())
+	var ue *UsageError
+	var ee *ExitError
+	switch {
+	case errors.As(err, &ue) || isCobraUsage(msg):
+		fmt.Fprintf(errOut, "attendrisk: %s\nRun 'attendrisk --help' for usage.\n", msg)
+		return ExitUsage
+	case errors.As(err, &ee):
+		fmt.Fprintf(errOut, "attendrisk: %s\n", msg)
+		return ee.Code
+	}
+	fmt.Fprintf(errOut, "attendrisk: %s\n", msg)
+	return ExitFailure
+}
+
+// isCobraUsage recognises the usage errors cobra raises itself.
+func isCobraUsage(msg string) bool {
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument",
+		"invalid argument", "accepts ", "requires at least", "required flag"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}

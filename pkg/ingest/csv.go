@@ -1,0 +1,129 @@
+package ingest
+
+import "bytes"
+
+// splitRecord parses the CSV record that starts at data[pos:] into dst and
+// returns the fields, the position after the record and the number of line
+// breaks it consumed. Unquoted fields are slices of data (no copying); a
+// quoted field is copied only when it holds an escaped quote. The record
+// ends at a line break outside quotes or at the end of data; a quoted field
+// that never closes runs to the end of data, which the caller reports.
+//
+// It follows RFC 4180 with the leniencies Excel's own exports need: CRLF or
+// LF, a stray quote inside an unquoted field kept as text, and trailing
+// empty fields kept (they are harmless and keep column positions).
+func splitRecord(data []byte, pos int, delim byte, dst [][]byte) ([][]byte, int, int, bool) {
+	dst = dst[:0]
+	lines := 0
+	n := len(data)
+	for {
+		if pos < n && data[pos] == '"' {
+			// Quoted field.
+			pos++
+			start := pos
+			var buf []byte
+			closed := false
+			for pos < n {
+				i := bytes.IndexByte(data[pos:], '"')
+				if i < 0 {
+					lines += bytes.Count(data[pos:], nl)
+					pos = n
+					break
+				}
+				lines += bytes.Count(data[pos:pos+i], nl)
+				if pos+i+1 < n && data[pos+i+1] == '"' {
+					buf = append(buf, data[start:pos+i+1]...)
+					pos += i + 2
+					start = pos
+					continue
+				}
+				if buf != nil {
+					buf = append(buf, data[start:pos+i]...)
+				} else {
+					buf = data[start : pos+i]
+				}
+				pos += i + 1
+				closed = true
+				break
+			}
+			if !closed {
+				if buf == nil {
+					buf = data[start:n]
+				} else {
+					buf = append(buf, data[start:n]...)
+				}
+				dst = append(dst, buf)
+				return dst, n, lines, false
+			}
+			// Text after the closing quote up to the delimiter is kept, as
+			// Excel does ("a"b -> ab).
+			for pos < n && data[pos] != delim && data[pos] != '\n' {
+				if data[pos] != '\r' {
+					buf = append(buf[:len(buf):len(buf)], data[pos])
+				}
+				pos++
+			}
+			dst = append(dst, buf)
+		} else {
+			start := pos
+			for pos < n && data[pos] != delim && data[pos] != '\n' {
+				pos++
+			}
+			end := pos
+			if end > start && data[end-1] == '\r' && (pos == n || data[pos] == '\n') {
+				end--
+			}
+			dst = append(dst, data[start:end])
+		}
+		if pos >= n {
+			return dst, n, lines, true
+		}
+		if data[pos] == '\n' {
+			return dst, pos + 1, lines + 1, true
+		}
+		pos++ // delimiter
+		if pos == n {
+			dst = append(dst, data[n:n])
+			return dst, n, lines, true
+		}
+	}
+}
+
+var nl = []byte{'\n'}
+
+// lastRecordEnd returns the end of the last complete record in data (just
+// past its line break), or -1 when there is none. Chunks always start at a
+// record boundary, so quote state starts outside quotes.
+func lastRecordEnd(data []byte) int {
+	if bytes.IndexByte(data, '"') < 0 {
+		i := bytes.LastIndexByte(data, '\n')
+		if i < 0 {
+			return -1
+		}
+		return i + 1
+	}
+	end := -1
+	inQuote := false
+	for i, c := range data {
+		switch c {
+		case '"':
+			inQuote = !inQuote
+		case '\n':
+			if !inQuote {
+				end = i + 1
+			}
+		}
+	}
+	return end
+}
+
+// blank reports whether a record is empty (a blank line, or only empty
+// fields, as spreadsheets leave below the data).
+func blank(fields [][]byte) bool {
+	for _, f := range fields {
+		if len(trimSpace(f)) > 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,161 @@
+package ingest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Field is a column attendrisk understands.
+type Field string
+
+// The fields of the marks and grid layouts.
+const (
+	PupilID   Field = "pupil_id"
+	Date      Field = "date"
+	Session   Field = "session"
+	Mark      Field = "mark"
+	Surname   Field = "surname"
+	Forename  Field = "forename"
+	YearGroup Field = "year_group"
+	RegGroup  Field = "reg_group"
+	School    Field = "school"
+)
+
+// Fields lists every mappable field in documentation order.
+var Fields = []Field{PupilID, Date, Session, Mark, Surname, Forename, YearGroup, RegGroup, School}
+
+// aliases are the header names MIS exports use for each field, normalised
+// (lower case, letters and digits only), in order of preference: where an
+// export has both a UPN and an admission number, the UPN identifies the pupil.
+var aliases = map[Field][]string{
+	PupilID:   {"upn", "pupilid", "studentid", "learnerid", "adno", "admissionnumber", "admissionno", "admno", "pupilnumber", "studentnumber", "mispupilid", "id"},
+	Date:      {"date", "sessiondate", "attendancedate", "registerdate"},
+	Session:   {"session", "sessionname", "ampm", "amorpm", "period"},
+	Mark:      {"mark", "code", "attendancemark", "attendancecode", "sessionmark", "registermark"},
+	Surname:   {"legalsurname", "surname", "lastname", "familyname", "preferredsurname"},
+	Forename:  {"legalforename", "forename", "firstname", "givenname", "preferredforename"},
+	YearGroup: {"year", "yeargroup", "ncyear", "nationalcurriculumyear", "yr"},
+	RegGroup:  {"reggroup", "registrationgroup", "regroup", "form", "tutorgroup", "class"},
+	School:    {"school", "urn", "schoolname", "establishment", "laestab", "dfeno"},
+}
+
+// normHeader folds a header to lower-case letters and digits, so "Legal
+// Surname", "legal_surname" and "LEGAL SURNAME " all match.
+func normHeader(h string) string {
+	var b strings.Builder
+	for _, r := range h {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// ParseMap reads --map values of the form field=Header.
+func ParseMap(specs []string) (map[Field]string, error) {
+	out := map[Field]string{}
+	for _, s := range specs {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || strings.TrimSpace(v) == "" {
+			return nil, fmt.Errorf("--map %q: expected field=Header, e.g. pupil_id=\"Pupil Ref\"", s)
+		}
+		f := Field(strings.TrimSpace(strings.ToLower(k)))
+		if _, known := aliases[f]; !known {
+			names := make([]string, len(Fields))
+			for i, f := range Fields {
+				names[i] = string(f)
+			}
+			return nil, fmt.Errorf("--map %q: unknown field %q (fields: %s)", s, k, strings.Join(names, ", "))
+		}
+		out[f] = strings.TrimSpace(v)
+	}
+	return out, nil
+}
+
+// columns maps fields to column indexes for one header row.
+type columns struct {
+	idx     map[Field]int
+	headers []string
+}
+
+func (c columns) has(f Field) bool { _, ok := c.idx[f]; return ok }
+
+// names reports which header each field was read from, for inspect and the
+// data-quality section.
+func (c columns) names() map[string]string {
+	out := map[string]string{}
+	for f, i := range c.idx {
+		out[string(f)] = c.headers[i]
+	}
+	return out
+}
+
+// matchHeader maps a header row to fields: user mappings first (exact header,
+// then normalised), then the aliases in preference order.
+func matchHeader(headers []string, user map[Field]string) (columns, error) {
+	c := columns{idx: map[Field]int{}, headers: headers}
+	norm := make([]string, len(headers))
+	for i, h := range headers {
+		norm[i] = normHeader(h)
+	}
+	taken := map[int]bool{}
+	fields := make([]Field, 0, len(user))
+	for f := range user {
+		fields = append(fields, f)
+	}
+	sort.Slice(fields, func(i, j int) bool { return fields[i] < fields[j] })
+	for _, f := range fields {
+		want := user[f]
+		found := -1
+		for i, h := range headers {
+			if strings.TrimSpace(h) == want {
+				found = i
+				break
+			}
+		}
+		if found < 0 {
+			for i := range headers {
+				if norm[i] == normHeader(want) {
+					found = i
+					break
+				}
+			}
+		}
+		if found < 0 {
+			return c, fmt.Errorf("--map %s=%q: no such column (columns: %s)", f, want, quoteList(headers))
+		}
+		c.idx[f] = found
+		taken[found] = true
+	}
+	for _, f := range Fields {
+		if c.has(f) {
+			continue
+		}
+	alias:
+		for _, a := range aliases[f] {
+			for i := range headers {
+				if !taken[i] && norm[i] == a {
+					c.idx[f] = i
+					taken[i] = true
+					break alias
+				}
+			}
+		}
+	}
+	return c, nil
+}
+
+func quoteList(hs []string) string {
+	q := make([]string, 0, len(hs))
+	for _, h := range hs {
+		if strings.TrimSpace(h) != "" {
+			q = append(q, fmt.Sprintf("%q", h))
+		}
+	}
+	if len(q) > 12 {
+		q = append(q[:12], fmt.Sprintf("and %d more", len(q)-12))
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,291 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/attendrisk/attendrisk/pkg/quality"
+	"github.com/attendrisk/attendrisk/pkg/register"
+)
+
+// Layout is the shape of an export.
+type Layout string
+
+// The layouts. LayoutAuto detects the layout from the header row.
+const (
+	LayoutAuto  Layout = ""
+	LayoutMarks Layout = "marks" // one row per pupil per session
+	LayoutGrid  Layout = "grid"  // one row per pupil, one column per session or day
+)
+
+// Options control how files are read.
+type Options struct {
+	Layout  Layout
+	Sheet   string           // XLSX sheet; empty means the first
+	Map     map[Field]string // user header mappings (--map)
+	Workers int              // parsing goroutines for a marks CSV; 0 means one per core
+}
+
+// Error is a problem that stops a file from being read at all. It names the
+// place and says what was expected.
+type Error struct {
+	Loc quality.Loc
+	Msg string
+}
+
+func (e *Error) Error() string {
+	if e.Loc.Line == 0 && e.Loc.Cell == "" {
+		if e.Loc.Sheet != "" {
+			return fmt.Sprintf("%s[%s]: %s", e.Loc.File, e.Loc.Sheet, e.Msg)
+		}
+		return fmt.Sprintf("%s: %s", e.Loc.File, e.Msg)
+	}
+	return e.Loc.String() + ": " + e.Msg
+}
+
+func errorf(loc quality.Loc, format string, args ...any) error {
+	return &Error{Loc: loc, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ReadFile reads one export into the builder.
+func ReadFile(path string, opts Options, b *register.Builder) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot open: " + plainOSError(err)}
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
+	}
+	if st.IsDir() {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "is a directory, expected a CSV or XLSX file"}
+	}
+	if st.Size() == 0 {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "file is empty, expected a header row and register rows"}
+	}
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(f, head)
+	if bytes.HasPrefix(head[:n], []byte("PK\x03\x04")) {
+		return readXLSX(f, path, opts, b)
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".xls" || bytes.HasPrefix(head[:n], []byte{0xD0, 0xCF, 0x11, 0xE0}) {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "is an old Excel .xls workbook; save it as .xlsx or CSV and try again"}
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
+	}
+	return readText(f, path, opts, b)
+}
+
+func plainOSError(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// header is what sniffing found.
+type header struct {
+	layout Layout
+	cols   columns
+	grid   []gridCol // grid layout: session columns in date order
+	line   int       // 1-based line (or row) of the header
+}
+
+type gridCol struct {
+	gridColumn
+	index int
+}
+
+// findHeader looks through the first records for the header row: the first
+// row that names a pupil id and either the marks fields or session columns.
+// Title rows and blank rows above it are skipped, as MIS report exports have
+// them.
+func findHeader(rows [][]string, firstLine []int, file string, opts Options, excel bool) (header, int, error) {
+	var firstNonBlank []string
+	firstLineNo := 0
+	for i, r := range rows {
+		if blankStrings(r) {
+			continue
+		}
+		if firstNonBlank == nil {
+			firstNonBlank, firstLineNo = r, firstLine[i]
+		}
+		cols, err := matchHeader(r, opts.Map)
+		if err != nil {
+			if opts.Map != nil {
+				continue // the mapped column may be in a later row
+			}
+			return header{}, 0, err
+		}
+		h := header{cols: cols, line: firstLine[i]}
+		for j, cell := range r {
+			if isTaken(cols, j) {
+				continue
+			}
+			if gc, ok := parseGridHeader(cell, excel); ok {
+				h.grid = append(h.grid, gridCol{gc, j})
+			}
+		}
+		marks := cols.has(PupilID) && cols.has(Date) && cols.has(Mark)
+		grid := cols.has(PupilID) && len(h.grid) > 0
+		switch {
+		case opts.Layout == LayoutMarks && marks, opts.Layout == LayoutAuto && marks:
+			h.layout = LayoutMarks
+		case opts.Layout == LayoutGrid && grid, opts.Layout == LayoutAuto && grid:
+			h.layout = LayoutGrid
+			sort.SliceStable(h.grid, func(a, b int) bool {
+				if h.grid[a].day != h.grid[b].day {
+					return h.grid[a].day < h.grid[b].day
+				}
+				return h.grid[a].session < h.grid[b].session
+			})
+		default:
+			continue
+		}
+		return h, i, nil
+	}
+	loc := quality.Loc{File: file, Line: firstLineNo}
+	if firstNonBlank == nil {
+		return header{}, 0, &Error{Loc: quality.Loc{File: file}, Msg: "no rows: expected a header row and register rows"}
+	}
+	var want string
+	switch opts.Layout {
+	case LayoutMarks:
+		want = "a marks header with a pupil id (UPN, Pupil ID, Adno, Admission Number, Student ID), Date, Session (AM/PM) and Mark (Code)"
+	case LayoutGrid:
+		want = "a grid header with a pupil id (UPN, Pupil ID, Adno, ...) and session columns such as \"03/09/2024 AM\" or day columns such as \"03/09/2024\""
+	default:
+		want = "a header row with a pupil id (UPN, Pupil ID, Adno, Admission Number, Student ID) and either Date, Session and Mark columns (marks layout) or session columns such as \"03/09/2024 AM\" (grid layout)"
+	}
+	return header{}, 0, errorf(loc, "no header row found in the first %d rows: expected %s; the first row has %s\n(use --map field=Header for other column names, e.g. --map pupil_id=\"Pupil Ref\")",
+		len(rows), want, quoteList(firstNonBlank))
+}
+
+func isTaken(c columns, j int) bool {
+	for _, i := range c.idx {
+		if i == j {
+			return true
+		}
+	}
+	return false
+}
+
+func blankStrings(r []string) bool {
+	for _, s := range r {
+		if strings.TrimSpace(s) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// maxHeaderSearch is how many rows may stand above the header.
+const maxHeaderSearch = 30
+
+func readText(f *os.File, path string, opts Options, b *register.Builder) error {
+	raw := make([]byte, sampleSize)
+	n, err := io.ReadFull(f, raw)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
+	}
+	raw = raw[:n]
+	truncated := n == sampleSize
+	enc := detectEncoding(raw, truncated)
+	sample, err := io.ReadAll(enc.reader(bytes.NewReader(raw[enc.bomLen:])))
+	if err != nil {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot decode as " + enc.name + ": " + err.Error()}
+	}
+	if truncated {
+		// Only whole records count: the last one may be cut by the sample.
+		if end := lastRecordEnd(sample); end > 0 {
+			sample = sample[:end]
+		}
+	}
+	delim := detectDelimiter(sample)
+
+	// Split the sample into records, remembering where each starts.
+	var rows [][]string
+	var lines []int
+	var ends []int
+	pos, line := 0, 1
+	var fields [][]byte
+	for pos < len(sample) && len(rows) < maxHeaderSearch {
+		var used int
+		var complete bool
+		start := line
+		fields, pos, used, complete = splitRecord(sample, pos, delim, fields)
+		if !complete {
+			break
+		}
+		line += used
+		rows = append(rows, toStrings(fields))
+		lines = append(lines, start)
+		ends = append(ends, pos)
+	}
+	h, hi, err := findHeader(rows, lines, path, opts, false)
+	if err != nil {
+		return err
+	}
+	info := quality.FileInfo{Path: path, Layout: string(h.layout), Encoding: enc.name, Delimiter: delimName(delim),
+		HeaderRow: h.line, Columns: h.cols.names()}
+	// The data starts on the line after the header record (which may itself
+	// span lines when a quoted header holds a line break).
+	start := 0
+	if hi > 0 {
+		start = ends[hi-1]
+	}
+	dataLine := lines[hi] + countLines(sample[start:ends[hi]])
+
+	// Re-read from the start of the data.
+	if _, err := f.Seek(int64(enc.bomLen), io.SeekStart); err != nil {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
+	}
+	r := enc.reader(f)
+	if _, err := io.CopyN(io.Discard, r, int64(ends[hi])); err != nil {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + err.Error()}
+	}
+	before := b.Q.RowsRead
+	switch h.layout {
+	case LayoutMarks:
+		err = readMarksCSV(r, path, delim, dataLine, h, opts, b)
+	case LayoutGrid:
+		err = readRows(&textRows{r: r, delim: delim, line: dataLine, file: path}, h, b)
+	}
+	info.Rows = b.Q.RowsRead - before
+	b.Q.Files = append(b.Q.Files, info)
+	return err
+}
+
+func countLines(b []byte) int { return bytes.Count(b, nl) }
+
+func delimName(d byte) string {
+	switch d {
+	case ',':
+		return "comma"
+	case ';':
+		return "semicolon"
+	case '\t':
+		return "tab"
+	case '|':
+		return "pipe"
+	}
+	return string(d)
+}
+
+func toStrings(fields [][]byte) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = string(f)
+	}
+	return out
+}

@@ -1,0 +1,326 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/quality"
+	"github.com/attendrisk/attendrisk/pkg/register"
+)
+
+// rowSource yields the data rows of a file one at a time: the path for the
+// grid layout (a row per pupil) and for XLSX, where the spreadsheet library
+// does the parsing.
+type rowSource interface {
+	next() (fields []string, line int, err error) // io.EOF at the end
+	loc(line, col int, header string) quality.Loc
+	excel() bool
+}
+
+// textRows reads CSV records from a decoded stream.
+type textRows struct {
+	r     io.Reader
+	delim byte
+	line  int
+	file  string
+	buf   []byte
+	pos   int
+	eof   bool
+	flds  [][]byte
+}
+
+func (t *textRows) excel() bool { return false }
+
+func (t *textRows) loc(line, col int, header string) quality.Loc {
+	return quality.Loc{File: t.file, Line: line, Cell: header}
+}
+
+func (t *textRows) next() ([]string, int, error) {
+	for {
+		if t.pos < len(t.buf) {
+			fields, next, used, complete := splitRecord(t.buf, t.pos, t.delim, t.flds)
+			// A record is known to be whole when it ended at a line break
+			// inside the buffer, or the input is exhausted.
+			whole := t.eof || (complete && next <= len(t.buf) && next > 0 && t.buf[next-1] == '\n')
+			if whole {
+				line := t.line
+				t.flds = fields
+				t.pos = next
+				t.line += used
+				if !complete {
+					return nil, line, errorf(quality.Loc{File: t.file, Line: line}, "a quoted field starting on this line is never closed (a \" is missing)")
+				}
+				if blank(fields) {
+					continue
+				}
+				return toStrings(fields), line, nil
+			}
+		} else if t.eof {
+			return nil, 0, io.EOF
+		}
+		// Need more data.
+		t.buf = append(t.buf[:0], t.buf[t.pos:]...)
+		t.pos = 0
+		if cap(t.buf)-len(t.buf) < 64<<10 {
+			nb := make([]byte, len(t.buf), 2*cap(t.buf)+256<<10)
+			copy(nb, t.buf)
+			t.buf = nb
+		}
+		n, err := t.r.Read(t.buf[len(t.buf):cap(t.buf)])
+		t.buf = t.buf[:len(t.buf)+n]
+		if err == io.EOF {
+			t.eof = true
+		} else if err != nil {
+			return nil, 0, &Error{Loc: quality.Loc{File: t.file}, Msg: "read failed: " + err.Error()}
+		}
+	}
+}
+
+// xlsxRows reads a worksheet through excelize's streaming row iterator.
+// Cells come back raw (RawCellValue), so a date cell is its Excel serial
+// number and a number stored as text keeps its leading zeros.
+type xlsxRows struct {
+	rows  *excelize.Rows
+	file  string
+	sheet string
+	row   int
+}
+
+func (x *xlsxRows) excel() bool { return true }
+
+func (x *xlsxRows) loc(line, col int, _ string) quality.Loc {
+	cell, err := excelize.CoordinatesToCellName(col+1, line)
+	if err != nil {
+		return quality.Loc{File: x.file, Sheet: x.sheet, Line: line}
+	}
+	return quality.Loc{File: x.file, Sheet: x.sheet, Line: line, Cell: cell}
+}
+
+func (x *xlsxRows) next() ([]string, int, error) {
+	for x.rows.Next() {
+		x.row++
+		cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, x.row, errorf(quality.Loc{File: x.file, Sheet: x.sheet, Line: x.row}, "cannot read row: %v", err)
+		}
+		if blankStrings(cells) {
+			continue
+		}
+		return cells, x.row, nil
+	}
+	if err := x.rows.Error(); err != nil {
+		return nil, 0, errorf(quality.Loc{File: x.file, Sheet: x.sheet}, "cannot read worksheet: %v", err)
+	}
+	return nil, 0, io.EOF
+}
+
+func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
+	}
+	wb, err := excelize.OpenReader(f)
+	if err != nil {
+		msg := err.Error()
+		if errors.Is(err, excelize.ErrWorkbookFileFormat) || strings.Contains(msg, "zip") {
+			msg = "not a readable XLSX workbook (" + msg + "); save it again from Excel as .xlsx, or export CSV"
+		}
+		return &Error{Loc: quality.Loc{File: path}, Msg: msg}
+	}
+	defer wb.Close()
+	sheets := wb.GetSheetList()
+	sheet := opts.Sheet
+	if sheet == "" {
+		if len(sheets) == 0 {
+			return &Error{Loc: quality.Loc{File: path}, Msg: "workbook has no worksheets"}
+		}
+		sheet = sheets[0]
+	} else {
+		found := false
+		for _, s := range sheets {
+			if s == sheet {
+				found = true
+			}
+		}
+		if !found {
+			return &Error{Loc: quality.Loc{File: path}, Msg: fmt.Sprintf("no sheet named %q (sheets: %s)", sheet, quoteList(sheets))}
+		}
+	}
+	rows, err := wb.Rows(sheet)
+	if err != nil {
+		return &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
+	}
+	defer rows.Close()
+	src := &xlsxRows{rows: rows, file: path, sheet: sheet}
+
+	var cand [][]string
+	var lines []int
+	for len(cand) < maxHeaderSearch {
+		r, line, err := src.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		cand = append(cand, r)
+		lines = append(lines, line)
+	}
+	h, hi, err := findHeader(cand, lines, path, opts, true)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.Loc.Sheet = sheet
+		}
+		return err
+	}
+	info := quality.FileInfo{Path: path, Sheet: sheet, Layout: string(h.layout), Encoding: "xlsx", HeaderRow: h.line, Columns: h.cols.names()}
+	// Rows already read past the header are replayed first.
+	src2 := &replayRows{rowSource: src, rows: cand[hi+1:], lines: lines[hi+1:]}
+	before := b.Q.RowsRead
+	err = readRows(src2, h, b)
+	info.Rows = b.Q.RowsRead - before
+	b.Q.Files = append(b.Q.Files, info)
+	return err
+}
+
+// replayRows yields buffered rows before continuing with the source.
+type replayRows struct {
+	rowSource
+	rows  [][]string
+	lines []int
+}
+
+func (r *replayRows) next() ([]string, int, error) {
+	if len(r.rows) > 0 {
+		row, line := r.rows[0], r.lines[0]
+		r.rows, r.lines = r.rows[1:], r.lines[1:]
+		return row, line, nil
+	}
+	return r.rowSource.next()
+}
+
+// readRows applies every row of a source in the header's layout.
+func readRows(src rowSource, h header, b *register.Builder) error {
+	mc := newMarksCols(h.cols)
+	mc.excel = src.excel()
+	var prevID []byte
+	for {
+		row, line, err := src.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch h.layout {
+		case LayoutMarks:
+			fields := make([][]byte, len(row))
+			for i, s := range row {
+				fields[i] = []byte(s)
+			}
+			rec := markRec{}
+			second := mc.parseRow(fields, &rec, prevID)
+			prevID = rec.id
+			applyRow(b, &rec, second, src.loc(line, mc.mark, ""))
+		case LayoutGrid:
+			gridRow(src, h, mc, row, line, b)
+		}
+	}
+}
+
+// gridRow applies one grid row: a pupil and a mark per session column. The
+// pupil is on roll from the first marked session to the last; blank cells
+// before and after are outside enrolment and not read, blank cells between
+// are missing marks.
+func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *register.Builder) {
+	q := b.Q
+	q.RowsRead++
+	cell := func(i int) string {
+		if i < 0 || i >= len(row) {
+			return ""
+		}
+		return strings.TrimSpace(row[i])
+	}
+	id := cell(mc.id)
+	if id == "" {
+		q.RowsRejected++
+		// Count the row's marks as read and rejected with it.
+		n := 0
+		for _, g := range h.grid {
+			if cell(g.index) != "" {
+				n++
+			}
+		}
+		if n == 0 {
+			n = 1 // a row with no marks still stands for one rejected record
+		}
+		for k := 0; k < n; k++ {
+			q.MarksRead++
+			b.Reject("missing_pupil_id", src.loc(line, mc.id, "pupil id"), "")
+		}
+		return
+	}
+	q.RowsUsed++
+	p := b.Pupil([]byte(id))
+	b.SetInfo(p, register.Info{Surname: cell(mc.surname), Forename: cell(mc.forename), YearGroup: cell(mc.year), RegGroup: cell(mc.reg), School: cell(mc.school)})
+	first, last := -1, -1
+	for k, g := range h.grid {
+		if cell(g.index) != "" {
+			if first < 0 {
+				first = k
+			}
+			last = k
+		}
+	}
+	if first < 0 {
+		return
+	}
+	for _, g := range h.grid[first : last+1] {
+		v := cell(g.index)
+		loc := src.loc(line, g.index, headerAt(h, g.index))
+		if !g.both {
+			q.MarksRead++
+			id, ok := mark.Lookup(v)
+			if !ok {
+				b.Reject("unknown_code", loc, quoteShort([]byte(v)))
+				continue
+			}
+			b.Mark(p, g.day, g.session, id, loc)
+			continue
+		}
+		var am, pm string
+		if v != "" {
+			var ok bool
+			am, pm, ok = splitDayCell(v)
+			if !ok {
+				q.MarksRead += 2
+				b.Reject("unknown_code", loc, quoteShort([]byte(v)))
+				b.Reject("unknown_code", loc, quoteShort([]byte(v)))
+				continue
+			}
+		}
+		for s, m := range []string{am, pm} {
+			q.MarksRead++
+			id, ok := mark.Lookup(m)
+			if !ok {
+				b.Reject("unknown_code", loc, strconv.Quote(m))
+				continue
+			}
+			b.Mark(p, g.day, register.Session(s), id, loc)
+		}
+	}
+}
+
+func headerAt(h header, i int) string {
+	if i < len(h.cols.headers) {
+		return h.cols.headers[i]
+	}
+	return ""
+}

@@ -1,0 +1,124 @@
+package metrics
+
+import (
+	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/register"
+)
+
+// Figures are one pupil's (or one group's) session counts.
+type Figures struct {
+	Possible     int
+	Present      int
+	AEA          int
+	Authorised   int
+	Unauthorised int
+	Missing      int
+	CovidX       int   // legacy X counted as possible but neither attendance nor absence
+	Codes        []int // sessions per mark.ID
+}
+
+// Absent is authorised plus unauthorised absence.
+func (f Figures) Absent() int { return f.Authorised + f.Unauthorised }
+
+// Attended is present plus approved educational activity.
+func (f Figures) Attended() int { return f.Present + f.AEA }
+
+// Assessable reports whether there is anything to measure against.
+func (f Figures) Assessable() bool { return f.Possible > 0 }
+
+// Persistent is DfE's persistent absence: absence of 10% or more of the
+// pupil's own possible sessions, decided on whole counts.
+func (f Figures) Persistent() bool { return f.Possible > 0 && 10*f.Absent() >= f.Possible }
+
+// Severe is DfE's severe absence: 50% or more.
+func (f Figures) Severe() bool { return f.Possible > 0 && 2*f.Absent() >= f.Possible }
+
+// Approaching is absence of 8% or more that is not yet persistent: the band
+// where early support can still stop a pupil becoming persistently absent.
+func (f Figures) Approaching() bool {
+	return f.Possible > 0 && 100*f.Absent() >= 8*f.Possible && !f.Persistent()
+}
+
+// Pct returns n as a percentage of possible sessions (0 when none).
+func (f Figures) Pct(n int) float64 {
+	if f.Possible == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(f.Possible)
+}
+
+// Add sums another set of figures into f: group totals are summed sessions,
+// never averaged rates.
+func (f *Figures) Add(o Figures) {
+	f.Possible += o.Possible
+	f.Present += o.Present
+	f.AEA += o.AEA
+	f.Authorised += o.Authorised
+	f.Unauthorised += o.Unauthorised
+	f.Missing += o.Missing
+	f.CovidX += o.CovidX
+	if f.Codes == nil {
+		f.Codes = make([]int, mark.NumIDs)
+	}
+	for i, n := range o.Codes {
+		f.Codes[i] += n
+	}
+}
+
+// CodeCounts returns the codes used, code → sessions, for output.
+func (f Figures) CodeCounts() map[string]int {
+	out := map[string]int{}
+	for i, n := range f.Codes {
+		if i > 0 && n > 0 {
+			out[mark.Get(mark.ID(i)).Code] = n
+		}
+	}
+	return out
+}
+
+// FromCounts derives figures from sessions per code, with the same rules as
+// from marks. covidX is how many of the X sessions count as possible.
+func FromCounts(codes []int, covidX int) Figures {
+	f := Figures{Codes: make([]int, mark.NumIDs)}
+	copy(f.Codes, codes)
+	for i, n := range codes {
+		if i == 0 || n == 0 {
+			continue
+		}
+		switch mark.Get(mark.ID(i)).Category {
+		case mark.Present:
+			f.Present += n
+		case mark.AEA:
+			f.AEA += n
+		case mark.Authorised:
+			f.Authorised += n
+		case mark.Unauthorised:
+			f.Unauthorised += n
+		case mark.Missing:
+			f.Missing += n
+		}
+	}
+	f.CovidX = covidX
+	f.Possible = f.Present + f.AEA + f.Authorised + f.Unauthorised + f.CovidX
+	return f
+}
+
+// Compute counts one pupil's sessions between from and to inclusive (zero
+// means open-ended).
+func Compute(p *register.Pupil, from, to register.Day) Figures {
+	if !p.HasMarks() {
+		return FromCounts(p.Counts, 0)
+	}
+	codes := make([]int, mark.NumIDs)
+	covidX := 0
+	p.Each(func(d register.Day, _ register.Session, id mark.ID) {
+		if (from != 0 && d < from) || (to != 0 && d > to) {
+			return
+		}
+		codes[id]++
+		if id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX {
+			covidX++
+		}
+	})
+	return FromCounts(codes, covidX)
+}

@@ -1,0 +1,226 @@
+package quality
+
+import (
+	"fmt"
+	"sort"
+)
+
+// MaxExamples is how many places are kept for each reason: enough to find
+// the pattern in the file, few enough to read.
+const MaxExamples = 5
+
+// Loc is a place in an input file.
+type Loc struct {
+	File  string `json:"file"`
+	Sheet string `json:"sheet,omitempty"`
+	Line  int    `json:"line,omitempty"` // 1-based line (CSV) or row (XLSX)
+	Cell  string `json:"cell,omitempty"` // XLSX cell reference, or grid column header
+}
+
+// String formats the place as file:line, or file[sheet]!cell for XLSX.
+func (l Loc) String() string {
+	switch {
+	case l.Sheet != "" && l.Cell != "":
+		return fmt.Sprintf("%s[%s]!%s", l.File, l.Sheet, l.Cell)
+	case l.Sheet != "":
+		return fmt.Sprintf("%s[%s]:%d", l.File, l.Sheet, l.Line)
+	case l.Cell != "":
+		return fmt.Sprintf("%s:%d (%s)", l.File, l.Line, l.Cell)
+	}
+	return fmt.Sprintf("%s:%d", l.File, l.Line)
+}
+
+// Example is one place a reason applied, with the value that triggered it.
+type Example struct {
+	Loc    Loc    `json:"-"`
+	Where  string `json:"where"`
+	Detail string `json:"detail"`
+}
+
+// Reason is a counted reason with its first examples.
+type Reason struct {
+	Key      string    `json:"reason"`
+	Text     string    `json:"description"`
+	Count    int       `json:"count"`
+	Examples []Example `json:"examples"`
+	// Expected marks a rejection the user asked for (a date outside the
+	// --from/--to window): it is accounted for like any other but --strict
+	// does not fail on it.
+	Expected bool `json:"expected,omitempty"`
+}
+
+func (r *Reason) add(loc Loc, detail string) {
+	r.Count++
+	if len(r.Examples) < MaxExamples {
+		r.Examples = append(r.Examples, Example{Loc: loc, Where: loc.String(), Detail: detail})
+	}
+}
+
+// FileInfo records what was understood about one input file.
+type FileInfo struct {
+	Path      string            `json:"path"`
+	Sheet     string            `json:"sheet,omitempty"`
+	Layout    string            `json:"layout"`
+	Encoding  string            `json:"encoding,omitempty"`
+	Delimiter string            `json:"delimiter,omitempty"`
+	HeaderRow int               `json:"header_row"`
+	Columns   map[string]string `json:"columns"` // field → header it was read from
+	Rows      int               `json:"rows"`
+}
+
+// Report is the account of one run.
+type Report struct {
+	Files []FileInfo `json:"files"`
+
+	RowsRead     int `json:"rows_read"`
+	RowsUsed     int `json:"rows_used"`
+	RowsRejected int `json:"rows_rejected"`
+
+	// Marks are session marks. In the marks layout a row is a mark; in the
+	// grid layout a row holds many, so marks are accounted for separately:
+	// MarksRead = MarksUsed + MarksRejected.
+	MarksRead     int `json:"marks_read"`
+	MarksUsed     int `json:"marks_used"`
+	MarksRejected int `json:"marks_rejected"`
+
+	MissingMarks     int `json:"missing_marks"`
+	DuplicateMarks   int `json:"duplicate_marks"`
+	ConflictingMarks int `json:"conflicting_marks"`
+
+	rejected map[string]*Reason
+	findings map[string]*Reason
+	unknown  map[string]int
+	legacy   map[string]int
+}
+
+// New returns an empty report.
+func New() *Report {
+	return &Report{
+		rejected: map[string]*Reason{},
+		findings: map[string]*Reason{},
+		unknown:  map[string]int{},
+		legacy:   map[string]int{},
+	}
+}
+
+// The rejection and finding reasons. Keys are stable: they appear in JSON.
+var texts = map[string]string{
+	"missing_pupil_id":  "no pupil id",
+	"bad_date":          "date is not a valid dd/mm/yyyy or yyyy-mm-dd date",
+	"bad_session":       "session is not AM or PM",
+	"unknown_code":      "mark is not a DfE attendance code",
+	"duplicate_mark":    "the same mark again for a session already marked (counted once)",
+	"conflicting_mark":  "a different mark for a session already marked (best mark kept, see README)",
+	"outside_window":    "date outside the --from/--to window",
+	"short_row":         "row has fewer columns than the header",
+	"bad_count":         "count is not a whole number of sessions",
+	"counts_mismatch":   "counts do not add up to possible sessions",
+	"weekend_mark":      "mark on a Saturday or Sunday",
+	"legacy_code":       "legacy code (retired August 2024) counted as DfE counts it",
+	"missing_mark":      "no mark recorded for a session (not counted as absence)",
+	"covid_x":           "X in 2020/21 or 2021/22 counted as a possible session (COVID-19 meaning)",
+	"context_no_pupil":  "context row for a pupil not in the register",
+	"pupil_no_context":  "pupil with no row in the context file",
+	"context_duplicate": "pupil appears twice in the context file (first row kept)",
+}
+
+// Text returns the description of a reason key.
+func Text(key string) string {
+	if t, ok := texts[key]; ok {
+		return t
+	}
+	return key
+}
+
+// Reject records a rejected session mark (and, in the marks layout, its row).
+func (r *Report) Reject(key string, loc Loc, detail string) {
+	r.reason(r.rejected, key, loc, detail)
+	if key == "unknown_code" {
+		r.unknown[detail]++
+	}
+}
+
+// Find records a finding that does not reject anything.
+func (r *Report) Find(key string, loc Loc, detail string) {
+	r.reason(r.findings, key, loc, detail)
+}
+
+// Legacy counts one use of a legacy code.
+func (r *Report) Legacy(code string, loc Loc) {
+	r.legacy[code]++
+	r.Find("legacy_code", loc, code)
+}
+
+func (r *Report) reason(m map[string]*Reason, key string, loc Loc, detail string) {
+	rs := m[key]
+	if rs == nil {
+		rs = &Reason{Key: key, Text: Text(key), Expected: key == "outside_window"}
+		m[key] = rs
+	}
+	rs.add(loc, detail)
+}
+
+// Rejections returns the rejection reasons, most frequent first.
+func (r *Report) Rejections() []*Reason { return sorted(r.rejected) }
+
+// Findings returns the non-rejecting findings, most frequent first.
+func (r *Report) Findings() []*Reason { return sorted(r.findings) }
+
+// Rejection returns one reason's count, 0 if it never happened.
+func (r *Report) Rejection(key string) int {
+	if rs := r.rejected[key]; rs != nil {
+		return rs.Count
+	}
+	return 0
+}
+
+// Finding returns one finding's count.
+func (r *Report) Finding(key string) int {
+	if rs := r.findings[key]; rs != nil {
+		return rs.Count
+	}
+	return 0
+}
+
+// UnknownCodes returns each unknown mark with its count.
+func (r *Report) UnknownCodes() map[string]int { return r.unknown }
+
+// LegacyCodes returns each legacy code with its count.
+func (r *Report) LegacyCodes() map[string]int { return r.legacy }
+
+// StrictFailures counts rejections that --strict treats as a failure.
+func (r *Report) StrictFailures() int {
+	n := 0
+	for _, rs := range r.rejected {
+		if !rs.Expected {
+			n += rs.Count
+		}
+	}
+	return n
+}
+
+// Balanced checks the accounting identity read = used + rejected for rows
+// and marks. A false answer is a bug in attendrisk, not in the input.
+func (r *Report) Balanced() error {
+	if r.RowsRead != r.RowsUsed+r.RowsRejected {
+		return fmt.Errorf("internal error: rows read %d != used %d + rejected %d", r.RowsRead, r.RowsUsed, r.RowsRejected)
+	}
+	if r.MarksRead != r.MarksUsed+r.MarksRejected {
+		return fmt.Errorf("internal error: marks read %d != used %d + rejected %d", r.MarksRead, r.MarksUsed, r.MarksRejected)
+	}
+	return nil
+}
+
+func sorted(m map[string]*Reason) []*Reason {
+	out := make([]*Reason, 0, len(m))
+	for _, r := range m {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
+}

@@ -1,0 +1,97 @@
+package register
+
+import (
+	"bytes"
+
+	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/quality"
+)
+
+// Builder adds marks to a register and keeps the data-quality account for
+// each one: every mark offered is either used or rejected with a reason.
+type Builder struct {
+	Reg *Register
+	Q   *quality.Report
+
+	// From and To bound the analysis window (inclusive); zero means open.
+	From, To Day
+
+	lastID    []byte
+	lastPupil *Pupil
+}
+
+// NewBuilder returns a builder for an empty register.
+func NewBuilder(q *quality.Report) *Builder {
+	return &Builder{Reg: New(), Q: q}
+}
+
+// Pupil finds or creates the pupil with an id. Exports list a pupil's rows
+// together, so the previous pupil is remembered and compared first.
+func (b *Builder) Pupil(id []byte) *Pupil {
+	if b.lastPupil != nil && bytes.Equal(id, b.lastID) {
+		return b.lastPupil
+	}
+	p := b.Reg.pupil(id)
+	b.lastPupil = p
+	b.lastID = append(b.lastID[:0], id...)
+	return p
+}
+
+// SetInfo fills the pupil's descriptive fields that are still empty.
+func (b *Builder) SetInfo(p *Pupil, info Info) { p.Info.merge(info) }
+
+// Mark records one session mark read at loc and reports whether it was used.
+// The caller has already counted the mark as read.
+//
+// A second mark for a session already marked is a duplicate when it is the
+// same code (the same file given twice must not double the absence) and a
+// conflict otherwise; a conflict keeps the better mark by mark.Better, so the
+// outcome never depends on the order of the files.
+func (b *Builder) Mark(p *Pupil, d Day, s Session, id mark.ID, loc quality.Loc) bool {
+	if (b.From != 0 && d < b.From) || (b.To != 0 && d > b.To) {
+		b.reject("outside_window", loc, d.UK())
+		return false
+	}
+	slot := p.slot(d, s)
+	if old := *slot; old != 0 {
+		if old == id {
+			b.Q.DuplicateMarks++
+			b.reject("duplicate_mark", loc, d.UK()+" "+s.String()+" "+mark.Get(id).Code)
+			return false
+		}
+		b.Q.ConflictingMarks++
+		keep := old
+		if mark.Better(id, old) {
+			keep = id
+			*slot = id
+		}
+		b.reject("conflicting_mark", loc, d.UK()+" "+s.String()+": "+mark.Get(old).Code+" and "+mark.Get(id).Code+", kept "+mark.Get(keep).Code)
+		return false
+	}
+	*slot = id
+	b.Q.MarksUsed++
+	c := mark.Get(id)
+	switch {
+	case c.Legacy:
+		b.Q.Legacy(c.Code, loc)
+	case id == mark.MissingID:
+		b.Q.Find("missing_mark", loc, d.UK()+" "+s.String())
+	case id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX:
+		b.Q.Find("covid_x", loc, d.UK()+" "+s.String())
+	}
+	if d.Weekend() && c.Category != mark.NotPossible {
+		b.Q.Find("weekend_mark", loc, d.UK()+" "+s.String()+" "+c.Code)
+	}
+	return true
+}
+
+// Reject records a mark rejected before it reached the register (bad date,
+// unknown code, ...). The caller has already counted the mark as read.
+func (b *Builder) Reject(key string, loc quality.Loc, detail string) {
+	b.reject(key, loc, detail)
+}
+
+func (b *Builder) reject(key string, loc quality.Loc, detail string) {
+	b.Q.MarksRejected++
+	b.Q.Reject(key, loc, detail)
+}

@@ -1,0 +1,83 @@
+package render
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/attendrisk/attendrisk/pkg/analysis"
+)
+
+// column is one field of a pupil record in the machine formats.
+type column struct {
+	name string
+	get  func(p *analysis.Pupil) any // string, int, float64 or bool
+}
+
+// pct rounds a percentage to two decimal places for output. Thresholds are
+// never decided on this value (see metrics.Figures.Persistent).
+func pct(x float64) float64 { return math.Round(x*100) / 100 }
+
+func date(d interface{ ISO() string }, zero bool) string {
+	if zero {
+		return ""
+	}
+	return d.ISO()
+}
+
+// pupilColumns is the stable schema of a pupil record, in output order. The
+// README documents every name; change both together.
+var pupilColumns = []column{
+	{"pupil_id", func(p *analysis.Pupil) any { return p.ID }},
+	{"surname", func(p *analysis.Pupil) any { return p.Info.Surname }},
+	{"forename", func(p *analysis.Pupil) any { return p.Info.Forename }},
+	{"year_group", func(p *analysis.Pupil) any { return p.Info.YearGroup }},
+	{"reg_group", func(p *analysis.Pupil) any { return p.Info.RegGroup }},
+	{"school", func(p *analysis.Pupil) any { return p.Info.School }},
+	{"first_date", func(p *analysis.Pupil) any { return date(p.First, p.First == 0) }},
+	{"last_date", func(p *analysis.Pupil) any { return date(p.Last, p.Last == 0) }},
+	{"possible_sessions", func(p *analysis.Pupil) any { return p.Figures.Possible }},
+	{"present_sessions", func(p *analysis.Pupil) any { return p.Figures.Present }},
+	{"aea_sessions", func(p *analysis.Pupil) any { return p.Figures.AEA }},
+	{"authorised_absence", func(p *analysis.Pupil) any { return p.Figures.Authorised }},
+	{"unauthorised_absence", func(p *analysis.Pupil) any { return p.Figures.Unauthorised }},
+	{"absence_sessions", func(p *analysis.Pupil) any { return p.Figures.Absent() }},
+	{"missing_marks", func(p *analysis.Pupil) any { return p.Figures.Missing }},
+	{"absence_pct", func(p *analysis.Pupil) any { return pct(p.Figures.Pct(p.Figures.Absent())) }},
+	{"authorised_pct", func(p *analysis.Pupil) any { return pct(p.Figures.Pct(p.Figures.Authorised)) }},
+	{"unauthorised_pct", func(p *analysis.Pupil) any { return pct(p.Figures.Pct(p.Figures.Unauthorised)) }},
+	{"attendance_pct", func(p *analysis.Pupil) any { return pct(p.Figures.Pct(p.Figures.Attended())) }},
+	{"persistent_absence", func(p *analysis.Pupil) any { return p.Figures.Persistent() }},
+	{"severe_absence", func(p *analysis.Pupil) any { return p.Figures.Severe() }},
+	{"assessable", func(p *analysis.Pupil) any { return p.Figures.Assessable() }},
+}
+
+// formatCell renders a value for CSV.
+func formatCell(v any) string {
+	switch x := v.(type) {
+	case string:
+		return Neutralise(x)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return ""
+}
+
+// Neutralise stops a spreadsheet from taking a text cell for a formula
+// (CSV injection): a cell beginning with =, +, -, @, a tab or a carriage
+// return gets a leading apostrophe, which Excel and LibreOffice show as text
+// and do not evaluate. Only text cells pass through here; numbers are written
+// as numbers.
+func Neutralise(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,214 @@
+package render
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"strings"
+
+	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/quality"
+)
+
+// Meta is what every machine output records about the run.
+type Meta struct {
+	Version string
+	AsOf    string // yyyy-mm-dd, from --as-of or the clock
+}
+
+// codeColumn names the CSV column for a code: code_I, code_C1, and words for
+// the marks that are not letters.
+func codeColumn(c string) string {
+	switch c {
+	case "/":
+		return "code_present_am"
+	case `\`:
+		return "code_present_pm"
+	case "#":
+		return "code_closed"
+	case "-":
+		return "code_missing"
+	}
+	return "code_" + c
+}
+
+// CSV writes one row per pupil in priority order, with every pupil field and
+// then one column per code (all codes, always, so the columns never depend
+// on the data).
+func CSV(w io.Writer, res *analysis.Result) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	cw := csv.NewWriter(bw)
+	codes := mark.Table()
+	head := make([]string, 0, len(pupilColumns)+len(codes))
+	for _, c := range pupilColumns {
+		head = append(head, c.name)
+	}
+	for _, c := range codes {
+		head = append(head, codeColumn(c.Code))
+	}
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	row := make([]string, len(head))
+	for _, p := range res.Pupils {
+		for i, c := range pupilColumns {
+			row[i] = formatCell(c.get(p))
+		}
+		for i, c := range codes {
+			n := 0
+			if p.Figures.Codes != nil {
+				n = p.Figures.Codes[c.ID]
+			}
+			row[len(pupilColumns)+i] = formatCell(n)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// orderedPupil marshals a pupil with its fields in schema order.
+type orderedPupil struct{ p *analysis.Pupil }
+
+func (o orderedPupil) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, c := range pupilColumns {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(c.name)
+		v, err := json.Marshal(c.get(o.p))
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	codes, err := json.Marshal(o.p.Figures.CodeCounts()) // map keys are sorted
+	if err != nil {
+		return nil, err
+	}
+	b.WriteString(`,"codes":`)
+	b.Write(codes)
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}
+
+// Summary is the whole-run figures: summed sessions, never averaged rates.
+type Summary struct {
+	Pupils               int     `json:"pupils"`
+	Assessable           int     `json:"assessable_pupils"`
+	PossibleSessions     int     `json:"possible_sessions"`
+	AuthorisedAbsence    int     `json:"authorised_absence"`
+	UnauthorisedAbsence  int     `json:"unauthorised_absence"`
+	AbsencePct           float64 `json:"absence_pct"`
+	AuthorisedPct        float64 `json:"authorised_pct"`
+	UnauthorisedPct      float64 `json:"unauthorised_pct"`
+	PersistentAbsentees  int     `json:"persistent_absentees"`
+	PersistentAbsencePct float64 `json:"persistent_absence_pct"` // of assessable pupils
+	SevereAbsentees      int     `json:"severe_absentees"`
+	SevereAbsencePct     float64 `json:"severe_absence_pct"`
+}
+
+// Summarise computes the headline figures.
+func Summarise(res *analysis.Result) Summary {
+	pa, sa, n := res.Persistent()
+	t := res.Totals
+	s := Summary{Pupils: len(res.Pupils), Assessable: n, PossibleSessions: t.Possible,
+		AuthorisedAbsence: t.Authorised, UnauthorisedAbsence: t.Unauthorised,
+		AbsencePct: pct(t.Pct(t.Absent())), AuthorisedPct: pct(t.Pct(t.Authorised)), UnauthorisedPct: pct(t.Pct(t.Unauthorised)),
+		PersistentAbsentees: pa, SevereAbsentees: sa}
+	if n > 0 {
+		s.PersistentAbsencePct = pct(100 * float64(pa) / float64(n))
+		s.SevereAbsencePct = pct(100 * float64(sa) / float64(n))
+	}
+	return s
+}
+
+// qualityJSON is the data_quality section.
+type qualityJSON struct {
+	Files            []quality.FileInfo `json:"files"`
+	RowsRead         int                `json:"rows_read"`
+	RowsUsed         int                `json:"rows_used"`
+	RowsRejected     int                `json:"rows_rejected"`
+	MarksRead        int                `json:"marks_read"`
+	MarksUsed        int                `json:"marks_used"`
+	MarksRejected    int                `json:"marks_rejected"`
+	Rejections       []*quality.Reason  `json:"rejections"`
+	Findings         []*quality.Reason  `json:"findings"`
+	UnknownCodes     map[string]int     `json:"unknown_codes"`
+	LegacyCodes      map[string]int     `json:"legacy_codes"`
+	MissingMarks     int                `json:"missing_marks"`
+	DuplicateMarks   int                `json:"duplicate_marks"`
+	ConflictingMarks int                `json:"conflicting_marks"`
+}
+
+func qualitySection(q *quality.Report) qualityJSON {
+	out := qualityJSON{Files: q.Files, RowsRead: q.RowsRead, RowsUsed: q.RowsUsed, RowsRejected: q.RowsRejected,
+		MarksRead: q.MarksRead, MarksUsed: q.MarksUsed, MarksRejected: q.MarksRejected,
+		Rejections: q.Rejections(), Findings: q.Findings(), UnknownCodes: q.UnknownCodes(), LegacyCodes: q.LegacyCodes(),
+		MissingMarks: q.MissingMarks, DuplicateMarks: q.DuplicateMarks, ConflictingMarks: q.ConflictingMarks}
+	if out.Files == nil {
+		out.Files = []quality.FileInfo{}
+	}
+	return out
+}
+
+type window struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// JSON writes the whole result as one object: run metadata, the summary,
+// every pupil in priority order, and the data-quality account.
+func JSON(w io.Writer, res *analysis.Result, meta Meta) error {
+	pupils := make([]orderedPupil, len(res.Pupils))
+	for i, p := range res.Pupils {
+		pupils[i] = orderedPupil{p}
+	}
+	doc := struct {
+		Tool        string         `json:"tool"`
+		Version     string         `json:"version"`
+		AsOf        string         `json:"as_of"`
+		Window      window         `json:"window"`
+		Note        string         `json:"note"`
+		Summary     Summary        `json:"summary"`
+		Pupils      []orderedPupil `json:"pupils"`
+		DataQuality qualityJSON    `json:"data_quality"`
+	}{"attendrisk", meta.Version, meta.AsOf, window{date(res.From, res.From == 0), date(res.To, res.To == 0)},
+		Disclaimer, Summarise(res), pupils, qualitySection(res.Quality)}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// JSONL writes one pupil object per line, in priority order, for streaming
+// into other tools. The data-quality account goes to stderr, as for the table.
+func JSONL(w io.Writer, res *analysis.Result) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	for _, p := range res.Pupils {
+		b, err := orderedPupil{p}.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
+
+// Disclaimer is stated in every output: the tool flags, people decide.
+const Disclaimer = "Attendance indicators for professional review. They are not findings of neglect or of any other concern about a child or family."

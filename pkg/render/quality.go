@@ -1,0 +1,77 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/attendrisk/attendrisk/pkg/quality"
+)
+
+// Quality writes the data-quality account for people: the row arithmetic,
+// each rejection reason with its first places, and the findings.
+func Quality(w io.Writer, q *quality.Report) {
+	files := make([]string, len(q.Files))
+	for i, f := range q.Files {
+		desc := f.Layout
+		if f.Encoding != "" && f.Encoding != "utf-8" {
+			desc += ", " + f.Encoding
+		}
+		if f.Delimiter != "" && f.Delimiter != "comma" {
+			desc += ", " + f.Delimiter + "-separated"
+		}
+		files[i] = fmt.Sprintf("%s (%s, %d rows)", f.Path, desc, f.Rows)
+	}
+	fmt.Fprintf(w, "data quality: read %s\n", strings.Join(files, "; "))
+	fmt.Fprintf(w, "  rows: %d read = %d used + %d rejected\n", q.RowsRead, q.RowsUsed, q.RowsRejected)
+	if q.MarksRead != q.RowsRead {
+		fmt.Fprintf(w, "  session marks: %d read = %d used + %d rejected\n", q.MarksRead, q.MarksUsed, q.MarksRejected)
+	}
+	for _, r := range q.Rejections() {
+		writeReason(w, "rejected", r)
+	}
+	if u := q.UnknownCodes(); len(u) > 0 {
+		fmt.Fprintf(w, "  unknown codes: %s (left out of the figures)\n", counts(u))
+	}
+	if l := q.LegacyCodes(); len(l) > 0 {
+		fmt.Fprintf(w, "  legacy codes: %s (counted as DfE counts them)\n", counts(l))
+	}
+	if q.MissingMarks > 0 {
+		fmt.Fprintf(w, "  missing marks: %d sessions with no mark (not counted as absence)\n", q.MissingMarks)
+	}
+	for _, r := range q.Findings() {
+		if r.Key == "legacy_code" || r.Key == "missing_mark" {
+			continue
+		}
+		writeReason(w, "note", r)
+	}
+}
+
+func writeReason(w io.Writer, kind string, r *quality.Reason) {
+	ex := make([]string, len(r.Examples))
+	for i, e := range r.Examples {
+		ex[i] = e.Where
+		if e.Detail != "" {
+			ex[i] += " " + e.Detail
+		}
+	}
+	more := ""
+	if r.Count > len(r.Examples) {
+		more = ", ..."
+	}
+	fmt.Fprintf(w, "  %s %d: %s (%s%s)\n", kind, r.Count, r.Text, strings.Join(ex, "; "), more)
+}
+
+func counts(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s ×%d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
+}

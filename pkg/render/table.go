@@ -1,0 +1,80 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/attendrisk/attendrisk/pkg/analysis"
+)
+
+// TableOptions shape the terminal table.
+type TableOptions struct {
+	Top int // 0 means every pupil
+}
+
+// Table writes the pupils worst first as a table that fits in 100 columns.
+func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
+	s := Summarise(res)
+	fmt.Fprintf(w, "%s to %s: %d pupils, absence %.2f%% (authorised %.2f%%, unauthorised %.2f%%)\n",
+		ukDate(res.From), ukDate(res.To), s.Pupils, s.AbsencePct, s.AuthorisedPct, s.UnauthorisedPct)
+	fmt.Fprintf(w, "persistent absence (10%%+): %d pupils (%.1f%%); severe absence (50%%+): %d pupils (%.1f%%)\n\n",
+		s.PersistentAbsentees, s.PersistentAbsencePct, s.SevereAbsentees, s.SevereAbsencePct)
+
+	t := tablewriter.NewTable(w,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapTruncate),
+		tablewriter.WithAlignment(tw.Alignment{tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft,
+			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}),
+	)
+	t.Header([]string{"#", "Pupil", "Name", "Year", "Possible", "Absence", "Auth", "Unauth", "Missing", "Flag"})
+	n := len(res.Pupils)
+	if opts.Top > 0 && opts.Top < n {
+		n = opts.Top
+	}
+	for i, p := range res.Pupils[:n] {
+		f := p.Figures
+		flag := ""
+		switch {
+		case !f.Assessable():
+			flag = "not assessable"
+		case f.Severe():
+			flag = "SEVERE"
+		case f.Persistent():
+			flag = "PERSISTENT"
+		}
+		abs := "-"
+		if f.Assessable() {
+			abs = strconv.FormatFloat(pct(f.Pct(f.Absent())), 'f', 1, 64) + "%"
+		}
+		name := strings.TrimSpace(p.Info.Forename + " " + p.Info.Surname)
+		if err := t.Append([]string{strconv.Itoa(i + 1), clip(p.ID, 14), clip(name, 22), clip(p.Info.YearGroup, 6),
+			strconv.Itoa(f.Possible), abs, strconv.Itoa(f.Authorised), strconv.Itoa(f.Unauthorised), strconv.Itoa(f.Missing), flag}); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	if n < len(res.Pupils) {
+		fmt.Fprintf(w, "... %d more pupils (--top 0 shows all, --format csv for a spreadsheet)\n", len(res.Pupils)-n)
+	}
+	fmt.Fprintln(w, Disclaimer)
+	return nil
+}
+
+func ukDate(d interface{ UK() string }) string { return d.UK() }
+
+// clip shortens text to n characters with an ellipsis, by runes.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
