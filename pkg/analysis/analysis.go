@@ -25,7 +25,16 @@ type Pupil struct {
 	First   register.Day // first and last session in the window (0 for counts-only pupils)
 	Last    register.Day
 	Figures metrics.Figures
+	// Aggregate is a summary row for a school or area, not a pupil.
+	Aggregate bool
 }
+
+// PA reports persistent absence. It is decided pupil by pupil, so a school
+// or area row is never a persistent absentee, whatever its rate.
+func (p *Pupil) PA() bool { return !p.Aggregate && p.Figures.Persistent() }
+
+// SA reports severe absence, likewise for pupils only.
+func (p *Pupil) SA() bool { return !p.Aggregate && p.Figures.Severe() }
 
 // Result is a whole run.
 type Result struct {
@@ -40,13 +49,13 @@ type Result struct {
 // Persistent counts the persistently absent pupils.
 func (r *Result) Persistent() (pa, sa, assessable int) {
 	for _, p := range r.Pupils {
-		if p.Figures.Persistent() {
+		if p.PA() {
 			pa++
 		}
-		if p.Figures.Severe() {
+		if p.SA() {
 			sa++
 		}
-		if p.Figures.Assessable() {
+		if p.Figures.Assessable() && !p.Aggregate {
 			assessable++
 		}
 	}
@@ -82,7 +91,7 @@ func Run(in Input) (*Result, error) {
 	res.Totals.Codes = nil
 	for _, p := range reg.Pupils() {
 		f := metrics.Compute(p, in.From, in.To)
-		pr := &Pupil{ID: p.ID, Info: p.Info, Figures: f}
+		pr := &Pupil{ID: p.ID, Info: p.Info, Figures: f, Aggregate: p.Aggregate}
 		if p.HasMarks() {
 			pr.First, pr.Last = p.Span()
 			if in.From != 0 && pr.First < in.From {
@@ -92,7 +101,12 @@ func Run(in Input) (*Result, error) {
 				pr.Last = in.To
 			}
 		}
-		res.Totals.Add(f)
+		if !p.Aggregate {
+			// Group rows (schools, areas) are not summed into the headline:
+			// a file of LA, regional and national rows would count every
+			// session three times.
+			res.Totals.Add(f)
+		}
 		q.MissingMarks += f.Missing
 		res.Pupils = append(res.Pupils, pr)
 	}
@@ -114,11 +128,11 @@ func less(a, b *Pupil) bool {
 	if fa.Assessable() != fb.Assessable() {
 		return fa.Assessable()
 	}
-	if fa.Severe() != fb.Severe() {
-		return fa.Severe()
+	if a.SA() != b.SA() {
+		return a.SA()
 	}
-	if fa.Persistent() != fb.Persistent() {
-		return fa.Persistent()
+	if a.PA() != b.PA() {
+		return a.PA()
 	}
 	// a's rate > b's rate  <=>  absA*possB > absB*possA (both possible > 0).
 	x, y := int64(fa.Absent())*int64(fb.Possible), int64(fb.Absent())*int64(fa.Possible)

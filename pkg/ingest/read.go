@@ -99,6 +99,7 @@ type header struct {
 	cols   columns
 	grid   []gridCol // grid layout: session columns in date order
 	line   int       // 1-based line (or row) of the header
+	summary summaryCols
 }
 
 type gridCol struct {
@@ -138,7 +139,11 @@ func findHeader(rows [][]string, firstLine []int, file string, opts Options, exc
 		}
 		marks := cols.has(PupilID) && cols.has(Date) && cols.has(Mark)
 		grid := cols.has(PupilID) && len(h.grid) > 0
+		var summary bool
+		h.summary, summary = summaryHeader(r, cols)
 		switch {
+		case opts.Layout == LayoutSummary && summary, opts.Layout == LayoutAuto && summary && !marks && !grid:
+			h.layout = LayoutSummary
 		case opts.Layout == LayoutMarks && marks, opts.Layout == LayoutAuto && marks:
 			h.layout = LayoutMarks
 		case opts.Layout == LayoutGrid && grid, opts.Layout == LayoutAuto && grid:
@@ -162,6 +167,8 @@ func findHeader(rows [][]string, firstLine []int, file string, opts Options, exc
 	switch opts.Layout {
 	case LayoutMarks:
 		want = "a marks header with a pupil id (UPN, Pupil ID, Adno, Admission Number, Student ID), Date, Session (AM/PM) and Mark (Code)"
+	case LayoutSummary:
+		want = "a summary header with a row id (a pupil id, a school, or DfE's geography columns), possible sessions, and per-code counts (I, M, G, ... or reason_i_authorised_illness, ...) or authorised and unauthorised absence"
 	case LayoutGrid:
 		want = "a grid header with a pupil id (UPN, Pupil ID, Adno, ...) and session columns such as \"03/09/2024 AM\" or day columns such as \"03/09/2024\""
 	default:
@@ -258,7 +265,7 @@ func readText(f *os.File, path string, opts Options, b *register.Builder) error 
 	switch h.layout {
 	case LayoutMarks:
 		err = readMarksCSV(r, path, delim, dataLine, h, opts, b)
-	case LayoutGrid:
+	case LayoutGrid, LayoutSummary:
 		err = readRows(&textRows{r: r, delim: delim, line: dataLine, file: path}, h, b)
 	}
 	info.Rows = b.Q.RowsRead - before

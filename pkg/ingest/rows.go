@@ -231,6 +231,8 @@ func readRows(src rowSource, h header, b *register.Builder) error {
 			applyRow(b, &rec, second, src.loc(line, mc.mark, ""))
 		case LayoutGrid:
 			gridRow(src, h, mc, row, line, b)
+		case LayoutSummary:
+			summaryRow(src, h, row, line, b)
 		}
 	}
 }

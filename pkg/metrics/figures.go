@@ -107,7 +107,10 @@ func FromCounts(codes []int, covidX int) Figures {
 // means open-ended).
 func Compute(p *register.Pupil, from, to register.Day) Figures {
 	if !p.HasMarks() {
-		return FromCounts(p.Counts, 0)
+		if p.CodesCover || p.Declared == nil {
+			return FromCounts(p.Counts, 0)
+		}
+		return FromTotals(p.Counts, p.Declared)
 	}
 	codes := make([]int, mark.NumIDs)
 	covidX := 0
@@ -121,4 +124,33 @@ func Compute(p *register.Pupil, from, to register.Day) Figures {
 		}
 	})
 	return FromCounts(codes, covidX)
+}
+
+// FromTotals derives figures from a summary row's declared totals, for rows
+// whose code counts do not include the present marks (an export with
+// "Possible", "Authorised", "Unauthorised" and perhaps a few absence codes).
+// Authorised and unauthorised absence come from the totals where given, else
+// from the codes; attendance is what remains of the possible sessions.
+func FromTotals(codes []int, totals map[string]int) Figures {
+	byCodes := FromCounts(codes, 0)
+	f := Figures{Codes: byCodes.Codes, Possible: totals["possible"]}
+	f.Authorised = byCodes.Authorised
+	if v, ok := totals["authorised"]; ok {
+		f.Authorised = v
+	}
+	f.Unauthorised = byCodes.Unauthorised
+	if v, ok := totals["unauthorised"]; ok {
+		f.Unauthorised = v
+	}
+	f.AEA = totals["aea"]
+	attended := f.Possible - f.Absent()
+	if v, ok := totals["attended"]; ok {
+		attended = v
+	}
+	f.Present = attended - f.AEA
+	if v, ok := totals["present"]; ok {
+		f.Present = v
+	}
+	f.Missing = byCodes.Missing
+	return f
 }

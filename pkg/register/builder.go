@@ -95,3 +95,23 @@ func (b *Builder) reject(key string, loc quality.Loc, detail string) {
 	b.Q.MarksRejected++
 	b.Q.Reject(key, loc, detail)
 }
+
+// Summary records a row of the summary layout: session counts per code
+// (codes, indexed by mark.ID) and the row's declared totals. present says
+// whether the code counts include the present marks; when they do not, the
+// figures come from the declared totals. A second row for the same id is
+// rejected rather than summed: the same export given twice must not double
+// anyone's absence.
+func (b *Builder) Summary(id string, info Info, codes []int, totals map[string]int, present, aggregate bool, loc quality.Loc) bool {
+	if p := b.Reg.byID[id]; p != nil {
+		b.Q.Reject("duplicate_row", loc, "")
+		return false
+	}
+	p := b.Reg.pupil([]byte(id))
+	p.Info = info
+	p.Counts = codes
+	p.Declared = totals
+	p.CodesCover = present
+	p.Aggregate = aggregate
+	return true
+}

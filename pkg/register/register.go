@@ -64,8 +64,15 @@ type Pupil struct {
 	// layout: sessions per code ID, with no dates.
 	Counts []int
 	// Declared holds the summary layout's own totals (possible, authorised,
-	// unauthorised, ...) so contradictions can be reported; nil otherwise.
+	// unauthorised, ...); nil otherwise.
 	Declared map[string]int
+	// CodesCover says the summary's code counts include the present marks,
+	// so the figures can be derived from the codes alone.
+	CodesCover bool
+	// Aggregate marks a summary row for a school or an area rather than a
+	// pupil: persistent and severe absence are decided pupil by pupil and do
+	// not apply to it.
+	Aggregate bool
 }
 
 // HasMarks reports whether the pupil has session marks (rather than counts).

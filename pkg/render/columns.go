@@ -46,8 +46,8 @@ var pupilColumns = []column{
 	{"authorised_pct", func(p *analysis.Pupil) any { return pct(p.Figures.Pct(p.Figures.Authorised)) }},
 	{"unauthorised_pct", func(p *analysis.Pupil) any { return pct(p.Figures.Pct(p.Figures.Unauthorised)) }},
 	{"attendance_pct", func(p *analysis.Pupil) any { return pct(p.Figures.Pct(p.Figures.Attended())) }},
-	{"persistent_absence", func(p *analysis.Pupil) any { return p.Figures.Persistent() }},
-	{"severe_absence", func(p *analysis.Pupil) any { return p.Figures.Severe() }},
+	{"persistent_absence", func(p *analysis.Pupil) any { return p.PA() }},
+	{"severe_absence", func(p *analysis.Pupil) any { return p.SA() }},
 	{"assessable", func(p *analysis.Pupil) any { return p.Figures.Assessable() }},
 }
 

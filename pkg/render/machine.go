@@ -123,7 +123,13 @@ type Summary struct {
 func Summarise(res *analysis.Result) Summary {
 	pa, sa, n := res.Persistent()
 	t := res.Totals
-	s := Summary{Pupils: len(res.Pupils), Assessable: n, PossibleSessions: t.Possible,
+	pupils := 0
+	for _, p := range res.Pupils {
+		if !p.Aggregate {
+			pupils++
+		}
+	}
+	s := Summary{Pupils: pupils, Assessable: n, PossibleSessions: t.Possible,
 		AuthorisedAbsence: t.Authorised, UnauthorisedAbsence: t.Unauthorised,
 		AbsencePct: pct(t.Pct(t.Absent())), AuthorisedPct: pct(t.Pct(t.Authorised)), UnauthorisedPct: pct(t.Pct(t.Unauthorised)),
 		PersistentAbsentees: pa, SevereAbsentees: sa}

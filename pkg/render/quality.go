@@ -25,7 +25,7 @@ func Quality(w io.Writer, q *quality.Report) {
 	}
 	fmt.Fprintf(w, "data quality: read %s\n", strings.Join(files, "; "))
 	fmt.Fprintf(w, "  rows: %d read = %d used + %d rejected\n", q.RowsRead, q.RowsUsed, q.RowsRejected)
-	if q.MarksRead != q.RowsRead {
+	if q.MarksRead != q.RowsRead && q.MarksRead > 0 {
 		fmt.Fprintf(w, "  session marks: %d read = %d used + %d rejected\n", q.MarksRead, q.MarksUsed, q.MarksRejected)
 	}
 	for _, r := range q.Rejections() {

@@ -21,10 +21,20 @@ type TableOptions struct {
 // Table writes the pupils worst first as a table that fits in 100 columns.
 func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 	s := Summarise(res)
-	fmt.Fprintf(w, "%s to %s: %d pupils, absence %.2f%% (authorised %.2f%%, unauthorised %.2f%%)\n",
-		ukDate(res.From), ukDate(res.To), s.Pupils, s.AbsencePct, s.AuthorisedPct, s.UnauthorisedPct)
-	fmt.Fprintf(w, "persistent absence (10%%+): %d pupils (%.1f%%); severe absence (50%%+): %d pupils (%.1f%%)\n\n",
-		s.PersistentAbsentees, s.PersistentAbsencePct, s.SevereAbsentees, s.SevereAbsencePct)
+	period := "summary counts (no dates)"
+	if res.From != 0 {
+		period = ukDate(res.From) + " to " + ukDate(res.To)
+	}
+	if groups := len(res.Pupils) - s.Pupils; groups > 0 {
+		fmt.Fprintf(w, "%s: %d group rows (school or area totals), not summed across groups\n", period, groups)
+	}
+	if s.Pupils > 0 {
+		fmt.Fprintf(w, "%s: %d pupils, absence %.2f%% (authorised %.2f%%, unauthorised %.2f%%)\n",
+			period, s.Pupils, s.AbsencePct, s.AuthorisedPct, s.UnauthorisedPct)
+		fmt.Fprintf(w, "persistent absence (10%%+): %d pupils (%.1f%%); severe absence (50%%+): %d pupils (%.1f%%)\n",
+			s.PersistentAbsentees, s.PersistentAbsencePct, s.SevereAbsentees, s.SevereAbsencePct)
+	}
+	fmt.Fprintln(w)
 
 	t := tablewriter.NewTable(w,
 		tablewriter.WithHeaderAutoFormat(tw.Off),
@@ -43,9 +53,11 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 		switch {
 		case !f.Assessable():
 			flag = "not assessable"
-		case f.Severe():
+		case p.Aggregate:
+			flag = "group row"
+		case p.SA():
 			flag = "SEVERE"
-		case f.Persistent():
+		case p.PA():
 			flag = "PERSISTENT"
 		}
 		abs := "-"

@@ -1,0 +1,246 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/register"
+)
+
+// LayoutSummary is one row per pupil (or per school, or per area) with
+// session counts instead of marks.
+const LayoutSummary Layout = "summary"
+
+// The summary layout's total columns, by normalised header.
+var totalAliases = map[string][]string{
+	"possible":     {"possiblesessions", "possible", "sessionspossible", "sesspossible", "possiblemaximumsessions"},
+	"present":      {"presentsessions", "present", "sessionspresent"},
+	"aea":          {"approvededucationalactivity", "aea", "aeasessions"},
+	"attended":     {"overallattendance", "attended", "sessionsattended", "attendedsessions", "attendance"},
+	"authorised":   {"authorisedabsence", "authorised", "sessionsauthorised", "sessauthorised", "authorisedsessions"},
+	"unauthorised": {"unauthorisedabsence", "unauthorised", "sessionsunauthorised", "sessunauthorised", "unauthorisedsessions"},
+	"absence":      {"overallabsence", "absence", "sessoverall", "absencesessions", "totalabsence"},
+}
+
+// geoColumns identify a row of area-level data such as DfE's published
+// files, where no single column names the row.
+var geoColumns = []string{"country_name", "region_name", "la_name", "education_phase", "school_type"}
+
+// reasonColumn matches DfE's per-code column names, e.g.
+// reason_i_authorised_illness or reason_c1_authorised_regulated_performance.
+var reasonColumn = regexp.MustCompile(`^reason_([a-z0-9]+)_`)
+
+type codeCol struct {
+	index int
+	id    mark.ID
+}
+
+type summaryCols struct {
+	idCols    []int
+	aggregate bool
+	totals    map[string]int
+	codes     []codeCol
+	present   bool // the code columns include the present marks
+}
+
+// summaryHeader recognises a summary header: a possible-sessions column and
+// either per-code columns or authorised and unauthorised totals.
+func summaryHeader(headers []string, c columns) (summaryCols, bool) {
+	s := summaryCols{totals: map[string]int{}}
+	norm := make([]string, len(headers))
+	for i, h := range headers {
+		norm[i] = normHeader(h)
+	}
+	for key, al := range totalAliases {
+	find:
+		for _, a := range al {
+			for i, n := range norm {
+				if n == a {
+					s.totals[key] = i
+					break find
+				}
+			}
+		}
+	}
+	if _, ok := s.totals["possible"]; !ok {
+		return s, false
+	}
+	hasAM := false
+	for _, h := range headers {
+		if strings.EqualFold(strings.TrimSpace(h), "reason_present_am") {
+			hasAM = true
+		}
+	}
+	for i, h := range headers {
+		lh := strings.ToLower(strings.TrimSpace(h))
+		var code string
+		switch {
+		case lh == "reason_present_am":
+			code = "/"
+		case lh == "reason_present_pm":
+			code = `\`
+		case lh == "reason_present":
+			if hasAM {
+				continue // the AM and PM columns already hold it
+			}
+			code = "/"
+		case reasonColumn.MatchString(lh):
+			code = strings.ToUpper(reasonColumn.FindStringSubmatch(lh)[1])
+		default:
+			if id, ok := mark.Lookup(strings.TrimSpace(h)); ok && strings.TrimSpace(h) != "" && id != mark.MissingID {
+				code = mark.Get(id).Code
+			}
+		}
+		if code == "" {
+			continue
+		}
+		id, ok := mark.Lookup(code)
+		if !ok {
+			continue
+		}
+		s.codes = append(s.codes, codeCol{i, id})
+		if mark.Get(id).Category == mark.Present {
+			s.present = true
+		}
+	}
+	_, auth := s.totals["authorised"]
+	_, unauth := s.totals["unauthorised"]
+	if len(s.codes) == 0 && !(auth && unauth) {
+		return s, false
+	}
+	switch {
+	case c.has(PupilID):
+		s.idCols = []int{c.idx[PupilID]}
+	case c.has(School):
+		s.idCols = []int{c.idx[School]}
+		s.aggregate = true
+	default:
+		for _, g := range geoColumns {
+			for i, h := range headers {
+				if strings.EqualFold(strings.TrimSpace(h), g) {
+					s.idCols = append(s.idCols, i)
+				}
+			}
+		}
+		s.aggregate = true
+	}
+	return s, len(s.idCols) > 0
+}
+
+// parseCount reads a whole number of sessions. DfE's files write whole
+// numbers, sometimes as 1234.0; "c" (suppressed), "x" and "z" are not counts.
+func parseCount(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, true
+	}
+	if n, err := strconv.Atoi(strings.ReplaceAll(s, ",", "")); err == nil && n >= 0 {
+		return n, true
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 && f == float64(int64(f)) {
+		return int(f), true
+	}
+	return 0, false
+}
+
+// summaryRow applies one summary row.
+func summaryRow(src rowSource, h header, row []string, line int, b *register.Builder) {
+	q := b.Q
+	q.RowsRead++
+	s := h.summary
+	cell := func(i int) string {
+		if i < 0 || i >= len(row) {
+			return ""
+		}
+		return strings.TrimSpace(row[i])
+	}
+	var idParts []string
+	for _, i := range s.idCols {
+		if v := cell(i); v != "" {
+			idParts = append(idParts, v)
+		}
+	}
+	reject := func(key string, col int, detail string) {
+		q.RowsRejected++
+		q.Reject(key, src.loc(line, col, headerAt(h, col)), detail)
+	}
+	if len(idParts) == 0 {
+		reject("missing_pupil_id", s.idCols[0], "")
+		return
+	}
+	id := strings.Join(idParts, " / ")
+	codes := make([]int, mark.NumIDs)
+	for _, c := range s.codes {
+		n, ok := parseCount(cell(c.index))
+		if !ok {
+			reject("bad_count", c.index, fmt.Sprintf("%s in %s", quoteShort([]byte(cell(c.index))), headerAt(h, c.index)))
+			return
+		}
+		codes[c.id] += n
+	}
+	totals := map[string]int{}
+	for key, i := range s.totals {
+		if cell(i) == "" {
+			continue
+		}
+		n, ok := parseCount(cell(i))
+		if !ok {
+			reject("bad_count", i, fmt.Sprintf("%s in %s", quoteShort([]byte(cell(i))), headerAt(h, i)))
+			return
+		}
+		totals[key] = n
+	}
+	mc := newMarksCols(h.cols)
+	info := register.Info{Surname: cell(mc.surname), Forename: cell(mc.forename), YearGroup: cell(mc.year), RegGroup: cell(mc.reg), School: cell(mc.school)}
+	loc := src.loc(line, s.idCols[0], "")
+	if !b.Summary(id, info, codes, totals, s.present, s.aggregate, loc) {
+		q.RowsRejected++
+		return
+	}
+	q.RowsUsed++
+	if msg := contradictions(codes, totals, s.present); msg != "" {
+		q.Find("counts_mismatch", loc, msg)
+	}
+}
+
+// contradictions compares the declared totals with what the code counts
+// give, and with each other, and says what does not add up.
+func contradictions(codes []int, totals map[string]int, present bool) string {
+	var sum [mark.Missing + 1]int
+	for i, n := range codes {
+		if i > 0 {
+			sum[mark.Get(mark.ID(i)).Category] += n
+		}
+	}
+	var out []string
+	check := func(key string, derived int, label string) {
+		if v, ok := totals[key]; ok && v != derived {
+			out = append(out, fmt.Sprintf("%s %d declared, %d from %s", key, v, derived, label))
+		}
+	}
+	if present {
+		possible := sum[mark.Present] + sum[mark.AEA] + sum[mark.Authorised] + sum[mark.Unauthorised]
+		check("possible", possible, "the code counts")
+		check("present", sum[mark.Present], "the code counts")
+		check("aea", sum[mark.AEA], "the code counts")
+		check("attended", sum[mark.Present]+sum[mark.AEA], "the code counts")
+	}
+	if len(codes) > 0 && (sum[mark.Authorised] > 0 || sum[mark.Unauthorised] > 0 || present) {
+		check("authorised", sum[mark.Authorised], "the code counts")
+		check("unauthorised", sum[mark.Unauthorised], "the code counts")
+		check("absence", sum[mark.Authorised]+sum[mark.Unauthorised], "the code counts")
+	}
+	// The totals among themselves: attended + absence = possible.
+	if p, ok := totals["possible"]; ok {
+		a, okA := totals["authorised"]
+		u, okU := totals["unauthorised"]
+		att, okT := totals["attended"]
+		if okA && okU && okT && att+a+u != p {
+			out = append(out, fmt.Sprintf("attended %d + authorised %d + unauthorised %d = %d, not the %d possible sessions declared", att, a, u, att+a+u, p))
+		}
+	}
+	return strings.Join(out, "; ")
+}

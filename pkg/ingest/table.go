@@ -1,0 +1,164 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/attendrisk/attendrisk/pkg/quality"
+)
+
+// Table is a small file read whole: a context file or a summary export, one
+// row per pupil (or per school), so holding it in memory is fine.
+type Table struct {
+	Headers []string
+	Rows    [][]string
+	Lines   []int // line (CSV) or row (XLSX) of each row
+	Info    quality.FileInfo
+	xlsx    bool
+}
+
+// Loc returns the place of a cell, for messages.
+func (t *Table) Loc(row, col int) quality.Loc {
+	l := quality.Loc{File: t.Info.Path, Line: t.Lines[row]}
+	if t.xlsx {
+		l.Sheet = t.Info.Sheet
+		if cell, err := excelize.CoordinatesToCellName(col+1, t.Lines[row]); err == nil {
+			l.Cell = cell
+		}
+	} else if col >= 0 && col < len(t.Headers) {
+		l.Cell = t.Headers[col]
+	}
+	return l
+}
+
+// ReadTable reads a CSV or XLSX file whose header row is the first row (among
+// the first 30) that isHeader accepts; describe says what such a header
+// looks like, for the error when none is found.
+func ReadTable(path, sheet string, isHeader func([]string) bool, describe string) (*Table, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
+	}
+	if len(data) == 0 {
+		return nil, &Error{Loc: quality.Loc{File: path}, Msg: "file is empty, expected " + describe}
+	}
+	var rows [][]string
+	var lines []int
+	t := &Table{Info: quality.FileInfo{Path: path}}
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		t.xlsx = true
+		rows, lines, t.Info.Sheet, err = xlsxAll(path, data, sheet)
+		t.Info.Encoding = "xlsx"
+	} else {
+		enc := detectEncoding(data, false)
+		t.Info.Encoding = enc.name
+		text, derr := io.ReadAll(enc.reader(bytes.NewReader(data[enc.bomLen:])))
+		if derr != nil {
+			return nil, &Error{Loc: quality.Loc{File: path}, Msg: "cannot decode as " + enc.name + ": " + derr.Error()}
+		}
+		delim := detectDelimiter(text)
+		t.Info.Delimiter = delimName(delim)
+		pos, line := 0, 1
+		var fields [][]byte
+		for pos < len(text) {
+			var used int
+			var complete bool
+			start := line
+			fields, pos, used, complete = splitRecord(text, pos, delim, fields)
+			line += used
+			if !complete {
+				return nil, errorf(quality.Loc{File: path, Line: start}, "a quoted field starting on this line is never closed (a \" is missing)")
+			}
+			if blank(fields) {
+				continue
+			}
+			rows = append(rows, toStrings(fields))
+			lines = append(lines, start)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < len(rows) && i < maxHeaderSearch; i++ {
+		if isHeader(rows[i]) {
+			t.Headers = rows[i]
+			t.Info.HeaderRow = lines[i]
+			t.Rows = rows[i+1:]
+			t.Lines = lines[i+1:]
+			t.Info.Rows = len(t.Rows)
+			return t, nil
+		}
+	}
+	first := []string{}
+	loc := quality.Loc{File: path}
+	if len(rows) > 0 {
+		first = rows[0]
+		loc.Line = lines[0]
+	}
+	return nil, errorf(loc, "no header row found: expected %s; the first row has %s", describe, quoteList(first))
+}
+
+func xlsxAll(path string, data []byte, sheet string) ([][]string, []int, string, error) {
+	wb, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, nil, "", &Error{Loc: quality.Loc{File: path}, Msg: "not a readable XLSX workbook (" + err.Error() + ")"}
+	}
+	defer wb.Close()
+	sheets := wb.GetSheetList()
+	if sheet == "" {
+		if len(sheets) == 0 {
+			return nil, nil, "", &Error{Loc: quality.Loc{File: path}, Msg: "workbook has no worksheets"}
+		}
+		sheet = sheets[0]
+	}
+	rs, err := wb.Rows(sheet)
+	if err != nil {
+		return nil, nil, "", &Error{Loc: quality.Loc{File: path}, Msg: fmt.Sprintf("no sheet named %q (sheets: %s)", sheet, quoteList(sheets))}
+	}
+	defer rs.Close()
+	src := &xlsxRows{rows: rs, file: path, sheet: sheet}
+	var rows [][]string
+	var lines []int
+	for {
+		r, line, err := src.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, "", err
+		}
+		rows = append(rows, r)
+		lines = append(lines, line)
+	}
+	return rows, lines, sheet, nil
+}
+
+// SnakeCase turns a header into a rules-friendly name: "Young Carer" →
+// young_carer, "CP Plan?" → cp_plan, "Free School Meals (FSM)" →
+// free_school_meals_fsm.
+func SnakeCase(h string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range strings.TrimSpace(h) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+			under = false
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + 'a' - 'A')
+			under = false
+		default:
+			if !under && b.Len() > 0 {
+				b.WriteByte('_')
+				under = true
+			}
+		}
+	}
+	return strings.TrimSuffix(b.String(), "_")
+}
