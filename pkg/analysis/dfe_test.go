@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
 )
 
 // TestReproducesDfEPublishedRates reads DfE's own published attendance data

@@ -95,10 +95,10 @@ func plainOSError(err error) string {
 
 // header is what sniffing found.
 type header struct {
-	layout Layout
-	cols   columns
-	grid   []gridCol // grid layout: session columns in date order
-	line   int       // 1-based line (or row) of the header
+	layout  Layout
+	cols    columns
+	grid    []gridCol // grid layout: session columns in date order
+	line    int       // 1-based line (or row) of the header
 	summary summaryCols
 }
 
