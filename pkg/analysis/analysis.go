@@ -16,6 +16,9 @@ type Input struct {
 	Ingest ingest.Options
 	// From and To bound the window (inclusive); zero means the whole data.
 	From, To register.Day
+	// ExampleLimit is how many places each data-quality reason lists (0:
+	// the default few).
+	ExampleLimit int
 }
 
 // Pupil is one pupil's result.
@@ -68,6 +71,7 @@ func Run(in Input) (*Result, error) {
 		return nil, fmt.Errorf("--from %s is after --to %s", in.From.UK(), in.To.UK())
 	}
 	q := quality.New()
+	q.Limit = in.ExampleLimit
 	b := register.NewBuilder(q)
 	b.From, b.To = in.From, in.To
 	for _, f := range in.Files {

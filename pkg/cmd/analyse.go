@@ -82,19 +82,25 @@ JSON output.`,
 			return analyseRun(opts)
 		},
 	}
+	addInputFlags(c, opts)
 	fl := c.Flags()
 	fl.StringVar(&opts.Format, "format", "", "output format: table, csv, json or jsonl (default: from the -o extension, else table)")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (created private to you) instead of stdout")
-	fl.StringVar(&opts.Layout, "layout", "auto", "input layout: auto, marks or grid")
-	fl.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet to read (default: the first)")
-	fl.StringArrayVar(&opts.Map, "map", nil, `map a field to a column header, e.g. --map pupil_id="Pupil Ref" (repeatable)`)
-	fl.StringVar(&opts.From, "from", "", "first date to count (dd/mm/yyyy or yyyy-mm-dd)")
-	fl.StringVar(&opts.To, "to", "", "last date to count (dd/mm/yyyy or yyyy-mm-dd)")
 	fl.StringVar(&opts.AsOf, "as-of", "", "date recorded in the output as the run date (default: today)")
 	fl.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) if any row is rejected")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not print the data-quality account to stderr")
 	fl.IntVar(&opts.Top, "top", 0, "show only the first N pupils in the table (0: all)")
 	return c
+}
+
+// addInputFlags adds the flags that say how to read the input files.
+func addInputFlags(c *cobra.Command, opts *AnalyseOptions) {
+	fl := c.Flags()
+	fl.StringVar(&opts.Layout, "layout", "auto", "input layout: auto, marks, grid or summary")
+	fl.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet to read (default: the first)")
+	fl.StringArrayVar(&opts.Map, "map", nil, `map a field to a column header, e.g. --map pupil_id="Pupil Ref" (repeatable)`)
+	fl.StringVar(&opts.From, "from", "", "first date to count (dd/mm/yyyy or yyyy-mm-dd)")
+	fl.StringVar(&opts.To, "to", "", "last date to count (dd/mm/yyyy or yyyy-mm-dd)")
 }
 
 func (o *AnalyseOptions) validate() error {
@@ -118,10 +124,10 @@ func (o *AnalyseOptions) validate() error {
 	switch o.Layout {
 	case "auto", "":
 		o.ingest.Layout = ingest.LayoutAuto
-	case "marks", "grid":
+	case "marks", "grid", "summary":
 		o.ingest.Layout = ingest.Layout(o.Layout)
 	default:
-		return usagef("--layout %q: expected auto, marks or grid", o.Layout)
+		return usagef("--layout %q: expected auto, marks, grid or summary", o.Layout)
 	}
 	o.ingest.Sheet = o.Sheet
 	if len(o.Map) > 0 {

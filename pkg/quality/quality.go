@@ -49,9 +49,12 @@ type Reason struct {
 	Expected bool `json:"expected,omitempty"`
 }
 
-func (r *Reason) add(loc Loc, detail string) {
+func (r *Reason) add(loc Loc, detail string, limit int) {
 	r.Count++
-	if len(r.Examples) < MaxExamples {
+	if limit <= 0 {
+		limit = MaxExamples
+	}
+	if len(r.Examples) < limit {
 		r.Examples = append(r.Examples, Example{Loc: loc, Where: loc.String(), Detail: detail})
 	}
 }
@@ -86,6 +89,10 @@ type Report struct {
 	MissingMarks     int `json:"missing_marks"`
 	DuplicateMarks   int `json:"duplicate_marks"`
 	ConflictingMarks int `json:"conflicting_marks"`
+
+	// Limit is how many examples each reason keeps; 0 means MaxExamples.
+	// inspect raises it to list every problem.
+	Limit int `json:"-"`
 
 	rejected map[string]*Reason
 	findings map[string]*Reason
@@ -123,6 +130,7 @@ var texts = map[string]string{
 	"context_no_pupil":  "context row for a pupil not in the register",
 	"pupil_no_context":  "pupil with no row in the context file",
 	"context_duplicate": "pupil appears twice in the context file (first row kept)",
+	"context_no_id":     "context row with no pupil id (ignored)",
 }
 
 // Text returns the description of a reason key.
@@ -158,7 +166,7 @@ func (r *Report) reason(m map[string]*Reason, key string, loc Loc, detail string
 		rs = &Reason{Key: key, Text: Text(key), Expected: key == "outside_window"}
 		m[key] = rs
 	}
-	rs.add(loc, detail)
+	rs.add(loc, detail, r.Limit)
 }
 
 // Rejections returns the rejection reasons, most frequent first.

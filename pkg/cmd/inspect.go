@@ -1,0 +1,155 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/mark"
+)
+
+// NewCmdInspect builds `attendrisk inspect`.
+func NewCmdInspect(f *Factory) *cobra.Command {
+	opts := &AnalyseOptions{IO: f.IO, now: f.Now}
+	c := &cobra.Command{
+		Use:   "inspect [flags] FILE...",
+		Short: "Show what attendrisk understood of each file, before any figure is trusted",
+		Long: `For each file: the layout, encoding and delimiter detected, the header row and
+which column became which field, the date range, the number of pupils and
+sessions, the code distribution, and every problem found with its file and
+line (or sheet and cell).
+
+inspect exits 1 when a file cannot be analysed (no header found, no usable
+row), so it can guard a scheduled job.`,
+		Example: `  $ attendrisk inspect register.csv
+  $ attendrisk inspect --sheet "Autumn" --map pupil_id="Pupil Ref" register.xlsx`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("inspect needs at least one file")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Files = args
+			opts.Format = "table"
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			return inspectRun(opts)
+		},
+	}
+	addInputFlags(c, opts)
+	return c
+}
+
+// inspectLimit is how many places inspect lists per problem: all of them in
+// any file a person would read through.
+const inspectLimit = 1000
+
+func inspectRun(o *AnalyseOptions) error {
+	w := o.IO.Out
+	failed := 0
+	for i, file := range o.Files {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		res, err := analysis.Run(analysis.Input{Files: []string{file}, Ingest: o.ingest, From: o.from, To: o.to, ExampleLimit: inspectLimit})
+		if err != nil {
+			fmt.Fprintf(w, "%s: CANNOT BE ANALYSED\n  %s\n", file, strings.ReplaceAll(err.Error(), "\n", "\n  "))
+			failed++
+			continue
+		}
+		q := res.Quality
+		for _, fi := range q.Files {
+			fmt.Fprintf(w, "%s\n", fi.Path)
+			if fi.Sheet != "" {
+				fmt.Fprintf(w, "  sheet:      %s\n", fi.Sheet)
+			}
+			fmt.Fprintf(w, "  layout:     %s\n", fi.Layout)
+			fmt.Fprintf(w, "  encoding:   %s\n", fi.Encoding)
+			if fi.Delimiter != "" {
+				fmt.Fprintf(w, "  delimiter:  %s\n", fi.Delimiter)
+			}
+			fmt.Fprintf(w, "  header:     row %d\n", fi.HeaderRow)
+			writeMapping(w, fi.Columns)
+		}
+		if res.From != 0 {
+			fmt.Fprintf(w, "  dates:      %s to %s\n", res.From.UK(), res.To.UK())
+		}
+		fmt.Fprintf(w, "  pupils:     %d\n", len(res.Pupils))
+		fmt.Fprintf(w, "  rows:       %d read = %d used + %d rejected\n", q.RowsRead, q.RowsUsed, q.RowsRejected)
+		if q.MarksRead > 0 {
+			fmt.Fprintf(w, "  sessions:   %d marks read = %d used + %d rejected; %d possible sessions\n", q.MarksRead, q.MarksUsed, q.MarksRejected, res.Totals.Possible)
+		}
+		writeCodes(w, res)
+		if len(q.Rejections()) == 0 && len(q.Findings()) == 0 {
+			fmt.Fprintln(w, "  problems:   none found")
+		} else {
+			fmt.Fprintln(w, "  problems:")
+			for _, r := range append(q.Rejections(), q.Findings()...) {
+				fmt.Fprintf(w, "    %d × %s\n", r.Count, r.Text)
+				for _, e := range r.Examples {
+					fmt.Fprintf(w, "      %s %s\n", e.Where, e.Detail)
+				}
+				if r.Count > len(r.Examples) {
+					fmt.Fprintf(w, "      ... and %d more\n", r.Count-len(r.Examples))
+				}
+			}
+		}
+		if q.RowsUsed == 0 {
+			fmt.Fprintf(w, "  CANNOT BE ANALYSED: no usable rows\n")
+			failed++
+		}
+	}
+	if failed > 0 {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of %d files cannot be analysed", failed, len(o.Files))}
+	}
+	return nil
+}
+
+func writeMapping(w io.Writer, cols map[string]string) {
+	keys := make([]string, 0, len(cols))
+	for k := range cols {
+		keys = append(keys, k)
+	}
+	order := map[string]int{}
+	for i, f := range ingest.Fields {
+		order[string(f)] = i
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		oi, iok := order[keys[i]]
+		oj, jok := order[keys[j]]
+		if iok != jok {
+			return iok
+		}
+		if iok {
+			return oi < oj
+		}
+		return keys[i] < keys[j]
+	})
+	fmt.Fprintln(w, "  columns:")
+	for _, k := range keys {
+		fmt.Fprintf(w, "    %-12s <- %q\n", k, cols[k])
+	}
+}
+
+func writeCodes(w io.Writer, res *analysis.Result) {
+	codes := res.Totals.Codes
+	if codes == nil {
+		return
+	}
+	var parts []string
+	for _, c := range mark.Table() {
+		if n := codes[c.ID]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", c.Code, n))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "  codes:      %s\n", strings.Join(parts, ", "))
+	}
+}
