@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/register"
 	"github.com/attendrisk/attendrisk/pkg/render"
 	"github.com/attendrisk/attendrisk/pkg/version"
+	"github.com/attendrisk/attendrisk/rules"
 )
 
 // AnalyseOptions are the analyse command's settings after flag parsing.
@@ -31,8 +33,11 @@ type AnalyseOptions struct {
 	Strict bool
 	Quiet  bool
 	Top    int
+	// Profile is a built-in profile name or a profile file.
+	Profile string
 
-	ingest   ingest.Options
+	layoutSet bool
+	ingest    ingest.Options
 	from, to register.Day
 	asOf     time.Time
 	now      func() time.Time
@@ -73,6 +78,7 @@ JSON output.`,
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Files = args
+			opts.layoutSet = c.Flags().Changed("layout")
 			if err := opts.validate(); err != nil {
 				return err
 			}
@@ -97,6 +103,7 @@ JSON output.`,
 func addInputFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl := c.Flags()
 	fl.StringVar(&opts.Layout, "layout", "auto", "input layout: auto, marks, grid or summary")
+	fl.StringVar(&opts.Profile, "profile", "", "mapping profile: a built-in name ("+strings.Join(rules.ProfileNames(), ", ")+") or a YAML file")
 	fl.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet to read (default: the first)")
 	fl.StringArrayVar(&opts.Map, "map", nil, `map a field to a column header, e.g. --map pupil_id="Pupil Ref" (repeatable)`)
 	fl.StringVar(&opts.From, "from", "", "first date to count (dd/mm/yyyy or yyyy-mm-dd)")
@@ -121,21 +128,37 @@ func (o *AnalyseOptions) validate() error {
 	if !contains(formats, o.Format) {
 		return usagef("--format %q: expected one of %s", o.Format, strings.Join(formats, ", "))
 	}
+	if o.Profile != "" {
+		p, err := loadProfile(o.Profile)
+		if err != nil {
+			return err
+		}
+		p.Apply(&o.ingest)
+	}
 	switch o.Layout {
 	case "auto", "":
-		o.ingest.Layout = ingest.LayoutAuto
+		if o.layoutSet || o.ingest.Layout == "" {
+			o.ingest.Layout = ingest.LayoutAuto
+		}
 	case "marks", "grid", "summary":
 		o.ingest.Layout = ingest.Layout(o.Layout)
 	default:
 		return usagef("--layout %q: expected auto, marks, grid or summary", o.Layout)
 	}
-	o.ingest.Sheet = o.Sheet
+	if o.Sheet != "" {
+		o.ingest.Sheet = o.Sheet
+	}
 	if len(o.Map) > 0 {
 		m, err := ingest.ParseMap(o.Map)
 		if err != nil {
 			return &UsageError{err}
 		}
-		o.ingest.Map = m
+		if o.ingest.Map == nil {
+			o.ingest.Map = map[ingest.Field]string{}
+		}
+		for f, h := range m { // flags win over the profile
+			o.ingest.Map[f] = h
+		}
 	}
 	var err error
 	if o.from, err = flagDate("--from", o.From); err != nil {
@@ -159,6 +182,23 @@ func (o *AnalyseOptions) validate() error {
 		return usagef("--top %d: expected 0 or more", o.Top)
 	}
 	return nil
+}
+
+// loadProfile reads --profile: a file if one exists at that path, else a
+// built-in profile by name.
+func loadProfile(name string) (*ingest.Profile, error) {
+	if data, err := os.ReadFile(name); err == nil {
+		p, err := ingest.ParseProfile(name, data)
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+	data, ok := rules.Profile(name)
+	if !ok {
+		return nil, usagef("--profile %q: no such file, and not a built-in profile (built-in: %s)", name, strings.Join(rules.ProfileNames(), ", "))
+	}
+	return ingest.ParseProfile("built-in profile "+name, data)
 }
 
 // flagDate parses a date flag: dd/mm/yyyy (UK) or yyyy-mm-dd.

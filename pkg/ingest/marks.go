@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"io"
+	"strings"
 	"runtime"
 	"strconv"
 	"sync"
@@ -49,9 +50,21 @@ type marksCols struct {
 	surname, forename, year, reg, school int
 	need                                 int // fields a row must have
 	excel                                bool
+	monthFirst                           bool
+	local                                map[string]mark.ID
 }
 
-func newMarksCols(c columns) marksCols {
+// lookup finds a mark: the profile's local codes first, then DfE's.
+func (m *marksCols) lookup(raw []byte) (mark.ID, bool) {
+	if m.local != nil {
+		if id, ok := m.local[strings.ToUpper(string(trimSpace(raw)))]; ok {
+			return id, true
+		}
+	}
+	return mark.LookupBytes(raw)
+}
+
+func newMarksCols(c columns, o Options) marksCols {
 	get := func(f Field) int {
 		if i, ok := c.idx[f]; ok {
 			return i
@@ -61,6 +74,8 @@ func newMarksCols(c columns) marksCols {
 	m := marksCols{id: get(PupilID), date: get(Date), session: get(Session), mark: get(Mark),
 		surname: get(Surname), forename: get(Forename), year: get(YearGroup), reg: get(RegGroup), school: get(School)}
 	m.need = max(m.id, m.date, m.mark, m.session) + 1
+	m.monthFirst = o.MonthFirst
+	m.local = o.LocalCodes
 	return m
 }
 
@@ -84,7 +99,7 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		return nil
 	}
 	rec.id = id
-	day, ok := parseDate(fields[m.date], m.excel)
+	day, ok := parseDateOrder(fields[m.date], m.excel, m.monthFirst)
 	if !ok {
 		rec.reason, rec.detail = "bad_date", quoteShort(fields[m.date])
 		return nil
@@ -108,11 +123,11 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		}
 		second = &markRec{id: id, day: day, sess: register.PM, line: rec.line, pmHalf: true}
 		rec.sess = register.AM
-		rec.code, ok = mark.Lookup(am)
+		rec.code, ok = m.lookup([]byte(am))
 		if !ok {
 			rec.reason, rec.detail = "unknown_code", strconv.Quote(am)
 		}
-		second.code, ok = mark.Lookup(pm)
+		second.code, ok = m.lookup([]byte(pm))
 		if !ok {
 			second.reason, second.detail = "unknown_code", strconv.Quote(pm)
 		}
@@ -124,7 +139,7 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		return nil
 	}
 	rec.sess = sess
-	code, ok := mark.LookupBytes(raw)
+	code, ok := m.lookup(raw)
 	if !ok {
 		rec.reason, rec.detail = "unknown_code", quoteShort(raw)
 		return nil
@@ -179,7 +194,7 @@ func applyRow(b *register.Builder, rec, second *markRec, loc quality.Loc) {
 // chunks at record boundaries, workers parse chunks in parallel, and this
 // goroutine applies the parsed rows in file order.
 func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder) error {
-	cols := newMarksCols(h.cols)
+	cols := newMarksCols(h.cols, opts)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

@@ -15,9 +15,14 @@ import (
 // serial day number as XLSX date cells hold. US month-first dates are never
 // guessed: 03/09/2024 is 3 September.
 func parseDate(b []byte, excelSerial bool) (register.Day, bool) {
+	return parseDateOrder(b, excelSerial, false)
+}
+
+// parseDateOrder is parseDate with the month first when monthFirst is set.
+func parseDateOrder(b []byte, excelSerial, monthFirst bool) (register.Day, bool) {
 	b = trimSpace(b)
 	// Fast path: exactly dd/mm/yyyy.
-	if len(b) == 10 && b[2] == '/' && b[5] == '/' {
+	if len(b) == 10 && b[2] == '/' && b[5] == '/' && !monthFirst {
 		d, ok1 := two(b[0], b[1])
 		m, ok2 := two(b[3], b[4])
 		y, ok3 := four(b[6:10])
@@ -55,6 +60,9 @@ func parseDate(b []byte, excelSerial bool) (register.Day, bool) {
 		c += 2000
 	} else if len(parts[2]) != 4 {
 		return 0, false
+	}
+	if monthFirst {
+		return register.DayOf(c, a, m)
 	}
 	return register.DayOf(c, m, a)
 }

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"bytes"
+
+	"github.com/attendrisk/attendrisk/pkg/mark"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +32,11 @@ type Options struct {
 	Sheet   string           // XLSX sheet; empty means the first
 	Map     map[Field]string // user header mappings (--map)
 	Workers int              // parsing goroutines for a marks CSV; 0 means one per core
+	// MonthFirst reads slashed dates as mm/dd/yyyy (an export from a
+	// US-configured Excel). Only a profile sets it: it is never guessed.
+	MonthFirst bool
+	// LocalCodes maps a school's own codes (upper case) to DfE codes.
+	LocalCodes map[string]mark.ID
 }
 
 // Error is a problem that stops a file from being read at all. It names the
@@ -266,7 +273,7 @@ func readText(f *os.File, path string, opts Options, b *register.Builder) error 
 	case LayoutMarks:
 		err = readMarksCSV(r, path, delim, dataLine, h, opts, b)
 	case LayoutGrid, LayoutSummary:
-		err = readRows(&textRows{r: r, delim: delim, line: dataLine, file: path}, h, b)
+		err = readRows(&textRows{r: r, delim: delim, line: dataLine, file: path}, h, opts, b)
 	}
 	info.Rows = b.Q.RowsRead - before
 	b.Q.Files = append(b.Q.Files, info)

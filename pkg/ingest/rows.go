@@ -10,7 +10,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
@@ -184,7 +183,7 @@ func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error 
 	// Rows already read past the header are replayed first.
 	src2 := &replayRows{rowSource: src, rows: cand[hi+1:], lines: lines[hi+1:]}
 	before := b.Q.RowsRead
-	err = readRows(src2, h, b)
+	err = readRows(src2, h, opts, b)
 	info.Rows = b.Q.RowsRead - before
 	b.Q.Files = append(b.Q.Files, info)
 	return err
@@ -207,8 +206,8 @@ func (r *replayRows) next() ([]string, int, error) {
 }
 
 // readRows applies every row of a source in the header's layout.
-func readRows(src rowSource, h header, b *register.Builder) error {
-	mc := newMarksCols(h.cols)
+func readRows(src rowSource, h header, opts Options, b *register.Builder) error {
+	mc := newMarksCols(h.cols, opts)
 	mc.excel = src.excel()
 	var prevID []byte
 	for {
@@ -289,7 +288,7 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 		loc := src.loc(line, g.index, headerAt(h, g.index))
 		if !g.both {
 			q.MarksRead++
-			id, ok := mark.Lookup(v)
+			id, ok := mc.lookup([]byte(v))
 			if !ok {
 				b.Reject("unknown_code", loc, quoteShort([]byte(v)))
 				continue
@@ -310,7 +309,7 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 		}
 		for s, m := range []string{am, pm} {
 			q.MarksRead++
-			id, ok := mark.Lookup(m)
+			id, ok := mc.lookup([]byte(m))
 			if !ok {
 				b.Reject("unknown_code", loc, strconv.Quote(m))
 				continue

@@ -193,7 +193,7 @@ func summaryRow(src rowSource, h header, row []string, line int, b *register.Bui
 		}
 		totals[key] = n
 	}
-	mc := newMarksCols(h.cols)
+	mc := newMarksCols(h.cols, Options{})
 	info := register.Info{Surname: cell(mc.surname), Forename: cell(mc.forename), YearGroup: cell(mc.year), RegGroup: cell(mc.reg), School: cell(mc.school)}
 	loc := src.loc(line, s.idCols[0], "")
 	if !b.Summary(id, info, codes, totals, s.present, s.aggregate, loc) {

@@ -1,0 +1,667 @@
+package metrics
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/register"
+)
+
+// The windows and limits the statutory rules and the guidance use. They are
+// in school weeks or school days of the Calendar, never calendar weeks.
+const (
+	// unauthWindowWeeks is the penalty-notice window: 10 sessions of
+	// unauthorised absence (G, N, O, U) in a rolling 10 school-week period.
+	unauthWindowWeeks = 10
+	// recentWeeks is the "recent" part of the trend.
+	recentWeeks = 4
+	// minEarlierWeeks is how many school weeks of earlier data a trend needs:
+	// fewer, and one bad week at the start of term would read as a change.
+	minEarlierWeeks = 4
+	// trendPoints is the change, in percentage points, that counts as
+	// improving or declining.
+	trendPoints = 5
+	// improvedBelowPct is the level recent absence must be under for an
+	// improvement to count: it is the persistent-absence threshold, so
+	// "improving" never describes a pupil who is still persistently absent
+	// over the recent weeks.
+	improvedBelowPct = 10
+	// nDeadlineDays: N must be replaced by another code within 5 school days.
+	nDeadlineDays = 5
+	// maxListedDays is how many dates the unresolved-N evidence lists.
+	maxListedDays = 3
+)
+
+// codeFlags classifies a code once, so the per-session loop is a table read.
+type codeFlags uint16
+
+const (
+	fPossible codeFlags = 1 << iota
+	fAbsent             // authorised or unauthorised absence
+	fUnauth             // G, N, O, U: the penalty-notice codes
+	fGNO                // G, N, O: the only codes allowed in a deletion-ground-I run
+	fN                  // N: reason not yet established
+	fHoliday            // G, and legacy H and F
+	fC2                 // part-time timetable
+	fE                  // suspended or excluded, no provision
+	fLate               // L or U
+	fU                  // late after the register closed
+	fI                  // illness
+	// fGNONeutral marks codes that neither extend nor break a G/N/O run: a
+	// school closure is not a school day for the pupil, and a missing mark
+	// is unknown rather than a different code (it is a data-quality
+	// finding of its own).
+	fGNONeutral
+)
+
+// codeFlagsByID is indexed by mark.ID (a byte), so lookups need no bounds check.
+// X is stored with its current meaning (not possible); the COVID-era
+// meaning is applied per date in ComputePatterns.
+var codeFlagsByID [256]codeFlags
+
+func init() {
+	for _, c := range mark.Table() {
+		var f codeFlags
+		if c.Category.Possible() {
+			f |= fPossible
+		}
+		if c.Category.Absent() {
+			f |= fAbsent
+		}
+		switch c.Code {
+		case "G":
+			f |= fUnauth | fGNO | fHoliday
+		case "N":
+			f |= fUnauth | fGNO | fN
+		case "O":
+			f |= fUnauth | fGNO
+		case "U":
+			f |= fUnauth | fLate | fU
+		case "L":
+			f |= fLate
+		case "H", "F": // DfE folds legacy F into H; both are term-time holiday
+			f |= fHoliday
+		case "C2":
+			f |= fC2
+		case "E":
+			f |= fE
+		case "I":
+			f |= fI
+		case "#", "-":
+			f |= fGNONeutral
+		}
+		codeFlagsByID[c.ID] = f
+	}
+}
+
+// dayRun follows consecutive school days that satisfy a condition. Days on
+// which the condition is neither met nor contradicted (no relevant session)
+// are simply not offered to it, so they neither extend nor break the run.
+type dayRun struct {
+	n                int // the open run
+	from, to         register.Day
+	best             int
+	bestFrom, bestTo register.Day
+}
+
+func (r *dayRun) add(d register.Day) {
+	if r.n == 0 {
+		r.from = d
+	}
+	r.n++
+	r.to = d
+	// >= keeps the most recent of equally long runs: the evidence then
+	// points at the latest episode, which is the one anyone will act on.
+	if r.n >= r.best {
+		r.best, r.bestFrom, r.bestTo = r.n, r.from, r.to
+	}
+}
+
+func (r *dayRun) reset() { r.n = 0 }
+
+// Patterns are the time-based indicators of one pupil's register: rolling
+// windows, runs of days, spells, the recent trend and counts of the codes
+// the guidance singles out. Every field is a whole count; percentages are
+// methods computed from the counts when asked, and the improving and
+// declining tests compare the counts themselves, so rounding can never move
+// a pupil across a threshold.
+//
+// A session counts only when its day is on or before the analysis end.
+type Patterns struct {
+	// Unauth10wk is unauthorised sessions (G, N, O, U) in the 10 school
+	// weeks ending with the week of the last school day up to the end.
+	Unauth10wk int
+	// Unauth10wkMax is the most in any 10 consecutive school weeks.
+	Unauth10wkMax int
+
+	// Runs, in school days. See ComputePatterns for which days count.
+	LongestAbsenceRun    int
+	CurrentAbsenceRun    int
+	CurrentUnauthRun     int
+	LongestGNORun        int
+	CurrentGNORun        int
+	LongestSuspensionRun int
+	// AbsenceSpells is the number of separate spells of absence.
+	AbsenceSpells int
+
+	// AbsenceSessions is authorised plus unauthorised sessions, the
+	// denominator of the shares below.
+	AbsenceSessions      int
+	MondayFridaySessions int // absence sessions on a Monday or a Friday
+	IllnessSessions      int // I
+
+	// The trend: absence and possible sessions in the latest 4 school
+	// weeks, and before them; EarlierWeeks is how many school weeks before
+	// the recent ones had a possible session for the pupil.
+	RecentPossible, RecentAbsent   int
+	EarlierPossible, EarlierAbsent int
+	EarlierWeeks                   int
+
+	// UnresolvedN is N sessions dated more than 5 school days before the
+	// end: their reason should have been established by now.
+	UnresolvedN int
+
+	HolidaySessions    int // G, and legacy H and F
+	PartTimeSessions   int // C2
+	PartTimeWeeks      int // school weeks with at least one C2
+	SuspensionSessions int // E
+	LateSessions       int // L and U
+	LateAfterClose     int // U
+
+	// SchoolWeeks is school weeks with at least one possible session for
+	// the pupil; DaysOnRoll is school days from the pupil's first to last
+	// possible session, inclusive.
+	SchoolWeeks int
+	DaysOnRoll  int
+
+	// For the evidence text only.
+	end                   register.Day // last school day up to the end
+	win10First, win10Last register.Day // first and last G/N/O/U in the latest window
+	max10First, max10Last register.Day // the same in the worst window
+	absence, unauth, gno  dayRun
+	suspension            dayRun
+	firstPoss, lastPoss   register.Day
+	unresolved            [maxListedDays]register.Day
+	unresolvedDays        int
+	partTimeFirst         register.Day
+	partTimeLast          register.Day
+}
+
+// ComputePatterns measures one pupil against the school calendar, counting
+// sessions on days up to end (the last day of the analysis; 0 means the
+// calendar's last school day). The "latest" windows end with the school
+// week of the last school day on or before end.
+//
+// How days enter the runs, all in school days of the calendar (weekends,
+// bank holidays and whole-school closures are not school days, so they
+// never break a run and never lengthen one):
+//
+//   - Absence run: a day counts when the pupil has at least one possible
+//     session and every possible session is absence (authorised or
+//     unauthorised); a day with a possible session that is not absence
+//     breaks the run. A day with no possible session for the pupil (not on
+//     roll, D, X, Q, Y1-Y7, Z, #, a missing mark, no mark) is neutral: it
+//     neither breaks nor extends the run, because attendance was not
+//     expected that day. The unauthorised run is the same with "every
+//     possible session is G, N, O or U".
+//   - G/N/O run (deletion ground I, children missing education): stricter,
+//     following the ground's wording that every session in the period is
+//     coded G, N or O and any other code rules it out. A day counts when it
+//     has at least one G, N or O and no other code; any other code on the
+//     day, including not-possible codes such as D, Q, Y1-Y7, X or Z (the
+//     school then knows where the pupil is, or that attendance was not
+//     required), breaks it. Only # (a closure is not a school day for the
+//     pupil), a missing mark (unknown, reported as a data-quality finding)
+//     and no mark at all are neutral.
+//   - Suspension run: a day counts when any session is E (a lunchtime
+//     suspension is half a day); a day with possible sessions and no E
+//     breaks it; other days are neutral.
+//   - Spells: a spell is a maximal run of school days on which at least one
+//     possible session is absence; a day with possible sessions and no
+//     absence ends it, days with no possible session are neutral.
+//
+// A current run is the run still open on the pupil's last day with a
+// relevant session up to end, so for a pupil who left in January it is the
+// run they left on.
+//
+// One pass over the calendar's school days within the pupil's span, two
+// register reads per day, no allocation: it runs for every pupil.
+func ComputePatterns(p *register.Pupil, cal *Calendar, end register.Day) Patterns {
+	var pt Patterns
+	if !p.HasMarks() || cal.Len() == 0 {
+		return pt
+	}
+	if end == 0 {
+		end, _ = cal.Last()
+	}
+	endIdx := cal.CountTo(end) - 1
+	if endIdx < 0 {
+		return pt
+	}
+	pt.end = cal.days[endIdx]
+	endWeek := int(cal.week[endIdx])
+	win10Week := endWeek - (unauthWindowWeeks - 1) // first week of the latest window
+	recentWeek := endWeek - (recentWeeks - 1)      // first week of the recent trend
+
+	first, last := p.Span()
+	i0 := cal.CountTo(first - 1) // first school day on or after first
+	i1 := cal.CountTo(last) - 1  // last school day on or before last
+	if i1 > endIdx {
+		i1 = endIdx
+	}
+
+	// A ring of the last 10 school weeks' G/N/O/U counts gives the worst
+	// window in the same pass, with no per-pupil allocation.
+	var (
+		ring      [unauthWindowWeeks]int
+		ringFirst [unauthWindowWeeks]register.Day
+		ringWeek  = -1 // latest week the ring has been advanced to
+		ringSum   int
+	)
+	lastPossWeek, lastC2Week := -1, -1
+	firstPossIdx, lastPossIdx := 0, 0
+	var lastN register.Day // last day counted in unresolvedDays
+	inSpell := false
+
+	for i := i0; i <= i1; i++ {
+		d := cal.days[i]
+		w := int(cal.week[i])
+		wd := d.Weekday()
+		monFri := wd == time.Monday || wd == time.Friday
+		var nPoss, nAbs, nUnauth, nGNO, nGNOBreak, nE int
+		for s := register.AM; s <= register.PM; s++ {
+			id := p.Mark(d, s)
+			if id == 0 {
+				continue // no session for this pupil
+			}
+			f := codeFlagsByID[id]
+			if id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX {
+				f = fPossible // COVID-era X: possible, neither attendance nor absence
+			}
+			switch {
+			case f&fGNO != 0:
+				nGNO++
+			case f&fGNONeutral == 0:
+				nGNOBreak++
+			}
+			if f&fPossible == 0 {
+				continue
+			}
+			nPoss++
+			if w >= recentWeek {
+				pt.RecentPossible++
+			} else {
+				pt.EarlierPossible++
+			}
+			if f&fAbsent != 0 {
+				nAbs++
+				pt.AbsenceSessions++
+				if monFri {
+					pt.MondayFridaySessions++
+				}
+				if w >= recentWeek {
+					pt.RecentAbsent++
+				} else {
+					pt.EarlierAbsent++
+				}
+			}
+			if f&fUnauth != 0 {
+				nUnauth++
+				if w >= win10Week {
+					if pt.Unauth10wk == 0 {
+						pt.win10First = d
+					}
+					pt.Unauth10wk++
+					pt.win10Last = d
+				}
+				// Move the ring to week w, dropping weeks that left the window.
+				if w-ringWeek >= unauthWindowWeeks {
+					ring, ringSum = [unauthWindowWeeks]int{}, 0
+				} else {
+					for k := ringWeek + 1; k <= w; k++ {
+						ringSum -= ring[k%unauthWindowWeeks]
+						ring[k%unauthWindowWeeks] = 0
+					}
+				}
+				ringWeek = w
+				slot := w % unauthWindowWeeks
+				if ring[slot] == 0 {
+					ringFirst[slot] = d
+				}
+				ring[slot]++
+				ringSum++
+				if ringSum > pt.Unauth10wkMax {
+					// Rare (at most once per G/N/O/U session): find the
+					// window's first session, in its oldest non-empty week.
+					pt.Unauth10wkMax = ringSum
+					pt.max10Last = d
+					for k := w - (unauthWindowWeeks - 1); k <= w; k++ {
+						if k >= 0 && ring[k%unauthWindowWeeks] > 0 {
+							pt.max10First = ringFirst[k%unauthWindowWeeks]
+							break
+						}
+					}
+				}
+			}
+			if f&fN != 0 && endIdx-i > nDeadlineDays {
+				pt.UnresolvedN++
+				if d != lastN { // AM and PM N on one day are one date
+					if pt.unresolvedDays < maxListedDays {
+						pt.unresolved[pt.unresolvedDays] = d
+					}
+					pt.unresolvedDays++
+					lastN = d
+				}
+			}
+			if f&fHoliday != 0 {
+				pt.HolidaySessions++
+			}
+			if f&fC2 != 0 {
+				pt.PartTimeSessions++
+				if w != lastC2Week {
+					pt.PartTimeWeeks++
+					lastC2Week = w
+				}
+				if pt.partTimeFirst == 0 {
+					pt.partTimeFirst = d
+				}
+				pt.partTimeLast = d
+			}
+			if f&fE != 0 {
+				pt.SuspensionSessions++
+				nE++
+			}
+			if f&fLate != 0 {
+				pt.LateSessions++
+			}
+			if f&fU != 0 {
+				pt.LateAfterClose++
+			}
+			if f&fI != 0 {
+				pt.IllnessSessions++
+			}
+		}
+
+		// Day-level state. The G/N/O run is decided first because it is
+		// not limited to possible sessions.
+		switch {
+		case nGNOBreak > 0:
+			pt.gno.reset()
+		case nGNO > 0:
+			pt.gno.add(d)
+		}
+		if nE > 0 {
+			pt.suspension.add(d)
+		} else if nPoss > 0 {
+			pt.suspension.reset()
+		}
+		if nPoss == 0 {
+			continue // neutral for every other run
+		}
+		if pt.firstPoss == 0 {
+			pt.firstPoss, firstPossIdx = d, i
+		}
+		pt.lastPoss, lastPossIdx = d, i
+		if w != lastPossWeek {
+			pt.SchoolWeeks++
+			if w < recentWeek {
+				pt.EarlierWeeks++
+			}
+			lastPossWeek = w
+		}
+		if nAbs == nPoss {
+			pt.absence.add(d)
+		} else {
+			pt.absence.reset()
+		}
+		if nUnauth == nPoss {
+			pt.unauth.add(d)
+		} else {
+			pt.unauth.reset()
+		}
+		if nAbs > 0 {
+			if !inSpell {
+				pt.AbsenceSpells++
+				inSpell = true
+			}
+		} else {
+			inSpell = false
+		}
+	}
+
+	if pt.firstPoss != 0 {
+		pt.DaysOnRoll = lastPossIdx - firstPossIdx + 1
+	}
+	pt.LongestAbsenceRun, pt.CurrentAbsenceRun = pt.absence.best, pt.absence.n
+	pt.CurrentUnauthRun = pt.unauth.n
+	pt.LongestGNORun, pt.CurrentGNORun = pt.gno.best, pt.gno.n
+	pt.LongestSuspensionRun = pt.suspension.best
+	return pt
+}
+
+// ratePct is n as a percentage of d, 0 when d is 0.
+func ratePct(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(d)
+}
+
+// MondayFridayShare is the percentage of absence sessions that fall on a
+// Monday or a Friday (0 when there is no absence). Two of five weekdays is
+// 40%, so a share well above that points to long weekends.
+func (pt Patterns) MondayFridayShare() float64 {
+	return ratePct(pt.MondayFridaySessions, pt.AbsenceSessions)
+}
+
+// IllnessShare is the percentage of absence sessions coded I.
+func (pt Patterns) IllnessShare() float64 { return ratePct(pt.IllnessSessions, pt.AbsenceSessions) }
+
+// RecentAbsencePct is absence over possible sessions in the latest 4 school
+// weeks (0 when the pupil had no possible session then).
+func (pt Patterns) RecentAbsencePct() float64 { return ratePct(pt.RecentAbsent, pt.RecentPossible) }
+
+// EarlierAbsencePct is absence over possible sessions before those weeks.
+func (pt Patterns) EarlierAbsencePct() float64 { return ratePct(pt.EarlierAbsent, pt.EarlierPossible) }
+
+// hasTrend reports whether both periods have possible sessions.
+func (pt Patterns) hasTrend() bool { return pt.RecentPossible > 0 && pt.EarlierPossible > 0 }
+
+// TrendPts is recent minus earlier absence, in percentage points; 0 when
+// either period has no possible session (there is nothing to compare).
+func (pt Patterns) TrendPts() float64 {
+	if !pt.hasTrend() {
+		return 0
+	}
+	return pt.RecentAbsencePct() - pt.EarlierAbsencePct()
+}
+
+// trendCmp returns 100·(recent − earlier)·rp·ep as a whole number, so the
+// 5-point tests are exact: recent − earlier ≥ k ⇔ trendCmp ≥ k·rp·ep.
+func (pt Patterns) trendCmp() (diff, scale int) {
+	rp, ep := pt.RecentPossible, pt.EarlierPossible
+	return 100 * (pt.RecentAbsent*ep - pt.EarlierAbsent*rp), rp * ep
+}
+
+// Improving: recent absence at least 5 points below earlier, recent under
+// 10% (no longer persistent over the recent weeks), and at least 4 school
+// weeks of earlier data.
+func (pt Patterns) Improving() bool {
+	if !pt.hasTrend() || pt.EarlierWeeks < minEarlierWeeks {
+		return false
+	}
+	diff, scale := pt.trendCmp()
+	return -diff >= trendPoints*scale && 100*pt.RecentAbsent < improvedBelowPct*pt.RecentPossible
+}
+
+// Declining: recent absence at least 5 points above earlier, with at least
+// 4 school weeks of earlier data.
+func (pt Patterns) Declining() bool {
+	if !pt.hasTrend() || pt.EarlierWeeks < minEarlierWeeks {
+		return false
+	}
+	diff, scale := pt.trendCmp()
+	return diff >= trendPoints*scale
+}
+
+// AddVars adds the indicators to a rule-expression environment. Names and
+// Go types are part of the rule language (expressions are type-checked), so
+// they must not change: counts are int, percentages float64, flags bool.
+// Patterns{}.AddVars gives the full set for type-checking rules.
+func (pt Patterns) AddVars(vars map[string]any) {
+	vars["unauthorised_10wk"] = pt.Unauth10wk
+	vars["unauthorised_10wk_max"] = pt.Unauth10wkMax
+	vars["longest_absence_run_days"] = pt.LongestAbsenceRun
+	vars["current_absence_run_days"] = pt.CurrentAbsenceRun
+	vars["current_unauthorised_run_days"] = pt.CurrentUnauthRun
+	vars["longest_gno_run_days"] = pt.LongestGNORun
+	vars["current_gno_run_days"] = pt.CurrentGNORun
+	vars["absence_spells"] = pt.AbsenceSpells
+	vars["monday_friday_share"] = pt.MondayFridayShare()
+	vars["recent_absence_pct"] = pt.RecentAbsencePct()
+	vars["earlier_absence_pct"] = pt.EarlierAbsencePct()
+	vars["trend_pts"] = pt.TrendPts()
+	vars["improving"] = pt.Improving()
+	vars["declining"] = pt.Declining()
+	vars["unresolved_n"] = pt.UnresolvedN
+	vars["holiday_sessions"] = pt.HolidaySessions
+	vars["part_time_sessions"] = pt.PartTimeSessions
+	vars["part_time_weeks"] = pt.PartTimeWeeks
+	vars["suspension_sessions"] = pt.SuspensionSessions
+	vars["longest_suspension_run_days"] = pt.LongestSuspensionRun
+	vars["late_sessions"] = pt.LateSessions
+	vars["late_after_close"] = pt.LateAfterClose
+	vars["illness_sessions"] = pt.IllnessSessions
+	vars["illness_share"] = pt.IllnessShare()
+	vars["school_weeks"] = pt.SchoolWeeks
+	vars["days_on_roll"] = pt.DaysOnRoll
+}
+
+// AddEvidence adds, under each indicator's name, a sentence saying where the
+// value comes from, with dates (dd/mm) a reader can find in the register.
+// Every indicator gets one, zero values included, so a rule that fires on
+// any of them has something to show.
+func (pt Patterns) AddEvidence(ev map[string]string) {
+	const unauthCodes = " (G, N, O, U)"
+	if pt.Unauth10wk == 0 {
+		ev["unauthorised_10wk"] = "no unauthorised sessions" + unauthCodes + " in the 10 school weeks to " + shortDay(pt.end)
+	} else {
+		ev["unauthorised_10wk"] = countNoun(pt.Unauth10wk, "unauthorised session") + unauthCodes + ", " + dayRange(pt.win10First, pt.win10Last)
+	}
+	if pt.Unauth10wkMax == 0 {
+		ev["unauthorised_10wk_max"] = "no unauthorised sessions" + unauthCodes
+	} else {
+		ev["unauthorised_10wk_max"] = "at most " + countNoun(pt.Unauth10wkMax, "unauthorised session") + unauthCodes +
+			" in any 10 school weeks, " + dayRange(pt.max10First, pt.max10Last)
+	}
+
+	ev["longest_absence_run_days"] = longestRunText(pt.absence, "absent in every session")
+	ev["current_absence_run_days"] = currentRunText(pt.absence, "absent in every session")
+	ev["current_unauthorised_run_days"] = currentRunText(pt.unauth, "unauthorised"+unauthCodes+" in every possible session")
+	ev["longest_gno_run_days"] = longestRunText(pt.gno, "coded only G, N or O")
+	ev["current_gno_run_days"] = currentRunText(pt.gno, "coded only G, N or O")
+	ev["longest_suspension_run_days"] = longestRunText(pt.suspension, "suspended or excluded (E)")
+
+	ev["absence_spells"] = countNoun(pt.AbsenceSpells, "separate spell") + " of absence"
+	ev["monday_friday_share"] = strconv.Itoa(pt.MondayFridaySessions) + " of " +
+		countNoun(pt.AbsenceSessions, "absence session") + " on a Monday or Friday (" + fmtPct(pt.MondayFridayShare()) + ")"
+	ev["illness_share"] = strconv.Itoa(pt.IllnessSessions) + " of " +
+		countNoun(pt.AbsenceSessions, "absence session") + " for illness (I) (" + fmtPct(pt.IllnessShare()) + ")"
+
+	trend := pt.trendText()
+	for _, k := range [...]string{"recent_absence_pct", "earlier_absence_pct", "trend_pts", "improving", "declining"} {
+		ev[k] = trend
+	}
+
+	if pt.UnresolvedN == 0 {
+		ev["unresolved_n"] = "no N marks older than 5 school days"
+	} else {
+		var b strings.Builder
+		b.WriteString(countNoun(pt.UnresolvedN, "N session"))
+		b.WriteString(" not replaced within 5 school days: ")
+		for i := range min(pt.unresolvedDays, maxListedDays) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(shortDay(pt.unresolved[i]))
+		}
+		if more := pt.unresolvedDays - maxListedDays; more > 0 {
+			b.WriteString(" and " + countNoun(more, "more day"))
+		}
+		ev["unresolved_n"] = b.String()
+	}
+
+	ev["holiday_sessions"] = countNoun(pt.HolidaySessions, "session") + " of term-time holiday (G, legacy H and F)"
+	ev["part_time_sessions"] = countNoun(pt.PartTimeSessions, "session") + " on a part-time timetable (C2)"
+	if pt.PartTimeWeeks == 0 {
+		ev["part_time_weeks"] = "no school week with a part-time timetable (C2)"
+	} else {
+		ev["part_time_weeks"] = countNoun(pt.PartTimeWeeks, "school week") + " with a part-time timetable (C2), " +
+			dayRange(pt.partTimeFirst, pt.partTimeLast)
+	}
+	ev["suspension_sessions"] = countNoun(pt.SuspensionSessions, "session") + " suspended or excluded without provision (E)"
+	ev["late_sessions"] = countNoun(pt.LateSessions, "late session") + " (L before the register closed, U after)"
+	ev["late_after_close"] = countNoun(pt.LateAfterClose, "session") + " late after the register closed (U)"
+	ev["illness_sessions"] = countNoun(pt.IllnessSessions, "session") + " of illness (I)"
+	ev["school_weeks"] = countNoun(pt.SchoolWeeks, "school week") + " with a possible session"
+	if pt.DaysOnRoll == 0 {
+		ev["days_on_roll"] = "no possible session up to " + shortDay(pt.end)
+	} else {
+		ev["days_on_roll"] = countNoun(pt.DaysOnRoll, "school day") + ", " + dayRange(pt.firstPoss, pt.lastPoss)
+	}
+}
+
+func (pt Patterns) trendText() string {
+	switch {
+	case pt.RecentPossible == 0:
+		return "no possible sessions in the last 4 school weeks"
+	case pt.EarlierPossible == 0:
+		return "absence " + fmtPct(pt.RecentAbsencePct()) + " in the last 4 school weeks, no earlier sessions"
+	}
+	s := "absence " + fmtPct(pt.RecentAbsencePct()) + " in the last 4 school weeks against " +
+		fmtPct(pt.EarlierAbsencePct()) + " before"
+	if pt.EarlierWeeks < minEarlierWeeks {
+		s += " (only " + countNoun(pt.EarlierWeeks, "earlier school week") + ", too few for a trend)"
+	}
+	return s
+}
+
+func longestRunText(r dayRun, what string) string {
+	if r.best == 0 {
+		return "no school day " + what
+	}
+	return countNoun(r.best, "school day") + " in a row " + what + ", " + dayRange(r.bestFrom, r.bestTo)
+}
+
+func currentRunText(r dayRun, what string) string {
+	if r.n == 0 {
+		return "no current run: the pupil's last school day with a session was not " + what
+	}
+	return countNoun(r.n, "school day") + " in a row " + what + " up to the pupil's last school day, " + dayRange(r.from, r.to)
+}
+
+func shortDay(d register.Day) string {
+	if d == 0 {
+		return "-"
+	}
+	return d.Short()
+}
+
+// dayRange is "dd/mm to dd/mm", or "dd/mm" for a single day.
+func dayRange(from, to register.Day) string {
+	if from == to {
+		return shortDay(from)
+	}
+	return shortDay(from) + " to " + shortDay(to)
+}
+
+func countNoun(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+func fmtPct(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + "%" }
