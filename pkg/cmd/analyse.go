@@ -38,9 +38,9 @@ type AnalyseOptions struct {
 
 	layoutSet bool
 	ingest    ingest.Options
-	from, to register.Day
-	asOf     time.Time
-	now      func() time.Time
+	from, to  register.Day
+	asOf      time.Time
+	now       func() time.Time
 }
 
 var formats = []string{"table", "csv", "json", "jsonl"}

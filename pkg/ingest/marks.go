@@ -2,9 +2,9 @@ package ingest
 
 import (
 	"io"
-	"strings"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/attendrisk/attendrisk/pkg/mark"

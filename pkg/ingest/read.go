@@ -3,9 +3,9 @@ package ingest
 import (
 	"bytes"
 
-	"github.com/attendrisk/attendrisk/pkg/mark"
 	"errors"
 	"fmt"
+	"github.com/attendrisk/attendrisk/pkg/mark"
 	"io"
 	"os"
 	"path/filepath"
