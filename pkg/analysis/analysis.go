@@ -8,6 +8,7 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
+	"github.com/attendrisk/attendrisk/pkg/rule"
 )
 
 // Input is what one run reads.
@@ -19,6 +20,19 @@ type Input struct {
 	// ExampleLimit is how many places each data-quality reason lists (0:
 	// the default few).
 	ExampleLimit int
+
+	// NoRules skips the rules stage (figures only).
+	NoRules bool
+	// RulesFile is a rules file; empty means the embedded default set.
+	// RulesData, when set, is its content (tests).
+	RulesFile string
+	RulesData []byte
+	// ContextFile is an optional pupil context file.
+	ContextFile string
+	// MinSessions is the enough_data guard (0: metrics.DefaultMinSessions).
+	MinSessions int
+	// FamilyColumn is the context column that groups siblings.
+	FamilyColumn string
 }
 
 // Pupil is one pupil's result.
@@ -30,6 +44,15 @@ type Pupil struct {
 	Figures metrics.Figures
 	// Aggregate is a summary row for a school or area, not a pupil.
 	Aggregate bool
+
+	Patterns   metrics.Patterns
+	Context    map[string]any
+	SiblingsPA int
+	SiblingsSA int
+	// Outcome is the rules' verdict: score, tier, the factors that fired
+	// with their evidence, and the next steps. Nil for group rows, and when
+	// the rules stage was skipped.
+	Outcome *rule.Outcome
 }
 
 // PA reports persistent absence. It is decided pupil by pupil, so a school
@@ -41,17 +64,26 @@ func (p *Pupil) SA() bool { return !p.Aggregate && p.Figures.Severe() }
 
 // Result is a whole run.
 type Result struct {
-	Pupils  []*Pupil // priority order
+	Pupils []*Pupil // priority order; --top and --tier shorten it
+	// All is every pupil in priority order: the headline figures are
+	// always the whole cohort's, whatever is shown.
+	All     []*Pupil
 	Totals  metrics.Figures
 	Quality *quality.Report
 	// From and To are the window actually covered: the requested bounds, or
 	// the first and last dates in the data.
 	From, To register.Day
+
+	Rules    *rule.Set
+	Context  *ingest.Context
+	Calendar *metrics.Calendar
+	// End is the last school day the patterns were measured to.
+	End register.Day
 }
 
 // Persistent counts the persistently absent pupils.
 func (r *Result) Persistent() (pa, sa, assessable int) {
-	for _, p := range r.Pupils {
+	for _, p := range r.All {
 		if p.PA() {
 			pa++
 		}
@@ -114,23 +146,42 @@ func Run(in Input) (*Result, error) {
 		q.MissingMarks += f.Missing
 		res.Pupils = append(res.Pupils, pr)
 	}
-	Rank(res.Pupils)
+	if !in.NoRules {
+		if err := applyRules(in, res, reg, q); err != nil {
+			return nil, err
+		}
+	}
+	Rank(res.Pupils, res.Rules)
+	res.All = append([]*Pupil(nil), res.Pupils...)
 	return res, nil
 }
 
-// Rank puts pupils in priority order: severe absence first, then persistent,
-// then by absence rate (compared as exact fractions, so 1/3 and 33.33% never
-// tie by accident), then more possible sessions (more evidence) first, then
-// pupil id so the order is total and stable. Pupils who cannot be assessed go
-// last.
-func Rank(ps []*Pupil) {
-	sort.SliceStable(ps, func(i, j int) bool { return less(ps[i], ps[j]) })
+// Rank puts pupils in priority order. With rules: by tier (highest first),
+// then score; then, and without rules: severe absence first, then
+// persistent, then by absence rate (compared as exact fractions, so 1/3 and
+// 33.33% never tie by accident), then more possible sessions (more evidence)
+// first, then pupil id so the order is total and stable. Pupils who cannot
+// be assessed, and group rows, go last.
+func Rank(ps []*Pupil, set *rule.Set) {
+	sort.SliceStable(ps, func(i, j int) bool { return less(ps[i], ps[j], set) })
 }
 
-func less(a, b *Pupil) bool {
+func less(a, b *Pupil, set *rule.Set) bool {
 	fa, fb := a.Figures, b.Figures
+	if a.Aggregate != b.Aggregate {
+		return !a.Aggregate
+	}
 	if fa.Assessable() != fb.Assessable() {
 		return fa.Assessable()
+	}
+	if set != nil && a.Outcome != nil && b.Outcome != nil {
+		ta, tb := set.TierIndex(a.Outcome.Tier), set.TierIndex(b.Outcome.Tier)
+		if ta != tb {
+			return ta < tb
+		}
+		if a.Outcome.Score != b.Outcome.Score {
+			return a.Outcome.Score > b.Outcome.Score
+		}
 	}
 	if a.SA() != b.SA() {
 		return a.SA()
@@ -147,4 +198,23 @@ func less(a, b *Pupil) bool {
 		return fa.Possible > fb.Possible
 	}
 	return a.ID < b.ID
+}
+
+// FilterTier keeps the pupils in the named tier or a higher one.
+func (r *Result) FilterTier(name string) {
+	limit := r.Rules.TierIndex(name)
+	kept := r.Pupils[:0]
+	for _, p := range r.Pupils {
+		if p.Outcome != nil && r.Rules.TierIndex(p.Outcome.Tier) <= limit {
+			kept = append(kept, p)
+		}
+	}
+	r.Pupils = kept
+}
+
+// Limit keeps the first n pupils of the list.
+func (r *Result) Limit(n int) {
+	if n < len(r.Pupils) {
+		r.Pupils = r.Pupils[:n]
+	}
 }

@@ -34,7 +34,13 @@ type AnalyseOptions struct {
 	Quiet  bool
 	Top    int
 	// Profile is a built-in profile name or a profile file.
-	Profile string
+	Profile      string
+	Rules        string
+	Context      string
+	MinSessions  int
+	FamilyColumn string
+	Tier         string
+	NoRules      bool
 
 	layoutSet bool
 	ingest    ingest.Options
@@ -95,8 +101,20 @@ JSON output.`,
 	fl.StringVar(&opts.AsOf, "as-of", "", "date recorded in the output as the run date (default: today)")
 	fl.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) if any row is rejected")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not print the data-quality account to stderr")
-	fl.IntVar(&opts.Top, "top", 0, "show only the first N pupils in the table (0: all)")
+	fl.IntVar(&opts.Top, "top", 0, "only the first N pupils of the list, in every format (0: all)")
+	fl.StringVar(&opts.Tier, "tier", "", "only pupils in this tier or above (e.g. --tier high)")
+	addRulesFlags(c, opts)
+	fl.BoolVar(&opts.NoRules, "no-rules", false, "figures only: skip the risk and protective factors")
 	return c
+}
+
+// addRulesFlags adds the flags of the rules stage.
+func addRulesFlags(c *cobra.Command, opts *AnalyseOptions) {
+	fl := c.Flags()
+	fl.StringVar(&opts.Rules, "rules", "", "rules file (default: the built-in educational neglect indicators, see 'attendrisk rules show')")
+	fl.StringVar(&opts.Context, "context", "", "pupil context file (CSV or XLSX) joined on the pupil id; columns become context.<name> in rules")
+	fl.IntVar(&opts.MinSessions, "min-sessions", 40, "possible sessions a pupil needs before the figures count as enough data (enough_data in rules)")
+	fl.StringVar(&opts.FamilyColumn, "family-column", "family_id", "context column that identifies a family, for the siblings indicators")
 }
 
 // addInputFlags adds the flags that say how to read the input files.
@@ -181,6 +199,12 @@ func (o *AnalyseOptions) validate() error {
 	if o.Top < 0 {
 		return usagef("--top %d: expected 0 or more", o.Top)
 	}
+	if o.MinSessions < 1 {
+		return usagef("--min-sessions %d: expected 1 or more", o.MinSessions)
+	}
+	if o.NoRules && (o.Rules != "" || o.Tier != "") {
+		return usagef("--no-rules cannot be combined with --rules or --tier")
+	}
 	return nil
 }
 
@@ -223,10 +247,29 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// input is the analysis the options describe.
+func (o *AnalyseOptions) input() analysis.Input {
+	return analysis.Input{Files: o.Files, Ingest: o.ingest, From: o.from, To: o.to,
+		NoRules: o.NoRules, RulesFile: o.Rules, ContextFile: o.Context, MinSessions: o.MinSessions, FamilyColumn: o.FamilyColumn}
+}
+
 func analyseRun(o *AnalyseOptions) error {
-	res, err := analysis.Run(analysis.Input{Files: o.Files, Ingest: o.ingest, From: o.from, To: o.to})
+	res, err := analysis.Run(o.input())
 	if err != nil {
 		return err
+	}
+	if o.Tier != "" {
+		if res.Rules.TierIndex(o.Tier) < 0 {
+			names := make([]string, len(res.Rules.Tiers))
+			for i, t := range res.Rules.Tiers {
+				names[i] = t.Name
+			}
+			return usagef("--tier %q: the rules have the tiers %s", o.Tier, strings.Join(names, ", "))
+		}
+		res.FilterTier(o.Tier)
+	}
+	if o.Top > 0 {
+		res.Limit(o.Top)
 	}
 	if !o.Quiet {
 		render.Quality(o.IO.ErrOut, res.Quality)
@@ -246,7 +289,7 @@ func analyseRun(o *AnalyseOptions) error {
 		case "jsonl":
 			return render.JSONL(w, res)
 		}
-		return render.Table(w, res, render.TableOptions{Top: o.Top})
+		return render.Table(w, res, render.TableOptions{})
 	}
 	if o.Output != "" {
 		if err := render.WriteFile(o.Output, o.Files, write); err != nil {

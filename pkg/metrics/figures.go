@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"fmt"
+
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
@@ -153,4 +155,55 @@ func FromTotals(codes []int, totals map[string]int) Figures {
 	}
 	f.Missing = byCodes.Missing
 	return f
+}
+
+// DefaultMinSessions is the guard below which a pupil's figures are not
+// treated as enough data to rank on: 40 sessions is four school weeks, so a
+// pupil with two weeks of data is not ranked like one with a year.
+const DefaultMinSessions = 40
+
+// AddVars puts the figures into a rules environment under their indicator
+// names. Percentages are for comparison in rules only; the persistent and
+// severe flags are decided on whole counts.
+func (f Figures) AddVars(vars map[string]any, minSessions int) {
+	vars["possible_sessions"] = f.Possible
+	vars["present_sessions"] = f.Present
+	vars["aea_sessions"] = f.AEA
+	vars["authorised_absence"] = f.Authorised
+	vars["unauthorised_absence"] = f.Unauthorised
+	vars["absence_sessions"] = f.Absent()
+	vars["missing_marks"] = f.Missing
+	vars["absence_pct"] = f.Pct(f.Absent())
+	vars["authorised_pct"] = f.Pct(f.Authorised)
+	vars["unauthorised_pct"] = f.Pct(f.Unauthorised)
+	vars["attendance_pct"] = f.Pct(f.Attended())
+	vars["persistent_absence"] = f.Persistent()
+	vars["severe_absence"] = f.Severe()
+	vars["assessable"] = f.Assessable()
+	vars["enough_data"] = f.Possible >= minSessions && f.Possible > 0
+	vars["approaching_persistent"] = f.Approaching()
+	codes := make(map[string]int, len(f.Codes))
+	for _, c := range mark.Table() {
+		n := 0
+		if f.Codes != nil {
+			n = f.Codes[c.ID]
+		}
+		codes[c.Code] = n
+	}
+	vars["codes"] = codes
+}
+
+// AddEvidence gives the figures' indicators their sentences.
+func (f Figures) AddEvidence(ev map[string]string) {
+	abs := fmt.Sprintf("%d of %d possible sessions absent (%.1f%%)", f.Absent(), f.Possible, f.Pct(f.Absent()))
+	for _, k := range []string{"absence_pct", "absence_sessions", "persistent_absence", "severe_absence", "approaching_persistent", "attendance_pct"} {
+		ev[k] = abs
+	}
+	ev["unauthorised_absence"] = fmt.Sprintf("%d unauthorised sessions of %d possible (%.1f%%)", f.Unauthorised, f.Possible, f.Pct(f.Unauthorised))
+	ev["unauthorised_pct"] = ev["unauthorised_absence"]
+	ev["authorised_absence"] = fmt.Sprintf("%d authorised sessions of %d possible (%.1f%%)", f.Authorised, f.Possible, f.Pct(f.Authorised))
+	ev["authorised_pct"] = ev["authorised_absence"]
+	ev["missing_marks"] = fmt.Sprintf("%d sessions with no mark", f.Missing)
+	ev["possible_sessions"] = fmt.Sprintf("%d possible sessions", f.Possible)
+	ev["enough_data"] = ev["possible_sessions"]
 }

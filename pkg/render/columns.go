@@ -3,8 +3,10 @@ package render
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/rule"
 )
 
 // column is one field of a pupil record in the machine formats.
@@ -49,6 +51,47 @@ var pupilColumns = []column{
 	{"persistent_absence", func(p *analysis.Pupil) any { return p.PA() }},
 	{"severe_absence", func(p *analysis.Pupil) any { return p.SA() }},
 	{"assessable", func(p *analysis.Pupil) any { return p.Figures.Assessable() }},
+	{"tier", func(p *analysis.Pupil) any { return outcome(p).Tier }},
+	{"score", func(p *analysis.Pupil) any { return outcome(p).Score }},
+	{"risk_points", func(p *analysis.Pupil) any { return outcome(p).RiskPoints }},
+	{"protective_points", func(p *analysis.Pupil) any { return outcome(p).ProtectivePoints }},
+}
+
+var noOutcome rule.Outcome
+
+// outcome returns the pupil's rules outcome, or an empty one (no tier, score
+// 0) for group rows and runs without rules.
+func outcome(p *analysis.Pupil) *rule.Outcome {
+	if p.Outcome == nil {
+		return &noOutcome
+	}
+	return p.Outcome
+}
+
+// factorsText is the fired factors as one cell: "label [evidence; ...]",
+// risk factors first, protective ones marked.
+func factorsText(p *analysis.Pupil) string {
+	var parts []string
+	for _, f := range outcome(p).Fired {
+		s := f.Factor.Label
+		if f.Factor.Kind == "protective" {
+			s = "protective: " + s
+		}
+		if len(f.Evidence) > 0 {
+			s += " [" + strings.Join(f.Evidence, "; ") + "]"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " | ")
+}
+
+// stepsText is the next steps as one cell.
+func stepsText(p *analysis.Pupil) string {
+	var parts []string
+	for _, s := range outcome(p).Steps {
+		parts = append(parts, s.Text)
+	}
+	return strings.Join(parts, " | ")
 }
 
 // formatCell renders a value for CSV.

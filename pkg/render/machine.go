@@ -38,6 +38,7 @@ func codeColumn(c string) string {
 // then one column per code (all codes, always, so the columns never depend
 // on the data).
 func CSV(w io.Writer, res *analysis.Result) error {
+	rm := rulesMeta(res)
 	bw := bufio.NewWriterSize(w, 1<<16)
 	cw := csv.NewWriter(bw)
 	codes := mark.Table()
@@ -45,6 +46,7 @@ func CSV(w io.Writer, res *analysis.Result) error {
 	for _, c := range pupilColumns {
 		head = append(head, c.name)
 	}
+	head = append(head, "factors", "next_steps", "rules_name", "rules_version", "rules_hash")
 	for _, c := range codes {
 		head = append(head, codeColumn(c.Code))
 	}
@@ -56,12 +58,15 @@ func CSV(w io.Writer, res *analysis.Result) error {
 		for i, c := range pupilColumns {
 			row[i] = formatCell(c.get(p))
 		}
+		k := len(pupilColumns)
+		row[k], row[k+1] = Neutralise(factorsText(p)), Neutralise(stepsText(p))
+		row[k+2], row[k+3], row[k+4] = rm.Name, rm.Version, rm.Hash
 		for i, c := range codes {
 			n := 0
 			if p.Figures.Codes != nil {
 				n = p.Figures.Codes[c.ID]
 			}
-			row[len(pupilColumns)+i] = formatCell(n)
+			row[k+5+i] = formatCell(n)
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -74,8 +79,46 @@ func CSV(w io.Writer, res *analysis.Result) error {
 	return bw.Flush()
 }
 
+// RulesMeta identifies the rules that produced an output.
+type RulesMeta struct {
+	Name    string   `json:"name"`
+	Version string   `json:"version"`
+	Hash    string   `json:"hash"`
+	Skipped []string `json:"not_evaluated,omitempty"`
+}
+
+func rulesMeta(res *analysis.Result) RulesMeta {
+	if res.Rules == nil {
+		return RulesMeta{}
+	}
+	m := RulesMeta{Name: res.Rules.Name, Version: res.Rules.Version, Hash: res.Rules.Hash}
+	for _, s := range res.Rules.Skipped {
+		m.Skipped = append(m.Skipped, s.ID+": "+s.Reason())
+	}
+	return m
+}
+
+type factorJSON struct {
+	ID       string   `json:"id"`
+	Kind     string   `json:"kind"`
+	Group    string   `json:"group"`
+	Label    string   `json:"label"`
+	Weight   int      `json:"weight"`
+	Evidence []string `json:"evidence"`
+	Source   string   `json:"source"`
+}
+
+type stepJSON struct {
+	ID     string `json:"id"`
+	Step   string `json:"step"`
+	Source string `json:"source"`
+}
+
 // orderedPupil marshals a pupil with its fields in schema order.
-type orderedPupil struct{ p *analysis.Pupil }
+type orderedPupil struct {
+	p  *analysis.Pupil
+	rm *RulesMeta // set for JSON Lines, where each line stands alone
+}
 
 func (o orderedPupil) MarshalJSON() ([]byte, error) {
 	var b strings.Builder
@@ -93,12 +136,36 @@ func (o orderedPupil) MarshalJSON() ([]byte, error) {
 		b.WriteByte(':')
 		b.Write(v)
 	}
-	codes, err := json.Marshal(o.p.Figures.CodeCounts()) // map keys are sorted
-	if err != nil {
-		return nil, err
+	factors := []factorJSON{}
+	for _, f := range outcome(o.p).Fired {
+		ev := f.Evidence
+		if ev == nil {
+			ev = []string{}
+		}
+		factors = append(factors, factorJSON{f.Factor.ID, f.Factor.Kind, f.Factor.Group, f.Factor.Label, f.Factor.Weight, ev, f.Factor.Source})
 	}
-	b.WriteString(`,"codes":`)
-	b.Write(codes)
+	steps := []stepJSON{}
+	for _, s := range outcome(o.p).Steps {
+		steps = append(steps, stepJSON{s.ID, s.Text, s.Source})
+	}
+	for _, kv := range []struct {
+		k string
+		v any
+	}{{"factors", factors}, {"next_steps", steps}, {"codes", o.p.Figures.CodeCounts()}} {
+		v, err := json.Marshal(kv.v) // map keys are sorted
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`,"` + kv.k + `":`)
+		b.Write(v)
+	}
+	if o.rm != nil {
+		for _, kv := range [][2]string{{"rules_name", o.rm.Name}, {"rules_version", o.rm.Version}, {"rules_hash", o.rm.Hash}} {
+			v, _ := json.Marshal(kv[1])
+			b.WriteString(`,"` + kv[0] + `":`)
+			b.Write(v)
+		}
+	}
 	b.WriteByte('}')
 	return []byte(b.String()), nil
 }
@@ -124,7 +191,7 @@ func Summarise(res *analysis.Result) Summary {
 	pa, sa, n := res.Persistent()
 	t := res.Totals
 	pupils := 0
-	for _, p := range res.Pupils {
+	for _, p := range res.All {
 		if !p.Aggregate {
 			pupils++
 		}
@@ -179,7 +246,7 @@ type window struct {
 func JSON(w io.Writer, res *analysis.Result, meta Meta) error {
 	pupils := make([]orderedPupil, len(res.Pupils))
 	for i, p := range res.Pupils {
-		pupils[i] = orderedPupil{p}
+		pupils[i] = orderedPupil{p: p}
 	}
 	doc := struct {
 		Tool        string         `json:"tool"`
@@ -187,11 +254,12 @@ func JSON(w io.Writer, res *analysis.Result, meta Meta) error {
 		AsOf        string         `json:"as_of"`
 		Window      window         `json:"window"`
 		Note        string         `json:"note"`
+		Rules       RulesMeta      `json:"rules"`
 		Summary     Summary        `json:"summary"`
 		Pupils      []orderedPupil `json:"pupils"`
 		DataQuality qualityJSON    `json:"data_quality"`
 	}{"attendrisk", meta.Version, meta.AsOf, window{date(res.From, res.From == 0), date(res.To, res.To == 0)},
-		Disclaimer, Summarise(res), pupils, qualitySection(res.Quality)}
+		Disclaimer, rulesMeta(res), Summarise(res), pupils, qualitySection(res.Quality)}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := json.NewEncoder(bw)
 	enc.SetIndent("", "  ")
@@ -205,8 +273,9 @@ func JSON(w io.Writer, res *analysis.Result, meta Meta) error {
 // into other tools. The data-quality account goes to stderr, as for the table.
 func JSONL(w io.Writer, res *analysis.Result) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
+	rm := rulesMeta(res)
 	for _, p := range res.Pupils {
-		b, err := orderedPupil{p}.MarshalJSON()
+		b, err := orderedPupil{p: p, rm: &rm}.MarshalJSON()
 		if err != nil {
 			return err
 		}

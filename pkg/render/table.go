@@ -25,7 +25,7 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 	if res.From != 0 {
 		period = ukDate(res.From) + " to " + ukDate(res.To)
 	}
-	if groups := len(res.Pupils) - s.Pupils; groups > 0 {
+	if groups := len(res.All) - s.Pupils; groups > 0 {
 		fmt.Fprintf(w, "%s: %d group rows (school or area totals), not summed across groups\n", period, groups)
 	}
 	if s.Pupils > 0 {

@@ -1,0 +1,206 @@
+package analysis
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
+	"github.com/attendrisk/attendrisk/pkg/quality"
+	"github.com/attendrisk/attendrisk/pkg/register"
+	"github.com/attendrisk/attendrisk/pkg/rule"
+	"github.com/attendrisk/attendrisk/rules"
+)
+
+// DefaultFamilyColumn is the context column that groups siblings.
+const DefaultFamilyColumn = "family_id"
+
+// pupilVars are the indicators that describe the pupil rather than the
+// register: available to rules like any other.
+func pupilVars(vars map[string]any, info register.Info) {
+	vars["year_group"] = info.YearGroup
+	nc := ncYear(info.YearGroup)
+	vars["nc_year"] = nc
+	// Compulsory school age is Years 1 to 11 (aged 5 to 15 at the start of
+	// the year): the cohort DfE's persistent-absence statistics and the
+	// penalty notice framework cover.
+	vars["compulsory_age"] = nc >= 1 && nc <= 11
+}
+
+// ncYear reads a national curriculum year from "7", "Year 7", "Y7", "Yr 7"
+// or "07"; reception and nursery are 0; anything else is -1.
+func ncYear(s string) int {
+	t := strings.ToLower(strings.TrimSpace(s))
+	for _, p := range []string{"year", "yr", "y", "nc"} {
+		t = strings.TrimSpace(strings.TrimPrefix(t, p))
+	}
+	switch t {
+	case "r", "rec", "reception", "n", "n1", "n2", "nursery":
+		return 0
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n < 0 || n > 14 {
+		return -1
+	}
+	return n
+}
+
+// Schema returns what a rules file may refer to, given the context columns.
+func Schema(ctx *ingest.Context) rule.Schema {
+	vars := map[string]any{}
+	metrics.Figures{}.AddVars(vars, 1)
+	metrics.Patterns{}.AddVars(vars)
+	pupilVars(vars, register.Info{})
+	vars["siblings_pa"] = 0
+	vars["siblings_sa"] = 0
+	return rule.Schema{Vars: vars, Context: ctx.Sample()}
+}
+
+// loadRules reads and compiles the rules: the file given, or the embedded
+// default set. The default set was written for the sample context columns;
+// a factor needing a column the user's context lacks is skipped and listed,
+// where a user's own file naming a missing column is an error.
+func loadRules(in Input, ctx *ingest.Context) (*rule.Set, error) {
+	s := Schema(ctx)
+	name, data := rules.DefaultName, rules.Default()
+	switch {
+	case in.RulesData != nil:
+		name, data = in.RulesFile, in.RulesData
+	case in.RulesFile != "":
+		b, err := os.ReadFile(in.RulesFile)
+		if err != nil {
+			return nil, fmt.Errorf("%s: cannot read rules: %w", in.RulesFile, unwrap(err))
+		}
+		name, data = in.RulesFile, b
+	default:
+		s.OptionalContext = true
+	}
+	return rule.Parse(name, data, s)
+}
+
+func unwrap(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// applyRules measures patterns and evaluates the rules for every pupil.
+func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report) error {
+	var ctx *ingest.Context
+	if in.ContextFile != "" {
+		c, err := ingest.ReadContext(in.ContextFile, "", in.Ingest.Map, q)
+		if err != nil {
+			return err
+		}
+		ctx = c
+		res.Context = c
+		q.Files = append(q.Files, c.Info)
+	}
+	set, err := loadRules(in, ctx)
+	if err != nil {
+		return err
+	}
+	res.Rules = set
+	cal := metrics.NewCalendar(reg)
+	res.Calendar = cal
+	end := in.To
+	if last, ok := cal.Last(); ok && (end == 0 || end > last) {
+		end = last
+	}
+	res.End = end
+	minSessions := in.MinSessions
+	if minSessions <= 0 {
+		minSessions = metrics.DefaultMinSessions
+	}
+	family := in.FamilyColumn
+	if family == "" {
+		family = DefaultFamilyColumn
+	}
+
+	// Context join, both ways.
+	inRegister := map[string]bool{}
+	for _, p := range res.Pupils {
+		inRegister[p.ID] = true
+		if p.Aggregate {
+			continue
+		}
+		if ctx != nil {
+			if row, ok := ctx.Rows[p.ID]; ok {
+				p.Context = row
+			} else {
+				q.Find("pupil_no_context", quality.Loc{File: ctx.Info.Path}, "")
+			}
+		}
+	}
+	if ctx != nil {
+		for _, id := range ctx.Order {
+			if !inRegister[id] {
+				q.Find("context_no_pupil", ctx.Loc[id], "")
+			}
+		}
+	}
+
+	// Patterns, then siblings (which need every pupil's figures).
+	byFamily := map[string][]*Pupil{}
+	for _, p := range res.Pupils {
+		if p.Aggregate {
+			continue
+		}
+		if rp := reg.Get(p.ID); rp != nil && rp.HasMarks() {
+			p.Patterns = metrics.ComputePatterns(rp, cal, end)
+		}
+		if fam, ok := p.Context[family]; ok && fmt.Sprint(fam) != "" {
+			k := fmt.Sprint(fam)
+			byFamily[k] = append(byFamily[k], p)
+		}
+	}
+	for _, sibs := range byFamily {
+		for _, p := range sibs {
+			for _, o := range sibs {
+				if o == p {
+					continue
+				}
+				if o.PA() {
+					p.SiblingsPA++
+				}
+				if o.SA() {
+					p.SiblingsSA++
+				}
+			}
+		}
+	}
+
+	for _, p := range res.Pupils {
+		if p.Aggregate {
+			continue
+		}
+		env := p.Env(minSessions)
+		out, err := set.Evaluate(env)
+		if err != nil {
+			return fmt.Errorf("evaluating rules for a pupil: %w", err)
+		}
+		p.Outcome = &out
+	}
+	return nil
+}
+
+// Env builds the rules environment for a pupil.
+func (p *Pupil) Env(minSessions int) rule.Env {
+	vars := map[string]any{}
+	p.Figures.AddVars(vars, minSessions)
+	p.Patterns.AddVars(vars)
+	pupilVars(vars, p.Info)
+	vars["siblings_pa"] = p.SiblingsPA
+	vars["siblings_sa"] = p.SiblingsSA
+	ev := map[string]string{}
+	p.Figures.AddEvidence(ev)
+	p.Patterns.AddEvidence(ev)
+	if p.SiblingsPA > 0 || p.SiblingsSA > 0 {
+		s := fmt.Sprintf("%d sibling(s) persistently absent, %d severely absent", p.SiblingsPA, p.SiblingsSA)
+		ev["siblings_pa"], ev["siblings_sa"] = s, s
+	}
+	return rule.Env{Vars: vars, Context: p.Context, Evidence: ev}
+}
