@@ -36,13 +36,27 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 	}
 	fmt.Fprintln(w)
 
-	t := tablewriter.NewTable(w,
+	withRules := res.Rules != nil
+	opts2 := []tablewriter.Option{
 		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAutoWrap(tw.WrapTruncate),
-		tablewriter.WithAlignment(tw.Alignment{tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft,
-			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}),
-	)
-	t.Header([]string{"#", "Pupil", "Name", "Year", "Possible", "Absence", "Auth", "Unauth", "Missing", "Flag"})
+		tablewriter.WithRowAutoWrap(tw.WrapNormal),
+	}
+	var header []string
+	if withRules {
+		// The reasons column wraps, so a row can be several lines tall and
+		// the table still fits in 100 columns.
+		opts2 = append(opts2,
+			tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(1, 15).Set(2, 16).Set(6, 31)),
+			tablewriter.WithAlignment(tw.Alignment{tw.AlignRight, tw.AlignLeft, tw.AlignLeft,
+				tw.AlignRight, tw.AlignLeft, tw.AlignRight, tw.AlignLeft}))
+		header = []string{"#", "Pupil", "Name", "Abs%", "Tier", "Score", "Factors (+ protective)"}
+	} else {
+		opts2 = append(opts2, tablewriter.WithAlignment(tw.Alignment{tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft,
+			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}))
+		header = []string{"#", "Pupil", "Name", "Year", "Possible", "Absence", "Auth", "Unauth", "Missing", "Flag"}
+	}
+	t := tablewriter.NewTable(w, opts2...)
+	t.Header(header)
 	n := len(res.Pupils)
 	if opts.Top > 0 && opts.Top < n {
 		n = opts.Top
@@ -65,8 +79,33 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 			abs = strconv.FormatFloat(pct(f.Pct(f.Absent())), 'f', 1, 64) + "%"
 		}
 		name := strings.TrimSpace(p.Info.Forename + " " + p.Info.Surname)
-		if err := t.Append([]string{strconv.Itoa(i + 1), clip(p.ID, 14), clip(name, 22), clip(p.Info.YearGroup, 6),
-			strconv.Itoa(f.Possible), abs, strconv.Itoa(f.Authorised), strconv.Itoa(f.Unauthorised), strconv.Itoa(f.Missing), flag}); err != nil {
+		var row []string
+		if withRules {
+			why := flag
+			if p.Outcome != nil {
+				var ids []string
+				for _, fd := range p.Outcome.Fired {
+					id := fd.Factor.ID
+					if fd.Factor.Kind == "protective" {
+						id = "+" + id // protective: lowers the score
+					}
+					ids = append(ids, id)
+				}
+				if len(ids) > 0 {
+					why = strings.Join(ids, ", ")
+				}
+			}
+			tier := ""
+			score := ""
+			if p.Outcome != nil {
+				tier, score = p.Outcome.Tier, strconv.Itoa(p.Outcome.Score)
+			}
+			row = []string{strconv.Itoa(i + 1), clip(p.ID, 13), clip(name, 14), abs, tier, score, why}
+		} else {
+			row = []string{strconv.Itoa(i + 1), clip(p.ID, 14), clip(name, 22), clip(p.Info.YearGroup, 6),
+				strconv.Itoa(f.Possible), abs, strconv.Itoa(f.Authorised), strconv.Itoa(f.Unauthorised), strconv.Itoa(f.Missing), flag}
+		}
+		if err := t.Append(row); err != nil {
 			return err
 		}
 	}
@@ -76,7 +115,12 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 	if n < len(res.Pupils) {
 		fmt.Fprintf(w, "... %d more pupils (--top 0 shows all, --format csv for a spreadsheet)\n", len(res.Pupils)-n)
 	}
-	fmt.Fprintln(w, Disclaimer)
+	if res.Rules != nil {
+		fmt.Fprintln(w, "Each pupil's evidence and next steps: attendrisk explain PUPIL_ID FILE...")
+		fmt.Fprintf(w, "rules: %s, version %s (%s)\n", res.Rules.Name, res.Rules.Version, shortHash(res.Rules.Hash))
+	}
+	fmt.Fprintln(w, "Attendance indicators for professional review. They are not findings of neglect")
+	fmt.Fprintln(w, "or of any other concern about a child or family.")
 	return nil
 }
 
@@ -89,4 +133,11 @@ func clip(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+func shortHash(h string) string {
+	if len(h) > 19 {
+		return h[:19]
+	}
+	return h
 }
