@@ -53,7 +53,7 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 	} else {
 		opts2 = append(opts2, tablewriter.WithAlignment(tw.Alignment{tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft,
 			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}))
-		header = []string{"#", "Pupil", "Name", "Year", "Possible", "Absence", "Auth", "Unauth", "Missing", "Flag"}
+		header = []string{"#", "Pupil", "Name", "Year", "Poss", "Abs%", "Auth", "Unauth", "Miss", "Flag"}
 	}
 	t := tablewriter.NewTable(w, opts2...)
 	t.Header(header)
@@ -66,13 +66,13 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 		flag := ""
 		switch {
 		case !f.Assessable():
-			flag = "not assessable"
+			flag = "n/a"
 		case p.Aggregate:
 			flag = "group row"
 		case p.SA():
-			flag = "SEVERE"
+			flag = "SA"
 		case p.PA():
-			flag = "PERSISTENT"
+			flag = "PA"
 		}
 		abs := "-"
 		if f.Assessable() {
@@ -102,7 +102,7 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 			}
 			row = []string{strconv.Itoa(i + 1), clip(p.ID, 13), clip(name, 14), abs, tier, score, why}
 		} else {
-			row = []string{strconv.Itoa(i + 1), clip(p.ID, 14), clip(name, 22), clip(p.Info.YearGroup, 6),
+			row = []string{strconv.Itoa(i + 1), clip(p.ID, 13), clip(name, 16), clip(p.Info.YearGroup, 4),
 				strconv.Itoa(f.Possible), abs, strconv.Itoa(f.Authorised), strconv.Itoa(f.Unauthorised), strconv.Itoa(f.Missing), flag}
 		}
 		if err := t.Append(row); err != nil {
@@ -114,6 +114,9 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 	}
 	if n < len(res.Pupils) {
 		fmt.Fprintf(w, "... %d more pupils (--top 0 shows all, --format csv for a spreadsheet)\n", len(res.Pupils)-n)
+	}
+	if res.Rules == nil {
+		fmt.Fprintln(w, "Flag: SA severe absence (50%+), PA persistent absence (10%+), n/a no possible sessions")
 	}
 	if res.Rules != nil {
 		fmt.Fprintln(w, "Each pupil's evidence and next steps: attendrisk explain PUPIL_ID FILE...")
