@@ -76,6 +76,7 @@ type Result struct {
 
 	Rules    *rule.Set
 	Context  *ingest.Context
+	Register *register.Register
 	Calendar *metrics.Calendar
 	// End is the last school day the patterns were measured to.
 	End register.Day
@@ -115,7 +116,7 @@ func Run(in Input) (*Result, error) {
 		return nil, err
 	}
 	reg := b.Reg
-	res := &Result{Quality: q, From: in.From, To: in.To}
+	res := &Result{Quality: q, From: in.From, To: in.To, Register: reg}
 	if first, last, ok := reg.Span(); ok {
 		if res.From == 0 || res.From < first {
 			res.From = first

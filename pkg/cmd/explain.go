@@ -1,0 +1,220 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/register"
+	"github.com/attendrisk/attendrisk/pkg/render"
+)
+
+// NewCmdExplain builds `attendrisk explain`.
+func NewCmdExplain(f *Factory) *cobra.Command {
+	opts := &AnalyseOptions{IO: f.IO, now: f.Now}
+	c := &cobra.Command{
+		Use:   "explain [flags] PUPIL_ID FILE...",
+		Short: "One child's page: figures, the marks week by week, each factor with its evidence, the score and next steps",
+		Long: `Explain why a pupil is where they are on the list: the figures, a
+week-by-week view of the marks, every factor that fired with the evidence that
+made it true (and the ones that did not), the score arithmetic and tier, and
+each next step with the rule behind it.
+
+Give the same files, --rules and --context as the analyse run being explained.`,
+		Example: `  $ attendrisk explain A123456789012 autumn.csv spring.csv --context context.csv`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) < 2 {
+				return usagef("explain needs a pupil id and at least one register file")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Files = args[1:]
+			opts.Format = "table"
+			opts.layoutSet = c.Flags().Changed("layout")
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			return explainRun(opts, args[0])
+		},
+	}
+	addInputFlags(c, opts)
+	addRulesFlags(c, opts)
+	return c
+}
+
+func explainRun(o *AnalyseOptions, id string) error {
+	res, err := analysis.Run(o.input())
+	if err != nil {
+		return err
+	}
+	var p *analysis.Pupil
+	rank := 0
+	for i, q := range res.Pupils {
+		if q.ID == id {
+			p, rank = q, i+1
+		}
+	}
+	if p == nil {
+		return fmt.Errorf("no pupil with id %q in %s", id, strings.Join(o.Files, ", "))
+	}
+	w := o.IO.Out
+	name := strings.TrimSpace(p.Info.Forename + " " + p.Info.Surname)
+	fmt.Fprintf(w, "%s  %s\n", p.ID, name)
+	var desc []string
+	for _, kv := range [][2]string{{"Year", p.Info.YearGroup}, {"Reg group", p.Info.RegGroup}, {"School", p.Info.School}} {
+		if kv[1] != "" {
+			desc = append(desc, kv[0]+" "+kv[1])
+		}
+	}
+	if p.First != 0 {
+		desc = append(desc, "marks "+p.First.UK()+" to "+p.Last.UK())
+	}
+	fmt.Fprintf(w, "%s\n", strings.Join(desc, " · "))
+	fmt.Fprintf(w, "Position %d of %d on the list\n\n", rank, len(res.Pupils))
+
+	fg := p.Figures
+	fmt.Fprintln(w, "Figures")
+	fmt.Fprintf(w, "  possible sessions   %4d\n", fg.Possible)
+	fmt.Fprintf(w, "  present             %4d\n", fg.Present)
+	fmt.Fprintf(w, "  approved activity   %4d\n", fg.AEA)
+	fmt.Fprintf(w, "  authorised absence  %4d  %5.1f%%\n", fg.Authorised, fg.Pct(fg.Authorised))
+	fmt.Fprintf(w, "  unauthorised        %4d  %5.1f%%\n", fg.Unauthorised, fg.Pct(fg.Unauthorised))
+	fmt.Fprintf(w, "  absence             %4d  %5.1f%%", fg.Absent(), fg.Pct(fg.Absent()))
+	switch {
+	case p.SA():
+		fmt.Fprint(w, "  severe absence (50% or more)")
+	case p.PA():
+		fmt.Fprint(w, "  persistent absence (10% or more)")
+	}
+	fmt.Fprintln(w)
+	if fg.Missing > 0 {
+		fmt.Fprintf(w, "  missing marks       %4d  (not counted as absence)\n", fg.Missing)
+	}
+	var codes []string
+	for _, c := range mark.Table() {
+		if fg.Codes != nil && fg.Codes[c.ID] > 0 {
+			codes = append(codes, fmt.Sprintf("%s %d", c.Code, fg.Codes[c.ID]))
+		}
+	}
+	fmt.Fprintf(w, "  codes               %s\n\n", strings.Join(codes, ", "))
+
+	if rp := res.Register.Get(p.ID); rp != nil && rp.HasMarks() {
+		weekView(w, rp, res)
+	}
+
+	out := p.Outcome
+	if out == nil {
+		fmt.Fprintln(w, "No rules were applied.")
+		return nil
+	}
+	fmt.Fprintf(w, "Factors that apply (rules: %s, version %s)\n", res.Rules.Name, res.Rules.Version)
+	if len(out.Fired) == 0 {
+		fmt.Fprintln(w, "  none")
+	}
+	var sum []string
+	for _, fd := range out.Fired {
+		sign := "+"
+		if fd.Factor.Kind == "protective" {
+			sign = "−"
+		}
+		fmt.Fprintf(w, "  %s%-3d %s (%s, %s)\n", sign, fd.Factor.Weight, fd.Factor.Label, fd.Factor.ID, fd.Factor.Group)
+		for _, e := range dedupe(fd.Evidence) {
+			fmt.Fprintf(w, "         evidence: %s\n", e)
+		}
+		fmt.Fprintf(w, "         rule: %s\n         source: %s\n", fd.Factor.When, fd.Factor.Source)
+		sum = append(sum, fmt.Sprintf("%s %d", sign, fd.Factor.Weight))
+	}
+	fmt.Fprintf(w, "\nScore: %s = %d", strings.TrimPrefix(strings.Join(sum, " "), "+ "), out.RiskPoints-out.ProtectivePoints)
+	if out.RiskPoints-out.ProtectivePoints < 0 {
+		fmt.Fprint(w, ", floored at 0")
+	}
+	minScore := 0
+	for _, t := range res.Rules.Tiers {
+		if t.Name == out.Tier {
+			minScore = t.MinScore
+		}
+	}
+	fmt.Fprintf(w, " → tier %s (score %d or more)\n\n", out.Tier, minScore)
+
+	fmt.Fprintln(w, "Factors that do not apply")
+	unknown := map[string]string{}
+	for _, u := range out.Unknown {
+		unknown[u.Factor.ID] = u.Reason
+	}
+	for _, fc := range out.NotFired {
+		note := ""
+		if r, ok := unknown[fc.ID]; ok {
+			note = " — not evaluated: " + r
+		}
+		fmt.Fprintf(w, "  %s: %s%s\n", fc.ID, fc.Label, note)
+	}
+	for _, k := range res.Rules.Skipped {
+		if !k.Step {
+			fmt.Fprintf(w, "  %s: %s\n", k.ID, k.Reason())
+		}
+	}
+	fmt.Fprintln(w, "\nSuggested next steps (for a professional to consider)")
+	if len(out.Steps) == 0 {
+		fmt.Fprintln(w, "  none")
+	}
+	for i, s := range out.Steps {
+		cond := s.When
+		if cond == "" {
+			cond = "tier " + out.Tier
+		}
+		fmt.Fprintf(w, "  %d. %s\n     because: %s\n     source: %s\n", i+1, s.Text, cond, s.Source)
+	}
+	fmt.Fprintf(w, "\n%s\n", render.Disclaimer)
+	return nil
+}
+
+// dedupe drops repeated evidence lines, keeping the first of each.
+func dedupe(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// weekView prints the pupil's marks one school week to a line: AM and PM
+// for Monday to Friday, "." where there is no mark.
+func weekView(w io.Writer, p *register.Pupil, res *analysis.Result) {
+	first, last := p.Span()
+	fmt.Fprintln(w, "Marks week by week (AM PM for each day; . no mark)")
+	fmt.Fprintln(w, "  week of      Mon    Tue    Wed    Thu    Fri    absent")
+	for wk := first.Monday(); wk <= last; wk += 7 {
+		var cells []string
+		absent, any := 0, false
+		for d := wk; d < wk+5; d++ {
+			cell := ""
+			for _, s := range []register.Session{register.AM, register.PM} {
+				id := p.Mark(d, s)
+				code := "."
+				if id != 0 {
+					any = true
+					code = mark.Get(id).Code
+					if mark.CategoryOn(id, d.Time()).Absent() {
+						absent++
+					}
+				}
+				cell += fmt.Sprintf("%-2s ", code)
+			}
+			cells = append(cells, cell)
+		}
+		if !any {
+			continue
+		}
+		fmt.Fprintf(w, "  %s   %s  %d\n", wk.UK(), strings.Join(cells, " "), absent)
+	}
+	fmt.Fprintln(w)
+}

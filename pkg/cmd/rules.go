@@ -1,0 +1,183 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/quality"
+	"github.com/attendrisk/attendrisk/pkg/rule"
+	"github.com/attendrisk/attendrisk/rules"
+)
+
+// NewCmdRules builds `attendrisk rules` and its subcommands.
+func NewCmdRules(f *Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "rules",
+		Short: "Check a rules file, or show the factor catalogue",
+		Long: `Rules files hold the risk and protective factors, the tiers and the next
+steps, in YAML. The built-in set is used when analyse is given no --rules.`,
+		Args: noArgs,
+	}
+	c.AddCommand(newCmdRulesCheck(f), newCmdRulesShow(f))
+	return c
+}
+
+func newCmdRulesCheck(f *Factory) *cobra.Command {
+	var contextFile string
+	c := &cobra.Command{
+		Use:   "check FILE",
+		Short: "Validate a rules file, with file:line:column for every problem",
+		Long: `Parse a rules file strictly, compile and type-check every expression against
+the indicator names, and report every problem with its place: unknown keys,
+unknown indicators (with the nearest name), unknown context columns, type
+errors, duplicate ids and a bad tier order.
+
+Give --context to check context.<column> references against a real context
+file; without it, references to context columns are listed, not checked.`,
+		Example: `  $ attendrisk rules check my-rules.yaml
+  $ attendrisk rules check my-rules.yaml --context context.csv`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("rules check needs exactly one rules file")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return fmt.Errorf("%s: cannot read: %w", args[0], unwrapPathErr(err))
+			}
+			ctx, err := readContextFlag(contextFile)
+			if err != nil {
+				return err
+			}
+			s := analysis.Schema(ctx)
+			s.OptionalContext = ctx == nil
+			set, err := rule.Parse(args[0], data, s)
+			if err != nil {
+				fmt.Fprintln(f.IO.ErrOut, err.Error())
+				return errSilent
+			}
+			fmt.Fprintf(f.IO.Out, "%s: ok: %q version %s, %d factors, %d tiers, %d next steps (%s)\n",
+				args[0], set.Name, set.Version, len(set.Factors), len(set.Tiers), len(set.Steps), set.Hash)
+			for _, k := range set.Skipped {
+				fmt.Fprintf(f.IO.Out, "  %s (line %d): %s\n", k.ID, k.Line, k.Reason())
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&contextFile, "context", "", "context file whose columns the rules may use")
+	return c
+}
+
+func readContextFlag(path string) (*ingest.Context, error) {
+	if path == "" {
+		return nil, nil
+	}
+	return ingest.ReadContext(path, "", nil, quality.New())
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func newCmdRulesShow(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show [FILE]",
+		Short: "Print the factor catalogue: id, kind, group, weight, label and source",
+		Example: `  $ attendrisk rules show
+  $ attendrisk rules show my-rules.yaml`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usagef("rules show takes at most one rules file")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			name, data := "built-in "+rules.DefaultName, rules.Default()
+			if len(args) == 1 {
+				var err error
+				if data, err = os.ReadFile(args[0]); err != nil {
+					return fmt.Errorf("%s: cannot read: %w", args[0], unwrapPathErr(err))
+				}
+				name = args[0]
+			}
+			s := analysis.Schema(nil)
+			s.OptionalContext = true // show every factor, whatever context a run may have
+			set, err := rule.Parse(name, data, s)
+			if err != nil {
+				return err
+			}
+			return writeCatalogue(f, set)
+		},
+	}
+}
+
+func writeCatalogue(f *Factory, set *rule.Set) error {
+	w := f.IO.Out
+	fmt.Fprintf(w, "%s (version %s, %s)\n", set.Name, set.Version, set.Hash)
+	if set.Description != "" {
+		fmt.Fprintf(w, "%s\n", wrap(set.Description, 96))
+	}
+	fmt.Fprintln(w, "\nFactors:")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tKIND\tGROUP\tWEIGHT\tLABEL")
+	all := append([]rule.Factor(nil), set.Factors...)
+	for _, fc := range all {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", fc.ID, fc.Kind, fc.Group, fc.Weight, fc.Label)
+	}
+	tw.Flush()
+	for _, k := range set.Skipped {
+		if !k.Step {
+			fmt.Fprintf(w, "  (%s %s)\n", k.ID, k.Reason())
+		}
+	}
+	fmt.Fprintln(w, "\nSources and conditions:")
+	for _, fc := range all {
+		fmt.Fprintf(w, "  %s: when %s\n      source: %s\n", fc.ID, fc.When, fc.Source)
+	}
+	fmt.Fprintln(w, "\nTiers (highest first):")
+	for _, t := range set.Tiers {
+		fmt.Fprintf(w, "  %-10s score %d or more\n", t.Name, t.MinScore)
+	}
+	fmt.Fprintln(w, "\nNext steps:")
+	for _, s := range set.Steps {
+		cond := s.When
+		if cond == "" {
+			cond = "always"
+		}
+		tiers := ""
+		if len(s.Tiers) > 0 {
+			tiers = " (tiers: " + strings.Join(s.Tiers, ", ") + ")"
+		}
+		fmt.Fprintf(w, "  %s: %s\n      when %s%s\n      source: %s\n", s.ID, s.Text, cond, tiers, s.Source)
+	}
+	return nil
+}
+
+// wrap folds text at spaces to lines of at most n characters.
+func wrap(s string, n int) string {
+	var b strings.Builder
+	line := 0
+	for _, word := range strings.Fields(s) {
+		if line > 0 && line+1+len(word) > n {
+			b.WriteByte('\n')
+			line = 0
+		} else if line > 0 {
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(word)
+		line += len(word)
+	}
+	return b.String()
+}
