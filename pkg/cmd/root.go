@@ -24,6 +24,6 @@ that a child is neglected or that a family is at fault.`,
 		Version:       version.String(),
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &UsageError{err} })
-	root.AddCommand(NewCmdAnalyse(f, nil), NewCmdInspect(f), NewCmdExplain(f), NewCmdRules(f), NewCmdCodes(f), NewCmdVersion(f))
+	root.AddCommand(NewCmdAnalyse(f, nil), NewCmdInspect(f), NewCmdExplain(f), NewCmdSummary(f), NewCmdRules(f), NewCmdCodes(f), NewCmdVersion(f))
 	return root
 }

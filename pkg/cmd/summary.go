@@ -1,0 +1,121 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/cohort"
+	"github.com/attendrisk/attendrisk/pkg/register"
+	"github.com/attendrisk/attendrisk/pkg/render"
+	"github.com/attendrisk/attendrisk/pkg/version"
+)
+
+// NewCmdSummary builds `attendrisk summary`.
+func NewCmdSummary(f *Factory) *cobra.Command {
+	opts := &AnalyseOptions{IO: f.IO, now: f.Now}
+	var by, benchFile string
+	var suppress int
+	c := &cobra.Command{
+		Use:   "summary [flags] FILE...",
+		Short: "Cohort summary by group, beside the national figures",
+		Long: `Summarise the cohort, and each group of it: pupils, possible sessions,
+overall, authorised and unauthorised absence, and persistent and severe
+absence rates. Group figures are summed sessions, never averaged rates.
+The national figures for England 2023/24 are shown beneath (overall 7.1%,
+authorised 4.7%, unauthorised 2.5%, persistent 20.0%, severe 2.3%); give
+--benchmarks FILE for others.
+
+Groups with fewer pupils than --suppress-below show "c" instead of figures,
+as DfE does. When the summary is written to a file (-o), the default is 5:
+files get shared.`,
+		Example: `  $ attendrisk summary register.csv --by year_group
+  $ attendrisk summary register.csv --context context.csv --by year_group,context.free_school_meals
+  $ attendrisk summary register.csv --by school -o summary.csv`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("summary needs at least one register file")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Files = args
+			opts.layoutSet = c.Flags().Changed("layout")
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if !c.Flags().Changed("suppress-below") && opts.Output != "" {
+				suppress = 5
+			}
+			if suppress < 0 {
+				return usagef("--suppress-below %d: expected 0 or more", suppress)
+			}
+			if opts.Format == "jsonl" {
+				return usagef("summary writes table, csv or json")
+			}
+			var dims []string
+			for _, d := range strings.Split(by, ",") {
+				if d = strings.TrimSpace(d); d != "" {
+					dims = append(dims, d)
+				}
+			}
+			benchmarks := []cohort.Benchmark{cohort.England202324}
+			if benchFile != "" {
+				b, err := cohort.ReadBenchmarks(benchFile)
+				if err != nil {
+					return err
+				}
+				benchmarks = b
+			}
+			return summaryRun(opts, dims, suppress, benchmarks)
+		},
+	}
+	addInputFlags(c, opts)
+	addRulesFlags(c, opts)
+	fl := c.Flags()
+	fl.StringVar(&by, "by", "", "group by these, comma-separated: year_group, reg_group, school, tier, context.<column>")
+	fl.StringVar(&benchFile, "benchmarks", "", "YAML file of benchmark rates to show instead of England 2023/24")
+	fl.IntVar(&suppress, "suppress-below", 0, "show c for groups with fewer pupils than this (default 0, or 5 with -o)")
+	fl.StringVar(&opts.Format, "format", "", "output format: table, csv or json (default: from the -o extension, else table)")
+	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (created private to you) instead of stdout")
+	fl.StringVar(&opts.AsOf, "as-of", "", "date recorded in the output as the run date (default: today)")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not print the data-quality account to stderr")
+	return c
+}
+
+func summaryRun(o *AnalyseOptions, by []string, suppress int, benchmarks []cohort.Benchmark) error {
+	res, err := analysis.Run(o.input())
+	if err != nil {
+		return err
+	}
+	if err := cohort.CheckDimensions(by, res); err != nil {
+		return &UsageError{err}
+	}
+	if !o.Quiet {
+		render.Quality(o.IO.ErrOut, res.Quality)
+	}
+	groups := cohort.Summarise(res, by, suppress)
+	meta := render.Meta{Version: version.String(), AsOf: register.DayFromTime(o.asOf).ISO()}
+	write := func(w io.Writer) error {
+		switch o.Format {
+		case "csv":
+			return render.CohortCSV(w, by, groups, benchmarks)
+		case "json":
+			return render.CohortJSON(w, by, groups, benchmarks, meta)
+		}
+		return render.CohortTable(w, by, groups, benchmarks)
+	}
+	if o.Output != "" {
+		if err := render.WriteFile(o.Output, o.Files, write); err != nil {
+			return err
+		}
+		if !o.Quiet {
+			fmt.Fprintf(o.IO.ErrOut, "wrote %d groups to %s\n", len(groups), o.Output)
+		}
+		return nil
+	}
+	return write(o.IO.Out)
+}

@@ -1,0 +1,221 @@
+package cohort
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
+)
+
+// Group is one row of a cohort summary.
+type Group struct {
+	Key     []string // one value per --by dimension ("All pupils" for the total)
+	Pupils  int      // pupils with possible sessions
+	Figures metrics.Figures
+	PA, SA  int
+	// Suppressed is set when the group has fewer pupils than the
+	// suppression threshold: its figures must not be shared.
+	Suppressed bool
+}
+
+// PAPct is the persistent absence rate: persistent absentees as a share of
+// the group's pupils.
+func (g Group) PAPct() float64 { return share(g.PA, g.Pupils) }
+
+// SAPct is the severe absence rate.
+func (g Group) SAPct() float64 { return share(g.SA, g.Pupils) }
+
+func share(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(d)
+}
+
+// Dimensions a summary can be grouped by, besides context.<column>.
+var Dimensions = []string{"year_group", "reg_group", "school", "tier"}
+
+// value returns a pupil's value for a dimension.
+func value(p *analysis.Pupil, dim string) string {
+	switch dim {
+	case "year_group":
+		return p.Info.YearGroup
+	case "reg_group":
+		return p.Info.RegGroup
+	case "school":
+		return p.Info.School
+	case "tier":
+		if p.Outcome != nil {
+			return p.Outcome.Tier
+		}
+		return ""
+	}
+	if col, ok := strings.CutPrefix(dim, "context."); ok {
+		v, ok := p.Context[col]
+		if !ok || v == nil {
+			return ""
+		}
+		switch x := v.(type) {
+		case bool:
+			if x {
+				return "Yes"
+			}
+			return "No"
+		case float64:
+			return strconv.FormatFloat(x, 'f', -1, 64)
+		}
+		return fmt.Sprint(v)
+	}
+	return ""
+}
+
+// CheckDimensions validates --by against the known dimensions and the
+// context columns.
+func CheckDimensions(by []string, res *analysis.Result) error {
+	for _, d := range by {
+		if col, ok := strings.CutPrefix(d, "context."); ok {
+			if res.Context == nil {
+				return fmt.Errorf("--by %s needs a --context file", d)
+			}
+			found := false
+			var names []string
+			for _, c := range res.Context.Columns {
+				names = append(names, "context."+c.Name)
+				found = found || c.Name == col
+			}
+			if !found {
+				return fmt.Errorf("--by %s: the context file has no such column (it has %s)", d, strings.Join(names, ", "))
+			}
+			continue
+		}
+		known := false
+		for _, k := range Dimensions {
+			known = known || k == d
+		}
+		if !known {
+			return fmt.Errorf("--by %q: expected %s or context.<column>", d, strings.Join(Dimensions, ", "))
+		}
+		if d == "tier" && res.Rules == nil {
+			return fmt.Errorf("--by tier needs the rules (drop --no-rules)")
+		}
+	}
+	return nil
+}
+
+// Summarise groups the pupils of res (all of them, whatever a list showed)
+// by the dimensions, with the whole cohort first. Group figures are summed
+// sessions, never averaged rates. Groups smaller than suppressBelow pupils
+// are marked suppressed. Group rows of a summary file (schools, areas) are
+// left out: they are not pupils.
+func Summarise(res *analysis.Result, by []string, suppressBelow int) []Group {
+	total := Group{Key: []string{"All pupils"}}
+	groups := map[string]*Group{}
+	for _, p := range res.All {
+		if p.Aggregate {
+			continue
+		}
+		add(&total, p)
+		if len(by) == 0 {
+			continue
+		}
+		key := make([]string, len(by))
+		for i, d := range by {
+			key[i] = value(p, d)
+			if key[i] == "" {
+				key[i] = "(blank)"
+			}
+		}
+		k := strings.Join(key, "\x00")
+		g := groups[k]
+		if g == nil {
+			g = &Group{Key: key}
+			groups[k] = g
+		}
+		add(g, p)
+	}
+	out := []Group{total}
+	var rest []Group
+	for _, g := range groups {
+		rest = append(rest, *g)
+	}
+	sort.Slice(rest, func(i, j int) bool { return keyLess(rest[i].Key, rest[j].Key) })
+	out = append(out, rest...)
+	for i := range out {
+		out[i].Suppressed = suppressBelow > 0 && out[i].Pupils < suppressBelow
+	}
+	return out
+}
+
+func add(g *Group, p *analysis.Pupil) {
+	if !p.Figures.Assessable() {
+		return
+	}
+	g.Pupils++
+	g.Figures.Add(p.Figures)
+	if p.PA() {
+		g.PA++
+	}
+	if p.SA() {
+		g.SA++
+	}
+}
+
+// keyLess orders keys naturally: "Year 2" before "Year 10", numbers as
+// numbers, text as text.
+func keyLess(a, b []string) bool {
+	for i := range a {
+		if a[i] == b[i] {
+			continue
+		}
+		na, ea := strconv.Atoi(strings.TrimPrefix(strings.ToLower(a[i]), "year "))
+		nb, eb := strconv.Atoi(strings.TrimPrefix(strings.ToLower(b[i]), "year "))
+		if ea == nil && eb == nil {
+			return na < nb
+		}
+		return a[i] < b[i]
+	}
+	return false
+}
+
+// Benchmark is a set of comparison rates, in percent.
+type Benchmark struct {
+	Name         string  `yaml:"name" json:"name"`
+	Overall      float64 `yaml:"overall_absence_pct" json:"overall_absence_pct"`
+	Authorised   float64 `yaml:"authorised_absence_pct" json:"authorised_absence_pct"`
+	Unauthorised float64 `yaml:"unauthorised_absence_pct" json:"unauthorised_absence_pct"`
+	Persistent   float64 `yaml:"persistent_absence_pct" json:"persistent_absence_pct"`
+	Severe       float64 `yaml:"severe_absence_pct" json:"severe_absence_pct"`
+	Source       string  `yaml:"source" json:"source"`
+}
+
+// England202324 is DfE's national figures for state-funded primary,
+// secondary and special schools in 2023/24 (Pupil absence in schools in
+// England 2023/24; attendance-reference.md §2).
+var England202324 = Benchmark{Name: "England 2023/24", Overall: 7.1, Authorised: 4.7, Unauthorised: 2.5, Persistent: 20.0, Severe: 2.3,
+	Source: "DfE, Pupil absence in schools in England 2023/24 (state-funded primary, secondary and special)"}
+
+// ReadBenchmarks reads a YAML list of benchmarks, strictly.
+func ReadBenchmarks(path string) ([]Benchmark, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot read: %w", path, err)
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	var out []Benchmark
+	if err := dec.Decode(&out); err != nil {
+		return nil, fmt.Errorf("%s: %s (expected a list of benchmarks with name, overall_absence_pct, authorised_absence_pct, unauthorised_absence_pct, persistent_absence_pct, severe_absence_pct, source)", path, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	for i, b := range out {
+		if b.Name == "" {
+			return nil, fmt.Errorf("%s: benchmark %d has no name", path, i+1)
+		}
+	}
+	return out, nil
+}
