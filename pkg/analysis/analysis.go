@@ -49,6 +49,8 @@ type Pupil struct {
 	Context    map[string]any
 	SiblingsPA int
 	SiblingsSA int
+	// Changes are what changed since an earlier run (see package compare).
+	Changes []string
 	// Outcome is the rules' verdict: score, tier, the factors that fired
 	// with their evidence, and the next steps. Nil for group rows, and when
 	// the rules stage was skipped.

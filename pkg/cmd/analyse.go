@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/compare"
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/register"
 	"github.com/attendrisk/attendrisk/pkg/render"
@@ -41,6 +42,10 @@ type AnalyseOptions struct {
 	FamilyColumn string
 	Tier         string
 	NoRules      bool
+	Compare      string
+	FailOn       string
+	Pseudonymise bool
+	KeyFile      string
 
 	layoutSet bool
 	ingest    ingest.Options
@@ -49,7 +54,7 @@ type AnalyseOptions struct {
 	now       func() time.Time
 }
 
-var formats = []string{"table", "csv", "json", "jsonl"}
+var formats = []string{"table", "csv", "json", "jsonl", "md", "html", "xlsx"}
 
 // NewCmdAnalyse builds `attendrisk analyse`. runF replaces the run in tests
 // of flag parsing.
@@ -96,7 +101,7 @@ JSON output.`,
 	}
 	addInputFlags(c, opts)
 	fl := c.Flags()
-	fl.StringVar(&opts.Format, "format", "", "output format: table, csv, json or jsonl (default: from the -o extension, else table)")
+	fl.StringVar(&opts.Format, "format", "", "output format: table, csv, json, jsonl, xlsx, md or html (default: from the -o extension, else table)")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (created private to you) instead of stdout")
 	fl.StringVar(&opts.AsOf, "as-of", "", "date recorded in the output as the run date (default: today)")
 	fl.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) if any row is rejected")
@@ -105,6 +110,10 @@ JSON output.`,
 	fl.StringVar(&opts.Tier, "tier", "", "only pupils in this tier or above (e.g. --tier high)")
 	addRulesFlags(c, opts)
 	fl.BoolVar(&opts.NoRules, "no-rules", false, "figures only: skip the risk and protective factors")
+	fl.StringVar(&opts.Compare, "compare", "", "an earlier run's JSON output: show who changed (newly persistent or severe, tier moves, improved, joined, left) first")
+	fl.StringVar(&opts.FailOn, "fail-on", "", "exit with code 3 (after writing the output) when any pupil is in this tier or above")
+	fl.BoolVar(&opts.Pseudonymise, "pseudonymise", false, "replace pupil ids with keyed hashes and drop names; the key comes from --key-file or $ATTENDRISK_PSEUDONYM_KEY")
+	fl.StringVar(&opts.KeyFile, "key-file", "", "file holding the pseudonymisation key (at least 16 bytes; never give the key itself on the command line)")
 	return c
 }
 
@@ -134,12 +143,16 @@ func (o *AnalyseOptions) validate() error {
 		if o.Output != "" {
 			ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(o.Output), "."))
 			switch ext {
-			case "csv", "json", "jsonl":
+			case "csv", "json", "jsonl", "md", "html", "xlsx":
 				o.Format = ext
+			case "markdown":
+				o.Format = "md"
+			case "htm":
+				o.Format = "html"
 			case "txt":
 				o.Format = "table"
 			default:
-				return usagef("cannot tell the format from -o %q: use a .csv, .json, .jsonl or .txt name, or --format", o.Output)
+				return usagef("cannot tell the format from -o %q: use a .csv, .json, .jsonl, .xlsx, .md, .html or .txt name, or --format", o.Output)
 			}
 		}
 	}
@@ -202,8 +215,11 @@ func (o *AnalyseOptions) validate() error {
 	if o.MinSessions < 1 {
 		return usagef("--min-sessions %d: expected 1 or more", o.MinSessions)
 	}
-	if o.NoRules && (o.Rules != "" || o.Tier != "") {
-		return usagef("--no-rules cannot be combined with --rules or --tier")
+	if o.NoRules && (o.Rules != "" || o.Tier != "" || o.FailOn != "") {
+		return usagef("--no-rules cannot be combined with --rules, --tier or --fail-on")
+	}
+	if o.KeyFile != "" && !o.Pseudonymise {
+		return usagef("--key-file is for --pseudonymise")
 	}
 	return nil
 }
@@ -254,18 +270,68 @@ func (o *AnalyseOptions) input() analysis.Input {
 }
 
 func analyseRun(o *AnalyseOptions) error {
-	res, err := analysis.Run(o.input())
+	var key []byte
+	if o.Pseudonymise {
+		k, err := pseudonymKey(o.KeyFile)
+		if err != nil {
+			return err
+		}
+		key = k
+	}
+	var prev *compare.Previous
+	if o.Compare != "" {
+		p, err := compare.Read(o.Compare)
+		if err != nil {
+			return err
+		}
+		prev = p
+	}
+	in := o.input()
+	in.Ingest.Progress = progress(o.IO)
+	res, err := analysis.Run(in)
+	endProgress(o.IO)
 	if err != nil {
 		return err
 	}
-	if o.Tier != "" {
-		if res.Rules.TierIndex(o.Tier) < 0 {
+	for _, t := range []struct{ flag, name string }{{"--tier", o.Tier}, {"--fail-on", o.FailOn}} {
+		if t.name != "" && res.Rules.TierIndex(t.name) < 0 {
 			names := make([]string, len(res.Rules.Tiers))
 			for i, t := range res.Rules.Tiers {
 				names[i] = t.Name
 			}
-			return usagef("--tier %q: the rules have the tiers %s", o.Tier, strings.Join(names, ", "))
+			return usagef("%s %q: the rules have the tiers %s", t.flag, t.name, strings.Join(names, ", "))
 		}
+	}
+	if key != nil {
+		if err := analysis.Pseudonymise(res, key); err != nil {
+			return err
+		}
+	}
+	meta := render.Meta{Version: version.String(), AsOf: register.DayFromTime(o.asOf).ISO()}
+	if prev != nil {
+		meta.Changes = compare.Diff(prev, res)
+		meta.Compared = prev.Path
+		if prev.AsOf != "" {
+			meta.Compared += ", as of " + prev.AsOf
+		}
+		for id, kinds := range compare.ByPupil(meta.Changes) {
+			for _, p := range res.All {
+				if p.ID == id {
+					p.Changes = kinds
+				}
+			}
+		}
+	}
+	alert := 0
+	if o.FailOn != "" {
+		limit := res.Rules.TierIndex(o.FailOn)
+		for _, p := range res.All {
+			if p.Outcome != nil && res.Rules.TierIndex(p.Outcome.Tier) <= limit {
+				alert++
+			}
+		}
+	}
+	if o.Tier != "" {
 		res.FilterTier(o.Tier)
 	}
 	if o.Top > 0 {
@@ -279,9 +345,14 @@ func analyseRun(o *AnalyseOptions) error {
 			return fmt.Errorf("--strict: %d session marks were rejected (see the data-quality account above); no output written", n)
 		}
 	}
-	meta := render.Meta{Version: version.String(), AsOf: register.DayFromTime(o.asOf).ISO()}
 	write := func(w io.Writer) error {
 		switch o.Format {
+		case "md":
+			return render.Markdown(w, res, meta, o.Top)
+		case "html":
+			return render.HTML(w, res, meta, o.Top)
+		case "xlsx":
+			return xlsxWriter(w, res, meta)
 		case "csv":
 			return render.CSV(w, res)
 		case "json":
@@ -289,7 +360,7 @@ func analyseRun(o *AnalyseOptions) error {
 		case "jsonl":
 			return render.JSONL(w, res)
 		}
-		return render.Table(w, res, render.TableOptions{})
+		return render.Table(w, res, render.TableOptions{Changes: meta.Changes, Compared: meta.Compared})
 	}
 	if o.Output != "" {
 		if err := render.WriteFile(o.Output, o.Files, write); err != nil {
@@ -298,7 +369,36 @@ func analyseRun(o *AnalyseOptions) error {
 		if !o.Quiet {
 			fmt.Fprintf(o.IO.ErrOut, "wrote %d pupils to %s\n", len(res.Pupils), o.Output)
 		}
-		return nil
+	} else if o.Format == "xlsx" {
+		return usagef("--format xlsx needs -o FILE.xlsx: a workbook is not written to a terminal")
+	} else if err := write(o.IO.Out); err != nil {
+		return err
 	}
-	return write(o.IO.Out)
+	if alert > 0 {
+		return &ExitError{Code: ExitAlert, Err: fmt.Errorf("--fail-on %s: %d pupils in tier %s or above", o.FailOn, alert, o.FailOn)}
+	}
+	return nil
+}
+
+// pseudonymKey reads the pseudonymisation key from a file or the
+// environment. It is never taken from the command line, where it would show
+// in the process list and the shell history.
+func pseudonymKey(file string) ([]byte, error) {
+	var key []byte
+	switch {
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("--key-file %s: cannot read: %w", file, unwrapPathErr(err))
+		}
+		key = []byte(strings.TrimRight(string(b), "\r\n"))
+	case os.Getenv("ATTENDRISK_PSEUDONYM_KEY") != "":
+		key = []byte(os.Getenv("ATTENDRISK_PSEUDONYM_KEY"))
+	default:
+		return nil, usagef("--pseudonymise needs a key: --key-file FILE or the ATTENDRISK_PSEUDONYM_KEY environment variable")
+	}
+	if len(key) < analysis.MinKeyBytes {
+		return nil, fmt.Errorf("the pseudonymisation key must be at least %d bytes, got %d", analysis.MinKeyBytes, len(key))
+	}
+	return key, nil
 }

@@ -16,6 +16,9 @@ const (
 	ExitOK      = 0
 	ExitFailure = 1 // data or runtime failure: unreadable file, bad rows with --strict, invalid rules
 	ExitUsage   = 2 // usage: unknown flag or command, bad flag value, missing argument
+	// ExitAlert: the run succeeded and its output was written, but a pupil
+	// is in the --fail-on tier or above. For cron jobs and alerting.
+	ExitAlert = 3
 )
 
 // IO is the process's streams.
@@ -103,4 +106,26 @@ func isCobraUsage(msg string) bool {
 		}
 	}
 	return false
+}
+
+// progress returns a callback that shows the rows read so far on stderr, or
+// nil when stderr is not a terminal: a cron job's log gets no progress noise.
+func progress(ios *IO) func(file string, rows int) {
+	if !ios.StderrTTY {
+		return nil
+	}
+	last := time.Time{}
+	return func(file string, rows int) {
+		if now := time.Now(); now.Sub(last) > 200*time.Millisecond {
+			last = now
+			fmt.Fprintf(ios.ErrOut, "\rreading %s: %d rows", file, rows)
+		}
+	}
+}
+
+// endProgress clears the progress line.
+func endProgress(ios *IO) {
+	if ios.StderrTTY {
+		fmt.Fprint(ios.ErrOut, "\r\033[K")
+	}
 }

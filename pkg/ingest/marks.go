@@ -319,6 +319,9 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				applyRow(b, rec, second, loc)
 			}
 			bufPool.Put(cur.buf)
+			if opts.Progress != nil {
+				opts.Progress(file, b.Q.RowsRead)
+			}
 		}
 	}
 	if readErr != nil {

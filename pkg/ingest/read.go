@@ -37,6 +37,8 @@ type Options struct {
 	MonthFirst bool
 	// LocalCodes maps a school's own codes (upper case) to DfE codes.
 	LocalCodes map[string]mark.ID
+	// Progress, when set, is told the rows read so far now and then.
+	Progress func(file string, rows int)
 }
 
 // Error is a problem that stops a file from being read at all. It names the

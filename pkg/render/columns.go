@@ -55,6 +55,7 @@ var pupilColumns = []column{
 	{"score", func(p *analysis.Pupil) any { return outcome(p).Score }},
 	{"risk_points", func(p *analysis.Pupil) any { return outcome(p).RiskPoints }},
 	{"protective_points", func(p *analysis.Pupil) any { return outcome(p).ProtectivePoints }},
+	{"change", func(p *analysis.Pupil) any { return strings.Join(p.Changes, " ") }},
 }
 
 var noOutcome rule.Outcome

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/compare"
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 )
@@ -16,6 +17,10 @@ import (
 type Meta struct {
 	Version string
 	AsOf    string // yyyy-mm-dd, from --as-of or the clock
+	// Changes since an earlier run (--compare), shown first; Compared
+	// names that run ("file, as of date").
+	Changes  []compare.Change
+	Compared string
 }
 
 // codeColumn names the CSV column for a code: code_I, code_C1, and words for
@@ -249,17 +254,19 @@ func JSON(w io.Writer, res *analysis.Result, meta Meta) error {
 		pupils[i] = orderedPupil{p: p}
 	}
 	doc := struct {
-		Tool        string         `json:"tool"`
-		Version     string         `json:"version"`
-		AsOf        string         `json:"as_of"`
-		Window      window         `json:"window"`
-		Note        string         `json:"note"`
-		Rules       RulesMeta      `json:"rules"`
-		Summary     Summary        `json:"summary"`
-		Pupils      []orderedPupil `json:"pupils"`
-		DataQuality qualityJSON    `json:"data_quality"`
+		Tool        string           `json:"tool"`
+		Version     string           `json:"version"`
+		AsOf        string           `json:"as_of"`
+		Window      window           `json:"window"`
+		Note        string           `json:"note"`
+		Rules       RulesMeta        `json:"rules"`
+		Compared    string           `json:"compared_with,omitempty"`
+		Changes     []compare.Change `json:"changes,omitempty"`
+		Summary     Summary          `json:"summary"`
+		Pupils      []orderedPupil   `json:"pupils"`
+		DataQuality qualityJSON      `json:"data_quality"`
 	}{"attendrisk", meta.Version, meta.AsOf, window{date(res.From, res.From == 0), date(res.To, res.To == 0)},
-		Disclaimer, rulesMeta(res), Summarise(res), pupils, qualitySection(res.Quality)}
+		Disclaimer, rulesMeta(res), meta.Compared, meta.Changes, Summarise(res), pupils, qualitySection(res.Quality)}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := json.NewEncoder(bw)
 	enc.SetIndent("", "  ")

@@ -11,11 +11,15 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/compare"
 )
 
 // TableOptions shape the terminal table.
 type TableOptions struct {
 	Top int // 0 means every pupil
+	// Changes since an earlier run, shown first.
+	Changes  []compare.Change
+	Compared string
 }
 
 // Table writes the pupils worst first as a table that fits in 100 columns.
