@@ -20,7 +20,7 @@ build:
 
 # The main job on the bundled sample school: the prioritised list.
 run: build
-	./$(BIN) analyse --as-of $(AS_OF) --top 25 $(SAMPLE)/school-marks.csv
+	./$(BIN) analyse --as-of $(AS_OF) --top 25 --context $(SAMPLE)/context.csv $(SAMPLE)/school-marks.csv
 
 # Every test, plus the static checks that would otherwise fail in review.
 test: fmt-check vet lint
