@@ -34,14 +34,7 @@ type chunk struct {
 	seq  int
 	line int // line number of the chunk's first record
 	data []byte
-}
-
-type parsed struct {
-	seq  int
-	line int
-	recs []markRec
 	buf  *[]byte
-	err  error
 }
 
 // marksCols are the column indexes a marks row is read through.
@@ -190,6 +183,91 @@ func applyRow(b *register.Builder, rec, second *markRec, loc quality.Loc) {
 	}
 }
 
+// crec is markRec packed for the parallel path: no pointers, so a chunk's
+// hundred thousand records cost the garbage collector nothing to scan, and
+// a quarter of the memory. The id lives in the batch's id arena; the rare
+// extras (descriptive fields, a rejection's detail) in side slices.
+type crec struct {
+	idOff, idLen int32
+	day          register.Day
+	line         int32
+	info         int32 // index into batch.infos, or -1
+	bad          int32 // index into batch.bad, or -1
+	sess         register.Session
+	code         mark.ID
+	pmHalf       bool
+}
+
+type badRec struct{ reason, detail string }
+
+// batch is one parsed chunk, applied as a unit and then recycled.
+type batch struct {
+	seq, line int
+	recs      []crec
+	ids       []byte
+	infos     []register.Info
+	bad       []badRec
+	buf       *[]byte // the chunk's bytes, returned to the reader
+}
+
+func (bt *batch) add(rec *markRec) {
+	c := crec{day: rec.day, line: rec.line, info: -1, bad: -1, sess: rec.sess, code: rec.code, pmHalf: rec.pmHalf}
+	// Rows come grouped by pupil: store an id once per run of rows.
+	if n := len(bt.recs); n > 0 {
+		last := bt.recs[n-1]
+		if int(last.idLen) == len(rec.id) && string(bt.ids[last.idOff:last.idOff+last.idLen]) == string(rec.id) {
+			c.idOff, c.idLen = last.idOff, last.idLen
+		}
+	}
+	if c.idLen == 0 && len(rec.id) > 0 {
+		c.idOff, c.idLen = int32(len(bt.ids)), int32(len(rec.id))
+		bt.ids = append(bt.ids, rec.id...)
+	}
+	if rec.info != nil {
+		c.info = int32(len(bt.infos))
+		bt.infos = append(bt.infos, *rec.info)
+	}
+	if rec.reason != "" {
+		c.bad = int32(len(bt.bad))
+		bt.bad = append(bt.bad, badRec{rec.reason, rec.detail})
+	}
+	bt.recs = append(bt.recs, c)
+}
+
+// unpack rebuilds the markRec for applying.
+func (bt *batch) unpack(c *crec, rec *markRec) {
+	*rec = markRec{id: bt.ids[c.idOff : c.idOff+c.idLen], day: c.day, sess: c.sess, code: c.code, line: c.line, pmHalf: c.pmHalf}
+	if c.info >= 0 {
+		rec.info = &bt.infos[c.info]
+	}
+	if c.bad >= 0 {
+		rec.reason, rec.detail = bt.bad[c.bad].reason, bt.bad[c.bad].detail
+	}
+}
+
+// freeList recycles buffers through a channel. Unlike sync.Pool it is not
+// emptied by the garbage collector, so the big chunk buffers are made once.
+type freeList[T any] struct {
+	ch  chan T
+	new func() T
+}
+
+func (f *freeList[T]) get() T {
+	select {
+	case x := <-f.ch:
+		return x
+	default:
+		return f.new()
+	}
+}
+
+func (f *freeList[T]) put(x T) {
+	select {
+	case f.ch <- x:
+	default:
+	}
+}
+
 // readMarksCSV streams a marks-layout CSV: one goroutine cuts the input into
 // chunks at record boundaries, workers parse chunks in parallel, and this
 // goroutine applies the parsed rows in file order.
@@ -199,9 +277,11 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	bufPool := sync.Pool{New: func() any { s := make([]byte, 0, chunkSize); return &s }}
+	inFlight := 2*workers + 2
+	bufs := &freeList[*[]byte]{ch: make(chan *[]byte, inFlight), new: func() *[]byte { s := make([]byte, 0, chunkSize); return &s }}
+	batches := &freeList[*batch]{ch: make(chan *batch, inFlight), new: func() *batch { return &batch{} }}
 	chunks := make(chan chunk, workers)
-	results := make(chan parsed, workers*2)
+	results := make(chan *batch, workers)
 	done := make(chan struct{})
 	defer close(done)
 
@@ -212,10 +292,10 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 		var carry []byte
 		seq, line := 0, firstLine
 		for {
-			bp := bufPool.Get().(*[]byte)
+			bp := bufs.get()
 			buf := append((*bp)[:0], carry...)
-			if cap(buf) < len(carry)+chunkSize/2 {
-				nb := make([]byte, len(buf), 2*cap(buf)+chunkSize)
+			if cap(buf)-len(buf) < chunkSize/2 {
+				nb := make([]byte, len(buf), len(buf)+chunkSize)
 				copy(nb, buf)
 				buf = nb
 			}
@@ -230,21 +310,24 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			if !eof {
 				end = lastRecordEnd(buf)
 				if end < 0 { // one record larger than the buffer: read more
-					carry = buf
+					carry = append(carry[:0], buf...)
 					*bp = buf[:0]
+					bufs.put(bp)
 					continue
 				}
 			}
-			carry = append(carry[:0:0], buf[end:]...)
+			carry = append(carry[:0], buf[end:]...)
 			*bp = buf
 			if end > 0 {
 				select {
-				case chunks <- chunk{seq: seq, line: line, data: buf[:end]}:
+				case chunks <- chunk{seq: seq, line: line, data: buf[:end], buf: bp}:
 				case <-done:
 					return
 				}
 				seq++
 				line += countLines(buf[:end])
+			} else {
+				bufs.put(bp)
 			}
 			if eof {
 				return
@@ -260,7 +343,9 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			defer wg.Done()
 			var fields [][]byte
 			for c := range chunks {
-				recs := make([]markRec, 0, len(c.data)/40)
+				bt := batches.get()
+				bt.seq, bt.line, bt.buf = c.seq, c.line, c.buf
+				bt.recs, bt.ids, bt.infos, bt.bad = bt.recs[:0], bt.ids[:0], bt.infos[:0], bt.bad[:0]
 				pos, rel := 0, 0
 				var prevID []byte
 				for pos < len(c.data) {
@@ -273,21 +358,22 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 						continue
 					}
 					rec := markRec{line: int32(line)}
+					var second *markRec
 					if !complete {
 						rec.reason, rec.detail = "short_row", "a quoted field is not closed"
+					} else {
+						second = cols.parseRow(fields, &rec, prevID)
 					}
-					second := cols.parseRow(fields, &rec, prevID)
 					if rec.id != nil {
 						prevID = rec.id
 					}
-					recs = append(recs, rec)
+					bt.add(&rec)
 					if second != nil {
-						recs = append(recs, *second)
+						bt.add(second)
 					}
 				}
-				buf := c.data[:0]
 				select {
-				case results <- parsed{seq: c.seq, line: c.line, recs: recs, buf: &buf}:
+				case results <- bt:
 				case <-done:
 					return
 				}
@@ -297,10 +383,11 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	go func() { wg.Wait(); close(results) }()
 
 	// Apply in order.
-	pending := map[int]parsed{}
+	pending := map[int]*batch{}
 	next := 0
-	for p := range results {
-		pending[p.seq] = p
+	var rec, second markRec
+	for bt := range results {
+		pending[bt.seq] = bt
 		for {
 			cur, ok := pending[next]
 			if !ok {
@@ -309,16 +396,20 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			delete(pending, next)
 			next++
 			for i := 0; i < len(cur.recs); i++ {
-				rec := &cur.recs[i]
+				cur.unpack(&cur.recs[i], &rec)
 				loc := quality.Loc{File: file, Line: cur.line + int(rec.line)}
-				var second *markRec
+				var sp *markRec
 				if i+1 < len(cur.recs) && cur.recs[i+1].pmHalf {
-					second = &cur.recs[i+1]
+					cur.unpack(&cur.recs[i+1], &second)
+					sp = &second
 					i++
 				}
-				applyRow(b, rec, second, loc)
+				applyRow(b, &rec, sp, loc)
 			}
-			bufPool.Put(cur.buf)
+			*cur.buf = (*cur.buf)[:0]
+			bufs.put(cur.buf)
+			cur.buf = nil
+			batches.put(cur)
 			if opts.Progress != nil {
 				opts.Progress(file, b.Q.RowsRead)
 			}
