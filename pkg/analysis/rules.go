@@ -1,8 +1,11 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"runtime"
+	"sync"
 	"strconv"
 	"strings"
 
@@ -173,34 +176,70 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		}
 	}
 
-	for _, p := range res.Pupils {
-		if p.Aggregate {
-			continue
-		}
-		env := p.Env(minSessions)
-		out, err := set.Evaluate(env)
-		if err != nil {
-			return fmt.Errorf("evaluating rules for a pupil: %w", err)
-		}
-		p.Outcome = &out
-	}
-	return nil
+	return evaluateAll(set, res.Pupils, minSessions)
 }
 
-// Env builds the rules environment for a pupil.
+// evaluateAll scores every pupil, on every core. Each worker reuses its
+// environment maps, and a pupil's evidence sentences are only written when
+// a factor fired for them: most pupils on a roll have none, and formatting
+// evidence is the dearest part of a pupil's evaluation.
+func evaluateAll(set *rule.Set, ps []*Pupil, minSessions int) error {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			vars := map[string]any{}
+			ev := map[string]string{}
+			for i := w; i < len(ps); i += workers {
+				p := ps[i]
+				if p.Aggregate {
+					continue
+				}
+				p.fillVars(vars, minSessions)
+				env := rule.Env{Vars: vars, Context: p.Context}
+				out, err := set.Evaluate(env)
+				if err == nil && len(out.Fired) > 0 {
+					clear(ev)
+					p.fillEvidence(ev)
+					env.Evidence = ev
+					out, err = set.Evaluate(env)
+				}
+				if err != nil {
+					errs[w] = fmt.Errorf("evaluating rules for a pupil: %w", err)
+					return
+				}
+				p.Outcome = &out
+			}
+		}(w)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Env builds the rules environment for a pupil, evidence included.
 func (p *Pupil) Env(minSessions int) rule.Env {
-	vars := map[string]any{}
+	vars, ev := map[string]any{}, map[string]string{}
+	p.fillVars(vars, minSessions)
+	p.fillEvidence(ev)
+	return rule.Env{Vars: vars, Context: p.Context, Evidence: ev}
+}
+
+func (p *Pupil) fillVars(vars map[string]any, minSessions int) {
 	p.Figures.AddVars(vars, minSessions)
 	p.Patterns.AddVars(vars)
 	pupilVars(vars, p.Info)
 	vars["siblings_pa"] = p.SiblingsPA
 	vars["siblings_sa"] = p.SiblingsSA
-	ev := map[string]string{}
+}
+
+func (p *Pupil) fillEvidence(ev map[string]string) {
 	p.Figures.AddEvidence(ev)
 	p.Patterns.AddEvidence(ev)
 	if p.SiblingsPA > 0 || p.SiblingsSA > 0 {
 		s := fmt.Sprintf("%d sibling(s) persistently absent, %d severely absent", p.SiblingsPA, p.SiblingsSA)
 		ev["siblings_pa"], ev["siblings_sa"] = s, s
 	}
-	return rule.Env{Vars: vars, Context: p.Context, Evidence: ev}
 }

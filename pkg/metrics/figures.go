@@ -182,8 +182,13 @@ func (f Figures) AddVars(vars map[string]any, minSessions int) {
 	vars["assessable"] = f.Assessable()
 	vars["enough_data"] = f.Possible >= minSessions && f.Possible > 0
 	vars["approaching_persistent"] = f.Approaching()
-	codes := make(map[string]int, len(f.Codes))
-	for _, c := range mark.Table() {
+	// The codes map is reused from one pupil to the next when the caller
+	// reuses vars: rules read it during evaluation only.
+	codes, ok := vars["codes"].(map[string]int)
+	if !ok {
+		codes = make(map[string]int, mark.NumIDs)
+	}
+	for _, c := range table {
 		n := 0
 		if f.Codes != nil {
 			n = f.Codes[c.ID]
@@ -192,6 +197,9 @@ func (f Figures) AddVars(vars map[string]any, minSessions int) {
 	}
 	vars["codes"] = codes
 }
+
+// table is the code table, read once.
+var table = mark.Table()
 
 // AddEvidence gives the figures' indicators their sentences.
 func (f Figures) AddEvidence(ev map[string]string) {

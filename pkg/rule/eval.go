@@ -1,0 +1,279 @@
+package rule
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Env is one pupil's values.
+type Env struct {
+	// Vars holds every indicator in the Schema the set was parsed with.
+	Vars map[string]any
+	// Context holds the pupil's context values; a column may be missing or
+	// nil (the pupil is not in the context file, or the cell is blank).
+	Context map[string]any
+	// Evidence optionally gives a sentence for an indicator or context
+	// value ("unauthorised_10wk": "12 unauthorised sessions, 03/03 to
+	// 09/05"), used instead of "name = value". Keys are the names shown
+	// in Fired.Evidence: unauthorised_10wk, context.young_carer, codes["I"].
+	Evidence map[string]string
+}
+
+// Fired is a factor whose expression was true, with what it read.
+type Fired struct {
+	Factor *Factor
+	// Evidence has one entry per indicator or context value the
+	// expression reads, in the order the expression reads them (a
+	// sentence shared by two values appears once).
+	Evidence []string
+}
+
+// Unknown is a factor that could not be evaluated for a pupil, typically
+// because a context value it reads is missing. It did not fire.
+type Unknown struct {
+	Factor *Factor
+	// Reason is, for example, "no value for context.young_carer".
+	Reason string
+}
+
+// Outcome is one pupil's result.
+type Outcome struct {
+	// Score is RiskPoints minus ProtectivePoints, floored at 0.
+	Score int
+	// RiskPoints and ProtectivePoints are the sums of the fired risk and
+	// protective weights (both positive).
+	RiskPoints, ProtectivePoints int
+	Tier                         string
+	// Fired lists the risk factors that fired, then the protective ones,
+	// each in file order.
+	Fired []Fired
+	// NotFired lists, in file order, every factor that did not fire,
+	// including those in Unknown.
+	NotFired []*Factor
+	// Unknown lists the factors that could not be evaluated, and why.
+	Unknown []Unknown
+	// Steps are the next steps whose when: is true and whose tiers (if
+	// any) include the pupil's tier, by Order then file order.
+	Steps []*Step
+}
+
+// emptyContext stands in for a nil Env.Context: expr cannot read a field
+// of nil, but reads a missing key of a map as nil.
+var emptyContext = map[string]any{}
+
+// Evaluate scores one pupil. Expressions were compiled by Parse; Evaluate
+// only runs them, reusing an expression machine and environment map per
+// goroutine, so it is cheap enough for every pupil of a local authority.
+//
+// An expression that cannot be evaluated for this pupil (a context value it
+// reads is missing or of the wrong type) does not fire: it is listed in
+// NotFired, and in Unknown with the reason. A next step that cannot be
+// evaluated is simply not suggested. The error is for a programming
+// mistake, the same for every pupil: Env.Vars lacks an indicator the
+// Schema promised, or holds one of another type.
+func (s *Set) Evaluate(env Env) (Outcome, error) {
+	st, _ := s.pool.Get().(*state)
+	if st == nil {
+		st = &state{env: make(map[string]any, len(env.Vars)+1)}
+	}
+	defer s.pool.Put(st)
+
+	clear(st.env)
+	for k, v := range env.Vars {
+		st.env[k] = v
+	}
+	ctx := env.Context
+	if ctx == nil {
+		ctx = emptyContext
+	}
+	st.env[contextVar] = ctx
+
+	var out Outcome
+	if cap(st.fired) < len(s.Factors) {
+		st.fired = make([]bool, len(s.Factors))
+	}
+	fired := st.fired[:len(s.Factors)]
+	clear(fired)
+	nfired := 0
+	for i := range s.Factors {
+		f := &s.Factors[i]
+		ok, reason, err := s.run(st, &s.factors[i], env)
+		if err != nil {
+			return Outcome{}, fmt.Errorf("rule: factor %s (line %d): %w", f.ID, f.Line, err)
+		}
+		if reason != "" {
+			out.Unknown = append(out.Unknown, Unknown{Factor: f, Reason: reason})
+		}
+		if !ok {
+			out.NotFired = append(out.NotFired, f)
+			continue
+		}
+		fired[i] = true
+		nfired++
+		if f.Protective() {
+			out.ProtectivePoints += f.Weight
+		} else {
+			out.RiskPoints += f.Weight
+		}
+	}
+	if nfired > 0 {
+		out.Fired = make([]Fired, 0, nfired)
+		for _, protective := range []bool{false, true} {
+			for i := range s.Factors {
+				if f := &s.Factors[i]; fired[i] && f.Protective() == protective {
+					out.Fired = append(out.Fired, Fired{Factor: f, Evidence: evidence(&s.factors[i], env)})
+				}
+			}
+		}
+	}
+	out.Score = max(0, out.RiskPoints-out.ProtectivePoints)
+	out.Tier = s.tierFor(out.Score)
+
+	for _, i := range s.stepOrder {
+		step := &s.Steps[i]
+		if len(step.Tiers) > 0 && !slices.Contains(step.Tiers, out.Tier) {
+			continue
+		}
+		ok, _, err := s.run(st, &s.steps[i], env)
+		if err != nil {
+			return Outcome{}, fmt.Errorf("rule: next step %s (line %d): %w", step.ID, step.Line, err)
+		}
+		if ok {
+			out.Steps = append(out.Steps, step)
+		}
+	}
+	return out, nil
+}
+
+// run evaluates one program. A failure that depends on the pupil's data (a
+// missing or mistyped context value, say) gives false with a reason; an
+// indicator missing from Env.Vars, or not of the Schema's type, is an
+// error. Failures are diagnosed only after the fact, so a successful run
+// costs nothing extra.
+func (s *Set) run(st *state, p *program, env Env) (ok bool, reason string, err error) {
+	if p.prog == nil {
+		return true, "", nil
+	}
+	if !p.handlesNil {
+		var missing []string
+		for _, r := range p.refs {
+			if r.kind == refContext && env.Context[r.base] == nil {
+				missing = append(missing, r.name)
+			}
+		}
+		if len(missing) > 0 {
+			return false, "no value for " + strings.Join(missing, ", "), nil
+		}
+	}
+	res, runErr := st.vm.Run(p.prog, st.env)
+	if runErr == nil {
+		if b, isBool := res.(bool); isBool {
+			return b, "", nil
+		}
+		runErr = fmt.Errorf("gave %v, not true/false", res)
+	}
+	var missing, wrong []string
+	for _, r := range p.refs {
+		switch r.kind {
+		case refVar, refKey:
+			v, has := env.Vars[r.base]
+			if !has || v == nil {
+				return false, "", fmt.Errorf("no value for indicator %s", r.base)
+			}
+			if want := s.varTypes[r.base]; want != nil && reflect.TypeOf(v) != want {
+				return false, "", fmt.Errorf("indicator %s is a %T, but the schema says %s", r.base, v, want)
+			}
+		case refContext:
+			v := env.Context[r.base]
+			if v == nil {
+				missing = append(missing, r.name)
+			} else if want := s.ctxTypes[r.base]; want != nil && reflect.TypeOf(v) != want {
+				wrong = append(wrong, fmt.Sprintf("%s is %s, not %s", r.name,
+					friendlyType(reflect.TypeOf(v).String()), friendlyType(want.String())))
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return false, "no value for " + strings.Join(missing, ", "), nil
+	}
+	if len(wrong) > 0 {
+		return false, "wrong type of value: " + strings.Join(wrong, ", "), nil
+	}
+	msg := runErr.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i] // drop expr's source snippet
+	}
+	return false, "could not evaluate: " + msg, nil
+}
+
+// evidence describes each value a fired factor read. Two values described
+// by the same sentence (persistent_absence and approaching_persistent may
+// both cite the absence rate) give it once.
+func evidence(p *program, env Env) []string {
+	out := make([]string, 0, len(p.refs))
+	for _, r := range p.refs {
+		text, ok := env.Evidence[r.name]
+		if !ok || text == "" {
+			var v any
+			switch r.kind {
+			case refVar:
+				v = env.Vars[r.base]
+			case refContext:
+				v = env.Context[r.base]
+			case refKey:
+				v = index(env.Vars[r.base], r.key)
+			}
+			text = r.name + " = " + format(v)
+		}
+		if !slices.Contains(out, text) {
+			out = append(out, text)
+		}
+	}
+	return out
+}
+
+func index(m any, key string) any {
+	switch m := m.(type) {
+	case map[string]int:
+		return m[key]
+	case map[string]any:
+		return m[key]
+	case map[string]float64:
+		return m[key]
+	}
+	v := reflect.ValueOf(m)
+	if v.Kind() == reflect.Map && v.Type().Key().Kind() == reflect.String {
+		if e := v.MapIndex(reflect.ValueOf(key).Convert(v.Type().Key())); e.IsValid() {
+			return e.Interface()
+		}
+	}
+	return nil
+}
+
+// format shows a value in evidence: whole numbers as they are, fractions
+// to at most two decimal places, text quoted.
+func format(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "no value"
+	case float64:
+		return formatFloat(v)
+	case float32:
+		return formatFloat(float64(v))
+	case string:
+		return strconv.Quote(v)
+	}
+	return fmt.Sprint(v)
+}
+
+func formatFloat(f float64) string {
+	s := strconv.FormatFloat(f, 'f', 2, 64)
+	s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}

@@ -1,0 +1,363 @@
+package rule
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	exprparser "github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/types"
+	"github.com/expr-lang/expr/vm"
+	"go.yaml.in/yaml/v3"
+)
+
+// contextVar is the name expressions use for the context columns.
+const contextVar = "context"
+
+// program is one compiled when: and the values it reads, in expression order.
+type program struct {
+	prog *vm.Program // nil: always true (a step without when:)
+	refs []ref
+	// handlesNil is set when the expression has a construct that can give
+	// a result from a missing value (??, ?., ==, !=, in, a builtin).
+	// Otherwise a missing context value can only make it fail, so
+	// Evaluate does not run it (a failed run costs a recovered panic).
+	handlesNil bool
+}
+
+type refKind uint8
+
+const (
+	refVar     refKind = iota // an indicator: unauthorised_10wk
+	refContext                // a context column: context.young_carer
+	refKey                    // a key of a map indicator: codes["I"]
+)
+
+// ref is one value an expression reads, for evidence and for explaining why
+// an expression could not be evaluated.
+type ref struct {
+	kind refKind
+	name string // as shown: unauthorised_10wk, context.young_carer, codes["I"]
+	base string // the indicator, or the context column
+	key  string // refKey only
+	pos  int    // rune offset in the expression, to keep expression order
+}
+
+// compileEnv gives expr the type of every name an expression may read. It is
+// a strict typed map, so expr itself rejects anything the schema lacks; the
+// runtime environment is a plain map[string]any of the same shape.
+func compileEnv(s Schema) types.Map {
+	env := make(types.Map, len(s.Vars)+1)
+	for k, v := range s.Vars {
+		env[k] = typeOf(v)
+	}
+	ctx := make(types.Map, len(s.Context))
+	for k, v := range s.Context {
+		ctx[k] = typeOf(v)
+	}
+	env[contextVar] = ctx
+	return env
+}
+
+func typeOf(v any) types.Type {
+	if v == nil {
+		return types.Any
+	}
+	return types.TypeOf(v)
+}
+
+// collector gathers the nodes compile checks. ast.Walk visits children
+// before their parent, so membership is settled afterwards.
+type collector struct {
+	idents     []*ast.IdentifierNode
+	members    []*ast.MemberNode
+	callees    map[*ast.IdentifierNode]bool
+	lets       map[string]bool
+	handlesNil bool
+}
+
+func (c *collector) Visit(n *ast.Node) {
+	switch x := (*n).(type) {
+	case *ast.IdentifierNode:
+		c.idents = append(c.idents, x)
+	case *ast.MemberNode:
+		c.members = append(c.members, x)
+		c.handlesNil = c.handlesNil || x.Optional
+	case *ast.ChainNode, *ast.BuiltinNode:
+		c.handlesNil = true
+	case *ast.BinaryNode:
+		switch x.Operator {
+		case "??", "==", "!=", "in", "not in":
+			c.handlesNil = true
+		}
+	case *ast.CallNode:
+		if id, ok := x.Callee.(*ast.IdentifierNode); ok {
+			c.callees[id] = true
+		}
+	case *ast.VariableDeclaratorNode:
+		c.lets[x.Name] = true
+	}
+}
+
+// compile parses, checks and compiles the expression in n. missing lists
+// context columns the schema lacks when the schema makes context optional:
+// the caller then skips the factor or step. ok is false when there were
+// errors (already reported).
+func (p *parser) compile(n *yaml.Node) (prog program, missing []string, ok bool) {
+	src := n.Value
+	tree, err := parseExpr(src)
+	if err != nil {
+		p.exprError(n, err, "syntax error: ")
+		return program{}, nil, false
+	}
+
+	c := &collector{callees: map[*ast.IdentifierNode]bool{}, lets: map[string]bool{}}
+	ast.Walk(&tree.Node, c)
+
+	prog.handlesNil = c.handlesNil
+	nerr := len(p.errs)
+	type miss struct {
+		col string
+		pos int
+	}
+	var misses []miss
+	consumed := map[*ast.IdentifierNode]bool{}
+	for _, m := range c.members {
+		id, isIdent := m.Node.(*ast.IdentifierNode)
+		if !isIdent || c.lets[id.Value] {
+			continue
+		}
+		prop, isStr := m.Property.(*ast.StringNode)
+		if id.Value == contextVar {
+			consumed[id] = true
+			if !isStr {
+				p.exprErrorf(n, m.Property.Location().From, "read a context column by its name, as in context.young_carer")
+				continue
+			}
+			col := prop.Value
+			switch _, known := p.schema.Context[col]; {
+			case known:
+				prog.refs = append(prog.refs, ref{kind: refContext, name: contextVar + "." + col, base: col, pos: id.Location().From})
+			case p.schema.OptionalContext:
+				misses = append(misses, miss{col, id.Location().From})
+			case len(p.ctxNames) == 0:
+				p.exprErrorf(n, prop.Location().From, "unknown context column %q: no context columns are loaded", col)
+			default:
+				p.exprErrorf(n, prop.Location().From, "unknown context column %q%s; the context has %s",
+					col, didYouMean(col, p.ctxNames), strings.Join(p.ctxNames, ", "))
+			}
+			continue
+		}
+		sample, isVar := p.schema.Vars[id.Value]
+		if !isVar || !isStr {
+			continue
+		}
+		keys, isMap := mapKeys(sample)
+		if !isMap {
+			continue
+		}
+		consumed[id] = true
+		if len(keys) > 0 && !slices.Contains(keys, prop.Value) {
+			p.exprErrorf(n, prop.Location().From, "%s has no key %q%s", id.Value, prop.Value, didYouMean(prop.Value, keys))
+			continue
+		}
+		prog.refs = append(prog.refs, ref{kind: refKey, name: fmt.Sprintf("%s[%q]", id.Value, prop.Value),
+			base: id.Value, key: prop.Value, pos: id.Location().From})
+	}
+	for _, id := range c.idents {
+		if consumed[id] || c.lets[id.Value] {
+			continue
+		}
+		if c.callees[id] {
+			p.exprErrorf(n, id.Location().From, "unknown function %q", id.Value)
+			continue
+		}
+		if id.Value == contextVar {
+			continue // "x" in context, len(context): no column is read
+		}
+		if _, known := p.schema.Vars[id.Value]; known {
+			prog.refs = append(prog.refs, ref{kind: refVar, name: id.Value, base: id.Value, pos: id.Location().From})
+			continue
+		}
+		if len(p.varNames) == 0 {
+			p.exprErrorf(n, id.Location().From, "unknown indicator %q: no indicators are defined", id.Value)
+			continue
+		}
+		p.exprErrorf(n, id.Location().From, "unknown indicator %q%s", id.Value, didYouMean(id.Value, p.varNames))
+	}
+	if len(p.errs) > nerr {
+		return program{}, nil, false
+	}
+
+	slices.SortStableFunc(prog.refs, func(a, b ref) int { return cmp.Compare(a.pos, b.pos) })
+	seen := map[string]bool{}
+	prog.refs = slices.DeleteFunc(prog.refs, func(r ref) bool {
+		dup := seen[r.name]
+		seen[r.name] = true
+		return dup
+	})
+	if len(misses) > 0 {
+		slices.SortStableFunc(misses, func(a, b miss) int { return cmp.Compare(a.pos, b.pos) })
+		for _, m := range misses {
+			if !slices.Contains(missing, m.col) {
+				missing = append(missing, m.col)
+			}
+		}
+		return program{}, missing, true
+	}
+
+	prog.prog, err = compileExpr(src, p.env)
+	if err != nil {
+		p.exprError(n, err, "")
+		return program{}, nil, false
+	}
+	return prog, nil, true
+}
+
+// parseExpr parses without compiling, for the checks that need the syntax
+// tree. A panic in the expression library becomes an error.
+func parseExpr(src string) (tree *exprparser.Tree, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot read this expression (%v)", r)
+		}
+	}()
+	if strings.TrimSpace(src) == "" {
+		return nil, errors.New("the expression is empty")
+	}
+	return exprparser.Parse(src)
+}
+
+func compileExpr(src string, env types.Map) (prog *vm.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot compile this expression (%v)", r)
+		}
+	}()
+	// now() would make results depend on when the tool ran; outputs must
+	// depend only on the register, the rules and --as-of.
+	return expr.Compile(src, expr.Env(env), expr.AsBool(), expr.DisableBuiltin("now"))
+}
+
+var (
+	expectedBool = regexp.MustCompile(`^expected bool, but got (.+)$`)
+	mismatched   = regexp.MustCompile(`^invalid operation: (\S+) \(mismatched types? (\S+)(?: and (\S+))?\)$`)
+	unknownName  = regexp.MustCompile(`^unknown name (\S+)$`)
+)
+
+// exprError reports an expr error at its position in the expression, in
+// words a rules author (not a Go programmer) will follow.
+func (p *parser) exprError(n *yaml.Node, err error, prefix string) {
+	msg, off := err.Error(), 0
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		msg, off = fe.Message, fe.From
+	}
+	switch {
+	case expectedBool.MatchString(msg):
+		m := expectedBool.FindStringSubmatch(msg)
+		msg = "when must be true/false, this is " + friendlyType(m[1])
+	case mismatched.MatchString(msg):
+		m := mismatched.FindStringSubmatch(msg)
+		if m[3] == "" {
+			msg = fmt.Sprintf("type error: %s cannot be used with %s", m[1], friendlyType(m[2]))
+		} else {
+			msg = fmt.Sprintf("type error: %s cannot be used between %s and %s", m[1], friendlyType(m[2]), friendlyType(m[3]))
+		}
+	case unknownName.MatchString(msg):
+		msg = fmt.Sprintf("unknown name %q", unknownName.FindStringSubmatch(msg)[1])
+	case prefix == "":
+		msg = "type error: " + msg
+	default:
+		msg = prefix + msg
+	}
+	p.exprErrorf(n, off, "%s", msg)
+}
+
+// friendlyType names a Go type the way a rules author thinks of it.
+func friendlyType(t string) string {
+	switch {
+	case t == "bool":
+		return "true/false"
+	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"), strings.HasPrefix(t, "float"):
+		return "a number"
+	case t == "string":
+		return "text"
+	case strings.HasPrefix(t, "map["):
+		return "a map (pick one value, as in codes[\"I\"])"
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case t == "nil" || t == "<nil>":
+		return "nil"
+	}
+	return "a " + t
+}
+
+func (p *parser) exprErrorf(n *yaml.Node, off int, format string, args ...any) {
+	line, col := p.exprPos(n, off)
+	p.errorf(line, col, format, args...)
+}
+
+// exprPos maps a rune offset in the expression to a line and column in the
+// file. It handles one-line plain and quoted values and literal blocks (|),
+// checking the file text so a value with escapes or folding falls back to
+// the start of the YAML value rather than pointing somewhere wrong.
+func (p *parser) exprPos(n *yaml.Node, off int) (int, int) {
+	val := []rune(n.Value)
+	off = max(0, min(off, len(val)))
+	src := func(line int) []rune {
+		if line < 1 || line > len(p.lines) {
+			return nil
+		}
+		return []rune(strings.TrimSuffix(p.lines[line-1], "\r"))
+	}
+	switch {
+	case n.Style&yaml.LiteralStyle != 0:
+		k := strings.Count(string(val[:off]), "\n")
+		start := off
+		for start > 0 && val[start-1] != '\n' {
+			start--
+		}
+		end := start
+		for end < len(val) && val[end] != '\n' {
+			end++
+		}
+		want := val[start:end]
+		line := src(n.Line + 1 + k)
+		indent := len(line) - len(want)
+		if indent >= 0 && len(want) > 0 && string(line[indent:]) == string(want) && strings.TrimSpace(string(line[:indent])) == "" {
+			return n.Line + 1 + k, indent + off - start + 1
+		}
+	case n.Style&yaml.FoldedStyle == 0 && !strings.ContainsRune(n.Value, '\n'):
+		col := n.Column
+		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			col++
+		}
+		line := src(n.Line)
+		if col >= 1 && col-1+len(val) <= len(line) && string(line[col-1:col-1+len(val)]) == string(val) {
+			return n.Line, col + off
+		}
+	}
+	return n.Line, n.Column
+}
+
+// mapKeys returns the keys of a map sample with string keys, sorted.
+func mapKeys(sample any) ([]string, bool) {
+	v := reflect.ValueOf(sample)
+	if v.Kind() != reflect.Map || v.Type().Key().Kind() != reflect.String {
+		return nil, false
+	}
+	keys := make([]string, 0, v.Len())
+	for _, k := range v.MapKeys() {
+		keys = append(keys, k.String())
+	}
+	slices.Sort(keys)
+	return keys, true
+}
