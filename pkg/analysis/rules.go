@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"sync"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/metrics"

@@ -36,7 +36,7 @@ func parseDateOrder(b []byte, excelSerial, monthFirst bool) (register.Day, bool)
 	}
 	if excelSerial && len(b) > 0 && b[0] >= '0' && b[0] <= '9' && !containsAny(b, "/-.") {
 		f, err := strconv.ParseFloat(string(b), 64)
-		if err != nil || f < 1 || f > 2958465 {
+		if err != nil || f < 2 || f >= 109940 { // 1900-2200 as read here, the range DayOf accepts
 			return 0, false
 		}
 		// Excel's day 25569 is 1970-01-01 (its 1900 leap-year bug only
