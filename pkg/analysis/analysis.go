@@ -128,8 +128,12 @@ func Run(in Input) (*Result, error) {
 		}
 	}
 	res.Totals.Codes = nil
-	for _, p := range reg.Pupils() {
-		f := metrics.Compute(p, in.From, in.To)
+	// Figures pupil by pupil on every core; totals after, in id order.
+	regPupils := reg.Pupils()
+	figures := make([]metrics.Figures, len(regPupils))
+	parallel(len(regPupils), func(i int) { figures[i] = metrics.Compute(regPupils[i], in.From, in.To) })
+	for i, p := range regPupils {
+		f := figures[i]
 		pr := &Pupil{ID: p.ID, Info: p.Info, Figures: f, Aggregate: p.Aggregate}
 		if p.HasMarks() {
 			pr.First, pr.Last = p.Span()

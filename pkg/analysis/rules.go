@@ -146,14 +146,21 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		}
 	}
 
-	// Patterns, then siblings (which need every pupil's figures).
+	// Patterns (pupil by pupil, on every core), then siblings (which need
+	// every pupil's figures).
+	parallel(len(res.Pupils), func(i int) {
+		p := res.Pupils[i]
+		if p.Aggregate {
+			return
+		}
+		if rp := reg.Get(p.ID); rp != nil && rp.HasMarks() {
+			p.Patterns = metrics.ComputePatterns(rp, cal, end)
+		}
+	})
 	byFamily := map[string][]*Pupil{}
 	for _, p := range res.Pupils {
 		if p.Aggregate {
 			continue
-		}
-		if rp := reg.Get(p.ID); rp != nil && rp.HasMarks() {
-			p.Patterns = metrics.ComputePatterns(rp, cal, end)
 		}
 		if fam, ok := p.Context[family]; ok && fmt.Sprint(fam) != "" {
 			k := fmt.Sprint(fam)
@@ -242,4 +249,21 @@ func (p *Pupil) fillEvidence(ev map[string]string) {
 		s := fmt.Sprintf("%d sibling(s) persistently absent, %d severely absent", p.SiblingsPA, p.SiblingsSA)
 		ev["siblings_pa"], ev["siblings_sa"] = s, s
 	}
+}
+
+// parallel calls fn(i) for i in [0, n) on every core. fn must only touch
+// index i's own data.
+func parallel(n int, fn func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				fn(i)
+			}
+		}(w)
+	}
+	wg.Wait()
 }
