@@ -13,6 +13,7 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/compare"
 	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/register"
 	"github.com/attendrisk/attendrisk/pkg/render"
 	"github.com/attendrisk/attendrisk/pkg/version"
@@ -59,7 +60,7 @@ var formats = []string{"table", "csv", "json", "jsonl", "md", "html", "xlsx"}
 // NewCmdAnalyse builds `attendrisk analyse`. runF replaces the run in tests
 // of flag parsing.
 func NewCmdAnalyse(f *Factory, runF func(*AnalyseOptions) error) *cobra.Command {
-	opts := &AnalyseOptions{IO: f.IO, now: f.Now}
+	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions}
 	c := &cobra.Command{
 		Use:     "analyse [flags] FILE...",
 		Aliases: []string{"analyze"},
@@ -122,7 +123,7 @@ func addRulesFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl := c.Flags()
 	fl.StringVar(&opts.Rules, "rules", "", "rules file (default: the built-in educational neglect indicators, see 'attendrisk rules show')")
 	fl.StringVar(&opts.Context, "context", "", "pupil context file (CSV or XLSX) joined on the pupil id; columns become context.<name> in rules")
-	fl.IntVar(&opts.MinSessions, "min-sessions", 40, "possible sessions a pupil needs before the figures count as enough data (enough_data in rules)")
+	fl.IntVar(&opts.MinSessions, "min-sessions", metrics.DefaultMinSessions, "possible sessions a pupil needs before the figures count as enough data (enough_data in rules)")
 	fl.StringVar(&opts.FamilyColumn, "family-column", "family_id", "context column that identifies a family, for the siblings indicators")
 }
 

@@ -9,13 +9,14 @@ import (
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/register"
 	"github.com/attendrisk/attendrisk/pkg/render"
 )
 
 // NewCmdExplain builds `attendrisk explain`.
 func NewCmdExplain(f *Factory) *cobra.Command {
-	opts := &AnalyseOptions{IO: f.IO, now: f.Now}
+	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions}
 	c := &cobra.Command{
 		Use:   "explain [flags] PUPIL_ID FILE...",
 		Short: "One child's page: figures, the marks week by week, each factor with its evidence, the score and next steps",

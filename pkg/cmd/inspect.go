@@ -11,11 +11,12 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
 )
 
 // NewCmdInspect builds `attendrisk inspect`.
 func NewCmdInspect(f *Factory) *cobra.Command {
-	opts := &AnalyseOptions{IO: f.IO, now: f.Now}
+	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions}
 	c := &cobra.Command{
 		Use:   "inspect [flags] FILE...",
 		Short: "Show what attendrisk understood of each file, before any figure is trusted",

@@ -9,6 +9,7 @@ import (
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/cohort"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/register"
 	"github.com/attendrisk/attendrisk/pkg/render"
 	"github.com/attendrisk/attendrisk/pkg/version"
@@ -16,7 +17,7 @@ import (
 
 // NewCmdSummary builds `attendrisk summary`.
 func NewCmdSummary(f *Factory) *cobra.Command {
-	opts := &AnalyseOptions{IO: f.IO, now: f.Now}
+	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions}
 	var by, benchFile string
 	var suppress int
 	c := &cobra.Command{

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/quality"
@@ -45,6 +46,42 @@ type marksCols struct {
 	excel                                bool
 	monthFirst                           bool
 	local                                map[string]mark.ID
+	// cp1252 says the row bytes are Windows-1252, not UTF-8. Everything
+	// the parser interprets (delimiters, quotes, dates, sessions, codes) is
+	// ASCII in both, so rows are parsed as they are and only text that
+	// reaches an output (names, and any id with a byte of 0x80 or more) is
+	// decoded: a whole authority's export costs no transcoding pass.
+	cp1252 bool
+}
+
+// text returns a field as UTF-8 text.
+func (m *marksCols) text(b []byte) string {
+	if m.cp1252 && hasHigh(b) {
+		return decode1252(b)
+	}
+	return string(b)
+}
+
+func hasHigh(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// decode1252 decodes Windows-1252 bytes to UTF-8.
+func decode1252(b []byte) string {
+	out := make([]byte, 0, len(b)+8)
+	for _, c := range b {
+		if c < 0x80 {
+			out = append(out, c)
+		} else {
+			out = utf8.AppendRune(out, cp1252[c-0x80])
+		}
+	}
+	return string(out)
 }
 
 // lookup finds a mark: the profile's local codes first, then DfE's.
@@ -91,20 +128,23 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		rec.reason = "missing_pupil_id"
 		return nil
 	}
+	if m.cp1252 && hasHigh(id) {
+		id = []byte(decode1252(id))
+	}
 	rec.id = id
 	day, ok := parseDateOrder(fields[m.date], m.excel, m.monthFirst)
 	if !ok {
-		rec.reason, rec.detail = "bad_date", quoteShort(fields[m.date])
+		rec.reason, rec.detail = "bad_date", quoteShort([]byte(m.text(fields[m.date])))
 		return nil
 	}
 	rec.day = day
 	if string(id) != string(prevID) {
 		rec.info = &register.Info{
-			Surname:   string(trimSpace(field(fields, m.surname))),
-			Forename:  string(trimSpace(field(fields, m.forename))),
-			YearGroup: string(trimSpace(field(fields, m.year))),
-			RegGroup:  string(trimSpace(field(fields, m.reg))),
-			School:    string(trimSpace(field(fields, m.school))),
+			Surname:   m.text(trimSpace(field(fields, m.surname))),
+			Forename:  m.text(trimSpace(field(fields, m.forename))),
+			YearGroup: m.text(trimSpace(field(fields, m.year))),
+			RegGroup:  m.text(trimSpace(field(fields, m.reg))),
+			School:    m.text(trimSpace(field(fields, m.school))),
 		}
 	}
 	raw := fields[m.mark]
@@ -134,7 +174,7 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 	rec.sess = sess
 	code, ok := m.lookup(raw)
 	if !ok {
-		rec.reason, rec.detail = "unknown_code", quoteShort(raw)
+		rec.reason, rec.detail = "unknown_code", quoteShort([]byte(m.text(raw)))
 		return nil
 	}
 	rec.code = code
@@ -271,8 +311,9 @@ func (f *freeList[T]) put(x T) {
 // readMarksCSV streams a marks-layout CSV: one goroutine cuts the input into
 // chunks at record boundaries, workers parse chunks in parallel, and this
 // goroutine applies the parsed rows in file order.
-func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder) error {
+func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder, cp1252 bool) error {
 	cols := newMarksCols(h.cols, opts)
+	cols.cp1252 = cp1252
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"unicode/utf8"
 
 	"errors"
 	"fmt"
@@ -262,18 +263,26 @@ func readText(f *os.File, path string, opts Options, b *register.Builder) error 
 	}
 	dataLine := lines[hi] + countLines(sample[start:ends[hi]])
 
-	// Re-read from the start of the data.
+	// Re-read from the start of the data. A Windows-1252 marks file is
+	// read raw (see marksCols.cp1252); in it every character is one byte, so
+	// the data starts as many bytes in as the decoded header has runes.
 	if _, err := f.Seek(int64(enc.bomLen), io.SeekStart); err != nil {
 		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
 	}
+	raw1252 := enc.name == "windows-1252" && h.layout == LayoutMarks
 	r := enc.reader(f)
-	if _, err := io.CopyN(io.Discard, r, int64(ends[hi])); err != nil {
+	skip := int64(ends[hi])
+	if raw1252 {
+		r = f
+		skip = int64(utf8.RuneCount(sample[:ends[hi]]))
+	}
+	if _, err := io.CopyN(io.Discard, r, skip); err != nil {
 		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + err.Error()}
 	}
 	before := b.Q.RowsRead
 	switch h.layout {
 	case LayoutMarks:
-		err = readMarksCSV(r, path, delim, dataLine, h, opts, b)
+		err = readMarksCSV(r, path, delim, dataLine, h, opts, b, raw1252)
 	case LayoutGrid, LayoutSummary:
 		err = readRows(&textRows{r: r, delim: delim, line: dataLine, file: path}, h, opts, b)
 	}
