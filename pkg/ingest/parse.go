@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -34,7 +35,9 @@ func parseDateOrder(b []byte, excelSerial, monthFirst bool) (register.Day, bool)
 	if i := indexAny(b, " T"); i > 0 {
 		b = b[:i]
 	}
-	if excelSerial && len(b) > 0 && b[0] >= '0' && b[0] <= '9' && !containsAny(b, "/-.") {
+	// An Excel serial may carry a time of day as a fraction (45538.5); a
+	// dotted date (03.09.2024) has two dots.
+	if excelSerial && len(b) > 0 && b[0] >= '0' && b[0] <= '9' && !containsAny(b, "/-") && bytes.Count(b, []byte{'.'}) <= 1 {
 		f, err := strconv.ParseFloat(string(b), 64)
 		if err != nil || f < 2 || f >= 109940 { // 1900-2200 as read here, the range DayOf accepts
 			return 0, false
