@@ -176,6 +176,9 @@ func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error 
 		var e *Error
 		if errors.As(err, &e) {
 			e.Loc.Sheet = sheet
+			if len(sheets) > 1 {
+				e.Msg += fmt.Sprintf("\n(the workbook has the sheets %s: choose one with --sheet NAME)", quoteList(sheets))
+			}
 		}
 		return err
 	}
