@@ -8,7 +8,7 @@ LDFLAGS     := -s -w -X github.com/attendrisk/attendrisk/pkg/version.Version=$(V
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2026.2.2
 SAMPLE      := testdata/sample
 # Packages whose tests define -update (golden files).
-GOLDEN_PKGS := ./pkg/render ./cmd/attendrisk
+GOLDEN_PKGS := ./pkg/render ./pkg/analysis ./cmd/attendrisk
 AS_OF       := 2025-07-22
 
 .PHONY: all build run test vet lint fmt-check tidy-check golden fuzz bench bench-go dist sample clean

@@ -93,8 +93,12 @@ var nl = []byte{'\n'}
 
 // lastRecordEnd returns the end of the last complete record in data (just
 // past its line break), or -1 when there is none. Chunks always start at a
-// record boundary, so quote state starts outside quotes.
-func lastRecordEnd(data []byte) int {
+// record boundary, so quote state starts outside quotes. It follows
+// splitRecord's quoting rules exactly (a quote opens a quoted field only at
+// the start of a field; inside one, "" is a quote; elsewhere a quote is
+// text), or a stray quote in a name would move a chunk boundary and the
+// parallel parse would disagree with a single pass.
+func lastRecordEnd(data []byte, delim byte) int {
 	if bytes.IndexByte(data, '"') < 0 {
 		i := bytes.LastIndexByte(data, '\n')
 		if i < 0 {
@@ -103,15 +107,30 @@ func lastRecordEnd(data []byte) int {
 		return i + 1
 	}
 	end := -1
-	inQuote := false
-	for i, c := range data {
+	inQuote, fieldStart := false, true
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if inQuote {
+			if c == '"' {
+				if i+1 < len(data) && data[i+1] == '"' {
+					i++
+				} else {
+					inQuote = false
+				}
+			}
+			continue
+		}
 		switch c {
 		case '"':
-			inQuote = !inQuote
+			inQuote = fieldStart
+			fieldStart = false
+		case delim:
+			fieldStart = true
 		case '\n':
-			if !inQuote {
-				end = i + 1
-			}
+			end = i + 1
+			fieldStart = true
+		default:
+			fieldStart = false
 		}
 	}
 	return end

@@ -142,7 +142,7 @@ func TestLastRecordEnd(t *testing.T) {
 		{"\"a\"\"\nb\"\n", 8},
 	}
 	for _, tt := range tests {
-		if got := lastRecordEnd([]byte(tt.data)); got != tt.want {
+		if got := lastRecordEnd([]byte(tt.data), ','); got != tt.want {
 			t.Errorf("lastRecordEnd(%q) = %d, want %d", tt.data, got, tt.want)
 		}
 	}

@@ -43,7 +43,7 @@ type marksCols struct {
 	id, date, session, mark              int
 	surname, forename, year, reg, school int
 	need                                 int // fields a row must have
-	excel                                bool
+	serial                               int // Excel date system of date cells, or noSerial
 	monthFirst                           bool
 	local                                map[string]mark.ID
 	// cp1252 says the row bytes are Windows-1252, not UTF-8. Everything
@@ -54,9 +54,12 @@ type marksCols struct {
 	cp1252 bool
 }
 
-// text returns a field as UTF-8 text.
+// text returns a field as UTF-8 text. Bytes that are not valid UTF-8 in a
+// file sniffed as UTF-8 are read as Windows-1252 too: the sniffing sample is
+// the first 64 KiB, and an export can be plain ASCII that far and still be
+// Excel's Windows CSV.
 func (m *marksCols) text(b []byte) string {
-	if m.cp1252 && hasHigh(b) {
+	if hasHigh(b) && (m.cp1252 || !utf8.Valid(b)) {
 		return decode1252(b)
 	}
 	return string(b)
@@ -128,11 +131,11 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		rec.reason = "missing_pupil_id"
 		return nil
 	}
-	if m.cp1252 && hasHigh(id) {
+	if hasHigh(id) && (m.cp1252 || !utf8.Valid(id)) {
 		id = []byte(decode1252(id))
 	}
 	rec.id = id
-	day, ok := parseDateOrder(fields[m.date], m.excel, m.monthFirst)
+	day, ok := parseDateOrder(fields[m.date], m.serial, m.monthFirst)
 	if !ok {
 		rec.reason, rec.detail = "bad_date", quoteShort([]byte(m.text(fields[m.date])))
 		return nil
@@ -349,7 +352,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			}
 			end := len(buf)
 			if !eof {
-				end = lastRecordEnd(buf)
+				end = lastRecordEnd(buf, delim)
 				if end < 0 { // one record larger than the buffer: read more
 					carry = append(carry[:0], buf...)
 					*bp = buf[:0]
@@ -405,7 +408,10 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					} else {
 						second = cols.parseRow(fields, &rec, prevID)
 					}
-					if rec.id != nil {
+					// A rejected row's pupil details never reach the
+					// register, so the next row of the same pupil must
+					// capture them again.
+					if rec.id != nil && rec.reason == "" {
 						prevID = rec.id
 					}
 					bt.add(&rec)

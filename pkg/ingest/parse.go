@@ -16,11 +16,25 @@ import (
 // serial day number as XLSX date cells hold. US month-first dates are never
 // guessed: 03/09/2024 is 3 September.
 func parseDate(b []byte, excelSerial bool) (register.Day, bool) {
-	return parseDateOrder(b, excelSerial, false)
+	if excelSerial {
+		return parseDateOrder(b, serial1900, false)
+	}
+	return parseDateOrder(b, noSerial, false)
 }
 
-// parseDateOrder is parseDate with the month first when monthFirst is set.
-func parseDateOrder(b []byte, excelSerial, monthFirst bool) (register.Day, bool) {
+// Which Excel serial day numbers a date cell may hold. Workbooks count days
+// from 1900 (Windows Excel) or from 1904 (old Mac Excel): the same date is
+// 1,462 days apart in the two.
+const (
+	noSerial   = 0
+	serial1900 = 1900
+	serial1904 = 1904
+)
+
+// parseDateOrder is parseDate with the month first when monthFirst is set,
+// and serials read in the given date system.
+func parseDateOrder(b []byte, serial int, monthFirst bool) (register.Day, bool) {
+	excelSerial := serial != noSerial
 	b = trimSpace(b)
 	// Fast path: exactly dd/mm/yyyy.
 	if len(b) == 10 && b[2] == '/' && b[5] == '/' && !monthFirst {
@@ -43,7 +57,11 @@ func parseDateOrder(b []byte, excelSerial, monthFirst bool) (register.Day, bool)
 			return 0, false
 		}
 		// Excel's day 25569 is 1970-01-01 (its 1900 leap-year bug only
-		// affects serials before March 1900, which no register holds).
+		// affects serials before March 1900, which no register holds); in
+		// the 1904 system day 0 is 1904-01-01, 24107 days before.
+		if serial == serial1904 {
+			return register.Day(int(f) - 24107), true
+		}
 		return register.Day(int(f) - 25569), true
 	}
 	parts := splitDate(b)
@@ -150,6 +168,14 @@ type gridColumn struct {
 // parseGridHeader reads headers such as "03/09/2024 AM", "2024-09-03 PM",
 // "Tue 03/09/2024 AM", "03/09/2024" (a day column) or an Excel serial date.
 func parseGridHeader(h string, excel bool) (gridColumn, bool) {
+	if excel {
+		return parseGridHeaderSerial(h, serial1900)
+	}
+	return parseGridHeaderSerial(h, noSerial)
+}
+
+// parseGridHeaderSerial is parseGridHeader in a given date system.
+func parseGridHeaderSerial(h string, serial int) (gridColumn, bool) {
 	f := strings.Fields(strings.NewReplacer("(", " ", ")", " ", "_", " ").Replace(h))
 	if len(f) == 0 {
 		return gridColumn{}, false
@@ -158,7 +184,7 @@ func parseGridHeader(h string, excel bool) (gridColumn, bool) {
 	if len(f) > 1 && isWeekdayName(f[0]) {
 		f = f[1:]
 	}
-	d, ok := parseDate([]byte(f[0]), excel)
+	d, ok := parseDateOrder([]byte(f[0]), serial, false)
 	if !ok {
 		return gridColumn{}, false
 	}

@@ -113,7 +113,7 @@ func TestParseDateMonthFirst(t *testing.T) {
 		{"02/29/2025", ""},
 	}
 	for _, tt := range tests {
-		d, ok := parseDateOrder([]byte(tt.in), false, true)
+		d, ok := parseDateOrder([]byte(tt.in), noSerial, true)
 		got := ""
 		if ok {
 			got = d.ISO()

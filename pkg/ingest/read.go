@@ -121,7 +121,7 @@ type gridCol struct {
 // row that names a pupil id and either the marks fields or session columns.
 // Title rows and blank rows above it are skipped, as MIS report exports have
 // them.
-func findHeader(rows [][]string, firstLine []int, file string, opts Options, excel bool) (header, int, error) {
+func findHeader(rows [][]string, firstLine []int, file string, opts Options, serial int) (header, int, error) {
 	var firstNonBlank []string
 	firstLineNo := 0
 	for i, r := range rows {
@@ -143,7 +143,7 @@ func findHeader(rows [][]string, firstLine []int, file string, opts Options, exc
 			if isTaken(cols, j) {
 				continue
 			}
-			if gc, ok := parseGridHeader(cell, excel); ok {
+			if gc, ok := parseGridHeaderSerial(cell, serial); ok {
 				h.grid = append(h.grid, gridCol{gc, j})
 			}
 		}
@@ -222,13 +222,13 @@ func readText(f *os.File, path string, opts Options, b *register.Builder) error 
 	if err != nil {
 		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot decode as " + enc.name + ": " + err.Error()}
 	}
+	delim := detectDelimiter(sample)
 	if truncated {
 		// Only whole records count: the last one may be cut by the sample.
-		if end := lastRecordEnd(sample); end > 0 {
+		if end := lastRecordEnd(sample, delim); end > 0 {
 			sample = sample[:end]
 		}
 	}
-	delim := detectDelimiter(sample)
 
 	// Split the sample into records, remembering where each starts.
 	var rows [][]string
@@ -249,7 +249,7 @@ func readText(f *os.File, path string, opts Options, b *register.Builder) error 
 		lines = append(lines, start)
 		ends = append(ends, pos)
 	}
-	h, hi, err := findHeader(rows, lines, path, opts, false)
+	h, hi, err := findHeader(rows, lines, path, opts, noSerial)
 	if err != nil {
 		return err
 	}
@@ -307,10 +307,17 @@ func delimName(d byte) string {
 	return string(d)
 }
 
+// toStrings converts a record's fields to text. A field that is not valid
+// UTF-8 (a Windows-1252 byte past the sniffing sample) is read as
+// Windows-1252, so no output ever carries broken text.
 func toStrings(fields [][]byte) []string {
 	out := make([]string, len(fields))
 	for i, f := range fields {
-		out[i] = string(f)
+		if hasHigh(f) && !utf8.Valid(f) {
+			out[i] = decode1252(f)
+		} else {
+			out[i] = string(f)
+		}
 	}
 	return out
 }

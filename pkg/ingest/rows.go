@@ -21,6 +21,7 @@ type rowSource interface {
 	next() (fields []string, line int, err error) // io.EOF at the end
 	loc(line, col int, header string) quality.Loc
 	excel() bool
+	serial() int // the Excel date system of date cells, or noSerial
 }
 
 // textRows reads CSV records from a decoded stream.
@@ -36,6 +37,7 @@ type textRows struct {
 }
 
 func (t *textRows) excel() bool { return false }
+func (t *textRows) serial() int { return noSerial }
 
 func (t *textRows) loc(line, col int, header string) quality.Loc {
 	return quality.Loc{File: t.file, Line: line, Cell: header}
@@ -86,13 +88,20 @@ func (t *textRows) next() ([]string, int, error) {
 // Cells come back raw (RawCellValue), so a date cell is its Excel serial
 // number and a number stored as text keeps its leading zeros.
 type xlsxRows struct {
-	rows  *excelize.Rows
-	file  string
-	sheet string
-	row   int
+	date1904 bool
+	rows     *excelize.Rows
+	file     string
+	sheet    string
+	row      int
 }
 
 func (x *xlsxRows) excel() bool { return true }
+func (x *xlsxRows) serial() int {
+	if x.date1904 {
+		return serial1904
+	}
+	return serial1900
+}
 
 func (x *xlsxRows) loc(line, col int, _ string) quality.Loc {
 	cell, err := excelize.CoordinatesToCellName(col+1, line)
@@ -156,7 +165,7 @@ func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error 
 		return &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
 	}
 	defer rows.Close()
-	src := &xlsxRows{rows: rows, file: path, sheet: sheet}
+	src := &xlsxRows{rows: rows, file: path, sheet: sheet, date1904: uses1904(wb)}
 
 	var cand [][]string
 	var lines []int
@@ -171,7 +180,7 @@ func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error 
 		cand = append(cand, r)
 		lines = append(lines, line)
 	}
-	h, hi, err := findHeader(cand, lines, path, opts, true)
+	h, hi, err := findHeader(cand, lines, path, opts, src.serial())
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
@@ -211,7 +220,7 @@ func (r *replayRows) next() ([]string, int, error) {
 // readRows applies every row of a source in the header's layout.
 func readRows(src rowSource, h header, opts Options, b *register.Builder) error {
 	mc := newMarksCols(h.cols, opts)
-	mc.excel = src.excel()
+	mc.serial = src.serial()
 	var prevID []byte
 	for {
 		row, line, err := src.next()
@@ -223,13 +232,23 @@ func readRows(src rowSource, h header, opts Options, b *register.Builder) error 
 		}
 		switch h.layout {
 		case LayoutMarks:
-			fields := make([][]byte, len(row))
+			// A spreadsheet row ends at its last non-empty cell, so a blank
+			// mark at the end of a row is simply absent: pad to the header,
+			// and the blank reads as the missing mark it is. (A CSV row
+			// really is short when it lacks columns; it is not padded.)
+			n := len(row)
+			if src.excel() && n < len(h.cols.headers) {
+				n = len(h.cols.headers)
+			}
+			fields := make([][]byte, n)
 			for i, s := range row {
 				fields[i] = []byte(s)
 			}
 			rec := markRec{}
 			second := mc.parseRow(fields, &rec, prevID)
-			prevID = rec.id
+			if rec.reason == "" {
+				prevID = rec.id
+			}
 			applyRow(b, &rec, second, src.loc(line, mc.mark, ""))
 		case LayoutGrid:
 			gridRow(src, h, mc, row, line, b)
@@ -327,4 +346,10 @@ func headerAt(h header, i int) string {
 		return h.cols.headers[i]
 	}
 	return ""
+}
+
+// uses1904 reports whether a workbook counts dates from 1904.
+func uses1904(wb *excelize.File) bool {
+	props, err := wb.GetWorkbookProps()
+	return err == nil && props.Date1904 != nil && *props.Date1904
 }

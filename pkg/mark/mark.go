@@ -1,7 +1,7 @@
 package mark
 
 import (
-	"strings"
+	"bytes"
 	"time"
 )
 
@@ -182,30 +182,35 @@ func Table() []Code {
 // come from this package, which is a programming error.
 func Get(id ID) Code { return table[id-1] }
 
-// Lookup finds a raw register mark: surrounding space is trimmed and letters
-// are matched case-insensitively. A blank mark is the missing mark. The second
-// result is false for a mark that is not a DfE code.
+// Lookup finds a raw register mark: surrounding white space is trimmed and
+// ASCII letters are matched case-insensitively. Only ASCII is
+// folded: Unicode case rules would read the Turkish dotless ı as I and the
+// long ſ as S, and no register code is written that way. A blank mark is
+// the missing mark. The second result is false for a mark that is not a
+// DfE code.
 func Lookup(raw string) (ID, bool) {
-	s := strings.TrimSpace(raw)
-	if s == "" {
-		return MissingID, true
-	}
-	if id, ok := byCode[s]; ok {
-		return id, true
-	}
-	id, ok := byCode[strings.ToUpper(s)]
-	return id, ok
+	return LookupBytes([]byte(raw))
 }
 
-// LookupBytes is Lookup for the hot path: one- and two-byte marks are looked
-// up without allocating.
+// isSpace is ASCII white space, as trimmed around a mark.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'
+}
+
+// LookupBytes is Lookup for the hot path: it does not allocate.
 func LookupBytes(b []byte) (ID, bool) {
-	// Trim ASCII space only; other white space falls through to Lookup.
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+	for len(b) > 0 && isSpace(b[0]) {
 		b = b[1:]
 	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\r') {
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
 		b = b[:len(b)-1]
+	}
+	// Spreadsheets leave Unicode spaces too (a no-break space after a code
+	// is common); trimming them costs a look only when an edge is not ASCII.
+	if len(b) > 0 && (b[0] >= 0x80 || b[len(b)-1] >= 0x80) {
+		if t := bytes.TrimSpace(b); len(t) != len(b) {
+			return LookupBytes(t)
+		}
 	}
 	switch len(b) {
 	case 0:
@@ -216,16 +221,19 @@ func LookupBytes(b []byte) (ID, bool) {
 		}
 		return 0, false
 	case 2:
-		c0 := b[0] &^ 0x20 // upper-case ASCII letters
-		if c0 == 'C' || c0 == 'J' || c0 == 'Y' {
-			var buf [2]byte
-			buf[0], buf[1] = c0, b[1]
-			id, ok := byCode[string(buf[:])] // no allocation: map lookup by converted slice
-			return id, ok
-		}
-		return 0, false
+		var buf [2]byte
+		buf[0], buf[1] = upper(b[0]), upper(b[1])
+		id, ok := byCode[string(buf[:])] // no allocation: map lookup by converted slice
+		return id, ok
 	}
-	return Lookup(string(b))
+	return 0, false // every code is one or two characters
+}
+
+func upper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
 }
 
 // single maps every one-byte mark (either case) to its ID.

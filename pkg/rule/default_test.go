@@ -24,6 +24,11 @@ var contextSkips = []rule.Skip{
 	{ID: "tell_social_worker_cp", Step: true, Missing: []string{"child_protection_plan"}},
 	{ID: "tell_social_worker_cin", Step: true, Missing: []string{"child_in_need"}},
 	{ID: "virtual_school", Step: true, Missing: []string{"looked_after"}},
+	// The higher rungs of the ladder need to know support is in place.
+	{ID: "attendance_contract", Step: true, Missing: []string{"early_help"}},
+	{ID: "notice_to_improve", Step: true, Missing: []string{"early_help"}},
+	{ID: "consider_penalty_notice", Step: true, Missing: []string{"early_help"}},
+	{ID: "education_supervision_order", Step: true, Missing: []string{"early_help"}},
 }
 
 func parseDefault(t testing.TB, context map[string]any) *rule.Set {
@@ -173,8 +178,9 @@ func TestDefaultScenarios(t *testing.T) {
 			context: none,
 			tier:    "high", score: 55, // 20 + 20 + 5 + 10
 			fired: []string{"persistent_absence", "unauthorised_threshold", "term_time_holiday", "unexplained_absence"},
-			steps: []string{"understand_barriers", "targeting_support_meeting", "early_help", "attendance_contract",
-				"notice_to_improve", "consider_penalty_notice"},
+			// Support is no route for a holiday: penalty consideration
+			// without the ladder's earlier rungs, and without context.
+			steps: []string{"understand_barriers", "targeting_support_meeting", "early_help", "consider_penalty_notice_holiday"},
 		},
 		{
 			name: "severely absent, mostly unauthorised, on a CP plan",
@@ -185,9 +191,22 @@ func TestDefaultScenarios(t *testing.T) {
 			tier:    "urgent", score: 95, // 20 + 25 + 20 + 15 + 10 + 5
 			fired: []string{"persistent_absence", "severe_absence", "unauthorised_threshold", "child_protection_plan",
 				"unexplained_absence", "unresolved_n_codes"},
+			// No early help recorded: the formal rungs wait for support.
 			steps: []string{"safeguarding_discussion", "tell_social_worker_cp", "understand_barriers",
-				"targeting_support_meeting", "severe_absence_plan", "early_help", "attendance_contract",
-				"notice_to_improve", "consider_penalty_notice", "education_supervision_order", "resolve_n_codes"},
+				"targeting_support_meeting", "severe_absence_plan", "early_help", "resolve_n_codes"},
+		},
+		{
+			name: "severely absent, support in place and not working",
+			vars: map[string]any{"absence_pct": 60.0, "attendance_pct": 40.0, "absence_sessions": 60,
+				"unauthorised_absence": 50, "authorised_absence": 10, "persistent_absence": true,
+				"severe_absence": true, "unauthorised_10wk": 40, "unauthorised_10wk_max": 40},
+			context: map[string]any{"early_help": true},
+			tier:    "urgent", score: 65, // 20 + 25 + 20 + 10 - 10
+			fired: []string{"persistent_absence", "severe_absence", "unauthorised_threshold",
+				"unexplained_absence", "early_help_in_place"},
+			steps: []string{"safeguarding_discussion", "understand_barriers", "targeting_support_meeting",
+				"severe_absence_plan", "early_help", "attendance_contract", "notice_to_improve",
+				"consider_penalty_notice", "education_supervision_order"},
 		},
 		{
 			name: "missing education for 20 days, too new for rates",
@@ -201,8 +220,7 @@ func TestDefaultScenarios(t *testing.T) {
 			fired: []string{"unauthorised_threshold", "unauthorised_run_10_days", "missing_education_20_days"},
 			steps: []string{"safeguarding_discussion", "children_missing_education", "attendance_return",
 				"where_is_the_child", "understand_barriers", "targeting_support_meeting", "severe_absence_plan",
-				"early_help", "attendance_contract", "notice_to_improve", "consider_penalty_notice",
-				"education_supervision_order"},
+				"early_help"},
 		},
 		{
 			name: "sixth former disengaging",

@@ -1,0 +1,233 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/quality"
+	"github.com/attendrisk/attendrisk/pkg/register"
+)
+
+// FuzzSplitRecord: the CSV splitter never panics, always makes progress,
+// counts the line breaks it consumed, and never returns more text than it
+// consumed; on input without quotes the fields joined back are exactly the
+// record.
+func FuzzSplitRecord(f *testing.F) {
+	for _, s := range []string{
+		"a,b,c\n", "a,b\r\nc,d", `"a,b",c`, `"say ""hi""",x`, "\"line1\nline2\",x\nnext",
+		"a,b,", ",,\n", `"a"b,c`, `O"Brien,x`, "\"open\nnever closed", "\r\n\r\n", "", "\"", `""""`,
+		"a;b;\"c;d\"\n", "a\tb\t\"c\td\"\r\n", "x\r", "\"\r\n\",\"\"\r\n",
+	} {
+		f.Add([]byte(s), byte(','))
+	}
+	f.Add([]byte("a;b\n"), byte(';'))
+	f.Add([]byte("a\tb\n"), byte('\t'))
+	f.Fuzz(func(t *testing.T, data []byte, delim byte) {
+		if delim == '"' || delim == '\n' || delim == '\r' {
+			t.Skip("not a delimiter")
+		}
+		var fields [][]byte
+		pos := 0
+		for records := 0; pos < len(data); records++ {
+			start := pos
+			var lines int
+			var complete bool
+			fields, pos, lines, complete = splitRecord(data, start, delim, fields)
+			if pos <= start || pos > len(data) {
+				t.Fatalf("record at %d ended at %d (len %d)", start, pos, len(data))
+			}
+			seg := data[start:pos]
+			if lines != bytes.Count(seg, []byte{'\n'}) {
+				t.Fatalf("record %q: lines = %d, want %d", seg, lines, bytes.Count(seg, []byte{'\n'}))
+			}
+			if complete && pos < len(data) && data[pos-1] != '\n' {
+				t.Fatalf("record %q ended before a line break", seg)
+			}
+			if !complete && pos != len(data) {
+				t.Fatalf("incomplete record %q did not run to the end", seg)
+			}
+			joined := bytes.Join(fields, []byte{delim})
+			if len(joined) > len(seg) {
+				t.Fatalf("fields %q joined are longer than the record %q", fields, seg)
+			}
+			if bytes.IndexByte(seg, '"') < 0 {
+				want := bytes.TrimSuffix(bytes.TrimSuffix(seg, []byte{'\n'}), []byte{'\r'})
+				if !bytes.Equal(joined, want) {
+					t.Fatalf("unquoted record %q: fields %q joined give %q", seg, fields, joined)
+				}
+			}
+			if records > len(data) {
+				t.Fatal("more records than bytes")
+			}
+		}
+	})
+}
+
+// FuzzParseDate: never panics; any date accepted is a real calendar date in
+// the supported range that round-trips through Day.Civil, whichever date
+// system (text only, Excel 1900 serials, Excel 1904 serials) it is read in.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"03/09/2024", "3/9/24", "2024-09-03", "03.09.2024", "03-09-2024", "29/02/2024", "29/02/2025",
+		"03/09/2024 00:00:00", "2024-09-03T08:45:00Z", "45538", "45538.5", "1", "2", "109939", "2958465", "0x1p16", "1e5",
+		"99/99/9999", "", " ", "31/12/2200", "01/01/1900"} {
+		for system := byte(0); system < 3; system++ {
+			f.Add(s, system, false)
+		}
+	}
+	f.Add("09/03/2024", byte(0), true)
+	f.Fuzz(func(t *testing.T, s string, system byte, monthFirst bool) {
+		serial := []int{noSerial, serial1900, serial1904}[system%3]
+		d, ok := parseDateOrder([]byte(s), serial, monthFirst)
+		if !ok {
+			return
+		}
+		y, m, dd := d.Civil()
+		back, valid := register.DayOf(y, m, dd)
+		if !valid || back != d {
+			t.Fatalf("parseDateOrder(%q, serial %d) = day %d (%04d-%02d-%02d), which DayOf gives as %d, %v", s, serial, d, y, m, dd, back, valid)
+		}
+		if !monthFirst && serial != serial1904 {
+			if d2, ok2 := parseDate([]byte(s), serial == serial1900); !ok2 || d2 != d {
+				t.Fatalf("parseDate and parseDateOrder disagree on %q", s)
+			}
+		}
+	})
+}
+
+// FuzzReadCSV: whatever follows a valid marks header, ReadFile never panics,
+// and when it succeeds every row and every mark read is accounted for as
+// used or rejected.
+func FuzzReadCSV(f *testing.F) {
+	for _, s := range []string{
+		"A1,03/09/2024,AM,/\nA1,03/09/2024,PM,\\\n",
+		"A1,03/09/2024,AM,Q9\n,03/09/2024,AM,/\nA1,31/02/2024,AM,I\nA1,03/09/2024,XX,I\nA1,03/09/2024\n",
+		"A1,03/09/2024,AM,O\nA1,03/09/2024,AM,O\nA1,03/09/2024,AM,I\n",
+		"A1,\"03/09/2024\",\"AM\",\"/\"\r\nA2,04/09/2024,pm,c1\r\n",
+		"A1,03/09/2024,AM,\"unclosed\n",
+		"A1,03/09/2024,AM,/,extra,fields\n\n\n,,,\n",
+		"A1,07/09/2024,AM,/\nA1,07/09/2024,PM,#\n",
+		"A\xeb1,03/09/2024,AM,/\n",
+		"\xff\xfeA\x001\x00",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "fuzz.csv")
+		if err := os.WriteFile(path, append([]byte("UPN,Date,Session,Mark\n"), data...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		q := quality.New()
+		b := register.NewBuilder(q)
+		err := ReadFile(path, Options{Workers: 2}, b)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v is not an *ingest.Error", err)
+			}
+			return
+		}
+		if err := q.Balanced(); err != nil {
+			t.Fatal(err)
+		}
+		stored := 0
+		for _, p := range b.Reg.Pupils() {
+			p.Each(func(register.Day, register.Session, mark.ID) { stored++ })
+		}
+		if stored != q.MarksUsed {
+			t.Fatalf("%d marks stored, %d counted as used", stored, q.MarksUsed)
+		}
+	})
+}
+
+// gridHeader is the header every FuzzGridRow row is read under: session
+// columns, a day column, and descriptive columns.
+const gridHeader = "UPN,Surname,02/09/2024 AM,02/09/2024 PM,03/09/2024,04/09/2024 AM,04/09/2024 PM,Year"
+
+// FuzzGridRow: one grid row of any content never panics the reader; the row
+// is used or rejected, every mark offered is used or rejected, and every
+// mark stored is on a session the header names.
+func FuzzGridRow(f *testing.F) {
+	for _, s := range []string{
+		"A1,Smith,/,\\,/\\,I,O,7", "A1,Smith,,,,/,\\,7", "A1,Smith,/,,NN,,L,", ",Smith,/,\\,,,,", "A1,Smith,Q9,\\,C1/,C2 C2,/ O,7",
+		"A1", "A1,,,,,,,", ",,,,,,,", "A1,Smith,/,\\,/,I,O,7,extra,cells", "A1,S,-,-,--,-,-", "A1,S,?,?,???,?,?",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		headers := strings.Split(gridHeader, ",")
+		cols, err := matchHeader(headers, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, _, err := findHeader([][]string{headers}, []int{1}, "f.csv", Options{}, noSerial)
+		if err != nil || h.layout != LayoutGrid {
+			t.Fatalf("header: %v, layout %q", err, h.layout)
+		}
+		sessions := map[string]bool{}
+		for _, g := range h.grid {
+			if g.both {
+				sessions[g.day.ISO()+" AM"], sessions[g.day.ISO()+" PM"] = true, true
+			} else {
+				sessions[g.day.ISO()+" "+g.session.String()] = true
+			}
+		}
+		q := quality.New()
+		b := register.NewBuilder(q)
+		row := strings.Split(line, ",")
+		gridRow(&textRows{file: "f.csv"}, h, newMarksCols(cols, Options{}), row, 2, b)
+		if q.RowsRead != 1 {
+			t.Fatalf("rows read = %d, want 1", q.RowsRead)
+		}
+		if err := q.Balanced(); err != nil {
+			t.Fatal(err)
+		}
+		if q.MarksRead > 2*len(h.grid) {
+			t.Fatalf("%d marks read from %d session columns", q.MarksRead, len(h.grid))
+		}
+		stored := 0
+		for _, p := range b.Reg.Pupils() {
+			p.Each(func(d register.Day, s register.Session, _ mark.ID) {
+				stored++
+				if !sessions[d.ISO()+" "+s.String()] {
+					t.Fatalf("mark stored on %s %s, which no column names", d.ISO(), s)
+				}
+			})
+		}
+		if stored != q.MarksUsed {
+			t.Fatalf("%d marks stored, %d counted as used", stored, q.MarksUsed)
+		}
+	})
+}
+
+// FuzzSplitDayCell: a day cell splits into two non-empty marks taken from
+// the cell, or not at all; without separators the two marks are the whole
+// cell.
+func FuzzSplitDayCell(f *testing.F) {
+	for _, s := range []string{`/\`, "NN", "C2C2", "C1/", "/C1", "C2 C2", "/ O", "/,O", "/|O", "I", "", "///", "CC1", "Y1Y7", "é/", " / \\ "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		am, pm, ok := splitDayCell(s)
+		if !ok {
+			if am != "" || pm != "" {
+				t.Fatalf("splitDayCell(%q) failed but returned %q, %q", s, am, pm)
+			}
+			return
+		}
+		if am == "" || pm == "" {
+			t.Fatalf("splitDayCell(%q) = %q, %q: an empty mark", s, am, pm)
+		}
+		if !strings.Contains(s, am) || !strings.Contains(s, pm) || len(am)+len(pm) > len(s) {
+			t.Fatalf("splitDayCell(%q) = %q, %q: not taken from the cell", s, am, pm)
+		}
+		trimmed := strings.TrimSpace(s)
+		if !strings.ContainsAny(trimmed, " ,|;") && am+pm != trimmed {
+			t.Fatalf("splitDayCell(%q) = %q, %q: not the whole cell", s, am, pm)
+		}
+	})
+}
