@@ -5,7 +5,7 @@ GO          ?= go
 BIN         := bin/attendrisk
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS     := -s -w -X github.com/attendrisk/attendrisk/pkg/version.Version=$(VERSION)
-STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2026.2.2
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 SAMPLE      := testdata/sample
 # Packages whose tests define -update (golden files).
 GOLDEN_PKGS := ./pkg/render ./pkg/analysis ./cmd/attendrisk

@@ -100,6 +100,32 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
+// TestParseDate1904: workbooks saved in the 1904 date system (old Mac
+// Excel) number the same day 1,462 lower; the supported range is the same.
+func TestParseDate1904(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+	}{
+		{"44076", "2024-09-03"},
+		{"44076.75", "2024-09-03"},
+		{"108477", "2200-12-31"},
+		{"108478", ""}, // 01/01/2201
+		{"109939", ""},
+		{"03/09/2024", "2024-09-03"}, // text dates are text dates
+	}
+	for _, tt := range tests {
+		d, ok := parseDateOrder([]byte(tt.in), serial1904, false)
+		got := ""
+		if ok {
+			got = d.ISO()
+		}
+		if got != tt.want {
+			t.Errorf("parseDateOrder(%q, 1904) = %q, %v; want %q", tt.in, got, ok, tt.want)
+		}
+	}
+}
+
 func TestParseDateMonthFirst(t *testing.T) {
 	tests := []struct {
 		in   string
