@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/cohort"
 	"github.com/attendrisk/attendrisk/pkg/compare"
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
@@ -353,7 +354,9 @@ func analyseRun(o *AnalyseOptions) error {
 		case "html":
 			return render.HTML(w, res, meta, o.Top)
 		case "xlsx":
-			return xlsxWriter(w, res, meta)
+			// The workbook names every pupil, so its cohort sheet is not
+			// suppressed; summary -o is the output meant for sharing.
+			return render.XLSX(w, res, meta, nil, []cohort.Benchmark{cohort.England202324})
 		case "csv":
 			return render.CSV(w, res)
 		case "json":

@@ -59,10 +59,14 @@ func parseDateOrder(b []byte, serial int, monthFirst bool) (register.Day, bool) 
 		// Excel's day 25569 is 1970-01-01 (its 1900 leap-year bug only
 		// affects serials before March 1900, which no register holds); in
 		// the 1904 system day 0 is 1904-01-01, 24107 days before.
+		d := register.Day(int(f) - 25569)
 		if serial == serial1904 {
-			return register.Day(int(f) - 24107), true
+			d = register.Day(int(f) - 24107)
 		}
-		return register.Day(int(f) - 25569), true
+		// The same range as a typed date: a serial far outside it is a
+		// number in the wrong column, not a register date.
+		y, m, dd := d.Civil()
+		return register.DayOf(y, m, dd)
 	}
 	parts := splitDate(b)
 	if len(parts) != 3 {

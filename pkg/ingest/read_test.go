@@ -154,7 +154,7 @@ func TestReadMarksCSV(t *testing.T) {
 	if diff := cmp.Diff(wantFiles, b.Q.Files); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
 	}
-	if got := b.Q.UnknownCodes(); !cmp.Equal(got, map[string]int{`"Q9"`: 1}) {
+	if got := b.Q.UnknownCodes(); !cmp.Equal(got, map[string]int{"Q9": 1}) {
 		t.Errorf("unknown codes = %v", got)
 	}
 }

@@ -3,6 +3,7 @@ package quality
 import (
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // MaxExamples is how many places are kept for each reason: enough to find
@@ -145,7 +146,12 @@ func Text(key string) string {
 func (r *Report) Reject(key string, loc Loc, detail string) {
 	r.reason(r.rejected, key, loc, detail)
 	if key == "unknown_code" {
-		r.unknown[detail]++
+		// The detail is quoted for messages; the map holds the code itself.
+		code := detail
+		if u, err := strconv.Unquote(detail); err == nil {
+			code = u
+		}
+		r.unknown[code]++
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/attendrisk/attendrisk/pkg/quality"
@@ -32,10 +33,10 @@ func Quality(w io.Writer, q *quality.Report) {
 		writeReason(w, "rejected", r)
 	}
 	if u := q.UnknownCodes(); len(u) > 0 {
-		fmt.Fprintf(w, "  unknown codes: %s (left out of the figures)\n", counts(u))
+		fmt.Fprintf(w, "  unknown codes: %s (left out of the figures)\n", counts(u, true))
 	}
 	if l := q.LegacyCodes(); len(l) > 0 {
-		fmt.Fprintf(w, "  legacy codes: %s (counted as DfE counts them)\n", counts(l))
+		fmt.Fprintf(w, "  legacy codes: %s (counted as DfE counts them)\n", counts(l, false))
 	}
 	if q.MissingMarks > 0 {
 		fmt.Fprintf(w, "  missing marks: %d sessions with no mark (not counted as absence)\n", q.MissingMarks)
@@ -63,7 +64,9 @@ func writeReason(w io.Writer, kind string, r *quality.Reason) {
 	fmt.Fprintf(w, "  %s %d: %s (%s%s)\n", kind, r.Count, r.Text, strings.Join(ex, "; "), more)
 }
 
-func counts(m map[string]int) string {
+// counts lists code ×count; unknown codes are quoted, so a stray space or
+// symbol in an export stays visible.
+func counts(m map[string]int, quote bool) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -71,7 +74,11 @@ func counts(m map[string]int) string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s ×%d", k, m[k])
+		name := k
+		if quote {
+			name = strconv.Quote(k)
+		}
+		parts[i] = fmt.Sprintf("%s ×%d", name, m[k])
 	}
 	return strings.Join(parts, ", ")
 }

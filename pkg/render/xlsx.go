@@ -1,0 +1,1145 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/cohort"
+	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/quality"
+	"github.com/attendrisk/attendrisk/pkg/register"
+	"github.com/attendrisk/attendrisk/pkg/rule"
+)
+
+// The workbook's sheets, in order.
+const (
+	sheetPriority = "Priority"
+	sheetPupils   = "All pupils"
+	sheetCohort   = "Cohort summary"
+	sheetCodes    = "Codes"
+	sheetQuality  = "Data quality"
+	sheetRules    = "Rules"
+)
+
+// XLSX writes the run as a workbook for people who work in Excel or
+// LibreOffice: the priority list, every pupil with the CSV's fields, the
+// cohort summary with a chart, sessions per code, the data-quality account
+// and the rules that produced the tiers.
+//
+// groups is the cohort summary (cohort.Summarise); nil means the cohort by
+// year group, unsuppressed. benchmarks are shown beneath it; nil means none.
+//
+// Every sheet is written through excelize's StreamWriter, so 40,000 pupils
+// cost a few rows of memory at a time rather than a cell object each. Every
+// value is typed: counts are numbers, rates are fractions formatted as
+// percentages, dates are Excel dates, flags are booleans, and text is always
+// a string value (never a formula) that has passed through Neutralise.
+func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, benchmarks []cohort.Benchmark) error {
+	b := &xlBook{f: excelize.NewFile(), res: res, meta: meta, styles: map[xlLook]int{}}
+	defer b.f.Close() // removes the stream writers' temporary files
+	if err := b.f.SetSheetName("Sheet1", sheetPriority); err != nil {
+		return err
+	}
+	for _, name := range []string{sheetPupils, sheetCohort, sheetCodes, sheetQuality, sheetRules} {
+		if _, err := b.f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	if groups == nil {
+		groups = cohort.Summarise(res, []string{"year_group"}, 0)
+	}
+	sheets := []*xlSheet{b.prioritySheet(), b.pupilsSheet(), b.cohortSheet(groups, benchmarks),
+		b.codesSheet(), b.qualitySheet(), b.rulesSheet()}
+	for _, s := range sheets {
+		if err := b.write(s); err != nil {
+			return fmt.Errorf("xlsx %s sheet: %w", s.name, err)
+		}
+	}
+	b.f.SetActiveSheet(0)
+	if err := b.f.SetDocProps(b.docProps()); err != nil {
+		return err
+	}
+	return b.f.Write(w)
+}
+
+// xlBook is one workbook being written.
+type xlBook struct {
+	f      *excelize.File
+	res    *analysis.Result
+	meta   Meta
+	styles map[xlLook]int
+}
+
+// Value types of a cell besides string, int and bool: a rate stored as a
+// fraction and shown as a percentage, and a register date shown as a date.
+type (
+	xlFraction float64
+	xlDate     register.Day
+)
+
+// xlLook is how a cell is drawn. Its number format follows from the value's
+// type, so a percentage can never be left unformatted.
+type xlLook struct {
+	num     xlNumFormat
+	header  bool // a table's header cell
+	title   bool
+	section bool // a heading above a table
+	bold    bool
+	italic  bool
+	wrap    bool
+	right   bool
+	tier    int  // 1 + the tier's index (0: no tier colour)
+	noWidth bool // text meant to overflow into empty cells: not measured
+}
+
+type xlNumFormat uint8
+
+const (
+	xlNumNone xlNumFormat = iota
+	xlNumInt
+	xlNumPct
+	xlNumDate
+)
+
+// xlCell is one cell: a value (string, int, bool, xlFraction, xlDate or nil)
+// and its look.
+type xlCell struct {
+	v any
+	l xlLook
+	// span merges the cell with the next span-1 cells of its row, for a
+	// paragraph that wraps across the table's width.
+	span int
+}
+
+func xlTxt(s string) xlCell           { return xlCell{v: s} }
+func xlNum(n int) xlCell              { return xlCell{v: n} }
+func xlPctOf(percent float64) xlCell  { return xlCell{v: xlFrac(percent)} }
+func xlStyled(v any, l xlLook) xlCell { return xlCell{v: v, l: l} }
+
+// xlFrac turns a percentage into the fraction a spreadsheet stores, rounded
+// as the CSV and JSON round it (two decimal places of a percent), so the
+// same pupil shows the same rate in every output.
+func xlFrac(percent float64) xlFraction { return xlFraction(math.Round(percent*100) / 10000) }
+
+// xlRole marks the rows of the sheet's main table: the one table a sheet
+// can filter (Excel allows one autofilter per sheet), whose header is frozen.
+type xlRole uint8
+
+const (
+	xlRoleOther xlRole = iota
+	xlRoleHeader
+	xlRoleData
+)
+
+type xlRow struct {
+	cells []xlCell
+	role  xlRole
+}
+
+// xlSheet is a sheet's content. rows is called twice, once to measure the
+// columns and once to write them, because a StreamWriter needs the column
+// widths before the first row: for the pupil sheets it regenerates each row
+// from the result rather than holding 40,000 rows in memory.
+type xlSheet struct {
+	name string
+	rows func(yield func(xlRow) error) error
+	// freezeCols is how many columns stay in view when scrolling right.
+	freezeCols int
+	landscape  bool
+	// chart, if set, adds a chart once the rows are known.
+	chart func(f *excelize.File) error
+}
+
+// xlRowsOf is a sheet body held in memory (the small sheets).
+func xlRowsOf(rows []xlRow) func(func(xlRow) error) error {
+	return func(yield func(xlRow) error) error {
+		for _, r := range rows {
+			if err := yield(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// Column widths, in characters of the default font.
+const (
+	xlMinWidth   = 5
+	xlMaxWidth   = 50 // one-line cells; longer text wraps
+	xlWrapWidth  = 70 // wrapped cells (factors, next steps, sources)
+	xlLineHeight = 15 // points per line of the default 11-point font
+	xlMaxHeight  = 409
+)
+
+// write streams one sheet: widths and panes first (the StreamWriter's rule),
+// then the rows in order; the autofilter and chart are set through the File
+// API before Flush, which is when the stream writes them out.
+func (b *xlBook) write(s *xlSheet) error {
+	var widths []float64
+	header, last, cols, n := 0, 0, 0, 0
+	err := s.rows(func(r xlRow) error {
+		n++
+		switch {
+		case r.role == xlRoleHeader && header == 0:
+			header, last, cols = n, n, len(r.cells)
+		case r.role == xlRoleData && header > 0:
+			last = n
+		}
+		for len(widths) < len(r.cells) {
+			widths = append(widths, xlMinWidth)
+		}
+		for i, c := range r.cells {
+			widths[i] = max(widths[i], xlCellWidth(c))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if s.landscape {
+		// Fit to one page wide: set before the stream writer, which writes
+		// the sheet properties when it starts.
+		if err := b.f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: xlPtr(true)}); err != nil {
+			return err
+		}
+	}
+	sw, err := b.f.NewStreamWriter(s.name)
+	if err != nil {
+		return err
+	}
+	// Last column first: the stream writer puts each width before the ones
+	// already set, and the file must list the columns in ascending order.
+	for i := len(widths) - 1; i >= 0; i-- {
+		if err := sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
+			return err
+		}
+	}
+	if header > 0 {
+		if err := b.table(s, sw, header, last, cols); err != nil {
+			return err
+		}
+	}
+	if s.landscape {
+		if err := b.f.SetPageLayout(s.name, &excelize.PageLayoutOptions{Orientation: xlPtr("landscape"),
+			FitToWidth: xlPtr(1), FitToHeight: xlPtr(0)}); err != nil {
+			return err
+		}
+	}
+	n = 0
+	vals := make([]any, 0, len(widths))
+	err = s.rows(func(r xlRow) error {
+		n++
+		vals = vals[:0]
+		lines := 1
+		for i, c := range r.cells {
+			if c.v == nil && c.l == (xlLook{}) {
+				vals = append(vals, nil) // nothing to write
+				continue
+			}
+			width := widths[i]
+			if c.span > 1 {
+				end := min(i+c.span, len(widths))
+				width = 0
+				for _, w := range widths[i:end] {
+					width += w
+				}
+				if err := sw.MergeCell(xlCellName(i+1, n), xlCellName(end, n)); err != nil {
+					return err
+				}
+				c.l.wrap = true
+			}
+			if text, ok := c.v.(string); ok && !c.l.noWidth && !c.l.title && !c.l.section &&
+				float64(utf8.RuneCountInString(text)+2) > width {
+				// Longer than its column could be made: wrap rather than
+				// hide the end under the next cell.
+				c.l.wrap = true
+			}
+			v, st, err := b.value(c)
+			if err != nil {
+				return err
+			}
+			vals = append(vals, excelize.Cell{StyleID: st, Value: v})
+			if c.l.wrap {
+				lines = max(lines, xlWrappedLines(c.v, width))
+			}
+		}
+		var opts []excelize.RowOpts
+		if lines > 1 {
+			// Set the height rather than leave it to the application: not
+			// every spreadsheet grows a row for wrapped text on opening.
+			opts = append(opts, excelize.RowOpts{Height: min(float64(lines*xlLineHeight), xlMaxHeight)})
+		}
+		return sw.SetRow(xlCellName(1, n), vals, opts...)
+	})
+	if err != nil {
+		return err
+	}
+	if s.chart != nil {
+		if err := s.chart(b.f); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// table freezes the rows down to the main table's header and the first
+// freezeCols columns, puts an autofilter on the table (which also defines
+// the sheet's _xlnm._FilterDatabase name) and repeats the header on every
+// printed page.
+func (b *xlBook) table(s *xlSheet, sw *excelize.StreamWriter, header, last, cols int) error {
+	topLeft := xlCellName(s.freezeCols+1, header+1)
+	pane := "bottomLeft"
+	if s.freezeCols > 0 {
+		pane = "bottomRight"
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: s.freezeCols, YSplit: header, TopLeftCell: topLeft,
+		ActivePane: pane, Selection: []excelize.Selection{{SQRef: topLeft, ActiveCell: topLeft, Pane: pane}}}); err != nil {
+		return err
+	}
+	ref := xlCellName(1, header) + ":" + xlCellName(cols, last)
+	if err := b.f.AutoFilter(s.name, ref, nil); err != nil {
+		return err
+	}
+	return b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: s.name,
+		RefersTo: fmt.Sprintf("%s!$%d:$%d", xlQuoteSheet(s.name), header, header)})
+}
+
+// value converts a cell for the stream writer, with its style.
+func (b *xlBook) value(c xlCell) (any, int, error) {
+	l := c.l
+	var v any
+	switch x := c.v.(type) {
+	case string:
+		// The one place text is written: whatever the sheet, it cannot
+		// start a formula when pasted or saved as CSV. Empty text is an
+		// empty cell.
+		if x != "" {
+			v = Neutralise(x)
+		}
+	case int:
+		v, l.num = x, xlNumInt
+	case bool:
+		v = x
+	case float64:
+		v = x
+	case xlFraction:
+		v, l.num = float64(x), xlNumPct
+	case xlDate:
+		// Excel's serial date: days since 30/12/1899, and 01/01/1970 is
+		// 25569. The day is a whole number, so no time zone can move it.
+		v, l.num = int(x)+25569, xlNumDate
+	case nil:
+	default:
+		return nil, 0, fmt.Errorf("internal error: cell value of type %T", c.v)
+	}
+	st, err := b.style(l)
+	return v, st, err
+}
+
+// Number formats: counts with a thousands separator, rates to one decimal
+// place of a percent, dates as in England.
+var (
+	xlFmtPct  = "0.0%"
+	xlFmtDate = "dd/mm/yyyy"
+)
+
+// Tier colours, highest tier first: red, amber, yellow, then paler shades for
+// any further tiers; the lowest tier is always grey, whatever the rules call
+// it, so a custom set of tiers is coloured by its order. Each fill has a dark
+// font of its own hue, as Excel's Good/Bad/Neutral styles do.
+var (
+	xlTierFills = [][2]string{{"FFC7CE", "9C0006"}, {"F8CBAD", "843C0C"}, {"FFEB9C", "7F6000"},
+		{"FFF2CC", "7F6000"}, {"E2EFDA", "375623"}}
+	xlLowestFill = [2]string{"E7E6E6", "3A3838"}
+)
+
+func (b *xlBook) tierColours(tier int) [2]string {
+	n := 0
+	if b.res.Rules != nil {
+		n = len(b.res.Rules.Tiers)
+	}
+	if tier == n-1 {
+		return xlLowestFill
+	}
+	return xlTierFills[min(tier, len(xlTierFills)-1)]
+}
+
+// style returns the style for a look, creating it once.
+func (b *xlBook) style(l xlLook) (int, error) {
+	if id, ok := b.styles[l]; ok {
+		return id, nil
+	}
+	st := &excelize.Style{Font: &excelize.Font{Bold: l.bold || l.header || l.title || l.section, Italic: l.italic}}
+	switch {
+	case l.title:
+		st.Font.Size = 14
+	case l.section:
+		st.Font.Size = 12
+	}
+	if !l.title && !l.section {
+		// Top-aligned, so a row made tall by a wrapped cell reads from
+		// the top in every column.
+		st.Alignment = &excelize.Alignment{Vertical: "top", WrapText: l.wrap}
+		if l.right {
+			st.Alignment.Horizontal = "right"
+		}
+	}
+	switch l.num {
+	case xlNumInt:
+		st.NumFmt = 3 // #,##0
+	case xlNumPct:
+		st.CustomNumFmt = &xlFmtPct
+	case xlNumDate:
+		st.CustomNumFmt = &xlFmtDate
+	}
+	if l.header {
+		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}
+		st.Border = []excelize.Border{{Type: "bottom", Color: "8EA9DB", Style: 1}}
+	}
+	if l.tier > 0 {
+		c := b.tierColours(l.tier - 1)
+		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c[0]}}
+		st.Font.Color = c[1]
+	}
+	if l.italic && !l.header {
+		st.Font.Color = "595959"
+	}
+	id, err := b.f.NewStyle(st)
+	if err != nil {
+		return 0, err
+	}
+	b.styles[l] = id
+	return id, nil
+}
+
+// xlCellWidth estimates the column width a cell needs: its longest line in
+// characters, plus room for the filter button on a header.
+func xlCellWidth(c xlCell) float64 {
+	if c.l.noWidth || c.l.title || c.l.section {
+		return xlMinWidth
+	}
+	var w int
+	switch x := c.v.(type) {
+	case string:
+		for line := range strings.SplitSeq(x, "\n") {
+			w = max(w, utf8.RuneCountInString(line))
+		}
+		if c.l.header {
+			w += 2
+		}
+	case int:
+		s := strconv.Itoa(x)
+		w = len(s) + (len(s)-1)/3
+	case bool:
+		w = 5
+	case float64:
+		w = len(strconv.FormatFloat(x, 'f', -1, 64))
+	case xlFraction:
+		w = 6
+	case xlDate:
+		w = 10
+	}
+	limit := xlMaxWidth
+	if c.l.wrap {
+		limit = xlWrapWidth
+	}
+	return float64(min(w+2, limit))
+}
+
+// xlWrappedLines estimates how many lines wrapped text takes in a column.
+func xlWrappedLines(v any, width float64) int {
+	s, ok := v.(string)
+	if !ok {
+		return 1
+	}
+	per := max(int(width)-2, 1)
+	n := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		n += max(1, (utf8.RuneCountInString(line)+per-1)/per)
+	}
+	return n
+}
+
+func xlCellName(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
+}
+
+func xlColName(col int) string {
+	name, _ := excelize.ColumnNumberToName(col)
+	return name
+}
+
+// xlQuoteSheet quotes a sheet name for a reference ('All pupils'!A1).
+func xlQuoteSheet(name string) string { return "'" + strings.ReplaceAll(name, "'", "''") + "'" }
+
+func xlPtr[T any](v T) *T { return &v }
+
+// xlHeaderRow is a table header.
+func xlHeaderRow(names ...string) xlRow {
+	r := xlRow{role: xlRoleHeader}
+	for _, n := range names {
+		r.cells = append(r.cells, xlStyled(n, xlLook{header: true}))
+	}
+	return r
+}
+
+// xlSubHeader is the header of a secondary table on a sheet: styled like a
+// header, but not the one the sheet filters and freezes.
+func xlSubHeader(names ...string) xlRow {
+	r := xlHeaderRow(names...)
+	r.role = xlRoleOther
+	return r
+}
+
+func xlSection(s string) xlRow { return xlRow{cells: []xlCell{xlStyled(s, xlLook{section: true})}} }
+
+func xlBlank() xlRow { return xlRow{} }
+
+// xlNote is a line of text that overflows across the empty cells beside it.
+func xlNote(s string, italic bool) xlRow {
+	return xlRow{cells: []xlCell{xlStyled(s, xlLook{noWidth: true, italic: italic})}}
+}
+
+// tierLook colours a pupil's tier cell.
+func (b *xlBook) tierLook(p *analysis.Pupil) xlLook {
+	if p.Outcome == nil || b.res.Rules == nil {
+		return xlLook{}
+	}
+	i := b.res.Rules.TierIndex(p.Outcome.Tier)
+	if i < 0 {
+		return xlLook{}
+	}
+	return xlLook{tier: i + 1}
+}
+
+// xlYearValue stores a plain year number ("7", "10") as a number, so the
+// column sorts 7, 8, 10 and Excel does not flag numbers stored as text;
+// anything else ("R", "Year 7", "07") stays text.
+func xlYearValue(s string) any {
+	if n, err := strconv.Atoi(s); err == nil && n >= 0 && n < 100 && strconv.Itoa(n) == s {
+		return n
+	}
+	return s
+}
+
+// xlDateCell is a pupil's first or last date, empty for counts-only pupils.
+func xlDateCell(d register.Day) xlCell {
+	if d == 0 {
+		return xlCell{}
+	}
+	return xlCell{v: xlDate(d)}
+}
+
+// xlFactorLines is the fired factors, one per line: the CSV's factors cell
+// with line breaks instead of " | ", for a wrapped cell.
+func xlFactorLines(p *analysis.Pupil) string {
+	var lines []string
+	for _, f := range outcome(p).Fired {
+		s := f.Factor.Label
+		if f.Factor.Kind == "protective" {
+			s = "protective: " + s
+		}
+		if len(f.Evidence) > 0 {
+			s += " [" + strings.Join(f.Evidence, "; ") + "]"
+		}
+		lines = append(lines, s)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func xlStepLines(p *analysis.Pupil) string {
+	var lines []string
+	for _, s := range outcome(p).Steps {
+		lines = append(lines, s.Text)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// run describes the run in one line: the as-of date, the register's dates,
+// the tool and the rules.
+func (b *xlBook) run() string {
+	parts := []string{"As of " + b.asOf()}
+	if b.res.From != 0 {
+		parts = append(parts, "register "+b.res.From.UK()+" to "+b.res.To.UK())
+	}
+	parts = append(parts, "attendrisk "+b.meta.Version)
+	if r := b.res.Rules; r != nil {
+		parts = append(parts, "rules: "+r.Name+", version "+r.Version)
+	}
+	return strings.Join(parts, "; ") + "."
+}
+
+// asOfDay parses meta.AsOf (yyyy-mm-dd).
+func (b *xlBook) asOfDay() (register.Day, bool) {
+	t, err := time.Parse("2006-01-02", b.meta.AsOf)
+	if err != nil {
+		return 0, false
+	}
+	return register.DayFromTime(t), true
+}
+
+func (b *xlBook) asOf() string {
+	if d, ok := b.asOfDay(); ok {
+		return d.UK()
+	}
+	return b.meta.AsOf
+}
+
+func (b *xlBook) docProps() *excelize.DocProperties {
+	p := &excelize.DocProperties{Title: "Attendance priority list", Subject: "School attendance indicators",
+		Creator: "attendrisk " + b.meta.Version, Description: Disclaimer, Language: "en-GB"}
+	if _, ok := b.asOfDay(); ok {
+		// The as-of date rather than the clock, like every other output's
+		// as_of: a re-run for the same date records the same date.
+		p.Created = b.meta.AsOf + "T00:00:00Z"
+		p.Modified = p.Created
+	}
+	return p
+}
+
+// priority lists the pupils who need looking at: with rules, those in a
+// tier above the lowest; without, the persistent and severe absentees.
+func (b *xlBook) priority() (list []*analysis.Pupil, ranks []int) {
+	rules := b.res.Rules
+	for i, p := range b.res.Pupils {
+		keep := false
+		if rules != nil {
+			tier := -1 // an unknown tier is not "above the lowest"
+			if p.Outcome != nil && !p.Aggregate {
+				tier = rules.TierIndex(p.Outcome.Tier)
+			}
+			keep = tier >= 0 && tier < len(rules.Tiers)-1
+		} else {
+			keep = p.PA() || p.SA()
+		}
+		if keep {
+			list = append(list, p)
+			ranks = append(ranks, i+1) // the pupil's place in the whole list
+		}
+	}
+	return list, ranks
+}
+
+func (b *xlBook) prioritySheet() *xlSheet {
+	list, ranks := b.priority()
+	shown := 0
+	for _, p := range b.res.Pupils {
+		if !p.Aggregate {
+			shown++
+		}
+	}
+	rules := b.res.Rules
+	var summary string
+	var head []string
+	if rules != nil {
+		lowest := rules.Tiers[len(rules.Tiers)-1].Name
+		summary = fmt.Sprintf("%d of %d pupils are in a tier above %s. ", len(list), shown, lowest)
+		head = []string{"Rank", "Tier", "Score", "Pupil ID", "Name", "Year", "Reg group", "Absence %", "Unauthorised %",
+			"Factors (evidence)", "Next steps"}
+	} else {
+		summary = fmt.Sprintf("%d of %d pupils are persistently (10%%+) or severely (50%%+) absent. ", len(list), shown)
+		head = []string{"Rank", "Persistent or severe", "Pupil ID", "Name", "Year", "Reg group", "Possible sessions", "Absence %", "Unauthorised %"}
+	}
+	rows := func(yield func(xlRow) error) error {
+		for _, r := range []xlRow{
+			{cells: []xlCell{xlStyled("Attendance priority list", xlLook{title: true})}},
+			xlNote(summary+b.run(), false),
+			xlNote(Disclaimer, true),
+			xlBlank(),
+			xlHeaderRow(head...),
+		} {
+			if err := yield(r); err != nil {
+				return err
+			}
+		}
+		for i, p := range list {
+			f := p.Figures
+			abs, unauth := xlCell{}, xlCell{}
+			if f.Assessable() {
+				abs, unauth = xlPctOf(f.Pct(f.Absent())), xlPctOf(f.Pct(f.Unauthorised))
+			}
+			var cells []xlCell
+			if rules != nil {
+				o := outcome(p)
+				cells = []xlCell{xlNum(ranks[i]), xlStyled(o.Tier, b.tierLook(p)), xlNum(o.Score), xlTxt(p.ID), xlTxt(pupilName(p)),
+					{v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), abs, unauth,
+					xlStyled(xlFactorLines(p), xlLook{wrap: true}), xlStyled(xlStepLines(p), xlLook{wrap: true})}
+			} else {
+				flag := "persistent"
+				if p.SA() {
+					flag = "severe"
+				}
+				cells = []xlCell{xlNum(ranks[i]), xlTxt(flag), xlTxt(p.ID), xlTxt(pupilName(p)), {v: xlYearValue(p.Info.YearGroup)},
+					xlTxt(p.Info.RegGroup), xlNum(f.Possible), abs, unauth}
+			}
+			if err := yield(xlRow{cells: cells, role: xlRoleData}); err != nil {
+				return err
+			}
+		}
+		if len(list) == 0 {
+			return yield(xlNote("No pupils to list.", true))
+		}
+		return nil
+	}
+	return &xlSheet{name: sheetPriority, rows: rows, landscape: true}
+}
+
+// pupilsSheet is every listed pupil with the CSV's field names as headers,
+// one row each, in priority order.
+func (b *xlBook) pupilsSheet() *xlSheet {
+	rows := func(yield func(xlRow) error) error {
+		head := make([]string, 0, len(pupilColumns)+2)
+		for _, c := range pupilColumns {
+			head = append(head, c.name)
+		}
+		if err := yield(xlHeaderRow(append(head, "factors", "next_steps")...)); err != nil {
+			return err
+		}
+		cells := make([]xlCell, len(head)+2)
+		for _, p := range b.res.Pupils {
+			for i, c := range pupilColumns {
+				cells[i] = b.pupilCell(p, c)
+			}
+			cells[len(head)] = xlStyled(xlFactorLines(p), xlLook{wrap: true})
+			cells[len(head)+1] = xlStyled(xlStepLines(p), xlLook{wrap: true})
+			if err := yield(xlRow{cells: cells, role: xlRoleData}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// Keep the id and name in view while scrolling across 30 columns.
+	return &xlSheet{name: sheetPupils, rows: rows, freezeCols: 3}
+}
+
+// pupilCell types one field of pupilColumns: the CSV writes every value as
+// text, the workbook as what it is.
+func (b *xlBook) pupilCell(p *analysis.Pupil, c column) xlCell {
+	switch c.name {
+	case "first_date":
+		return xlDateCell(p.First)
+	case "last_date":
+		return xlDateCell(p.Last)
+	case "year_group":
+		return xlCell{v: xlYearValue(p.Info.YearGroup)}
+	case "tier":
+		return xlStyled(outcome(p).Tier, b.tierLook(p))
+	}
+	switch v := c.get(p).(type) {
+	case float64:
+		if strings.HasSuffix(c.name, "_pct") {
+			return xlCell{v: xlFrac(v)}
+		}
+		return xlCell{v: v}
+	case string:
+		if v == "" {
+			return xlCell{}
+		}
+		return xlTxt(v)
+	default:
+		return xlCell{v: v}
+	}
+}
+
+// xlDimension is a cohort grouping the summary's key columns may be.
+type xlDimension struct {
+	name, title string
+	get         func(p *analysis.Pupil) string
+}
+
+var xlDimensions = []xlDimension{
+	{"year_group", "Year group", func(p *analysis.Pupil) string { return p.Info.YearGroup }},
+	{"reg_group", "Reg group", func(p *analysis.Pupil) string { return p.Info.RegGroup }},
+	{"school", "School", func(p *analysis.Pupil) string { return p.Info.School }},
+	{"tier", "Tier", func(p *analysis.Pupil) string {
+		if p.Outcome == nil {
+			return ""
+		}
+		return p.Outcome.Tier
+	}},
+}
+
+// xlKeyDimensions names the groups' key columns. A Group does not record what
+// it was grouped by, so each column is matched against the dimensions: the
+// one whose values over the pupils are exactly the column's keys names it.
+// A context column, or an ambiguous match, is just "Group n".
+func xlKeyDimensions(res *analysis.Result, groups []cohort.Group) []xlDimension {
+	n := 1
+	for _, g := range groups {
+		n = max(n, len(g.Key))
+	}
+	out := make([]xlDimension, n)
+	for i := range out {
+		out[i].title = "Group"
+		if n > 1 {
+			out[i].title = fmt.Sprintf("Group %d", i+1)
+		}
+		keys := map[string]bool{}
+		for _, g := range groups {
+			if len(g.Key) == n && !xlIsTotal(g) {
+				keys[g.Key[i]] = true
+			}
+		}
+		if len(keys) == 0 {
+			continue
+		}
+		found := -1
+		for d, dim := range xlDimensions {
+			vals := map[string]bool{}
+			for _, p := range res.All {
+				if !p.Aggregate {
+					v := dim.get(p)
+					if v == "" {
+						v = "(blank)"
+					}
+					vals[v] = true
+				}
+			}
+			if xlSameSet(keys, vals) {
+				if found >= 0 {
+					found = -1
+					break
+				}
+				found = d
+			}
+		}
+		if found >= 0 {
+			out[i] = xlDimensions[found]
+		}
+	}
+	return out
+}
+
+func xlIsTotal(g cohort.Group) bool { return len(g.Key) == 1 && g.Key[0] == "All pupils" }
+
+func xlSameSet(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmark) *xlSheet {
+	dims := xlKeyDimensions(b.res, groups)
+	nk := len(dims)
+	var head []string
+	for _, d := range dims {
+		head = append(head, d.title)
+	}
+	head = append(head, "Pupils", "Possible sessions", "Overall absence rate", "Authorised absence rate",
+		"Unauthorised absence rate", "Persistent absentees", "Persistent absence rate", "Severe absentees",
+		"Severe absence rate", "Note")
+	rows := []xlRow{xlHeaderRow(head...)}
+	for _, g := range groups {
+		total := xlIsTotal(g)
+		cells := make([]xlCell, nk)
+		for i := range cells {
+			if i < len(g.Key) && (i == 0 || !total) {
+				cells[i] = xlStyled(xlKeyValue(g.Key[i], dims[i]), xlLook{bold: total})
+			}
+		}
+		if g.Suppressed {
+			c := xlStyled(Suppressed, xlLook{right: true})
+			cells = append(cells, c, c, c, c, c, c, c, c, c, xlTxt("fewer pupils than the suppression threshold"))
+		} else {
+			f := g.Figures
+			cells = append(cells, xlNum(g.Pupils), xlNum(f.Possible), xlPctOf(f.Pct(f.Absent())), xlPctOf(f.Pct(f.Authorised)),
+				xlPctOf(f.Pct(f.Unauthorised)), xlNum(g.PA), xlPctOf(g.PAPct()), xlNum(g.SA), xlPctOf(g.SAPct()), xlCell{})
+		}
+		rows = append(rows, xlRow{cells: cells, role: xlRoleData})
+	}
+	if len(benchmarks) > 0 {
+		rows = append(rows, xlBlank())
+		for _, bm := range benchmarks {
+			cells := make([]xlCell, nk)
+			cells[0] = xlStyled(bm.Name, xlLook{italic: true})
+			cells = append(cells, xlCell{}, xlCell{}, xlPctOf(bm.Overall), xlPctOf(bm.Authorised), xlPctOf(bm.Unauthorised),
+				xlCell{}, xlPctOf(bm.Persistent), xlCell{}, xlPctOf(bm.Severe), xlStyled(bm.Source, xlLook{italic: true}))
+			rows = append(rows, xlRow{cells: cells})
+		}
+	}
+	rows = append(rows, xlBlank(), xlRow{cells: []xlCell{{v: "Absence rates are summed sessions over summed possible " +
+		"sessions, never averaged rates. Persistent (10%+) and severe (50%+) absence rates are shares of the pupils with " +
+		"possible sessions. c: fewer pupils than the suppression threshold, so the figures are not shown (as in DfE statistics).",
+		l: xlLook{noWidth: true, italic: true}, span: len(head)}}})
+
+	// The chart's data: persistent and severe absence by year group.
+	years := b.yearGroups(groups, dims)
+	if len(years) == 0 {
+		return &xlSheet{name: sheetCohort, rows: xlRowsOf(rows)}
+	}
+	rows = append(rows, xlBlank(), xlSection("Persistent and severe absence by year group"),
+		xlSubHeader("Year group", "Pupils", "Persistent absence rate", "Severe absence rate"))
+	first := len(rows) + 1
+	for _, g := range years {
+		cells := []xlCell{{v: xlYearValue(g.Key[0])}}
+		if g.Suppressed {
+			c := xlStyled(Suppressed, xlLook{right: true})
+			cells = append(cells, c, c, c)
+		} else {
+			cells = append(cells, xlNum(g.Pupils), xlPctOf(g.PAPct()), xlPctOf(g.SAPct()))
+		}
+		rows = append(rows, xlRow{cells: cells})
+	}
+	last := len(rows)
+	anchor := xlCellName(6, first-2)
+	chart := func(f *excelize.File) error {
+		ref := func(col int) string {
+			c := xlColName(col)
+			return fmt.Sprintf("%s!$%s$%d:$%s$%d", xlQuoteSheet(sheetCohort), c, first, c, last)
+		}
+		series := func(col int, colour string) excelize.ChartSeries {
+			return excelize.ChartSeries{Name: fmt.Sprintf("%s!$%s$%d", xlQuoteSheet(sheetCohort), xlColName(col), first-1),
+				Categories: ref(1), Values: ref(col),
+				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}}}
+		}
+		return f.AddChart(sheetCohort, anchor, &excelize.Chart{
+			Type:       excelize.Col,
+			VaryColors: xlPtr(false), // one colour per series, not per bar
+			Series:     []excelize.ChartSeries{series(3, "ED7D31"), series(4, "C00000")},
+			Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Persistent and severe absence by year group"}}},
+			Legend:     excelize.ChartLegend{Position: "bottom"},
+			XAxis:      excelize.ChartAxis{Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Year group"}}}},
+			YAxis:      excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
+			Dimension:  excelize.ChartDimension{Width: 560, Height: 300},
+			Format:     excelize.GraphicOptions{OffsetX: 10, AltText: "Persistent and severe absence rates by year group"},
+		})
+	}
+	return &xlSheet{name: sheetCohort, rows: xlRowsOf(rows), chart: chart}
+}
+
+// xlKeyValue writes a year group as a number, other keys as text.
+func xlKeyValue(k string, d xlDimension) any {
+	if d.name == "year_group" {
+		return xlYearValue(k)
+	}
+	return k
+}
+
+// yearGroups is the chart's breakdown. When the summary is by year group
+// alone it is reused as it is, suppression included. Otherwise it is
+// computed, and a year group is suppressed if it is no bigger than a group
+// the caller suppressed: the chart must not show what the table hides.
+func (b *xlBook) yearGroups(groups []cohort.Group, dims []xlDimension) []cohort.Group {
+	var out []cohort.Group
+	if len(dims) == 1 && dims[0].name == "year_group" {
+		for _, g := range groups {
+			if !xlIsTotal(g) {
+				out = append(out, g)
+			}
+		}
+		return out
+	}
+	threshold := 0
+	for _, g := range groups {
+		if g.Suppressed {
+			threshold = max(threshold, g.Pupils+1)
+		}
+	}
+	return append(out, cohort.Summarise(b.res, []string{"year_group"}, threshold)[1:]...)
+}
+
+// codesSheet is the sessions recorded with each code over the whole cohort,
+// every code always, in the order `attendrisk codes` prints them.
+func (b *xlBook) codesSheet() *xlSheet {
+	t := b.res.Totals
+	rows := []xlRow{xlHeaderRow("Code", "Meaning", "Category", "Sessions", "Share of possible sessions", "Note")}
+	for _, c := range mark.Table() {
+		n := 0
+		if int(c.ID) < len(t.Codes) {
+			n = t.Codes[c.ID]
+		}
+		share := xlCell{} // not a possible session: no share of them
+		if c.Category.Possible() && t.Possible > 0 {
+			share = xlPctOf(100 * float64(n) / float64(t.Possible))
+		}
+		note := c.Note
+		if c.Legacy {
+			note = strings.TrimSuffix("legacy code; "+note, "; ")
+		}
+		rows = append(rows, xlRow{role: xlRoleData, cells: []xlCell{xlTxt(c.Code), xlTxt(c.Meaning), xlTxt(c.Category.String()),
+			xlNum(n), share, xlStyled(note, xlLook{wrap: true})}})
+	}
+	total := xlCell{}
+	if t.Possible > 0 {
+		total = xlPctOf(100)
+	}
+	rows = append(rows, xlBlank(), xlRow{cells: []xlCell{{}, xlStyled("Possible sessions", xlLook{bold: true}), {},
+		xlStyled(t.Possible, xlLook{bold: true}), total}})
+	return &xlSheet{name: sheetCodes, rows: xlRowsOf(rows)}
+}
+
+// qualitySheet is the data-quality account as one table, so it can be
+// filtered by section: files, row and mark arithmetic, each rejection and
+// finding with its first places, unknown and legacy codes.
+func (b *xlBook) qualitySheet() *xlSheet {
+	rows := []xlRow{xlHeaderRow("Section", "Item", "Count", "Description", "Examples or details")}
+	add := func(sec, item string, count int, desc, detail string) {
+		rows = append(rows, xlRow{role: xlRoleData, cells: []xlCell{xlTxt(sec), xlTxt(item), xlNum(count), xlStyled(desc, xlLook{wrap: true}),
+			xlStyled(detail, xlLook{wrap: true})}})
+	}
+	q := b.res.Quality
+	if q == nil {
+		return &xlSheet{name: sheetQuality, rows: xlRowsOf(rows)}
+	}
+	for _, f := range q.Files {
+		desc := []string{f.Layout + " layout"}
+		if f.Sheet != "" {
+			desc = append(desc, "sheet "+f.Sheet)
+		}
+		if f.Encoding != "" {
+			desc = append(desc, f.Encoding)
+		}
+		if f.Delimiter != "" {
+			desc = append(desc, f.Delimiter+"-separated")
+		}
+		if f.HeaderRow > 0 {
+			desc = append(desc, fmt.Sprintf("header row %d", f.HeaderRow))
+		}
+		var cols []string
+		for field, h := range f.Columns {
+			cols = append(cols, field+" ← "+h)
+		}
+		slices.Sort(cols)
+		add("File", f.Path, f.Rows, strings.Join(desc, ", "), strings.Join(cols, "\n"))
+	}
+	add("Rows", "read", q.RowsRead, "rows read from the files (read = used + rejected)", "")
+	add("Rows", "used", q.RowsUsed, "", "")
+	add("Rows", "rejected", q.RowsRejected, "see the rejections below", "")
+	add("Session marks", "read", q.MarksRead, "session marks read (read = used + rejected)", "")
+	add("Session marks", "used", q.MarksUsed, "", "")
+	add("Session marks", "rejected", q.MarksRejected, "", "")
+	add("Session marks", "missing", q.MissingMarks, "sessions with no mark recorded (not counted as absence)", "")
+	add("Session marks", "duplicate", q.DuplicateMarks, "the same mark again for a session (counted once)", "")
+	add("Session marks", "conflicting", q.ConflictingMarks, "a different mark for a session already marked (best mark kept)", "")
+	for _, r := range q.Rejections() {
+		add("Rejected", r.Key, r.Count, r.Text, xlExamples(r.Count, r.Examples))
+	}
+	for _, r := range q.Findings() {
+		add("Finding", r.Key, r.Count, r.Text, xlExamples(r.Count, r.Examples))
+	}
+	for _, c := range xlSortedKeys(q.UnknownCodes()) {
+		add("Unknown code", c, q.UnknownCodes()[c], "not a DfE code: left out of the figures", "")
+	}
+	for _, c := range xlSortedKeys(q.LegacyCodes()) {
+		add("Legacy code", c, q.LegacyCodes()[c], "counted as DfE counts it", "")
+	}
+	return &xlSheet{name: sheetQuality, rows: xlRowsOf(rows)}
+}
+
+// xlExamples lists a reason's first places, one a line, and says how many
+// more there were.
+func xlExamples(count int, ex []quality.Example) string {
+	lines := make([]string, 0, len(ex)+1)
+	for _, e := range ex {
+		l := e.Where
+		if e.Detail != "" {
+			l += " " + e.Detail
+		}
+		lines = append(lines, l)
+	}
+	if more := count - len(ex); more > 0 && len(ex) > 0 {
+		lines = append(lines, fmt.Sprintf("… and %d more", more))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func xlSortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// rulesSheet identifies the rules and lists them: the factor catalogue (the
+// sheet's filtered table), the tiers, the next steps, and what was not
+// evaluated for want of context columns.
+func (b *xlBook) rulesSheet() *xlSheet {
+	label := func(s string) xlCell { return xlStyled(s, xlLook{bold: true}) }
+	value := func(v any) xlCell { return xlStyled(v, xlLook{noWidth: true}) }
+	var rows []xlRow
+	set := b.res.Rules
+	if set == nil {
+		rows = append(rows, xlRow{cells: []xlCell{label("Rules"), value("none: figures only (--no-rules)")}})
+	} else {
+		rows = append(rows,
+			xlRow{cells: []xlCell{label("Rules"), value(set.Name)}},
+			xlRow{cells: []xlCell{label("Version"), value(set.Version)}},
+			xlRow{cells: []xlCell{label("Hash"), value(set.Hash)}})
+		if set.Description != "" {
+			desc := xlCell{v: strings.Join(strings.Fields(set.Description), " "), l: xlLook{noWidth: true}, span: 6}
+			rows = append(rows, xlRow{cells: []xlCell{label("Description"), desc}})
+		}
+	}
+	// The as-of date is a date cell; the version and the register's dates
+	// follow it on the same line, so the frozen rows above the factor table
+	// stay few.
+	asOf := value(b.meta.AsOf)
+	if d, ok := b.asOfDay(); ok {
+		asOf = xlCell{v: xlDate(d)}
+	}
+	produced := "attendrisk " + b.meta.Version
+	if b.res.From != 0 {
+		produced += "; register " + b.res.From.UK() + " to " + b.res.To.UK()
+	}
+	rows = append(rows, xlRow{cells: []xlCell{label("As of"), asOf, value(produced)}},
+		xlRow{cells: []xlCell{label("Note"), xlStyled(Disclaimer, xlLook{noWidth: true, italic: true})}})
+	if set == nil {
+		return &xlSheet{name: sheetRules, rows: xlRowsOf(rows)}
+	}
+
+	wrap := xlLook{wrap: true}
+	rows = append(rows, xlHeaderRow("ID", "Kind", "Group", "Weight", "Label", "Source", "When"))
+	for _, f := range set.Factors {
+		rows = append(rows, xlRow{role: xlRoleData, cells: []xlCell{xlTxt(f.ID), xlTxt(f.Kind), xlTxt(f.Group), xlNum(f.Weight),
+			xlStyled(f.Label, wrap), xlStyled(f.Source, wrap), xlStyled(f.When, wrap)}})
+	}
+	rows = append(rows, xlBlank(), xlSection("Tiers (highest first)"), xlSubHeader("Tier", "Minimum score"))
+	for i, t := range set.Tiers {
+		rows = append(rows, xlRow{cells: []xlCell{xlStyled(t.Name, xlLook{tier: i + 1}), xlNum(t.MinScore)}})
+	}
+	// The next steps line up with the factors' columns: id, then the step
+	// under the label, its source under the source, its condition under
+	// the condition.
+	// Steps are suggested by their order:, ties in file order.
+	steps := slices.Clone(set.Steps)
+	slices.SortStableFunc(steps, func(x, y rule.Step) int { return x.Order - y.Order })
+	rows = append(rows, xlBlank(), xlSection("Next steps (in the order they are suggested)"),
+		xlSubHeader("ID", "Order", "Tiers", "", "Step", "Source", "When"))
+	for _, s := range steps {
+		tiers := strings.Join(s.Tiers, ", ")
+		if tiers == "" {
+			tiers = "all"
+		}
+		rows = append(rows, xlRow{cells: []xlCell{xlTxt(s.ID), xlNum(s.Order), xlTxt(tiers), {},
+			xlStyled(s.Text, wrap), xlStyled(s.Source, wrap), xlStyled(s.When, wrap)}})
+	}
+	if len(set.Skipped) > 0 {
+		rows = append(rows, xlBlank(), xlSection("Not evaluated"), xlSubHeader("ID", "Kind", "Line", "", "Reason"))
+		for _, s := range set.Skipped {
+			kind := "factor"
+			if s.Step {
+				kind = "next step"
+			}
+			rows = append(rows, xlRow{cells: []xlCell{xlTxt(s.ID), xlTxt(kind), xlNum(s.Line), {}, xlStyled(s.Reason(), wrap)}})
+		}
+	}
+	return &xlSheet{name: sheetRules, rows: xlRowsOf(rows)}
+}
