@@ -123,6 +123,7 @@ type gridCol struct {
 // them.
 func findHeader(rows [][]string, firstLine []int, file string, opts Options, serial int) (header, int, error) {
 	var firstNonBlank []string
+	var mapErr error
 	firstLineNo := 0
 	for i, r := range rows {
 		if blankStrings(r) {
@@ -133,10 +134,10 @@ func findHeader(rows [][]string, firstLine []int, file string, opts Options, ser
 		}
 		cols, err := matchHeader(r, opts.Map)
 		if err != nil {
-			if opts.Map != nil {
-				continue // the mapped column may be in a later row
+			if mapErr == nil {
+				mapErr = err
 			}
-			return header{}, 0, err
+			continue // the mapped column may be in a later row
 		}
 		h := header{cols: cols, line: firstLine[i]}
 		for j, cell := range r {
@@ -170,6 +171,10 @@ func findHeader(rows [][]string, firstLine []int, file string, opts Options, ser
 		return h, i, nil
 	}
 	loc := quality.Loc{File: file, Line: firstLineNo}
+	if mapErr != nil {
+		// A --map naming a column no row has is the likeliest cause.
+		return header{}, 0, errorf(loc, "%s", mapErr.Error())
+	}
 	if firstNonBlank == nil {
 		return header{}, 0, &Error{Loc: quality.Loc{File: file}, Msg: "no rows: expected a header row and register rows"}
 	}

@@ -378,12 +378,12 @@ func asError(err error, target **Error) bool {
 // rather than suggesting --map to someone who has just used it.
 func TestReadMapMissingColumn(t *testing.T) {
 	path := writeFile(t, t.TempDir(), "r.csv", []byte("UPN,Date,Session,Mark\nA1,03/09/2024,AM,/\n"))
-	_, err := readPaths(t, Options{Map: map[Field]string{PupilID: "Pupil Ref"}}, path)
+	_, err := readPaths(t, Options{Map: map[Field]string{PupilID: "Learner Ref"}}, path)
 	if err == nil {
 		t.Fatal("no error")
 	}
-	if !strings.HasPrefix(err.Error(), path+":1: ") || !strings.Contains(err.Error(), `"Pupil Ref"`) {
-		t.Errorf("error does not name the file, line and the mapped column %q:\n%s", "Pupil Ref", err)
+	if !strings.HasPrefix(err.Error(), path+":1: ") || !strings.Contains(err.Error(), `"Learner Ref"`) {
+		t.Errorf("error does not name the file, line and the mapped column %q:\n%s", "Learner Ref", err)
 	}
 }
 
