@@ -154,7 +154,7 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 	if m.session < 0 {
 		am, pm, ok := splitDayCell(string(raw))
 		if !ok {
-			rec.reason, rec.detail = "unknown_code", quoteShort(raw)
+			rec.reason, rec.detail = "unknown_code", strconv.Quote(m.text(raw))
 			return nil
 		}
 		second = &markRec{id: id, day: day, sess: register.PM, line: rec.line, pmHalf: true}
@@ -177,7 +177,7 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 	rec.sess = sess
 	code, ok := m.lookup(raw)
 	if !ok {
-		rec.reason, rec.detail = "unknown_code", quoteShort([]byte(m.text(raw)))
+		rec.reason, rec.detail = "unknown_code", strconv.Quote(m.text(raw))
 		return nil
 	}
 	rec.code = code

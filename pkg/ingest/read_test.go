@@ -848,3 +848,18 @@ func TestReadNotAWorkbook(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestReadUnknownCodesKeyedByMark: the unknown-codes count (JSON
+// unknown_codes) is keyed by the mark itself, however long, so a program can
+// look it up; only the message examples are shortened.
+func TestReadUnknownCodesKeyedByMark(t *testing.T) {
+	data := "UPN,Date,Session,Mark\nA1,03/09/2024,AM,Q9\nA1,03/09/2024,PM,ABCDEFGHIJKLMNOPQRS\n"
+	b, err := readPaths(t, Options{}, writeFile(t, t.TempDir(), "r.csv", []byte(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"Q9": 1, "ABCDEFGHIJKLMNOPQRS": 1}
+	if diff := cmp.Diff(want, b.Q.UnknownCodes()); diff != "" {
+		t.Errorf("unknown codes (-want +got):\n%s", diff)
+	}
+}

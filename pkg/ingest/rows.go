@@ -312,7 +312,7 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 			q.MarksRead++
 			id, ok := mc.lookup([]byte(v))
 			if !ok {
-				b.Reject("unknown_code", loc, quoteShort([]byte(v)))
+				b.Reject("unknown_code", loc, strconv.Quote(v))
 				continue
 			}
 			b.Mark(p, g.day, g.session, id, loc)
@@ -324,8 +324,8 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 			am, pm, ok = splitDayCell(v)
 			if !ok {
 				q.MarksRead += 2
-				b.Reject("unknown_code", loc, quoteShort([]byte(v)))
-				b.Reject("unknown_code", loc, quoteShort([]byte(v)))
+				b.Reject("unknown_code", loc, strconv.Quote(v))
+				b.Reject("unknown_code", loc, strconv.Quote(v))
 				continue
 			}
 		}

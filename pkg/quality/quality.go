@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 )
 
 // MaxExamples is how many places are kept for each reason: enough to find
@@ -56,7 +57,7 @@ func (r *Reason) add(loc Loc, detail string, limit int) {
 		limit = MaxExamples
 	}
 	if len(r.Examples) < limit {
-		r.Examples = append(r.Examples, Example{Loc: loc, Where: loc.String(), Detail: detail})
+		r.Examples = append(r.Examples, Example{Loc: loc, Where: loc.String(), Detail: shorten(detail)})
 	}
 }
 
@@ -238,4 +239,19 @@ func sorted(m map[string]*Reason) []*Reason {
 		return out[i].Key < out[j].Key
 	})
 	return out
+}
+
+// shorten cuts an example's detail for display, so that a stray long cell (a
+// pasted note, a name in the wrong column) does not flood the report. Counts
+// and the unknown-code table keep the whole value.
+func shorten(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }

@@ -39,6 +39,20 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 			s.PersistentAbsentees, s.PersistentAbsencePct, s.SevereAbsentees, s.SevereAbsencePct)
 	}
 	fmt.Fprintln(w)
+	if opts.Compared != "" {
+		fmt.Fprintf(w, "Changes since %s:\n", opts.Compared)
+		kinds, by := groupChanges(opts.Changes)
+		if len(kinds) == 0 {
+			fmt.Fprintln(w, "  none")
+		}
+		for _, k := range kinds {
+			fmt.Fprintf(w, "  %s (%d)\n", changeTitles[k], len(by[k]))
+			for _, c := range by[k] {
+				fmt.Fprintf(w, "    %s: %s -> %s\n", c.ID, c.Before, c.After)
+			}
+		}
+		fmt.Fprintln(w)
+	}
 
 	withRules := res.Rules != nil
 	opts2 := []tablewriter.Option{
