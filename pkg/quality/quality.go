@@ -26,8 +26,10 @@ func (l Loc) String() string {
 		return fmt.Sprintf("%s[%s]!%s", l.File, l.Sheet, l.Cell)
 	case l.Sheet != "":
 		return fmt.Sprintf("%s[%s]:%d", l.File, l.Sheet, l.Line)
-	case l.Cell != "":
+	case l.Cell != "" && l.Line > 0:
 		return fmt.Sprintf("%s:%d (%s)", l.File, l.Line, l.Cell)
+	case l.Line == 0:
+		return l.File // a finding about the file as a whole
 	}
 	return fmt.Sprintf("%s:%d", l.File, l.Line)
 }
