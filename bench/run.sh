@@ -88,10 +88,10 @@ measure() {
 	done
 }
 
-# row LABEL NAME: the table row of one tool: best and median seconds, and the
-# highest peak RSS of all runs in MB.
+# row LABEL NAME [ROWS]: the table row of one tool: best and median seconds,
+# and the highest peak RSS of all runs in MB.
 row() {
-	sort -n "$BENCH_DIR/$2.times" | awk -v label="$1" -v rows="$rows" '
+	sort -n "$BENCH_DIR/$2.times" | awk -v label="$1" -v rows="${3:-$rows}" '
 		{ t[NR] = $1; if ($2 > mem) mem = $2 }
 		END {
 			med = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
@@ -108,6 +108,26 @@ for tool in $tools; do
 		go build -o bin/attendrisk ./cmd/attendrisk
 		measure attendrisk bin/attendrisk analyse --format csv "$csv"
 		table+=("$(row "attendrisk analyse --format csv (commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))" attendrisk)")
+
+		# The same year as Excel's Windows CSV: Windows-1252, semicolons.
+		# (Letters Windows-1252 lacks, such as the Ł of Łukasz, are
+		# transliterated by iconv.)
+		cp="$BENCH_DIR/la-$pupils-cp1252-semicolon.csv"
+		if [[ ! -s $cp ]]; then
+			log "writing $cp"
+			sed 's/,/;/g' "$csv" | iconv -f utf-8 -t windows-1252//TRANSLIT >"$cp.tmp" && mv "$cp.tmp" "$cp"
+		fi
+		measure attendrisk-cp1252 bin/attendrisk analyse --format csv "$cp"
+		table+=("$(row "attendrisk, the same file as Windows-1252 with semicolons" attendrisk-cp1252)")
+
+		# A 1,500-pupil school's year as an XLSX register grid (pandas with
+		# openpyxl takes about 4.6 s to read it on this kind of machine).
+		school="$BENCH_DIR/school-1500"
+		if [[ ! -s $school/school-grid.xlsx ]]; then
+			go run ./cmd/synth -kind school -pupils 1500 -out "$school" >/dev/null
+		fi
+		measure attendrisk-xlsx bin/attendrisk analyse --format csv "$school/school-grid.xlsx"
+		table+=("$(row "attendrisk, a 1,500-pupil school's XLSX register grid (pupil rows)" attendrisk-xlsx 1500)")
 		;;
 	duckdb)
 		if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -127,6 +147,25 @@ for tool in $tools; do
 	esac
 done
 
+# Agreement: the same per-pupil figures from both tools, or the speed means
+# nothing.
+agreement=""
+if [[ " $tools " == *" attendrisk "* && " $tools " == *" duckdb "* ]]; then
+	bin/attendrisk analyse -q --no-rules --format csv "$csv" >"$BENCH_DIR/attendrisk-pupils.csv"
+	agreement=$(awk -F, '
+		NR == FNR { if (FNR > 1) duck[$1] = $2 "," $3 "," $4 "," $5 "," $6 "," $7 "," $8 "," $9; next }
+		FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		{
+			mine = $col["possible_sessions"] "," $col["present_sessions"] "," $col["aea_sessions"] "," $col["authorised_absence"] "," \
+				$col["unauthorised_absence"] "," $col["missing_marks"] "," $col["persistent_absence"] "," $col["severe_absence"]
+			n++; if (!($1 in duck) || duck[$1] != mine) bad++
+		}
+		END { printf "%d pupils compared, %d with different figures", n, bad }' \
+		"$BENCH_DIR/duckdb-pupils.csv" "$BENCH_DIR/attendrisk-pupils.csv")
+	log "agreement: $agreement"
+	[[ $agreement == *", 0 with different figures" ]] || die "attendrisk and DuckDB disagree: $agreement"
+fi
+
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)
 mem_gb=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo 2>/dev/null || echo '?')
 {
@@ -138,5 +177,9 @@ mem_gb=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo 2>/dev/n
 	echo "| tool | rows | best s | median s | peak MB |"
 	echo "|---|---:|---:|---:|---:|"
 	printf '%s\n' "${table[@]}"
+	if [[ -n $agreement ]]; then
+		echo
+		echo "Per-pupil figures (possible, present, AEA, authorised, unauthorised, missing, persistent, severe): $agreement."
+	fi
 } | tee "$BENCH_DIR/results.md"
 log "wrote $BENCH_DIR/results.md"

@@ -46,6 +46,8 @@ type marksCols struct {
 	serial                               int // Excel date system of date cells, or noSerial
 	monthFirst                           bool
 	local                                map[string]mark.ID
+	lastDate                             []byte // the date cache: per worker
+	lastDay                              register.Day
 	// cp1252 says the row bytes are Windows-1252, not UTF-8. Everything
 	// the parser interprets (delimiters, quotes, dates, sessions, codes) is
 	// ASCII in both, so rows are parsed as they are and only text that
@@ -135,7 +137,15 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		id = []byte(decode1252(id))
 	}
 	rec.id = id
-	day, ok := parseDateOrder(fields[m.date], m.serial, m.monthFirst)
+	// A pupil's AM and PM rows share a date: reuse the last one parsed.
+	var day register.Day
+	ok := true
+	if raw := fields[m.date]; len(raw) == len(m.lastDate) && string(raw) == string(m.lastDate) {
+		day = m.lastDay
+	} else if day, ok = parseDateOrder(raw, m.serial, m.monthFirst); ok {
+		m.lastDate = append(m.lastDate[:0], raw...)
+		m.lastDay = day
+	}
 	if !ok {
 		rec.reason, rec.detail = "bad_date", quoteShort([]byte(m.text(fields[m.date])))
 		return nil
@@ -386,6 +396,8 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 		go func() {
 			defer wg.Done()
 			var fields [][]byte
+			cols := cols // each worker has its own date cache
+			cols.lastDate = nil
 			for c := range chunks {
 				bt := batches.get()
 				bt.seq, bt.line, bt.buf = c.seq, c.line, c.buf

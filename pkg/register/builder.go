@@ -70,17 +70,21 @@ func (b *Builder) Mark(p *Pupil, d Day, s Session, id mark.ID, loc quality.Loc) 
 	}
 	*slot = id
 	b.Q.MarksUsed++
-	c := mark.Get(id)
-	switch {
-	case c.Legacy:
-		b.Q.Legacy(c.Code, loc)
-	case id == mark.MissingID:
-		b.Q.Find("missing_mark", loc, d.UK()+" "+s.String())
-	case id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX:
-		b.Q.Find("covid_x", loc, d.UK()+" "+s.String())
+	// The common case, an ordinary code on a weekday, costs two table
+	// lookups and no copying of the code's description.
+	if special[id] {
+		c := mark.Get(id)
+		switch {
+		case c.Legacy:
+			b.Q.Legacy(c.Code, loc)
+		case id == mark.MissingID:
+			b.Q.Find("missing_mark", loc, d.UK()+" "+s.String())
+		case id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX:
+			b.Q.Find("covid_x", loc, d.UK()+" "+s.String())
+		}
 	}
-	if d.Weekend() && c.Category != mark.NotPossible {
-		b.Q.Find("weekend_mark", loc, d.UK()+" "+s.String()+" "+c.Code)
+	if !notPossible[id] && d.Weekend() {
+		b.Q.Find("weekend_mark", loc, d.UK()+" "+s.String()+" "+mark.Get(id).Code)
 	}
 	return true
 }
@@ -115,3 +119,14 @@ func (b *Builder) Summary(id string, info Info, codes []int, totals map[string]i
 	p.Aggregate = aggregate
 	return true
 }
+
+// special marks the codes Mark reports on (legacy codes, the missing mark,
+// X); notPossible the codes a weekend mark is unremarkable for.
+var special, notPossible = func() ([]bool, []bool) {
+	sp, np := make([]bool, mark.NumIDs), make([]bool, mark.NumIDs)
+	for _, c := range mark.Table() {
+		sp[c.ID] = c.Legacy || c.ID == mark.MissingID || c.ID == mark.XID
+		np[c.ID] = c.Category == mark.NotPossible
+	}
+	return sp, np
+}()
