@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -68,7 +69,11 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	if err := b.f.SetDocProps(b.docProps()); err != nil {
 		return err
 	}
-	return b.f.Write(w)
+	var raw bytes.Buffer
+	if err := b.f.Write(&raw); err != nil {
+		return err
+	}
+	return canonicalZip(w, raw.Bytes())
 }
 
 // xlBook is one workbook being written.

@@ -848,3 +848,16 @@ func TestXLSXDocProps(t *testing.T) {
 		t.Errorf("doc properties %+v", p)
 	}
 }
+
+// TestXLSXDeterministic: the same result gives byte-identical workbooks, so
+// a scheduled run's output can be compared and its checksum trusted. (The
+// spreadsheet library writes its parts in map order; canonicalZip fixes it.)
+func TestXLSXDeterministic(t *testing.T) {
+	_, _, first := xtDefault(t)
+	for i := 0; i < 3; i++ {
+		_, _, again := xtDefault(t)
+		if !bytes.Equal(first, again) {
+			t.Fatalf("run %d wrote a different workbook", i+2)
+		}
+	}
+}
