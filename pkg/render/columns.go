@@ -70,8 +70,9 @@ func outcome(p *analysis.Pupil) *rule.Outcome {
 }
 
 // factorsText is the fired factors as one cell: "label [evidence; ...]",
-// risk factors first, protective ones marked.
-func factorsText(p *analysis.Pupil) string {
+// risk factors first, protective ones marked, joined by sep (" | " in CSV,
+// a line break in a wrapped spreadsheet cell).
+func factorsText(p *analysis.Pupil, sep string) string {
 	var parts []string
 	for _, f := range outcome(p).Fired {
 		s := f.Factor.Label
@@ -83,16 +84,16 @@ func factorsText(p *analysis.Pupil) string {
 		}
 		parts = append(parts, s)
 	}
-	return strings.Join(parts, " | ")
+	return strings.Join(parts, sep)
 }
 
-// stepsText is the next steps as one cell.
-func stepsText(p *analysis.Pupil) string {
+// stepsText is the next steps as one cell, joined by sep.
+func stepsText(p *analysis.Pupil, sep string) string {
 	var parts []string
 	for _, s := range outcome(p).Steps {
 		parts = append(parts, s.Text)
 	}
-	return strings.Join(parts, " | ")
+	return strings.Join(parts, sep)
 }
 
 // formatCell renders a value for CSV.

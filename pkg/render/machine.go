@@ -64,7 +64,7 @@ func CSV(w io.Writer, res *analysis.Result) error {
 			row[i] = formatCell(c.get(p))
 		}
 		k := len(pupilColumns)
-		row[k], row[k+1] = Neutralise(factorsText(p)), Neutralise(stepsText(p))
+		row[k], row[k+1] = Neutralise(factorsText(p, " | ")), Neutralise(stepsText(p, " | "))
 		row[k+2], row[k+3], row[k+4] = rm.Name, rm.Version, rm.Hash
 		for i, c := range codes {
 			n := 0

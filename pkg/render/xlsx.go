@@ -545,30 +545,12 @@ func xlDateCell(d register.Day) xlCell {
 	return xlCell{v: xlDate(d)}
 }
 
-// xlFactorLines is the fired factors, one per line: the CSV's factors cell
-// with line breaks instead of " | ", for a wrapped cell.
-func xlFactorLines(p *analysis.Pupil) string {
-	var lines []string
-	for _, f := range outcome(p).Fired {
-		s := f.Factor.Label
-		if f.Factor.Kind == "protective" {
-			s = "protective: " + s
-		}
-		if len(f.Evidence) > 0 {
-			s += " [" + strings.Join(f.Evidence, "; ") + "]"
-		}
-		lines = append(lines, s)
-	}
-	return strings.Join(lines, "\n")
-}
+// xlFactorLines is the CSV's factors cell with a line per factor, for a
+// wrapped cell.
+func xlFactorLines(p *analysis.Pupil) string { return factorsText(p, "\n") }
 
-func xlStepLines(p *analysis.Pupil) string {
-	var lines []string
-	for _, s := range outcome(p).Steps {
-		lines = append(lines, s.Text)
-	}
-	return strings.Join(lines, "\n")
-}
+// xlStepLines is the next steps, a line each.
+func xlStepLines(p *analysis.Pupil) string { return stepsText(p, "\n") }
 
 // run describes the run in one line: the as-of date, the register's dates,
 // the tool and the rules.
