@@ -29,6 +29,7 @@ type markRec struct {
 	detail string
 	info   *register.Info // set on the first row of each pupil in a chunk
 	pmHalf bool           // the PM half of a whole-day mark; same row as the record before
+	local  bool           // the mark was a local code mapped by a profile
 }
 
 type chunk struct {
@@ -89,14 +90,16 @@ func decode1252(b []byte) string {
 	return string(out)
 }
 
-// lookup finds a mark: the profile's local codes first, then DfE's.
-func (m *marksCols) lookup(raw []byte) (mark.ID, bool) {
+// lookup finds a mark: the profile's local codes first, then DfE's. local
+// says the mark was one of the school's own codes.
+func (m *marksCols) lookup(raw []byte) (id mark.ID, ok, local bool) {
 	if m.local != nil {
 		if id, ok := m.local[strings.ToUpper(string(trimSpace(raw)))]; ok {
-			return id, true
+			return id, true, true
 		}
 	}
-	return mark.LookupBytes(raw)
+	id, ok = mark.LookupBytes(raw)
+	return id, ok, false
 }
 
 func newMarksCols(c columns, o Options) marksCols {
@@ -169,11 +172,11 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		}
 		second = &markRec{id: id, day: day, sess: register.PM, line: rec.line, pmHalf: true}
 		rec.sess = register.AM
-		rec.code, ok = m.lookup([]byte(am))
+		rec.code, ok, rec.local = m.lookup([]byte(am))
 		if !ok {
 			rec.reason, rec.detail = "unknown_code", strconv.Quote(am)
 		}
-		second.code, ok = m.lookup([]byte(pm))
+		second.code, ok, second.local = m.lookup([]byte(pm))
 		if !ok {
 			second.reason, second.detail = "unknown_code", strconv.Quote(pm)
 		}
@@ -185,7 +188,8 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		return nil
 	}
 	rec.sess = sess
-	code, ok := m.lookup(raw)
+	code, ok, local := m.lookup(raw)
+	rec.local = local
 	if !ok {
 		rec.reason, rec.detail = "unknown_code", strconv.Quote(m.text(raw))
 		return nil
@@ -216,7 +220,9 @@ func apply(b *register.Builder, rec *markRec, loc quality.Loc) {
 	if rec.info != nil {
 		b.SetInfo(p, *rec.info)
 	}
-	b.Mark(p, rec.day, rec.sess, rec.code, loc)
+	if b.Mark(p, rec.day, rec.sess, rec.code, loc) && rec.local {
+		q.Find("local_code", loc, "read as "+mark.Get(rec.code).Code)
+	}
 }
 
 // applyRow applies a marks row (one or, for a whole-day mark, two session
@@ -249,6 +255,7 @@ type crec struct {
 	sess         register.Session
 	code         mark.ID
 	pmHalf       bool
+	local        bool
 }
 
 type badRec struct{ reason, detail string }
@@ -264,7 +271,7 @@ type batch struct {
 }
 
 func (bt *batch) add(rec *markRec) {
-	c := crec{day: rec.day, line: rec.line, info: -1, bad: -1, sess: rec.sess, code: rec.code, pmHalf: rec.pmHalf}
+	c := crec{day: rec.day, line: rec.line, info: -1, bad: -1, sess: rec.sess, code: rec.code, pmHalf: rec.pmHalf, local: rec.local}
 	// Rows come grouped by pupil: store an id once per run of rows.
 	if n := len(bt.recs); n > 0 {
 		last := bt.recs[n-1]
@@ -289,7 +296,7 @@ func (bt *batch) add(rec *markRec) {
 
 // unpack rebuilds the markRec for applying.
 func (bt *batch) unpack(c *crec, rec *markRec) {
-	*rec = markRec{id: bt.ids[c.idOff : c.idOff+c.idLen], day: c.day, sess: c.sess, code: c.code, line: c.line, pmHalf: c.pmHalf}
+	*rec = markRec{id: bt.ids[c.idOff : c.idOff+c.idLen], day: c.day, sess: c.sess, code: c.code, line: c.line, pmHalf: c.pmHalf, local: c.local}
 	if c.info >= 0 {
 		rec.info = &bt.infos[c.info]
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
@@ -310,12 +311,14 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 		loc := src.loc(line, g.index, headerAt(h, g.index))
 		if !g.both {
 			q.MarksRead++
-			id, ok := mc.lookup([]byte(v))
+			id, ok, local := mc.lookup([]byte(v))
 			if !ok {
 				b.Reject("unknown_code", loc, strconv.Quote(v))
 				continue
 			}
-			b.Mark(p, g.day, g.session, id, loc)
+			if b.Mark(p, g.day, g.session, id, loc) && local {
+				q.Find("local_code", loc, "read as "+mark.Get(id).Code)
+			}
 			continue
 		}
 		var am, pm string
@@ -331,12 +334,14 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 		}
 		for s, m := range []string{am, pm} {
 			q.MarksRead++
-			id, ok := mc.lookup([]byte(m))
+			id, ok, local := mc.lookup([]byte(m))
 			if !ok {
 				b.Reject("unknown_code", loc, strconv.Quote(m))
 				continue
 			}
-			b.Mark(p, g.day, register.Session(s), id, loc)
+			if b.Mark(p, g.day, register.Session(s), id, loc) && local {
+				q.Find("local_code", loc, "read as "+mark.Get(id).Code)
+			}
 		}
 	}
 }

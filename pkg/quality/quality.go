@@ -135,6 +135,7 @@ var texts = map[string]string{
 	"pupil_no_context":  "pupil with no row in the context file",
 	"context_duplicate": "pupil appears twice in the context file (first row kept)",
 	"context_no_id":     "context row with no pupil id (ignored)",
+	"local_code":        "a school's local code, read as the DfE code its profile maps it to",
 }
 
 // Text returns the description of a reason key.
