@@ -82,8 +82,19 @@ func inspectRun(o *AnalyseOptions) error {
 		if res.From != 0 {
 			fmt.Fprintf(w, "  dates:      %s to %s\n", res.From.UK(), res.To.UK())
 		}
-		fmt.Fprintf(w, "  pupils:     %d\n", len(res.Pupils))
-		fmt.Fprintf(w, "  rows:       %d read = %d used + %d rejected\n", q.RowsRead, q.RowsUsed, q.RowsRejected)
+		groups := 0
+		for _, p := range res.Pupils {
+			if p.Aggregate {
+				groups++
+			}
+		}
+		if groups > 0 {
+			fmt.Fprintf(w, "  rows:       %d school or area rows (counts, not pupils)\n", groups)
+		}
+		if n := len(res.Pupils) - groups; n > 0 || groups == 0 {
+			fmt.Fprintf(w, "  pupils:     %d\n", n)
+		}
+		fmt.Fprintf(w, "  accounting: %d rows read = %d used + %d rejected\n", q.RowsRead, q.RowsUsed, q.RowsRejected)
 		if q.MarksRead > 0 {
 			fmt.Fprintf(w, "  sessions:   %d marks read = %d used + %d rejected; %d possible sessions\n", q.MarksRead, q.MarksUsed, q.MarksRejected, res.Totals.Possible)
 		}

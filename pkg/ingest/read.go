@@ -259,7 +259,7 @@ func readText(f *os.File, path string, opts Options, b *register.Builder) error 
 		return err
 	}
 	info := quality.FileInfo{Path: path, Layout: string(h.layout), Encoding: enc.name, Delimiter: delimName(delim),
-		HeaderRow: h.line, Columns: h.cols.names()}
+		HeaderRow: h.line, Columns: h.columnNames()}
 	// The data starts on the line after the header record (which may itself
 	// span lines when a quoted header holds a line break).
 	start := 0
@@ -325,4 +325,12 @@ func toStrings(fields [][]byte) []string {
 		}
 	}
 	return out
+}
+
+// columnNames reports which column became which field.
+func (h header) columnNames() map[string]string {
+	if h.layout == LayoutSummary {
+		return h.summary.names(h.cols.headers)
+	}
+	return h.cols.names()
 }

@@ -192,7 +192,7 @@ func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error 
 		}
 		return err
 	}
-	info := quality.FileInfo{Path: path, Sheet: sheet, Layout: string(h.layout), Encoding: "xlsx", HeaderRow: h.line, Columns: h.cols.names()}
+	info := quality.FileInfo{Path: path, Sheet: sheet, Layout: string(h.layout), Encoding: "xlsx", HeaderRow: h.line, Columns: h.columnNames()}
 	// Rows already read past the header are replayed first.
 	src2 := &replayRows{rowSource: src, rows: cand[hi+1:], lines: lines[hi+1:]}
 	before := b.Q.RowsRead

@@ -244,3 +244,21 @@ func contradictions(codes []int, totals map[string]int, present bool) string {
 	}
 	return strings.Join(out, "; ")
 }
+
+// names reports the summary mapping for inspect: which columns identify a
+// row, which hold the totals, and which code each count column was read as.
+func (s summaryCols) names(headers []string) map[string]string {
+	out := map[string]string{}
+	var ids []string
+	for _, i := range s.idCols {
+		ids = append(ids, headers[i])
+	}
+	out["row_id"] = strings.Join(ids, " + ")
+	for key, i := range s.totals {
+		out["total."+key] = headers[i]
+	}
+	for _, c := range s.codes {
+		out["code."+mark.Get(c.id).Code] = headers[c.index]
+	}
+	return out
+}

@@ -248,7 +248,7 @@ func sorted(m map[string]*Reason) []*Reason {
 // pasted note, a name in the wrong column) does not flood the report. Counts
 // and the unknown-code table keep the whole value.
 func shorten(s string) string {
-	const max = 40
+	const max = 200
 	if len(s) <= max {
 		return s
 	}
