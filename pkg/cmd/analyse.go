@@ -371,7 +371,7 @@ func analyseRun(o *AnalyseOptions) error {
 			return err
 		}
 		if !o.Quiet {
-			fmt.Fprintf(o.IO.ErrOut, "wrote %d pupils to %s\n", len(res.Pupils), o.Output)
+			fmt.Fprintf(o.IO.ErrOut, "wrote %s to %s\n", render.N(len(res.Pupils), "pupil"), o.Output)
 		}
 	} else if o.Format == "xlsx" {
 		return usagef("--format xlsx needs -o FILE.xlsx: a workbook is not written to a terminal")
@@ -379,7 +379,7 @@ func analyseRun(o *AnalyseOptions) error {
 		return err
 	}
 	if alert > 0 {
-		return &ExitError{Code: ExitAlert, Err: fmt.Errorf("--fail-on %s: %d pupils in tier %s or above", o.FailOn, alert, o.FailOn)}
+		return &ExitError{Code: ExitAlert, Err: fmt.Errorf("--fail-on %s: %s in tier %s or above", o.FailOn, render.N(alert, "pupil"), o.FailOn)}
 	}
 	return nil
 }

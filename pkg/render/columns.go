@@ -96,6 +96,14 @@ func stepsText(p *analysis.Pupil, sep string) string {
 	return strings.Join(parts, sep)
 }
 
+// N writes a count with its noun: "1 pupil", "2 pupils".
+func N(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
 // formatCell renders a value for CSV.
 func formatCell(v any) string {
 	switch x := v.(type) {

@@ -95,8 +95,8 @@ func Markdown(w io.Writer, res *analysis.Result, meta Meta, top int) error {
 	if res.From != 0 {
 		fmt.Fprintf(w, "Register %s to %s. ", res.From.UK(), res.To.UK())
 	}
-	fmt.Fprintf(w, "%d pupils; absence %.2f%% (authorised %.2f%%, unauthorised %.2f%%).\n", s.Pupils, s.AbsencePct, s.AuthorisedPct, s.UnauthorisedPct)
-	fmt.Fprintf(w, "Persistent absence: %d pupils (%.1f%%). Severe absence: %d pupils (%.1f%%).\n\n", s.PersistentAbsentees, s.PersistentAbsencePct, s.SevereAbsentees, s.SevereAbsencePct)
+	fmt.Fprintf(w, "%s; absence %.2f%% (authorised %.2f%%, unauthorised %.2f%%).\n", N(s.Pupils, "pupil"), s.AbsencePct, s.AuthorisedPct, s.UnauthorisedPct)
+	fmt.Fprintf(w, "Persistent absence: %s (%.1f%%). Severe absence: %s (%.1f%%).\n\n", N(s.PersistentAbsentees, "pupil"), s.PersistentAbsencePct, N(s.SevereAbsentees, "pupil"), s.SevereAbsencePct)
 	if names, counts := tierCounts(res); names != nil {
 		var parts []string
 		for i := range names {
@@ -147,8 +147,8 @@ func HTML(w io.Writer, res *analysis.Result, meta Meta, top int) error {
 	if res.From != 0 {
 		fmt.Fprintf(&b, "Register %s to %s. ", e(res.From.UK()), e(res.To.UK()))
 	}
-	fmt.Fprintf(&b, "%d pupils; absence %.2f%% (authorised %.2f%%, unauthorised %.2f%%).<br>\n", s.Pupils, s.AbsencePct, s.AuthorisedPct, s.UnauthorisedPct)
-	fmt.Fprintf(&b, "Persistent absence: %d pupils (%.1f%%). Severe absence: %d pupils (%.1f%%).</p>\n", s.PersistentAbsentees, s.PersistentAbsencePct, s.SevereAbsentees, s.SevereAbsencePct)
+	fmt.Fprintf(&b, "%s; absence %.2f%% (authorised %.2f%%, unauthorised %.2f%%).<br>\n", N(s.Pupils, "pupil"), s.AbsencePct, s.AuthorisedPct, s.UnauthorisedPct)
+	fmt.Fprintf(&b, "Persistent absence: %s (%.1f%%). Severe absence: %s (%.1f%%).</p>\n", N(s.PersistentAbsentees, "pupil"), s.PersistentAbsencePct, N(s.SevereAbsentees, "pupil"), s.SevereAbsencePct)
 	if names, counts := tierCounts(res); names != nil {
 		b.WriteString(tierChart(names, counts))
 	}

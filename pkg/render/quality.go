@@ -22,7 +22,7 @@ func Quality(w io.Writer, q *quality.Report) {
 		if f.Delimiter != "" && f.Delimiter != "comma" {
 			desc += ", " + f.Delimiter + "-separated"
 		}
-		files[i] = fmt.Sprintf("%s (%s, %d rows)", f.Path, desc, f.Rows)
+		files[i] = fmt.Sprintf("%s (%s, %s)", f.Path, desc, N(f.Rows, "row"))
 	}
 	fmt.Fprintf(w, "data quality: read %s\n", strings.Join(files, "; "))
 	fmt.Fprintf(w, "  rows: %d read = %d used + %d rejected\n", q.RowsRead, q.RowsUsed, q.RowsRejected)
@@ -39,7 +39,7 @@ func Quality(w io.Writer, q *quality.Report) {
 		fmt.Fprintf(w, "  legacy codes: %s (counted as DfE counts them)\n", counts(l, false))
 	}
 	if q.MissingMarks > 0 {
-		fmt.Fprintf(w, "  missing marks: %d sessions with no mark (not counted as absence)\n", q.MissingMarks)
+		fmt.Fprintf(w, "  missing marks: %s with no mark (not counted as absence)\n", N(q.MissingMarks, "session"))
 	}
 	for _, r := range q.Findings() {
 		if r.Key == "legacy_code" || r.Key == "missing_mark" {

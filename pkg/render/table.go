@@ -33,10 +33,10 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 		fmt.Fprintf(w, "%s: %d group rows (school or area totals), not summed across groups\n", period, groups)
 	}
 	if s.Pupils > 0 {
-		fmt.Fprintf(w, "%s: %d pupils, absence %.2f%% (authorised %.2f%%, unauthorised %.2f%%)\n",
-			period, s.Pupils, s.AbsencePct, s.AuthorisedPct, s.UnauthorisedPct)
-		fmt.Fprintf(w, "persistent absence (10%%+): %d pupils (%.1f%%); severe absence (50%%+): %d pupils (%.1f%%)\n",
-			s.PersistentAbsentees, s.PersistentAbsencePct, s.SevereAbsentees, s.SevereAbsencePct)
+		fmt.Fprintf(w, "%s: %s, absence %.2f%% (authorised %.2f%%, unauthorised %.2f%%)\n",
+			period, N(s.Pupils, "pupil"), s.AbsencePct, s.AuthorisedPct, s.UnauthorisedPct)
+		fmt.Fprintf(w, "persistent absence (10%%+): %s (%.1f%%); severe absence (50%%+): %s (%.1f%%)\n",
+			N(s.PersistentAbsentees, "pupil"), s.PersistentAbsencePct, N(s.SevereAbsentees, "pupil"), s.SevereAbsencePct)
 	}
 	fmt.Fprintln(w)
 	if opts.Compared != "" {
