@@ -1,6 +1,3 @@
-// Package version reports attendrisk's version: set at build time with
-// -ldflags "-X github.com/attendrisk/attendrisk/pkg/version.Version=v1.2.3",
-// or taken from the module build information.
 package version
 
 import "runtime/debug"
