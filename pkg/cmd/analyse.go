@@ -161,6 +161,9 @@ func (o *AnalyseOptions) validate() error {
 	if !contains(formats, o.Format) {
 		return usagef("--format %q: expected one of %s", o.Format, strings.Join(formats, ", "))
 	}
+	if o.Format == "xlsx" && o.Output == "" {
+		return usagef("--format xlsx needs -o FILE.xlsx: a workbook is not written to a terminal")
+	}
 	if o.Profile != "" {
 		p, err := loadProfile(o.Profile)
 		if err != nil {
@@ -366,20 +369,26 @@ func analyseRun(o *AnalyseOptions) error {
 		}
 		return render.Table(w, res, render.TableOptions{Changes: meta.Changes, Compared: meta.Compared})
 	}
-	if o.Output != "" {
-		if err := render.WriteFile(o.Output, o.Files, write); err != nil {
-			return err
-		}
-		if !o.Quiet {
-			fmt.Fprintf(o.IO.ErrOut, "wrote %s to %s\n", render.N(len(res.Pupils), "pupil"), o.Output)
-		}
-	} else if o.Format == "xlsx" {
-		return usagef("--format xlsx needs -o FILE.xlsx: a workbook is not written to a terminal")
-	} else if err := write(o.IO.Out); err != nil {
+	if err := o.emit(write, render.N(len(res.Pupils), "pupil")); err != nil {
 		return err
 	}
 	if alert > 0 {
 		return &ExitError{Code: ExitAlert, Err: fmt.Errorf("--fail-on %s: %s in tier %s or above", o.FailOn, render.N(alert, "pupil"), o.FailOn)}
+	}
+	return nil
+}
+
+// emit writes the output to -o (whole or not at all, private to the user)
+// or to stdout, and says on stderr what was written where.
+func (o *AnalyseOptions) emit(write func(io.Writer) error, what string) error {
+	if o.Output == "" {
+		return write(o.IO.Out)
+	}
+	if err := render.WriteFile(o.Output, o.Files, write); err != nil {
+		return err
+	}
+	if !o.Quiet {
+		fmt.Fprintf(o.IO.ErrOut, "wrote %s to %s\n", what, o.Output)
 	}
 	return nil
 }

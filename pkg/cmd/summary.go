@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"fmt"
 	"io"
 	"strings"
 
@@ -54,8 +53,8 @@ files get shared.`,
 			if suppress < 0 {
 				return usagef("--suppress-below %d: expected 0 or more", suppress)
 			}
-			if opts.Format == "jsonl" {
-				return usagef("summary writes table, csv or json")
+			if opts.Format != "table" && opts.Format != "csv" && opts.Format != "json" {
+				return usagef("summary writes table, csv or json, not %s (for a workbook: analyse -o report.xlsx)", opts.Format)
 			}
 			var dims []string
 			for _, d := range strings.Split(by, ",") {
@@ -109,14 +108,5 @@ func summaryRun(o *AnalyseOptions, by []string, suppress int, benchmarks []cohor
 		}
 		return render.CohortTable(w, by, groups, benchmarks)
 	}
-	if o.Output != "" {
-		if err := render.WriteFile(o.Output, o.Files, write); err != nil {
-			return err
-		}
-		if !o.Quiet {
-			fmt.Fprintf(o.IO.ErrOut, "wrote %d groups to %s\n", len(groups), o.Output)
-		}
-		return nil
-	}
-	return write(o.IO.Out)
+	return o.emit(write, render.N(len(groups), "group"))
 }

@@ -221,6 +221,15 @@ func TestSummaryCommand(t *testing.T) {
 	if code, _, stderr := run("summary", "--by", "context.fsm", filepath.Join(dir, "r.csv")); code != ExitUsage || !strings.Contains(stderr, "needs a --context file") {
 		t.Errorf("--by context without context: exit %d, %q", code, stderr)
 	}
+	// A summary is a table, CSV or JSON: a workbook name is refused before
+	// anything is read, and no file appears.
+	xl := filepath.Join(dir, "s.xlsx")
+	if code, _, stderr := run("summary", "-o", xl, filepath.Join(dir, "r.csv")); code != ExitUsage || !strings.Contains(stderr, "summary writes table, csv or json, not xlsx") {
+		t.Errorf("summary -o .xlsx: exit %d, %q", code, stderr)
+	}
+	if _, err := os.Stat(xl); err == nil {
+		t.Error("summary -o .xlsx wrote a file")
+	}
 	// Written to a file, small groups are suppressed unless told otherwise.
 	out2 := filepath.Join(dir, "s.csv")
 	if code, _, stderr := run("summary", "-q", "--by", "year_group", "-o", out2, filepath.Join(dir, "r.csv")); code != 0 {
