@@ -206,13 +206,13 @@ func evaluateAll(set *rule.Set, ps []*Pupil, minSessions int) error {
 					continue
 				}
 				p.fillVars(vars, minSessions)
-				env := rule.Env{Vars: vars, Context: p.Context}
+				env := rule.Env{Vars: vars, Context: p.Context, SkipEvidence: true}
 				out, err := set.Evaluate(env)
 				if err == nil && len(out.Fired) > 0 {
 					clear(ev)
 					p.fillEvidence(ev)
 					env.Evidence = ev
-					out, err = set.Evaluate(env)
+					set.FillEvidence(&out, env)
 				}
 				if err != nil {
 					errs[w] = fmt.Errorf("evaluating rules for a pupil: %w", err)

@@ -20,6 +20,10 @@ type Env struct {
 	// 09/05"), used instead of "name = value". Keys are the names shown
 	// in Fired.Evidence: unauthorised_10wk, context.young_carer, codes["I"].
 	Evidence map[string]string
+	// SkipEvidence leaves Fired[].Evidence empty, for a caller that writes
+	// evidence only for pupils where something fired (see FillEvidence):
+	// formatting evidence is the dearest part of an evaluation.
+	SkipEvidence bool
 }
 
 // Fired is a factor whose expression was true, with what it read.
@@ -124,7 +128,11 @@ func (s *Set) Evaluate(env Env) (Outcome, error) {
 		for _, protective := range []bool{false, true} {
 			for i := range s.Factors {
 				if f := &s.Factors[i]; fired[i] && f.Protective() == protective {
-					out.Fired = append(out.Fired, Fired{Factor: f, Evidence: evidence(&s.factors[i], env)})
+					fd := Fired{Factor: f}
+					if !env.SkipEvidence {
+						fd.Evidence = evidence(&s.factors[i], env)
+					}
+					out.Fired = append(out.Fired, fd)
 				}
 			}
 		}
@@ -207,6 +215,19 @@ func (s *Set) run(st *state, p *program, env Env) (ok bool, reason string, err e
 		msg = msg[:i] // drop expr's source snippet
 	}
 	return false, "could not evaluate: " + msg, nil
+}
+
+// FillEvidence writes the evidence of an Outcome's fired factors from env,
+// as Evaluate would have without SkipEvidence.
+func (s *Set) FillEvidence(out *Outcome, env Env) {
+	for k := range out.Fired {
+		for i := range s.Factors {
+			if &s.Factors[i] == out.Fired[k].Factor {
+				out.Fired[k].Evidence = evidence(&s.factors[i], env)
+				break
+			}
+		}
+	}
 }
 
 // evidence describes each value a fired factor read. Two values described

@@ -370,3 +370,35 @@ func TestEvidenceOrder(t *testing.T) {
 		t.Errorf("Fired (-want +got):\n%s", diff)
 	}
 }
+
+// TestFillEvidenceMatchesEvaluate: evidence written after the fact is the
+// evidence Evaluate writes itself.
+func TestFillEvidenceMatchesEvaluate(t *testing.T) {
+	s := parseDefault(t, map[string]any{"young_carer": false})
+	vars := testVars()
+	vars["persistent_absence"], vars["absence_pct"], vars["absence_sessions"], vars["enough_data"] = true, 12.0, 12, true
+	env := rule.Env{Vars: vars, Context: map[string]any{"young_carer": true},
+		Evidence: map[string]string{"absence_pct": "12 of 100 possible sessions absent"}}
+	want, err := s.Evaluate(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.SkipEvidence = true
+	got, err := s.Evaluate(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range got.Fired {
+		if f.Evidence != nil {
+			t.Fatalf("SkipEvidence still wrote evidence for %s", f.Factor.ID)
+		}
+	}
+	env.SkipEvidence = false
+	s.FillEvidence(&got, env)
+	if len(want.Fired) == 0 {
+		t.Fatal("nothing fired: the test proves nothing")
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-Evaluate +FillEvidence)\n%s", diff)
+	}
+}
