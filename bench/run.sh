@@ -107,7 +107,11 @@ for tool in $tools; do
 		log "building bin/attendrisk"
 		go build -o bin/attendrisk ./cmd/attendrisk
 		measure attendrisk bin/attendrisk analyse --format csv "$csv"
-		table+=("$(row "attendrisk analyse --format csv (commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))" attendrisk)")
+		table+=("$(row "attendrisk analyse --format csv, with the default rules (commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))" attendrisk)")
+
+		# Like for like with DuckDB: the per-pupil figures only.
+		measure attendrisk-figures bin/attendrisk analyse --no-rules --format csv "$csv"
+		table+=("$(row "attendrisk analyse --no-rules --format csv (figures only, as DuckDB)" attendrisk-figures)")
 
 		# The same year as Excel's Windows CSV: Windows-1252, semicolons.
 		# (Letters Windows-1252 lacks, such as the Ł of Łukasz, are
