@@ -345,6 +345,9 @@ func analyseRun(o *AnalyseOptions) error {
 	if !o.Quiet {
 		render.Quality(o.IO.ErrOut, res.Quality)
 	}
+	if err := usable(res); err != nil {
+		return err
+	}
 	if o.Strict {
 		if n := res.Quality.StrictFailures(); n > 0 {
 			return fmt.Errorf("--strict: %d session marks were rejected (see the data-quality account above); no output written", n)
@@ -374,6 +377,15 @@ func analyseRun(o *AnalyseOptions) error {
 	}
 	if alert > 0 {
 		return &ExitError{Code: ExitAlert, Err: fmt.Errorf("--fail-on %s: %s in tier %s or above", o.FailOn, render.N(alert, "pupil"), o.FailOn)}
+	}
+	return nil
+}
+
+// usable fails a run in which every row was rejected: an empty list would
+// look like good news to anyone not reading the data-quality account.
+func usable(res *analysis.Result) error {
+	if q := res.Quality; q.RowsUsed == 0 {
+		return fmt.Errorf("no usable rows: all %s read were rejected (see the data-quality account); no output written", render.N(q.RowsRead, "row"))
 	}
 	return nil
 }

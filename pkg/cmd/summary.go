@@ -97,6 +97,9 @@ func summaryRun(o *AnalyseOptions, by []string, suppress int, benchmarks []cohor
 	if !o.Quiet {
 		render.Quality(o.IO.ErrOut, res.Quality)
 	}
+	if err := usable(res); err != nil {
+		return err
+	}
 	groups := cohort.Summarise(res, by, suppress)
 	meta := render.Meta{Version: version.String(), AsOf: register.DayFromTime(o.asOf).ISO()}
 	write := func(w io.Writer) error {

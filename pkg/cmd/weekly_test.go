@@ -243,3 +243,28 @@ func TestSummaryCommand(t *testing.T) {
 		t.Errorf("summary file mode %v, want 0600", st.Mode().Perm())
 	}
 }
+
+// TestEmptyOrUnusableInputFails: an export with a header and no rows, or
+// whose every row is rejected, fails (exit 1) instead of giving an empty list
+// that a scheduled job would take for good news.
+func TestEmptyOrUnusableInputFails(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"header.csv": "UPN,Date,Session,Mark\n",
+		"bad.csv":    "UPN,Date,Session,Mark\nA1,xx,AM,/\nA1,02/09/2024,ZZ,/\n",
+	})
+	for _, tt := range []struct{ file, stderr string }{
+		{"header.csv", "header.csv:1: no register rows after the header: the export is empty"},
+		{"bad.csv", "no usable rows: all 2 rows read were rejected"},
+	} {
+		for _, cmd := range []string{"analyse", "summary"} {
+			out := filepath.Join(dir, cmd+"-"+tt.file+".out.csv")
+			code, _, stderr := run(cmd, "-o", out, filepath.Join(dir, tt.file))
+			if code != ExitFailure || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("%s %s: exit %d, stderr %q", cmd, tt.file, code, stderr)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%s %s wrote an output", cmd, tt.file)
+			}
+		}
+	}
+}

@@ -293,6 +293,9 @@ func readText(f *os.File, path string, opts Options, b *register.Builder) error 
 	}
 	info.Rows = b.Q.RowsRead - before
 	b.Q.Files = append(b.Q.Files, info)
+	if err == nil && info.Rows == 0 {
+		return errorf(quality.Loc{File: path, Line: h.line}, "no register rows after the header: the export is empty")
+	}
 	return err
 }
 

@@ -199,6 +199,9 @@ func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error 
 	err = readRows(src2, h, opts, b)
 	info.Rows = b.Q.RowsRead - before
 	b.Q.Files = append(b.Q.Files, info)
+	if err == nil && info.Rows == 0 {
+		return &Error{Loc: quality.Loc{File: path, Sheet: sheet, Line: h.line}, Msg: "no register rows after the header: the sheet is empty"}
+	}
 	return err
 }
 
