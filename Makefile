@@ -47,7 +47,12 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzSplitRecord$$' -fuzztime=20s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzReadCSV$$' -fuzztime=20s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzParseDate$$' -fuzztime=10s ./pkg/ingest
-	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=20s ./pkg/rule
+	$(GO) test -run='^$$' -fuzz='^FuzzReadExport$$' -fuzztime=30s ./pkg/ingest
+	$(GO) test -run='^$$' -fuzz='^FuzzReadSummary$$' -fuzztime=20s ./pkg/ingest
+	$(GO) test -run='^$$' -fuzz='^FuzzGridRow$$' -fuzztime=20s ./pkg/ingest
+	$(GO) test -run='^$$' -fuzz='^FuzzSplitDayCell$$' -fuzztime=10s ./pkg/ingest
+	$(GO) test -run='^$$' -fuzz='^FuzzParseProfile$$' -fuzztime=10s ./pkg/ingest
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=20s -fuzzminimizetime=5s ./pkg/rule
 
 # Go benchmarks, then the whole-authority comparison with DuckDB.
 bench: bench-go
