@@ -199,7 +199,7 @@ func evaluateAll(set *rule.Set, ps []*Pupil, minSessions int) error {
 		go func(w int) {
 			defer wg.Done()
 			vars := map[string]any{}
-			ev := map[string]string{}
+			lazy := &lazyEvidence{fig: map[string]string{}, pat: map[string]string{}}
 			for i := w; i < len(ps); i += workers {
 				p := ps[i]
 				if p.Aggregate {
@@ -209,9 +209,8 @@ func evaluateAll(set *rule.Set, ps []*Pupil, minSessions int) error {
 				env := rule.Env{Vars: vars, Context: p.Context, SkipEvidence: true}
 				out, err := set.Evaluate(env)
 				if err == nil && len(out.Fired) > 0 {
-					clear(ev)
-					p.fillEvidence(ev)
-					env.Evidence = ev
+					lazy.reset(p)
+					env.EvidenceFor = lazy.get
 					set.FillEvidence(&out, env)
 				}
 				if err != nil {
@@ -240,6 +239,41 @@ func (p *Pupil) fillVars(vars map[string]any, minSessions int) {
 	pupilVars(vars, p.Info)
 	vars["siblings_pa"] = p.SiblingsPA
 	vars["siblings_sa"] = p.SiblingsSA
+}
+
+// lazyEvidence writes a pupil's evidence sentences on first request, the
+// figures' few and the patterns' many separately: a pupil whose only fired
+// factor cites the attendance rate never has the pattern sentences written.
+type lazyEvidence struct {
+	p                *Pupil
+	fig, pat         map[string]string
+	figDone, patDone bool
+}
+
+func (l *lazyEvidence) reset(p *Pupil) {
+	l.p, l.figDone, l.patDone = p, false, false
+	clear(l.fig)
+	clear(l.pat)
+}
+
+func (l *lazyEvidence) get(name string) (string, bool) {
+	if !l.figDone {
+		l.p.Figures.AddEvidence(l.fig)
+		if l.p.SiblingsPA > 0 || l.p.SiblingsSA > 0 {
+			s := fmt.Sprintf("%d sibling(s) persistently absent, %d severely absent", l.p.SiblingsPA, l.p.SiblingsSA)
+			l.fig["siblings_pa"], l.fig["siblings_sa"] = s, s
+		}
+		l.figDone = true
+	}
+	if s, ok := l.fig[name]; ok {
+		return s, true
+	}
+	if !l.patDone {
+		l.p.Patterns.AddEvidence(l.pat)
+		l.patDone = true
+	}
+	s, ok := l.pat[name]
+	return s, ok
 }
 
 func (p *Pupil) fillEvidence(ev map[string]string) {

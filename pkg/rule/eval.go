@@ -24,6 +24,10 @@ type Env struct {
 	// evidence only for pupils where something fired (see FillEvidence):
 	// formatting evidence is the dearest part of an evaluation.
 	SkipEvidence bool
+	// EvidenceFor, when set, is asked for an indicator's sentence instead
+	// of looking in Evidence, so a caller can write only the sentences a
+	// fired factor reads.
+	EvidenceFor func(name string) (string, bool)
 }
 
 // Fired is a factor whose expression was true, with what it read.
@@ -236,7 +240,13 @@ func (s *Set) FillEvidence(out *Outcome, env Env) {
 func evidence(p *program, env Env) []string {
 	out := make([]string, 0, len(p.refs))
 	for _, r := range p.refs {
-		text, ok := env.Evidence[r.name]
+		var text string
+		var ok bool
+		if env.EvidenceFor != nil {
+			text, ok = env.EvidenceFor(r.name)
+		} else {
+			text, ok = env.Evidence[r.name]
+		}
 		if !ok || text == "" {
 			var v any
 			switch r.kind {
