@@ -2,10 +2,13 @@ package render
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/compare"
@@ -58,26 +61,64 @@ func CSV(w io.Writer, res *analysis.Result) error {
 	if err := cw.Write(head); err != nil {
 		return err
 	}
-	row := make([]string, len(head))
-	for _, p := range res.Pupils {
-		for i, c := range pupilColumns {
-			row[i] = formatCell(c.get(p))
-		}
-		k := len(pupilColumns)
-		row[k], row[k+1] = Neutralise(factorsText(p, " | ")), Neutralise(stepsText(p, " | "))
-		row[k+2], row[k+3], row[k+4] = rm.Name, rm.Version, rm.Hash
-		for i, c := range codes {
-			n := 0
-			if p.Figures.Codes != nil {
-				n = p.Figures.Codes[c.ID]
+	cw.Flush()
+	// Rows are formatted a block of pupils at a time on every core, one
+	// round of blocks at a time, and written in order: the output is the
+	// same as one pass, formatting an authority's list is not held up on one
+	// core, and only a round of blocks is ever held in memory.
+	const block = 1024
+	workers := runtime.GOMAXPROCS(0)
+	bufs := make([]bytes.Buffer, workers)
+	errs := make([]error, workers)
+	format := func(buf *bytes.Buffer, pupils []*analysis.Pupil) error {
+		buf.Reset()
+		row := make([]string, len(head))
+		bcw := csv.NewWriter(buf)
+		for _, p := range pupils {
+			for i, c := range pupilColumns {
+				row[i] = formatCell(c.get(p))
 			}
-			row[k+5+i] = formatCell(n)
+			k := len(pupilColumns)
+			row[k], row[k+1] = Neutralise(factorsText(p, " | ")), Neutralise(stepsText(p, " | "))
+			row[k+2], row[k+3], row[k+4] = rm.Name, rm.Version, rm.Hash
+			for i, c := range codes {
+				v := 0
+				if p.Figures.Codes != nil {
+					v = p.Figures.Codes[c.ID]
+				}
+				row[k+5+i] = formatCell(v)
+			}
+			if err := bcw.Write(row); err != nil {
+				return err
+			}
 		}
-		if err := cw.Write(row); err != nil {
-			return err
+		bcw.Flush()
+		return bcw.Error()
+	}
+	for first := 0; first < len(res.Pupils); first += block * workers {
+		var wg sync.WaitGroup
+		for wk := 0; wk < workers; wk++ {
+			lo := first + wk*block
+			if lo >= len(res.Pupils) {
+				bufs[wk].Reset()
+				continue
+			}
+			wg.Add(1)
+			go func(wk, lo int) {
+				defer wg.Done()
+				errs[wk] = format(&bufs[wk], res.Pupils[lo:min(lo+block, len(res.Pupils))])
+			}(wk, lo)
+		}
+		wg.Wait()
+		for wk := range bufs {
+			if errs[wk] != nil {
+				return errs[wk]
+			}
+			if _, err := bw.Write(bufs[wk].Bytes()); err != nil {
+				return err
+			}
 		}
 	}
-	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return err
 	}
