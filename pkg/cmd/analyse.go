@@ -83,12 +83,7 @@ JSON output.`,
 
   # a grid export from Excel, its second sheet, with a local column name
   $ attendrisk analyse --sheet "Year 9" --map pupil_id="Pupil Ref" register.xlsx`,
-		Args: func(c *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usagef("analyse needs at least one register file (CSV or XLSX)")
-			}
-			return nil
-		},
+		Args: needFiles,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Files = args
 			opts.layoutSet = c.Flags().Changed("layout")

@@ -69,3 +69,11 @@ func noArgs(c *cobra.Command, args []string) error {
 	}
 	return nil
 }
+
+// needFiles is the argument check of the commands that read register files.
+func needFiles(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return usagef("%s needs at least one register file (CSV or XLSX)", c.Name())
+	}
+	return nil
+}

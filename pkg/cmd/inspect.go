@@ -29,12 +29,7 @@ inspect exits 1 when a file cannot be analysed (no header found, no usable
 row), so it can guard a scheduled job.`,
 		Example: `  $ attendrisk inspect register.csv
   $ attendrisk inspect --sheet "Autumn" --map pupil_id="Pupil Ref" register.xlsx`,
-		Args: func(c *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usagef("inspect needs at least one file")
-			}
-			return nil
-		},
+		Args: needFiles,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Files = args
 			opts.Format = "table"

@@ -35,12 +35,7 @@ files get shared.`,
 		Example: `  $ attendrisk summary register.csv --by year_group
   $ attendrisk summary register.csv --context context.csv --by year_group,context.free_school_meals
   $ attendrisk summary register.csv --by school -o summary.csv`,
-		Args: func(c *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usagef("summary needs at least one register file")
-			}
-			return nil
-		},
+		Args: needFiles,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Files = args
 			opts.layoutSet = c.Flags().Changed("layout")
