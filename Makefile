@@ -23,8 +23,9 @@ run: build
 	./$(BIN) analyse --as-of $(AS_OF) --top 25 --context $(SAMPLE)/context.csv $(SAMPLE)/school-marks.csv
 
 # Every test, plus the static checks that would otherwise fail in review.
-test: fmt-check vet lint
-	$(GO) test -count=1 ./...
+# -race: the marks reader, figures, rules and CSV rows run on every core.
+test: fmt-check vet lint tidy-check
+	$(GO) test -race -count=1 ./...
 
 vet:
 	$(GO) vet ./...
