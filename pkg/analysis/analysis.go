@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
@@ -82,6 +83,10 @@ type Result struct {
 	Calendar *metrics.Calendar
 	// End is the last school day the patterns were measured to.
 	End register.Day
+
+	// counts says some rows gave session counts (the summary layout)
+	// rather than marks.
+	counts bool
 }
 
 // Persistent counts the persistently absent pupils.
@@ -101,24 +106,41 @@ func (r *Result) Persistent() (pa, sa, assessable int) {
 }
 
 // Run reads every file and measures every pupil.
+//
+// Persistent and severe absence are defined per academic year (1 September
+// to 31 August), so two years' marks are never silently added together.
+// Without --from/--to, when the data spans more than one academic year only
+// the latest is analysed: the files are read again with the earlier marks
+// rejected as outside it, so every row is still accounted for, and a finding
+// names the years. With --from/--to the user chose the window, and a window
+// whose data still spans two academic years is refused (*YearsError).
 func Run(in Input) (*Result, error) {
 	if in.From != 0 && in.To != 0 && in.From > in.To {
 		return nil, fmt.Errorf("--from %s is after --to %s", in.From.UK(), in.To.UK())
 	}
-	q := quality.New()
-	q.Limit = in.ExampleLimit
-	b := register.NewBuilder(q)
-	b.From, b.To = in.From, in.To
-	for _, f := range in.Files {
-		if err := ingest.ReadFile(f, in.Ingest, b); err != nil {
+	b, err := read(in, 0)
+	if err != nil {
+		return nil, err
+	}
+	from := in.From
+	first, last, spanned := b.Reg.Span()
+	if spanned && register.YearOf(first) != register.YearOf(last) {
+		years := &YearsError{First: register.YearOf(first), Last: register.YearOf(last), From: in.From, To: in.To}
+		if in.From != 0 || in.To != 0 {
+			return nil, years
+		}
+		from = years.Last.Start()
+		if b, err = read(in, from); err != nil {
 			return nil, err
 		}
+		b.Q.Find("academic_years", quality.Loc{File: strings.Join(in.Files, ", ")}, years.finding(b.Q.Rejection("outside_academic_year")))
 	}
+	q := b.Q
 	if err := q.Balanced(); err != nil {
 		return nil, err
 	}
 	reg := b.Reg
-	res := &Result{Quality: q, From: in.From, To: in.To, Register: reg}
+	res := &Result{Quality: q, From: from, To: in.To, Register: reg}
 	if first, last, ok := reg.Span(); ok {
 		if res.From == 0 || res.From < first {
 			res.From = first
@@ -131,14 +153,15 @@ func Run(in Input) (*Result, error) {
 	// Figures pupil by pupil on every core; totals after, in id order.
 	regPupils := reg.Pupils()
 	figures := make([]metrics.Figures, len(regPupils))
-	parallel(len(regPupils), func(i int) { figures[i] = metrics.Compute(regPupils[i], in.From, in.To) })
+	parallel(len(regPupils), func(i int) { figures[i] = metrics.Compute(regPupils[i], from, in.To) })
 	for i, p := range regPupils {
 		f := figures[i]
 		pr := &Pupil{ID: p.ID, Info: p.Info, Figures: f, Aggregate: p.Aggregate}
+		res.counts = res.counts || (!p.HasMarks() && p.Counts != nil)
 		if p.HasMarks() {
 			pr.First, pr.Last = p.Span()
-			if in.From != 0 && pr.First < in.From {
-				pr.First = in.From
+			if from != 0 && pr.First < from {
+				pr.First = from
 			}
 			if in.To != 0 && pr.Last > in.To {
 				pr.Last = in.To
@@ -157,10 +180,116 @@ func Run(in Input) (*Result, error) {
 		if err := applyRules(in, res, reg, q); err != nil {
 			return nil, err
 		}
+		if res.Context != nil {
+			if err := res.Context.CheckJoin(pupilIDs(res.Pupils)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	Rank(res.Pupils, res.Rules)
 	res.All = append([]*Pupil(nil), res.Pupils...)
 	return res, nil
+}
+
+// pupilIDs lists the ids of the pupils (not the school or area rows), in
+// the register's id order.
+func pupilIDs(ps []*Pupil) []string {
+	var ids []string
+	for _, p := range ps {
+		if !p.Aggregate {
+			ids = append(ids, p.ID)
+		}
+	}
+	return ids
+}
+
+// UnusableError is a run with nothing to report: an empty list would look
+// like good news to anyone not reading the data-quality account, so it
+// fails instead, and nothing is written.
+type UnusableError struct{ Msg string }
+
+func (e *UnusableError) Error() string {
+	return e.Msg + " (see the data-quality account); no output written"
+}
+
+// Usable says whether the run has anything to report: some row used, some
+// session mark used (when marks were read and no row gave counts instead),
+// and at least one pupil or group row with a possible session.
+func (r *Result) Usable() error {
+	q := r.Quality
+	if q.RowsUsed == 0 {
+		return &UnusableError{fmt.Sprintf("no usable rows: all %s read were rejected", plural(q.RowsRead, "row"))}
+	}
+	if q.MarksRead > 0 && q.MarksUsed == 0 && !r.counts {
+		return &UnusableError{fmt.Sprintf("no usable session marks: all %s read were rejected", plural(q.MarksRead, "mark"))}
+	}
+	noun := "row"
+	for _, p := range r.All {
+		if p.Figures.Assessable() {
+			return nil
+		}
+		if !p.Aggregate {
+			noun = "pupil"
+		}
+	}
+	return &UnusableError{fmt.Sprintf("no pupil can be assessed: none of the %s has a possible session (every mark is one that is not a possible session, such as D, X, Y1-Y7, Z or #, or a missing mark)", plural(len(r.All), noun))}
+}
+
+// plural writes a count with its noun (1 row, 2 rows).
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// read reads every file into a new register. yearFrom, when set, is the
+// start of the academic year analysed by default (see Run).
+func read(in Input, yearFrom register.Day) (*register.Builder, error) {
+	q := quality.New()
+	q.Limit = in.ExampleLimit
+	b := register.NewBuilder(q)
+	b.From, b.To, b.YearFrom = in.From, in.To, yearFrom
+	for _, f := range in.Files {
+		if err := ingest.ReadFile(f, in.Ingest, b); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// YearsError is a window chosen with --from/--to whose marks fall in more
+// than one academic year.
+type YearsError struct {
+	First, Last register.AcademicYear
+	From, To    register.Day // the window given (0: open)
+}
+
+func (e *YearsError) span() string {
+	if e.Last == e.First+1 {
+		return e.First.String() + " and " + e.Last.String()
+	}
+	return e.First.String() + " to " + e.Last.String()
+}
+
+func (e *YearsError) Error() string {
+	var window []string
+	if e.From != 0 {
+		window = append(window, "--from "+e.From.UK())
+	}
+	if e.To != 0 {
+		window = append(window, "--to "+e.To.UK())
+	}
+	return fmt.Sprintf("the window %s holds marks from the academic years %s: persistent and severe absence are defined per academic year (1 September to 31 August), so two years are not added together; choose a window within one year, e.g. --from %s --to %s for %s; no output written",
+		strings.Join(window, " "), e.span(), e.Last.Start().UK(), e.Last.End().UK(), e.Last)
+}
+
+// finding is the data-quality note for the default: the latest year
+// analysed, the earlier one rejected, and how to choose another.
+func (e *YearsError) finding(rejected int) string {
+	prev := e.Last - 1
+	return fmt.Sprintf("the data spans %s; analysed %s (%s to %s), %d earlier marks rejected; for %s give --from %s --to %s",
+		e.span(), e.Last, e.Last.Start().UK(), e.Last.End().UK(), rejected, prev, prev.Start().UK(), prev.End().UK())
 }
 
 // Rank puts pupils in priority order. With rules: by tier (highest first),

@@ -53,6 +53,10 @@ func explainRun(o *AnalyseOptions, id string) error {
 	if err != nil {
 		return err
 	}
+	if err := usable(res); err != nil {
+		return err
+	}
+	id = register.CanonicalID(id)
 	var p *analysis.Pupil
 	rank := 0
 	for i, q := range res.Pupils {
