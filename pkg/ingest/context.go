@@ -221,7 +221,11 @@ func (c *Context) CheckJoin(pupils []string) error {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: only %d of the register's %d pupils have a row in this context file, fewer than half, so it cannot be joined on the pupil id\n", c.Info.Path, matched, len(pupils))
+	found := fmt.Sprintf("only %d of the register's %d pupils have", matched, len(pupils))
+	if matched == 0 {
+		found = fmt.Sprintf("none of the register's %d pupils has", len(pupils))
+	}
+	fmt.Fprintf(&b, "%s: %s a row in this context file, fewer than half, so it cannot be joined on the pupil id\n", c.Info.Path, found)
 	fmt.Fprintf(&b, "  likely cause: %s\n", joinCause(regMiss, ctxMiss, len(c.Order)))
 	fmt.Fprintf(&b, "  register ids with no context row: %s\n", someIDs(regMiss))
 	if len(ctxMiss) > 0 {
