@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
@@ -110,10 +111,12 @@ func (r *Result) Persistent() (pa, sa, assessable int) {
 // Persistent and severe absence are defined per academic year (1 September
 // to 31 August), so two years' marks are never silently added together.
 // Without --from/--to, when the data spans more than one academic year only
-// the latest is analysed: the files are read again with the earlier marks
-// rejected as outside it, so every row is still accounted for, and a finding
-// names the years. With --from/--to the user chose the window, and a window
-// whose data still spans two academic years is refused (*YearsError).
+// the latest year with a possible session is analysed (an export taken on
+// the first days of September, INSET # marks only, is still last year's):
+// the files are read again with the other years' marks rejected as outside
+// it, so every row is still accounted for, and a finding names the years.
+// With --from/--to the user chose the window, and a window whose possible
+// sessions still fall in two academic years is refused (*YearsError).
 func Run(in Input) (*Result, error) {
 	if in.From != 0 && in.To != 0 && in.From > in.To {
 		return nil, fmt.Errorf("--from %s is after --to %s", in.From.UK(), in.To.UK())
@@ -122,25 +125,32 @@ func Run(in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	from := in.From
-	first, last, spanned := b.Reg.Span()
-	if spanned && register.YearOf(first) != register.YearOf(last) {
+	from, to := in.From, in.To
+	if first, last, ok := b.Reg.Span(); ok && register.YearOf(first) != register.YearOf(last) {
 		years := &YearsError{First: register.YearOf(first), Last: register.YearOf(last), From: in.From, To: in.To}
+		if pf, pl, ok := possibleYears(b.Reg); ok {
+			years.First, years.Last = pf, pl
+		}
 		if in.From != 0 || in.To != 0 {
-			return nil, years
+			if years.First != years.Last {
+				return nil, years
+			}
+		} else {
+			y := years.Last
+			from, to = y.Start(), y.End()
+			if b, err = read(in, y); err != nil {
+				return nil, err
+			}
+			years.First, years.Last = register.YearOf(first), register.YearOf(last)
+			b.Q.Find("academic_years", quality.Loc{File: strings.Join(in.Files, ", ")}, years.finding(y, b.Q.Rejection("outside_academic_year")))
 		}
-		from = years.Last.Start()
-		if b, err = read(in, from); err != nil {
-			return nil, err
-		}
-		b.Q.Find("academic_years", quality.Loc{File: strings.Join(in.Files, ", ")}, years.finding(b.Q.Rejection("outside_academic_year")))
 	}
 	q := b.Q
 	if err := q.Balanced(); err != nil {
 		return nil, err
 	}
 	reg := b.Reg
-	res := &Result{Quality: q, From: from, To: in.To, Register: reg}
+	res := &Result{Quality: q, From: from, To: to, Register: reg}
 	if first, last, ok := reg.Span(); ok {
 		if res.From == 0 || res.From < first {
 			res.From = first
@@ -153,7 +163,7 @@ func Run(in Input) (*Result, error) {
 	// Figures pupil by pupil on every core; totals after, in id order.
 	regPupils := reg.Pupils()
 	figures := make([]metrics.Figures, len(regPupils))
-	parallel(len(regPupils), func(i int) { figures[i] = metrics.Compute(regPupils[i], from, in.To) })
+	parallel(len(regPupils), func(i int) { figures[i] = metrics.Compute(regPupils[i], from, to) })
 	for i, p := range regPupils {
 		f := figures[i]
 		pr := &Pupil{ID: p.ID, Info: p.Info, Figures: f, Aggregate: p.Aggregate}
@@ -163,8 +173,8 @@ func Run(in Input) (*Result, error) {
 			if from != 0 && pr.First < from {
 				pr.First = from
 			}
-			if in.To != 0 && pr.Last > in.To {
-				pr.Last = in.To
+			if to != 0 && pr.Last > to {
+				pr.Last = to
 			}
 		}
 		if !p.Aggregate {
@@ -243,19 +253,44 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// read reads every file into a new register. yearFrom, when set, is the
-// start of the academic year analysed by default (see Run).
-func read(in Input, yearFrom register.Day) (*register.Builder, error) {
+// read reads every file into a new register. year, when set, is the
+// academic year analysed by default (see Run).
+func read(in Input, year register.AcademicYear) (*register.Builder, error) {
 	q := quality.New()
 	q.Limit = in.ExampleLimit
 	b := register.NewBuilder(q)
-	b.From, b.To, b.YearFrom = in.From, in.To, yearFrom
+	b.From, b.To = in.From, in.To
+	if year != 0 {
+		b.YearFrom, b.YearTo = year.Start(), year.End()
+	}
 	for _, f := range in.Files {
 		if err := ingest.ReadFile(f, in.Ingest, b); err != nil {
 			return nil, err
 		}
 	}
 	return b, nil
+}
+
+// possibleYears returns the first and last academic years in which some
+// pupil has a possible session; ok is false when nobody has one.
+func possibleYears(reg *register.Register) (first, last register.AcademicYear, ok bool) {
+	for _, p := range reg.Pupils() {
+		p.Each(func(d register.Day, _ register.Session, id mark.ID) {
+			c := mark.Get(id).Category
+			if c > mark.Unauthorised && !(id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX) {
+				return
+			}
+			y := register.YearOf(d)
+			if !ok || y < first {
+				first = y
+			}
+			if !ok || y > last {
+				last = y
+			}
+			ok = true
+		})
+	}
+	return first, last, ok
 }
 
 // YearsError is a window chosen with --from/--to whose marks fall in more
@@ -284,12 +319,15 @@ func (e *YearsError) Error() string {
 		strings.Join(window, " "), e.span(), e.Last.Start().UK(), e.Last.End().UK(), e.Last)
 }
 
-// finding is the data-quality note for the default: the latest year
-// analysed, the earlier one rejected, and how to choose another.
-func (e *YearsError) finding(rejected int) string {
-	prev := e.Last - 1
-	return fmt.Sprintf("the data spans %s; analysed %s (%s to %s), %d earlier marks rejected; for %s give --from %s --to %s",
-		e.span(), e.Last, e.Last.Start().UK(), e.Last.End().UK(), rejected, prev, prev.Start().UK(), prev.End().UK())
+// finding is the data-quality note for the default: the year analysed,
+// the others' marks rejected, and how to choose another year.
+func (e *YearsError) finding(y register.AcademicYear, rejected int) string {
+	other := y - 1
+	if other < e.First {
+		other = y + 1
+	}
+	return fmt.Sprintf("the data spans %s; analysed %s (%s to %s), %d marks of other years rejected; for %s give --from %s --to %s",
+		e.span(), y, y.Start().UK(), y.End().UK(), rejected, other, other.Start().UK(), other.End().UK())
 }
 
 // Rank puts pupils in priority order. With rules: by tier (highest first),

@@ -80,7 +80,7 @@ func TestRunAcademicYears(t *testing.T) {
 			From: "02/09/2024", To: "03/09/2024",
 			RowsRead: 7, RowsUsed: 4, RowsRejected: 3, MarksRead: 7, MarksUsed: 4, MarksRejected: 3,
 			Rejected: map[string]int{"outside_academic_year": 3},
-			Findings: map[string][]string{"academic_years": {"r.csv the data spans 2023/24 and 2024/25; analysed 2024/25 (01/09/2024 to 31/08/2025), 3 earlier marks rejected; for 2023/24 give --from 01/09/2023 --to 31/08/2024"}},
+			Findings: map[string][]string{"academic_years": {"r.csv the data spans 2023/24 and 2024/25; analysed 2024/25 (01/09/2024 to 31/08/2025), 3 marks of other years rejected; for 2023/24 give --from 01/09/2023 --to 31/08/2024"}},
 			// A2 is listed, not assessable, as a pupil outside --from/--to is.
 			Possible: map[string]int{"A1": 4, "A2": 0},
 		}},
@@ -129,9 +129,34 @@ func TestRunThreeYears(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"r.csv the data spans 2022/23 to 2024/25; analysed 2024/25 (01/09/2024 to 31/08/2025), 2 earlier marks rejected; for 2023/24 give --from 01/09/2023 --to 31/08/2024"}
+	want := []string{"r.csv the data spans 2022/23 to 2024/25; analysed 2024/25 (01/09/2024 to 31/08/2025), 2 marks of other years rejected; for 2023/24 give --from 01/09/2023 --to 31/08/2024"}
 	if d := cmp.Diff(want, viewYears(res, dir).Findings["academic_years"]); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestRunYearWithoutPossibleSessions: an export taken on the first days of
+// September holds only the new year's INSET closures: the year analysed is
+// the latest with a possible session, and the closures are the marks
+// rejected.
+func TestRunYearWithoutPossibleSessions(t *testing.T) {
+	dir := t.TempDir()
+	path := write(t, dir, "r.csv", "UPN,Date,Session,Mark\nA1,14/07/2025,AM,I\nA1,14/07/2025,PM,/\nA1,01/09/2025,AM,#\nA1,01/09/2025,PM,#\n")
+	res, err := Run(Input{Files: []string{path}, NoRules: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := yearView{From: "14/07/2025", To: "14/07/2025", RowsRead: 4, RowsUsed: 2, RowsRejected: 2, MarksRead: 4, MarksUsed: 2, MarksRejected: 2,
+		Rejected: map[string]int{"outside_academic_year": 2},
+		Findings: map[string][]string{"academic_years": {"r.csv the data spans 2024/25 and 2025/26; analysed 2024/25 (01/09/2024 to 31/08/2025), 2 marks of other years rejected; for 2025/26 give --from 01/09/2025 --to 31/08/2026"}},
+		Possible: map[string]int{"A1": 2}}
+	if d := cmp.Diff(want, viewYears(res, dir)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	// A window over both years is the user's choice: the closures are not
+	// possible sessions, so nothing of two years is added together.
+	if _, err := Run(Input{Files: []string{path}, NoRules: true, From: register.MustDay(2025, 7, 1)}); err != nil {
+		t.Errorf("window over a year with closures only: %v", err)
 	}
 }
 

@@ -15,10 +15,10 @@ type Builder struct {
 
 	// From and To bound the analysis window (inclusive); zero means open.
 	From, To Day
-	// YearFrom, when set, is the start of the academic year analysed by
-	// default: earlier marks are rejected as outside it (a different reason
+	// YearFrom and YearTo, when set, bound the academic year analysed by
+	// default: marks outside it are rejected as such (a different reason
 	// from the user's own --from/--to window, so the account says which).
-	YearFrom Day
+	YearFrom, YearTo Day
 
 	lastID    []byte
 	lastPupil *Pupil
@@ -57,7 +57,7 @@ func (b *Builder) Mark(p *Pupil, d Day, s Session, id mark.ID, loc quality.Loc) 
 		b.reject("outside_window", loc, d.UK())
 		return false
 	}
-	if b.YearFrom != 0 && d < b.YearFrom {
+	if (b.YearFrom != 0 && d < b.YearFrom) || (b.YearTo != 0 && d > b.YearTo) {
 		b.reject("outside_academic_year", loc, d.UK()+" ("+YearOf(d).String()+")")
 		return false
 	}
