@@ -242,7 +242,7 @@ func summaryRow(src rowSource, h header, row []string, line int, b *register.Bui
 		}
 		totals[key] = n
 	}
-	if msg, col := impossible(codes, totals, s); msg != "" {
+	if msg, col := impossible(codes, totals, s, h.cols.headers); msg != "" {
 		reject("impossible_counts", col, msg)
 		return
 	}
@@ -266,7 +266,7 @@ var totalKeys = []string{"possible", "present", "aea", "attended", "authorised",
 // computes the possible sessions when the file has no column for them
 // (putting them in totals, as if declared). It returns what cannot be true,
 // and the column to point at.
-func impossible(codes []int, totals map[string]int, s summaryCols) (string, int) {
+func impossible(codes []int, totals map[string]int, s summaryCols, headers []string) (string, int) {
 	var sum [mark.Missing + 1]int
 	for i, n := range codes {
 		if i > 0 {
@@ -285,12 +285,18 @@ func impossible(codes []int, totals map[string]int, s summaryCols) (string, int)
 		absence = v
 	}
 	possible, declared := totals["possible"]
+	possibleCol, hasCol := s.totals["possible"]
 	col := s.idCols[0]
 	switch {
 	case declared:
-		col = s.totals["possible"]
+		col = possibleCol
 	case s.present:
 		possible = sum[mark.Present] + sum[mark.AEA] + sum[mark.Authorised] + sum[mark.Unauthorised]
+	case hasCol:
+		// The column is there but this row's cell is blank, and the codes
+		// cannot give the figure: taking it as 0 would hide the pupil as
+		// "not assessable", and as the absence, call them 100% absent.
+		return fmt.Sprintf("%s is blank, and the counts do not give the possible sessions", headers[possibleCol]), possibleCol
 	default:
 		attended, ok := totals["attended"]
 		if !ok {

@@ -87,6 +87,9 @@ func TestSummaryPossibleFromCodes(t *testing.T) {
 		{name: "codes with the present marks", data: "UPN,/,\\,L,V,I,G,D,#\nA1,9,8,1,2,3,1,4,2\n", possible: 24, absent: 4},
 		{name: "present total and absence totals", data: "UPN,Present,Authorised,Unauthorised\nA1,30,4,2\n", possible: 36, absent: 6},
 		{name: "attended total and codes", data: "UPN,Attended,I,O\nA1,16,3,1\n", possible: 20, absent: 4},
+		{name: "a blank possible cell the codes cannot fill", data: "UPN,Possible,Authorised,Unauthorised\nA1,,4,2\n",
+			reject: map[string][]string{"impossible_counts": {"s.csv:2 (Possible) Possible is blank, and the counts do not give the possible sessions"}}},
+		{name: "a blank possible cell the codes fill", data: "UPN,Possible,/,\\,I\nA1,,9,9,2\n", possible: 20, absent: 2},
 		{name: "a pupil row over a year", data: "UPN,/,\\,I\nA1,400,400,2\n",
 			reject: map[string][]string{"impossible_counts": {"s.csv:2 (UPN) 802 possible sessions from the counts: more than the 732 a pupil can have in a year"}}},
 	}
