@@ -56,11 +56,13 @@ func explainRun(o *AnalyseOptions, id string) error {
 	if err := usable(res); err != nil {
 		return err
 	}
-	id = register.CanonicalID(id)
+	// Pupil ids are held in canonical form (a1 is A1); a school or area
+	// row's name as written.
+	canon := register.CanonicalID(id)
 	var p *analysis.Pupil
 	rank := 0
 	for i, q := range res.Pupils {
-		if q.ID == id {
+		if q.ID == id || q.ID == canon {
 			p, rank = q, i+1
 		}
 	}
