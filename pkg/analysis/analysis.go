@@ -242,7 +242,11 @@ func (r *Result) Usable() error {
 			noun = "pupil"
 		}
 	}
-	return &UnusableError{fmt.Sprintf("no pupil can be assessed: none of the %s has a possible session (every mark is one that is not a possible session, such as D, X, Y1-Y7, Z or #, or a missing mark)", plural(len(r.All), noun))}
+	who := "none of the " + plural(len(r.All), noun) + " has a possible session"
+	if len(r.All) == 1 {
+		who = "the one " + noun + " has no possible session"
+	}
+	return &UnusableError{"no pupil can be assessed: " + who + " (every mark is one that is not a possible session, such as D, X, Y1-Y7, Z or #, or a missing mark)"}
 }
 
 // plural writes a count with its noun (1 row, 2 rows).

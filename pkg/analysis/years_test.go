@@ -176,10 +176,10 @@ func TestUsable(t *testing.T) {
 		{name: "no possible session", data: "UPN,Date,Session,Mark\nA1,02/09/2024,AM,D\nA1,02/09/2024,PM,D\nA2,02/09/2024,AM,#\n",
 			want: "no pupil can be assessed: none of the 2 pupils has a possible session (every mark is one that is not a possible session, such as D, X, Y1-Y7, Z or #, or a missing mark) (see the data-quality account); no output written"},
 		{name: "only missing marks", data: "UPN,Date,Session,Mark\nA1,02/09/2024,AM,-\n",
-			want: "no pupil can be assessed: none of the 1 pupil has a possible session (every mark is one that is not a possible session, such as D, X, Y1-Y7, Z or #, or a missing mark) (see the data-quality account); no output written"},
+			want: "no pupil can be assessed: the one pupil has no possible session (every mark is one that is not a possible session, such as D, X, Y1-Y7, Z or #, or a missing mark) (see the data-quality account); no output written"},
 		{name: "summary counts, no marks", data: "UPN,Possible,I,/\nA1,10,1,9\n"},
 		{name: "summary rows with no possible session", data: "UPN,Possible,I,/\nA1,0,0,0\n",
-			want: "no pupil can be assessed: none of the 1 pupil has a possible session (every mark is one that is not a possible session, such as D, X, Y1-Y7, Z or #, or a missing mark) (see the data-quality account); no output written"},
+			want: "no pupil can be assessed: the one pupil has no possible session (every mark is one that is not a possible session, such as D, X, Y1-Y7, Z or #, or a missing mark) (see the data-quality account); no output written"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

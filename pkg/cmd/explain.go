@@ -54,6 +54,8 @@ func explainRun(o *AnalyseOptions, id string) error {
 		return err
 	}
 	if err := usable(res); err != nil {
+		// The message points at the account: show it.
+		render.Quality(o.IO.ErrOut, res.Quality)
 		return err
 	}
 	// Pupil ids are held in canonical form (a1 is A1); a school or area
