@@ -48,8 +48,8 @@ type Reason struct {
 	Count    int       `json:"count"`
 	Examples []Example `json:"examples"`
 	// Expected marks a rejection the user asked for (a date outside the
-	// --from/--to window): it is accounted for like any other but --strict
-	// does not fail on it.
+	// --from/--to window, or the academic year analysed): it is accounted
+	// for like any other but --strict does not fail on it.
 	Expected bool `json:"expected,omitempty"`
 }
 
@@ -116,29 +116,31 @@ func New() *Report {
 
 // The rejection and finding reasons. Keys are stable: they appear in JSON.
 var texts = map[string]string{
-	"missing_pupil_id":      "no pupil id",
-	"bad_date":              "date is not a valid dd/mm/yyyy or yyyy-mm-dd date",
-	"bad_session":           "session is not AM or PM",
-	"unknown_code":          "mark is not a DfE attendance code",
-	"duplicate_mark":        "the same mark again for a session already marked (counted once)",
-	"conflicting_mark":      "a different mark for a session already marked (best mark kept, see README)",
-	"outside_window":        "date outside the --from/--to window",
+	"missing_pupil_id":  "no pupil id",
+	"bad_date":          "date is not a valid dd/mm/yyyy or yyyy-mm-dd date",
+	"bad_session":       "session is not AM or PM",
+	"unknown_code":      "mark is not a DfE attendance code",
+	"duplicate_mark":    "the same mark again for a session already marked (counted once)",
+	"conflicting_mark":  "a different mark for a session already marked (best mark kept, see README)",
+	"outside_window":    "date outside the --from/--to window",
+	"short_row":         "row has fewer columns than the header",
+	"bad_count":         "count is not a whole number of sessions",
+	"counts_mismatch":   "counts that contradict each other (figures use the code counts)",
+	"duplicate_row":     "a second summary row for the same pupil or group (first kept)",
+	"weekend_mark":      "mark on a Saturday or Sunday",
+	"legacy_code":       "legacy code (retired August 2024) counted as DfE counts it",
+	"missing_mark":      "no mark recorded for a session (not counted as absence)",
+	"covid_x":           "X in 2020/21 or 2021/22 counted as a possible session (COVID-19 meaning)",
+	"context_no_pupil":  "context row for a pupil not in the register",
+	"pupil_no_context":  "pupil with no row in the context file",
+	"context_duplicate": "pupil appears twice in the context file (first row kept)",
+	"context_no_id":     "context row with no pupil id (ignored)",
+	"local_code":        "a school's local code, read as the DfE code its profile maps it to",
+
+	// One academic year analysed, and summary rows that cannot be true.
 	"outside_academic_year": "date outside the academic year analysed (the latest with a possible session; choose another with --from/--to)",
 	"academic_years":        "the data spans more than one academic year; only one is analysed",
 	"impossible_counts":     "counts that cannot be true (absence above possible sessions, or more sessions than a year holds)",
-	"short_row":             "row has fewer columns than the header",
-	"bad_count":             "count is not a whole number of sessions",
-	"counts_mismatch":       "counts that contradict each other (figures use the code counts)",
-	"duplicate_row":         "a second summary row for the same pupil or group (first kept)",
-	"weekend_mark":          "mark on a Saturday or Sunday",
-	"legacy_code":           "legacy code (retired August 2024) counted as DfE counts it",
-	"missing_mark":          "no mark recorded for a session (not counted as absence)",
-	"covid_x":               "X in 2020/21 or 2021/22 counted as a possible session (COVID-19 meaning)",
-	"context_no_pupil":      "context row for a pupil not in the register",
-	"pupil_no_context":      "pupil with no row in the context file",
-	"context_duplicate":     "pupil appears twice in the context file (first row kept)",
-	"context_no_id":         "context row with no pupil id (ignored)",
-	"local_code":            "a school's local code, read as the DfE code its profile maps it to",
 }
 
 // Text returns the description of a reason key.
