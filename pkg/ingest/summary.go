@@ -305,8 +305,11 @@ func impossible(codes []int, totals map[string]int, s summaryCols, headers []str
 		possible = attended + absence
 		totals["possible"] = possible
 	}
-	if !declared && !s.aggregate && possible > maxPupilSessions {
-		return fmt.Sprintf("%d possible sessions from the counts: more than the %d a pupil can have in a year", possible, maxPupilSessions), col
+	// The figures come from the codes when they cover the present marks,
+	// whatever was declared: those must fit in a pupil's year too.
+	fromCodes := sum[mark.Present] + sum[mark.AEA] + sum[mark.Authorised] + sum[mark.Unauthorised]
+	if !s.aggregate && (!declared || s.present) && max(possible, fromCodes) > maxPupilSessions {
+		return fmt.Sprintf("%d possible sessions from the counts: more than the %d a pupil can have in a year", max(possible, fromCodes), maxPupilSessions), s.idCols[0]
 	}
 	if absence > possible {
 		what := "declared"

@@ -30,6 +30,8 @@ func TestSummaryRowsChecked(t *testing.T) {
 			reject: map[string][]string{"bad_count": {`s.csv:2 (Possible) "0x14" in Possible: not a number`}}},
 		{name: "more than a pupil's year", row: "A1,800,2,1,9,8,2,1\n",
 			reject: map[string][]string{"impossible_counts": {"s.csv:2 (Possible) 800 in Possible: more than the 732 sessions a pupil can have in a year"}}},
+		{name: "code columns summing past a year", row: "A1,700,2,1,400,400,2,1\n",
+			reject: map[string][]string{"impossible_counts": {"s.csv:2 (UPN) 803 possible sessions from the counts: more than the 732 a pupil can have in a year"}}},
 		{name: "absence above possible", row: "A1,10,12,1,0,0,12,1\n",
 			reject: map[string][]string{"impossible_counts": {"s.csv:2 (Possible) absence 13 is more than the 10 possible sessions declared"}}},
 		{name: "beyond any school's count", row: "A1,20,2,1,9,8,99999999999999999999,1\n",
