@@ -3,8 +3,10 @@ package analysis
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
@@ -82,6 +84,10 @@ type Result struct {
 	Calendar *metrics.Calendar
 	// End is the last school day the patterns were measured to.
 	End register.Day
+
+	// counts says some rows gave session counts (the summary layout)
+	// rather than marks.
+	counts bool
 }
 
 // Persistent counts the persistently absent pupils.
@@ -101,24 +107,50 @@ func (r *Result) Persistent() (pa, sa, assessable int) {
 }
 
 // Run reads every file and measures every pupil.
+//
+// Persistent and severe absence are defined per academic year (1 September
+// to 31 August), so two years' marks are never silently added together.
+// Without --from/--to, when the data spans more than one academic year only
+// the latest year with a possible session is analysed (an export taken on
+// the first days of September, INSET # marks only, is still last year's):
+// the files are read again with the other years' marks rejected as outside
+// it, so every row is still accounted for, and a finding names the years.
+// With --from/--to the user chose the window, and a window whose possible
+// sessions still fall in two academic years is refused (*YearsError).
 func Run(in Input) (*Result, error) {
 	if in.From != 0 && in.To != 0 && in.From > in.To {
 		return nil, fmt.Errorf("--from %s is after --to %s", in.From.UK(), in.To.UK())
 	}
-	q := quality.New()
-	q.Limit = in.ExampleLimit
-	b := register.NewBuilder(q)
-	b.From, b.To = in.From, in.To
-	for _, f := range in.Files {
-		if err := ingest.ReadFile(f, in.Ingest, b); err != nil {
-			return nil, err
+	b, err := read(in, 0)
+	if err != nil {
+		return nil, err
+	}
+	from, to := in.From, in.To
+	if first, last, ok := b.Reg.Span(); ok && register.YearOf(first) != register.YearOf(last) {
+		years := &YearsError{First: register.YearOf(first), Last: register.YearOf(last), From: in.From, To: in.To}
+		if pf, pl, ok := possibleYears(b.Reg); ok {
+			years.First, years.Last = pf, pl
+		}
+		if in.From != 0 || in.To != 0 {
+			if years.First != years.Last {
+				return nil, years
+			}
+		} else {
+			y := years.Last
+			from, to = y.Start(), y.End()
+			if b, err = read(in, y); err != nil {
+				return nil, err
+			}
+			years.First, years.Last = register.YearOf(first), register.YearOf(last)
+			b.Q.Find("academic_years", quality.Loc{File: strings.Join(in.Files, ", ")}, years.finding(y, b.Q.Rejection("outside_academic_year")))
 		}
 	}
+	q := b.Q
 	if err := q.Balanced(); err != nil {
 		return nil, err
 	}
 	reg := b.Reg
-	res := &Result{Quality: q, From: in.From, To: in.To, Register: reg}
+	res := &Result{Quality: q, From: from, To: to, Register: reg}
 	if first, last, ok := reg.Span(); ok {
 		if res.From == 0 || res.From < first {
 			res.From = first
@@ -131,17 +163,18 @@ func Run(in Input) (*Result, error) {
 	// Figures pupil by pupil on every core; totals after, in id order.
 	regPupils := reg.Pupils()
 	figures := make([]metrics.Figures, len(regPupils))
-	parallel(len(regPupils), func(i int) { figures[i] = metrics.Compute(regPupils[i], in.From, in.To) })
+	parallel(len(regPupils), func(i int) { figures[i] = metrics.Compute(regPupils[i], from, to) })
 	for i, p := range regPupils {
 		f := figures[i]
 		pr := &Pupil{ID: p.ID, Info: p.Info, Figures: f, Aggregate: p.Aggregate}
+		res.counts = res.counts || (!p.HasMarks() && p.Counts != nil)
 		if p.HasMarks() {
 			pr.First, pr.Last = p.Span()
-			if in.From != 0 && pr.First < in.From {
-				pr.First = in.From
+			if from != 0 && pr.First < from {
+				pr.First = from
 			}
-			if in.To != 0 && pr.Last > in.To {
-				pr.Last = in.To
+			if to != 0 && pr.Last > to {
+				pr.Last = to
 			}
 		}
 		if !p.Aggregate {
@@ -157,10 +190,148 @@ func Run(in Input) (*Result, error) {
 		if err := applyRules(in, res, reg, q); err != nil {
 			return nil, err
 		}
+		if res.Context != nil {
+			if err := res.Context.CheckJoin(pupilIDs(res.Pupils)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	Rank(res.Pupils, res.Rules)
 	res.All = append([]*Pupil(nil), res.Pupils...)
 	return res, nil
+}
+
+// pupilIDs lists the ids of the pupils (not the school or area rows), in
+// the register's id order.
+func pupilIDs(ps []*Pupil) []string {
+	var ids []string
+	for _, p := range ps {
+		if !p.Aggregate {
+			ids = append(ids, p.ID)
+		}
+	}
+	return ids
+}
+
+// UnusableError is a run with nothing to report: an empty list would look
+// like good news to anyone not reading the data-quality account, so it
+// fails instead, and nothing is written.
+type UnusableError struct{ Msg string }
+
+func (e *UnusableError) Error() string {
+	return e.Msg + " (see the data-quality account); no output written"
+}
+
+// Usable says whether the run has anything to report: some row used, some
+// session mark used (when marks were read and no row gave counts instead),
+// and at least one pupil or group row with a possible session.
+func (r *Result) Usable() error {
+	q := r.Quality
+	if q.RowsUsed == 0 {
+		return &UnusableError{fmt.Sprintf("no usable rows: all %s read were rejected", plural(q.RowsRead, "row"))}
+	}
+	if q.MarksRead > 0 && q.MarksUsed == 0 && !r.counts {
+		return &UnusableError{fmt.Sprintf("no usable session marks: all %s read were rejected", plural(q.MarksRead, "mark"))}
+	}
+	noun := "row"
+	for _, p := range r.All {
+		if p.Figures.Assessable() {
+			return nil
+		}
+		if !p.Aggregate {
+			noun = "pupil"
+		}
+	}
+	who := "none of the " + plural(len(r.All), noun) + " has a possible session"
+	if len(r.All) == 1 {
+		who = "the one " + noun + " has no possible session"
+	}
+	return &UnusableError{"no pupil can be assessed: " + who + " (every mark is one that is not a possible session, such as D, X, Y1-Y7, Z or #, or a missing mark)"}
+}
+
+// plural writes a count with its noun (1 row, 2 rows).
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// read reads every file into a new register. year, when set, is the
+// academic year analysed by default (see Run).
+func read(in Input, year register.AcademicYear) (*register.Builder, error) {
+	q := quality.New()
+	q.Limit = in.ExampleLimit
+	b := register.NewBuilder(q)
+	b.From, b.To = in.From, in.To
+	if year != 0 {
+		b.YearFrom, b.YearTo = year.Start(), year.End()
+	}
+	for _, f := range in.Files {
+		if err := ingest.ReadFile(f, in.Ingest, b); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// possibleYears returns the first and last academic years in which some
+// pupil has a possible session; ok is false when nobody has one.
+func possibleYears(reg *register.Register) (first, last register.AcademicYear, ok bool) {
+	for _, p := range reg.Pupils() {
+		p.Each(func(d register.Day, _ register.Session, id mark.ID) {
+			c := mark.Get(id).Category
+			if c > mark.Unauthorised && !(id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX) {
+				return
+			}
+			y := register.YearOf(d)
+			if !ok || y < first {
+				first = y
+			}
+			if !ok || y > last {
+				last = y
+			}
+			ok = true
+		})
+	}
+	return first, last, ok
+}
+
+// YearsError is a window chosen with --from/--to whose marks fall in more
+// than one academic year.
+type YearsError struct {
+	First, Last register.AcademicYear
+	From, To    register.Day // the window given (0: open)
+}
+
+func (e *YearsError) span() string {
+	if e.Last == e.First+1 {
+		return e.First.String() + " and " + e.Last.String()
+	}
+	return e.First.String() + " to " + e.Last.String()
+}
+
+func (e *YearsError) Error() string {
+	var window []string
+	if e.From != 0 {
+		window = append(window, "--from "+e.From.UK())
+	}
+	if e.To != 0 {
+		window = append(window, "--to "+e.To.UK())
+	}
+	return fmt.Sprintf("the window %s holds marks from the academic years %s: persistent and severe absence are defined per academic year (1 September to 31 August), so two years are not added together; choose a window within one year, e.g. --from %s --to %s for %s; no output written",
+		strings.Join(window, " "), e.span(), e.Last.Start().UK(), e.Last.End().UK(), e.Last)
+}
+
+// finding is the data-quality note for the default: the year analysed,
+// the others' marks rejected, and how to choose another year.
+func (e *YearsError) finding(y register.AcademicYear, rejected int) string {
+	other := y - 1
+	if other < e.First {
+		other = y + 1
+	}
+	return fmt.Sprintf("the data spans %s; analysed %s (%s to %s), %d marks of other years rejected; for %s give --from %s --to %s",
+		e.span(), y, y.Start().UK(), y.End().UK(), rejected, other, other.Start().UK(), other.End().UK())
 }
 
 // Rank puts pupils in priority order. With rules: by tier (highest first),

@@ -376,14 +376,8 @@ func analyseRun(o *AnalyseOptions) error {
 	return nil
 }
 
-// usable fails a run in which every row was rejected: an empty list would
-// look like good news to anyone not reading the data-quality account.
-func usable(res *analysis.Result) error {
-	if q := res.Quality; q.RowsUsed == 0 {
-		return fmt.Errorf("no usable rows: all %s read were rejected (see the data-quality account); no output written", render.N(q.RowsRead, "row"))
-	}
-	return nil
-}
+// usable fails a run with nothing to report (see analysis.Result.Usable).
+func usable(res *analysis.Result) error { return res.Usable() }
 
 // emit writes the output to -o (whole or not at all, private to the user)
 // or to stdout, and says on stderr what was written where.

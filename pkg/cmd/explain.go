@@ -53,10 +53,18 @@ func explainRun(o *AnalyseOptions, id string) error {
 	if err != nil {
 		return err
 	}
+	if err := usable(res); err != nil {
+		// The message points at the account: show it.
+		render.Quality(o.IO.ErrOut, res.Quality)
+		return err
+	}
+	// Pupil ids are held in canonical form (a1 is A1); a school or area
+	// row's name as written.
+	canon := register.CanonicalID(id)
 	var p *analysis.Pupil
 	rank := 0
 	for i, q := range res.Pupils {
-		if q.ID == id {
+		if q.ID == id || q.ID == canon {
 			p, rank = q, i+1
 		}
 	}

@@ -108,8 +108,8 @@ func inspectRun(o *AnalyseOptions) error {
 				}
 			}
 		}
-		if q.RowsUsed == 0 {
-			fmt.Fprintf(w, "  CANNOT BE ANALYSED: no usable rows\n")
+		if err := usable(res); err != nil {
+			fmt.Fprintf(w, "  CANNOT BE ANALYSED: %s\n", err)
 			failed++
 		}
 	}

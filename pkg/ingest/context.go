@@ -1,11 +1,14 @@
 package ingest
 
 import (
+	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/attendrisk/attendrisk/pkg/quality"
+	"github.com/attendrisk/attendrisk/pkg/register"
 )
 
 // ColumnKind is the type a context column's values take in rules.
@@ -58,7 +61,8 @@ func (c *Context) Sample() map[string]any {
 // every other column becomes context.<header in snake_case>. A column whose
 // values are all Y/N, Yes/No, True/False or 1/0 is boolean; one whose values
 // are all numbers is a number; anything else, and any column whose name ends
-// in _id, is text. Pupils listed twice keep their first row, reported in q.
+// in _id, is text. Ids are compared in register.CanonicalID's form. Pupils
+// listed twice keep their first row, reported in q.
 func ReadContext(path, sheet string, user map[Field]string, q *quality.Report) (*Context, error) {
 	isHeader := func(r []string) bool {
 		c, err := matchHeader(r, onlyID(user))
@@ -98,7 +102,9 @@ func ReadContext(path, sheet string, user map[Field]string, q *quality.Report) (
 			q.Find("context_no_id", loc, "")
 			continue
 		}
-		id := strings.TrimSpace(row[idCol])
+		// The same canonical form as the register's ids, so "a123 ",
+		// "A123" and a spreadsheet's 123.0 for 123 join.
+		id := register.CanonicalID(row[idCol])
 		if _, dup := ctx.Rows[id]; dup {
 			q.Find("context_duplicate", loc, "")
 			continue
@@ -181,4 +187,135 @@ func convert(v string, k ColumnKind) (any, bool) {
 		return f, err == nil
 	}
 	return v, true
+}
+
+// joinExamples is how many unmatched ids from each side the join error
+// shows: enough to see the pattern, few enough not to list a roll.
+const joinExamples = 3
+
+// CheckJoin fails a context file that does not fit the register: fewer than
+// half of the register's pupils (ids, canonical) have a row in it. Joined
+// anyway, most pupils would silently lose their context and the factors
+// reading it; at least half is a data-quality finding, as usual. The error
+// shows a few unmatched ids from each side, in its own lines only (never a
+// name, and never in the data-quality account), and the likely cause.
+func (c *Context) CheckJoin(pupils []string) error {
+	matched := 0
+	var regMiss []string
+	inRegister := make(map[string]bool, len(pupils))
+	for _, id := range pupils {
+		inRegister[id] = true
+		if _, ok := c.Rows[id]; ok {
+			matched++
+		} else {
+			regMiss = append(regMiss, id)
+		}
+	}
+	if len(pupils) == 0 || 2*matched >= len(pupils) {
+		return nil
+	}
+	var ctxMiss []string
+	for _, id := range c.Order {
+		if !inRegister[id] {
+			ctxMiss = append(ctxMiss, id)
+		}
+	}
+	var b strings.Builder
+	found := fmt.Sprintf("only %d of the register's %d pupils have", matched, len(pupils))
+	if matched == 0 {
+		found = fmt.Sprintf("none of the register's %d pupils has", len(pupils))
+	}
+	fmt.Fprintf(&b, "%s: %s a row in this context file, fewer than half, so it cannot be joined on the pupil id\n", c.Info.Path, found)
+	fmt.Fprintf(&b, "  likely cause: %s\n", joinCause(regMiss, ctxMiss, len(c.Order)))
+	fmt.Fprintf(&b, "  register ids with no context row: %s\n", someIDs(regMiss))
+	if len(ctxMiss) > 0 {
+		fmt.Fprintf(&b, "  context ids not in the register: %s\n", someIDs(ctxMiss))
+	}
+	b.WriteString("no output written")
+	return errors.New(b.String())
+}
+
+func someIDs(ids []string) string {
+	if len(ids) <= joinExamples {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s (and %d more)", strings.Join(ids[:joinExamples], ", "), len(ids)-joinExamples)
+}
+
+// joinCause guesses why the ids do not match, from the unmatched ids of
+// each side: one side's leading zeros lost (a spreadsheet read the ids as
+// numbers), UPNs on one side and admission numbers on the other, or a
+// context file that lists only some pupils.
+func joinCause(regMiss, ctxMiss []string, ctxRows int) string {
+	if len(ctxMiss) == 0 {
+		return fmt.Sprintf("the context file has rows for only %d of the pupils: list every pupil, leaving a cell blank where nothing is known", ctxRows)
+	}
+	ctxTrim := map[string]string{}
+	for _, id := range ctxMiss {
+		ctxTrim[strings.TrimLeft(id, "0")] = id
+	}
+	regZeros, ctxZeros := 0, 0
+	for _, id := range regMiss {
+		if other, ok := ctxTrim[strings.TrimLeft(id, "0")]; ok && other != id && allDigits(id) && allDigits(other) {
+			if len(id) > len(other) {
+				regZeros++
+			} else {
+				ctxZeros++
+			}
+		}
+	}
+	half := (min(len(regMiss), len(ctxMiss)) + 1) / 2
+	switch {
+	case regZeros >= half && regZeros >= ctxZeros:
+		return "leading zeros: the context file's ids are the register's without their leading zeros (a spreadsheet read them as numbers: format the id column as text)"
+	case ctxZeros >= half:
+		return "leading zeros: the register's ids are the context file's without their leading zeros (a spreadsheet read them as numbers: format the id column as text)"
+	}
+	reg, ctx := idShape(regMiss), idShape(ctxMiss)
+	switch {
+	case ctx == "admission numbers" && reg == "UPNs", ctx == "UPNs" && reg == "admission numbers":
+		return fmt.Sprintf("the context ids look like %s, the register's like %s: use the same id in both files (--map pupil_id=HEADER chooses the column, in both)", ctx, reg)
+	case ctx == reg && ctx != "":
+		return fmt.Sprintf("both files' ids look like %s, but few are the same: is the context file for these pupils?", ctx)
+	}
+	return "the ids are written differently in the two files (compare the examples below)"
+}
+
+// idShape says what most of the ids look like: UPNs (a letter and 12
+// characters, digits but for a temporary UPN's last letter), admission
+// numbers (digits only), or "" when neither holds for most.
+func idShape(ids []string) string {
+	upn, num := 0, 0
+	for _, id := range ids {
+		switch {
+		case isUPN(id):
+			upn++
+		case allDigits(id):
+			num++
+		}
+	}
+	switch {
+	case 2*upn > len(ids):
+		return "UPNs"
+	case 2*num > len(ids):
+		return "admission numbers"
+	}
+	return ""
+}
+
+func isUPN(id string) bool {
+	if len(id) != 13 || id[0] < 'A' || id[0] > 'Z' {
+		return false
+	}
+	last := id[12]
+	return allDigits(id[1:12]) && (last >= '0' && last <= '9' || last >= 'A' && last <= 'Z')
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

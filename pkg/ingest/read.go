@@ -172,8 +172,15 @@ func findHeader(rows [][]string, firstLine []int, file string, opts Options, ser
 	}
 	loc := quality.Loc{File: file, Line: firstLineNo}
 	if mapErr != nil {
-		// A --map naming a column no row has is the likeliest cause.
-		return header{}, 0, errorf(loc, "%s", mapErr.Error())
+		// A --map naming a column no row has is the likeliest cause. The
+		// columns listed are the header's, not the first data row's that
+		// happened to fail first: the row most like a header.
+		// When that row has the mapped columns, the mapping is not the
+		// problem: the layout is, and the message below says what it lacks.
+		r, line := likeliestHeader(rows, firstLine)
+		if _, err := matchHeader(r, opts.Map); err != nil {
+			return header{}, 0, errorf(quality.Loc{File: file, Line: line}, "%s", err.Error())
+		}
 	}
 	if firstNonBlank == nil {
 		return header{}, 0, &Error{Loc: quality.Loc{File: file}, Msg: "no rows: expected a header row and register rows"}
@@ -183,7 +190,7 @@ func findHeader(rows [][]string, firstLine []int, file string, opts Options, ser
 	case LayoutMarks:
 		want = "a marks header with a pupil id (UPN, Pupil ID, Adno, Admission Number, Student ID), Date, Session (AM/PM) and Mark (Code)"
 	case LayoutSummary:
-		want = "a summary header with a row id (a pupil id, a school, or DfE's geography columns), possible sessions, and per-code counts (I, M, G, ... or reason_i_authorised_illness, ...) or authorised and unauthorised absence"
+		want = "a summary header with a row id (a pupil id, a school, or DfE's geography columns), per-code counts (I, M, G, ... or reason_i_authorised_illness, ...) or authorised and unauthorised absence, and possible sessions (or the present counts, / \\ L or a present total, to compute them from)"
 	case LayoutGrid:
 		want = "a grid header with a pupil id (UPN, Pupil ID, Adno, ...) and session columns such as \"03/09/2024 AM\" or day columns such as \"03/09/2024\""
 	default:
@@ -191,6 +198,30 @@ func findHeader(rows [][]string, firstLine []int, file string, opts Options, ser
 	}
 	return header{}, 0, errorf(loc, "no header row found in the first %d rows: expected %s; the first row has %s\n(use --map field=Header for other column names, e.g. --map pupil_id=\"Pupil Ref\")",
 		len(rows), want, quoteList(firstNonBlank))
+}
+
+// likeliestHeader picks the row that names the most fields without the
+// user's mappings (the first such, and the first non-blank row if none
+// names any), for an error about the header.
+func likeliestHeader(rows [][]string, firstLine []int) ([]string, int) {
+	best, bestN := -1, 0
+	for i, r := range rows {
+		if blankStrings(r) {
+			continue
+		}
+		if best < 0 {
+			best = i
+		}
+		c, _ := matchHeader(r, nil)
+		n := len(c.idx)
+		if _, ok := summaryHeader(r, c); ok {
+			n++
+		}
+		if n > bestN {
+			best, bestN = i, n
+		}
+	}
+	return rows[best], firstLine[best]
 }
 
 func isTaken(c columns, j int) bool {

@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -46,8 +48,9 @@ type summaryCols struct {
 	present   bool // the code columns include the present marks
 }
 
-// summaryHeader recognises a summary header: a possible-sessions column and
-// either per-code columns or authorised and unauthorised totals.
+// summaryHeader recognises a summary header: per-code columns or authorised
+// and unauthorised totals, and a possible-sessions column or what it can be
+// computed from (the present marks' codes, or a present or attended total).
 func summaryHeader(headers []string, c columns) (summaryCols, bool) {
 	s := summaryCols{totals: map[string]int{}}
 	norm := make([]string, len(headers))
@@ -64,9 +67,6 @@ func summaryHeader(headers []string, c columns) (summaryCols, bool) {
 				}
 			}
 		}
-	}
-	if _, ok := s.totals["possible"]; !ok {
-		return s, false
 	}
 	hasAM := false
 	for _, h := range headers {
@@ -111,6 +111,17 @@ func summaryHeader(headers []string, c columns) (summaryCols, bool) {
 	if len(s.codes) == 0 && !(auth && unauth) {
 		return s, false
 	}
+	if _, ok := s.totals["possible"]; !ok {
+		// Without a possible-sessions column the possible sessions are
+		// computed as DfE defines them, present + AEA + authorised +
+		// unauthorised: from the code columns when they include the present
+		// marks, else from a present or attended total beside the absence.
+		_, pres := s.totals["present"]
+		_, att := s.totals["attended"]
+		if !s.present && !pres && !att {
+			return s, false
+		}
+	}
 	switch {
 	case c.has(PupilID):
 		s.idCols = []int{c.idx[PupilID]}
@@ -130,20 +141,45 @@ func summaryHeader(headers []string, c columns) (summaryCols, bool) {
 	return s, len(s.idCols) > 0
 }
 
+// maxPupilSessions is the most sessions one pupil can have in a row: two a
+// day for 366 days. A summary row of one pupil claiming more is not a count
+// of that pupil's sessions (a school total pasted in, a year column read as
+// a count), and is rejected rather than ranked.
+const maxPupilSessions = 2 * 366
+
+// maxCount bounds any count, a school's or an area's too: England's whole
+// year is about 2.5 billion possible sessions. It keeps sums far from
+// overflowing.
+const maxCount = 1_000_000_000_000
+
+// countText is what a count may look like: digits, with thousands commas
+// and a decimal part allowed (the decimal part must then be zero), and a
+// sign so that a negative count is named as such.
+var countText = regexp.MustCompile(`^[-+]?[0-9][0-9,]*(\.[0-9]+)?$`)
+
 // parseCount reads a whole number of sessions. DfE's files write whole
-// numbers, sometimes as 1234.0; "c" (suppressed), "x" and "z" are not counts.
-func parseCount(s string) (int, bool) {
+// numbers, sometimes as 1234.0, and thousands with commas; "c"
+// (suppressed), "x" and "z" are not counts. why says what is wrong.
+func parseCount(s string) (n int, why string) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, true
+		return 0, ""
 	}
-	if n, err := strconv.Atoi(strings.ReplaceAll(s, ",", "")); err == nil && n >= 0 {
-		return n, true
+	if !countText.MatchString(s) {
+		return 0, "not a number"
 	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 && f == float64(int64(f)) {
-		return int(f), true
+	f, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, "not a number"
+	case f < 0:
+		return 0, "negative"
+	case f != math.Trunc(f):
+		return 0, "not a whole number"
+	case err != nil || f > maxCount:
+		return 0, "more sessions than any school or area has"
 	}
-	return 0, false
+	return int(f), ""
 }
 
 // summaryRow applies one summary row.
@@ -173,25 +209,42 @@ func summaryRow(src rowSource, h header, row []string, line int, b *register.Bui
 	}
 	id := strings.Join(idParts, " / ")
 	codes := make([]int, mark.NumIDs)
+	count := func(i int) (int, bool) {
+		n, why := parseCount(cell(i))
+		if why != "" {
+			reject("bad_count", i, fmt.Sprintf("%s in %s: %s", quoteShort([]byte(cell(i))), headerAt(h, i), why))
+			return 0, false
+		}
+		if !s.aggregate && n > maxPupilSessions {
+			reject("impossible_counts", i, fmt.Sprintf("%d in %s: more than the %d sessions a pupil can have in a year", n, headerAt(h, i), maxPupilSessions))
+			return 0, false
+		}
+		return n, true
+	}
 	for _, c := range s.codes {
-		n, ok := parseCount(cell(c.index))
+		n, ok := count(c.index)
 		if !ok {
-			reject("bad_count", c.index, fmt.Sprintf("%s in %s", quoteShort([]byte(cell(c.index))), headerAt(h, c.index)))
 			return
 		}
 		codes[c.id] += n
 	}
 	totals := map[string]int{}
-	for key, i := range s.totals {
-		if cell(i) == "" {
+	// Totals in a fixed order, so the first bad cell reported is always the
+	// same one.
+	for _, key := range totalKeys {
+		i, ok := s.totals[key]
+		if !ok || cell(i) == "" {
 			continue
 		}
-		n, ok := parseCount(cell(i))
+		n, ok := count(i)
 		if !ok {
-			reject("bad_count", i, fmt.Sprintf("%s in %s", quoteShort([]byte(cell(i))), headerAt(h, i)))
 			return
 		}
 		totals[key] = n
+	}
+	if msg, col := impossible(codes, totals, s, h.cols.headers); msg != "" {
+		reject("impossible_counts", col, msg)
+		return
 	}
 	mc := newMarksCols(h.cols, Options{})
 	info := register.Info{Surname: cell(mc.surname), Forename: cell(mc.forename), YearGroup: cell(mc.year), RegGroup: cell(mc.reg), School: cell(mc.school)}
@@ -204,6 +257,68 @@ func summaryRow(src rowSource, h header, row []string, line int, b *register.Bui
 	if msg := contradictions(codes, totals, s.present); msg != "" {
 		q.Find("counts_mismatch", loc, msg)
 	}
+}
+
+// totalKeys are the summary totals in the order they are checked.
+var totalKeys = []string{"possible", "present", "aea", "attended", "authorised", "unauthorised", "absence"}
+
+// impossible checks that a row's absence fits in its possible sessions, and
+// computes the possible sessions when the file has no column for them
+// (putting them in totals, as if declared). It returns what cannot be true,
+// and the column to point at.
+func impossible(codes []int, totals map[string]int, s summaryCols, headers []string) (string, int) {
+	var sum [mark.Missing + 1]int
+	for i, n := range codes {
+		if i > 0 {
+			sum[mark.Get(mark.ID(i)).Category] += n
+		}
+	}
+	auth, unauth := sum[mark.Authorised], sum[mark.Unauthorised]
+	if v, ok := totals["authorised"]; ok {
+		auth = v
+	}
+	if v, ok := totals["unauthorised"]; ok {
+		unauth = v
+	}
+	absence := auth + unauth
+	if v, ok := totals["absence"]; ok && v > absence {
+		absence = v
+	}
+	possible, declared := totals["possible"]
+	possibleCol, hasCol := s.totals["possible"]
+	col := s.idCols[0]
+	switch {
+	case declared:
+		col = possibleCol
+	case s.present:
+		possible = sum[mark.Present] + sum[mark.AEA] + sum[mark.Authorised] + sum[mark.Unauthorised]
+	case hasCol:
+		// The column is there but this row's cell is blank, and the codes
+		// cannot give the figure: taking it as 0 would hide the pupil as
+		// "not assessable", and as the absence, call them 100% absent.
+		return fmt.Sprintf("%s is blank, and the counts do not give the possible sessions", headers[possibleCol]), possibleCol
+	default:
+		attended, ok := totals["attended"]
+		if !ok {
+			attended = totals["present"] + totals["aea"]
+		}
+		possible = attended + absence
+		totals["possible"] = possible
+	}
+	// The figures come from the codes when they cover the present marks,
+	// whatever was declared: those must fit in a pupil's year too.
+	fromCodes := sum[mark.Present] + sum[mark.AEA] + sum[mark.Authorised] + sum[mark.Unauthorised]
+	if !s.aggregate && (!declared || s.present) && max(possible, fromCodes) > maxPupilSessions {
+		return fmt.Sprintf("%d possible sessions from the counts: more than the %d a pupil can have in a year", max(possible, fromCodes), maxPupilSessions), s.idCols[0]
+	}
+	if absence > possible {
+		what := "declared"
+		if !declared {
+			what = "computed from the counts"
+		}
+		return fmt.Sprintf("absence %d is more than the %d possible sessions %s", absence, possible, what), col
+	}
+	return "", 0
 }
 
 // contradictions compares the declared totals with what the code counts

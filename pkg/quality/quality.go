@@ -48,8 +48,8 @@ type Reason struct {
 	Count    int       `json:"count"`
 	Examples []Example `json:"examples"`
 	// Expected marks a rejection the user asked for (a date outside the
-	// --from/--to window): it is accounted for like any other but --strict
-	// does not fail on it.
+	// --from/--to window, or the academic year analysed): it is accounted
+	// for like any other but --strict does not fail on it.
 	Expected bool `json:"expected,omitempty"`
 }
 
@@ -136,6 +136,11 @@ var texts = map[string]string{
 	"context_duplicate": "pupil appears twice in the context file (first row kept)",
 	"context_no_id":     "context row with no pupil id (ignored)",
 	"local_code":        "a school's local code, read as the DfE code its profile maps it to",
+
+	// One academic year analysed, and summary rows that cannot be true.
+	"outside_academic_year": "date outside the academic year analysed (the latest with a possible session; choose another with --from/--to)",
+	"academic_years":        "the data spans more than one academic year; only one is analysed",
+	"impossible_counts":     "counts that cannot be true (absence above possible sessions, or more sessions than a year holds)",
 }
 
 // Text returns the description of a reason key.
@@ -173,7 +178,7 @@ func (r *Report) Legacy(code string, loc Loc) {
 func (r *Report) reason(m map[string]*Reason, key string, loc Loc, detail string) {
 	rs := m[key]
 	if rs == nil {
-		rs = &Reason{Key: key, Text: Text(key), Expected: key == "outside_window"}
+		rs = &Reason{Key: key, Text: Text(key), Expected: key == "outside_window" || key == "outside_academic_year"}
 		m[key] = rs
 	}
 	rs.add(loc, detail, r.Limit)

@@ -15,6 +15,10 @@ type Builder struct {
 
 	// From and To bound the analysis window (inclusive); zero means open.
 	From, To Day
+	// YearFrom and YearTo, when set, bound the academic year analysed by
+	// default: marks outside it are rejected as such (a different reason
+	// from the user's own --from/--to window, so the account says which).
+	YearFrom, YearTo Day
 
 	lastID    []byte
 	lastPupil *Pupil
@@ -25,13 +29,14 @@ func NewBuilder(q *quality.Report) *Builder {
 	return &Builder{Reg: New(), Q: q}
 }
 
-// Pupil finds or creates the pupil with an id. Exports list a pupil's rows
-// together, so the previous pupil is remembered and compared first.
+// Pupil finds or creates the pupil with an id, compared in its canonical
+// form (see CanonicalID). Exports list a pupil's rows together, so the
+// previous pupil's id as written is remembered and compared first.
 func (b *Builder) Pupil(id []byte) *Pupil {
 	if b.lastPupil != nil && bytes.Equal(id, b.lastID) {
 		return b.lastPupil
 	}
-	p := b.Reg.pupil(id)
+	p := b.Reg.pupil(canonicalBytes(id))
 	b.lastPupil = p
 	b.lastID = append(b.lastID[:0], id...)
 	return p
@@ -50,6 +55,10 @@ func (b *Builder) SetInfo(p *Pupil, info Info) { p.Info.merge(info) }
 func (b *Builder) Mark(p *Pupil, d Day, s Session, id mark.ID, loc quality.Loc) bool {
 	if (b.From != 0 && d < b.From) || (b.To != 0 && d > b.To) {
 		b.reject("outside_window", loc, d.UK())
+		return false
+	}
+	if (b.YearFrom != 0 && d < b.YearFrom) || (b.YearTo != 0 && d > b.YearTo) {
+		b.reject("outside_academic_year", loc, d.UK()+" ("+YearOf(d).String()+")")
 		return false
 	}
 	slot := p.slot(d, s)
@@ -107,6 +116,11 @@ func (b *Builder) reject(key string, loc quality.Loc, detail string) {
 // rejected rather than summed: the same export given twice must not double
 // anyone's absence.
 func (b *Builder) Summary(id string, info Info, codes []int, totals map[string]int, present, aggregate bool, loc quality.Loc) bool {
+	if !aggregate {
+		// A school or area row is named as written ("England / Primary");
+		// only pupil ids join with a context file.
+		id = CanonicalID(id)
+	}
 	if p := b.Reg.byID[id]; p != nil {
 		b.Q.Reject("duplicate_row", loc, "")
 		return false

@@ -140,8 +140,14 @@ func New() *Register { return &Register{byID: map[string]*Pupil{}} }
 // Len returns the number of pupils.
 func (r *Register) Len() int { return len(r.pupils) }
 
-// Get returns the pupil with an id, or nil.
-func (r *Register) Get(id string) *Pupil { return r.byID[id] }
+// Get returns the pupil with an id, or nil. The id may be written in any
+// form CanonicalID folds (a pupil id typed in lower case is found).
+func (r *Register) Get(id string) *Pupil {
+	if p := r.byID[id]; p != nil {
+		return p
+	}
+	return r.byID[CanonicalID(id)]
+}
 
 // Pupils returns the pupils sorted by id, so that anything built on the
 // register is deterministic whatever order the files came in.
