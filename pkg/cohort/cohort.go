@@ -113,10 +113,21 @@ func CheckDimensions(by []string, res *analysis.Result) error {
 // sessions, never averaged rates. Groups smaller than suppressBelow pupils
 // are marked suppressed. Group rows of a summary file (schools, areas) are
 // left out: they are not pupils.
+//
+// Grouped by school, the rows are enrolments, as DfE counts them: a pupil
+// on two schools' rolls (dual registration, a move) is counted at each
+// with that school's own figures, and the total is the sum of the
+// schools'.
 func Summarise(res *analysis.Result, by []string, suppressBelow int) []Group {
 	total := Group{Key: []string{"All pupils"}}
 	groups := map[string]*Group{}
-	for _, p := range res.All {
+	pupils := res.All
+	for _, d := range by {
+		if d == "school" && res.Enrolments != nil {
+			pupils = res.Enrolments
+		}
+	}
+	for _, p := range pupils {
 		if p.Aggregate {
 			continue
 		}

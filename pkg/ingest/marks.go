@@ -49,6 +49,10 @@ type marksCols struct {
 	local                                map[string]mark.ID
 	lastDate                             []byte // the date cache: per worker
 	lastDay                              register.Day
+	// prevSchool is the school field of the row that last captured the
+	// pupil's details: a new school with the same id is another pupil
+	// (a local id) or enrolment (a UPN), so it is captured again.
+	prevSchool []byte
 	// cp1252 says the row bytes are Windows-1252, not UTF-8. Everything
 	// the parser interprets (delimiters, quotes, dates, sessions, codes) is
 	// ASCII in both, so rows are parsed as they are and only text that
@@ -154,13 +158,15 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		return nil
 	}
 	rec.day = day
-	if string(id) != string(prevID) {
+	school := trimSpace(field(fields, m.school))
+	if string(id) != string(prevID) || string(school) != string(m.prevSchool) {
+		m.prevSchool = append(m.prevSchool[:0], school...)
 		rec.info = &register.Info{
 			Surname:   m.text(trimSpace(field(fields, m.surname))),
 			Forename:  m.text(trimSpace(field(fields, m.forename))),
 			YearGroup: m.text(trimSpace(field(fields, m.year))),
 			RegGroup:  m.text(trimSpace(field(fields, m.reg))),
-			School:    m.text(trimSpace(field(fields, m.school))),
+			School:    m.text(school),
 		}
 	}
 	raw := fields[m.mark]
@@ -216,9 +222,14 @@ func apply(b *register.Builder, rec *markRec, loc quality.Loc) {
 		b.Reject(rec.reason, loc, rec.detail)
 		return
 	}
-	p := b.Pupil(rec.id)
+	var p *register.Pupil
 	if rec.info != nil {
-		b.SetInfo(p, *rec.info)
+		// The first row of a pupil (or of a new school for the same id)
+		// decides the enrolment; the rows after it are the same one.
+		p = b.PupilAt(rec.id, rec.info.School, loc)
+		b.SetInfoAt(p, *rec.info, loc)
+	} else {
+		p = b.Pupil(rec.id)
 	}
 	if b.Mark(p, rec.day, rec.sess, rec.code, loc) && rec.local {
 		q.Find("local_code", loc, "read as "+mark.Get(rec.code).Code)

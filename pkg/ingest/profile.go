@@ -22,6 +22,8 @@ type Profile struct {
 	Columns     map[string]string `yaml:"columns"`
 	DateOrder   string            `yaml:"date_order"` // dmy (default), ymd or mdy
 	LocalCodes  map[string]string `yaml:"local_codes"`
+	// School names the school of rows that name none (as --school does).
+	School string `yaml:"school"`
 }
 
 // ParseProfile reads a profile strictly: an unknown key, field, layout or
@@ -79,6 +81,9 @@ func (p *Profile) Apply(o *Options) {
 		}
 	}
 	o.MonthFirst = p.DateOrder == "mdy"
+	if p.School != "" && o.School == "" {
+		o.School = strings.TrimSpace(p.School)
+	}
 	if len(p.LocalCodes) > 0 {
 		o.LocalCodes = map[string]mark.ID{}
 		for local, dfe := range p.LocalCodes {

@@ -40,6 +40,11 @@ type Options struct {
 	LocalCodes map[string]mark.ID
 	// Progress, when set, is told the rows read so far now and then.
 	Progress func(file string, rows int)
+	// School names the school of every row whose file has no school
+	// column (--school, or a profile's school).
+	School string
+	// RevisionOrder orders two exports of one school (see ReadFiles).
+	RevisionOrder register.RevisionOrder
 }
 
 // Error is a problem that stops a file from being read at all. It names the

@@ -295,8 +295,9 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 		return
 	}
 	q.RowsUsed++
-	p := b.Pupil([]byte(id))
-	b.SetInfo(p, register.Info{Surname: cell(mc.surname), Forename: cell(mc.forename), YearGroup: cell(mc.year), RegGroup: cell(mc.reg), School: cell(mc.school)})
+	idLoc := src.loc(line, mc.id, "pupil id")
+	p := b.PupilAt([]byte(id), cell(mc.school), idLoc)
+	b.SetInfoAt(p, register.Info{Surname: cell(mc.surname), Forename: cell(mc.forename), YearGroup: cell(mc.year), RegGroup: cell(mc.reg), School: cell(mc.school)}, idLoc)
 	first, last := -1, -1
 	for k, g := range h.grid {
 		if cell(g.index) != "" {

@@ -141,6 +141,12 @@ var texts = map[string]string{
 	"outside_academic_year": "date outside the academic year analysed (the latest with a possible session; choose another with --from/--to)",
 	"academic_years":        "the data spans more than one academic year; only one is analysed",
 	"impossible_counts":     "counts that cannot be true (absence above possible sessions, or more sessions than a year holds)",
+
+	// A whole authority: identity across schools, and revised exports.
+	"bad_upn":         "a UPN whose check letter does not match its digits (DfE's UPN check; the id is kept as written)",
+	"details_differ":  "a pupil id whose name or year group differs between rows or files (check the id is one child)",
+	"superseded_mark": "a mark replaced by a later export of the same school (or a provisional N replaced by any code)",
+	"revision":        "a later export of a school superseded marks of an earlier one",
 }
 
 // Text returns the description of a reason key.
@@ -178,7 +184,7 @@ func (r *Report) Legacy(code string, loc Loc) {
 func (r *Report) reason(m map[string]*Reason, key string, loc Loc, detail string) {
 	rs := m[key]
 	if rs == nil {
-		rs = &Reason{Key: key, Text: Text(key), Expected: key == "outside_window" || key == "outside_academic_year"}
+		rs = &Reason{Key: key, Text: Text(key), Expected: key == "outside_window" || key == "outside_academic_year" || key == "superseded_mark"}
 		m[key] = rs
 	}
 	rs.add(loc, detail, r.Limit)

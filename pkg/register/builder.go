@@ -2,6 +2,9 @@ package register
 
 import (
 	"bytes"
+	"fmt"
+	"sort"
+	"time"
 
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/quality"
@@ -20,8 +23,49 @@ type Builder struct {
 	// from the user's own --from/--to window, so the account says which).
 	YearFrom, YearTo Day
 
+	// School is the school of every row that names none (--school, or a
+	// profile's school). FileSchool, set per file by BeginFile, is the
+	// school a local id falls back to when neither the row nor School
+	// names one: the file's base name, since an admission number means
+	// nothing without its school.
+	School, FileSchool string
+
 	lastID    []byte
 	lastPupil *Pupil
+
+	files   []fileInfo
+	cur     int32 // index of the file being read
+	pending []revision
+}
+
+// fileInfo is what revisions are ordered by.
+type fileInfo struct {
+	path  string
+	mtime time.Time
+	last  Day // the last day the file gave a mark for
+}
+
+// revision is a session two files of one school marked differently: which
+// mark stands is decided when every file has been read (Finish).
+type revision struct {
+	p     *Pupil
+	d     Day
+	s     Session
+	old   mark.ID
+	from  int32 // the file the standing mark came from
+	id    mark.ID
+	file  int32
+	loc   quality.Loc
+	order int // the order events came in, for a stable result
+}
+
+// BeginFile starts a file: marks read until the next BeginFile come from
+// it. path names it in findings; mtime orders revisions of equal extent.
+func (b *Builder) BeginFile(path string, mtime time.Time, fileSchool string) {
+	b.files = append(b.files, fileInfo{path: path, mtime: mtime})
+	b.cur = int32(len(b.files) - 1)
+	b.FileSchool = fileSchool
+	b.lastPupil, b.lastID = nil, b.lastID[:0]
 }
 
 // NewBuilder returns a builder for an empty register.
@@ -36,7 +80,27 @@ func (b *Builder) Pupil(id []byte) *Pupil {
 	if b.lastPupil != nil && bytes.Equal(id, b.lastID) {
 		return b.lastPupil
 	}
-	p := b.Reg.pupil(canonicalBytes(id))
+	return b.PupilAt(id, "", quality.Loc{})
+}
+
+// PupilAt finds or creates the enrolment of id at a school: the row's own
+// school, or when it names none the builder's School, else for a local id
+// the file's. A UPN is one child at every school; a local id is keyed by
+// its school. A new UPN-shaped id with a wrong check letter is reported
+// at loc (the id itself is kept: it is the one the school uses).
+func (b *Builder) PupilAt(id []byte, school string, loc quality.Loc) *Pupil {
+	cid := canonicalBytes(id)
+	if school == "" {
+		school = b.School
+	}
+	upn := UPNShaped(string(cid))
+	if school == "" && !upn {
+		school = b.FileSchool
+	}
+	p, created := b.Reg.enrolment(cid, school)
+	if created && upn && !UPNValid(string(cid)) && b.Q != nil {
+		b.Q.Find("bad_upn", loc, "the check letter does not match the digits")
+	}
 	b.lastPupil = p
 	b.lastID = append(b.lastID[:0], id...)
 	return p
@@ -44,6 +108,41 @@ func (b *Builder) Pupil(id []byte) *Pupil {
 
 // SetInfo fills the pupil's descriptive fields that are still empty.
 func (b *Builder) SetInfo(p *Pupil, info Info) { p.Info.merge(info) }
+
+// SetInfoAt is SetInfo for a row at loc: a name or year group that
+// disagrees with the one read for the pupil from another file (or at
+// another school, for a UPN) is reported there, once per pupil, naming the
+// field and never its values. Within one file the pupil's first row gives
+// the details, as before.
+func (b *Builder) SetInfoAt(p *Pupil, info Info, loc quality.Loc) {
+	other := p.file != 0 && p.file != b.cur+1
+	if !p.warned && (other || p.sec || p.next != nil) {
+		var d []string
+		if p.sec || p.next != nil {
+			first := b.Reg.byID[p.ID]
+			for e := first; e != nil; e = e.next {
+				if d = e.Info.differs(info); d != nil {
+					break
+				}
+			}
+		} else {
+			d = p.Info.differs(info)
+		}
+		if d != nil {
+			p.warned = true
+			b.Q.Find("details_differ", loc, "the "+join(d)+" differs from another file's for this pupil id")
+		}
+	}
+	info.School = ""
+	p.Info.merge(info)
+}
+
+func join(s []string) string {
+	if len(s) == 2 {
+		return s[0] + " and " + s[1]
+	}
+	return s[0]
+}
 
 // Mark records one session mark read at loc and reports whether it was used.
 // The caller has already counted the mark as read.
@@ -61,8 +160,24 @@ func (b *Builder) Mark(p *Pupil, d Day, s Session, id mark.ID, loc quality.Loc) 
 		b.reject("outside_academic_year", loc, d.UK()+" ("+YearOf(d).String()+")")
 		return false
 	}
+	if len(b.files) > 0 {
+		b.track(p, d)
+	}
+	if p.next != nil || p.sec {
+		b.Reg.dirty = true // the child view of several schools is rebuilt
+	}
 	slot := p.slot(d, s)
 	if old := *slot; old != 0 {
+		if old != id && p.spans != nil {
+			if from, ok := b.earlierFile(p, d); ok {
+				// Another export of this school marked the session:
+				// which stands waits for the files' order (Finish).
+				// The mark counts as used until then.
+				b.pending = append(b.pending, revision{p: p, d: d, s: s, old: old, from: from, id: id, file: b.cur, loc: loc, order: len(b.pending)})
+				b.Q.MarksUsed++
+				return true
+			}
+		}
 		if old == id {
 			b.Q.DuplicateMarks++
 			b.reject("duplicate_mark", loc, d.UK()+" "+s.String()+" "+mark.Get(id).Code)
@@ -96,6 +211,181 @@ func (b *Builder) Mark(p *Pupil, d Day, s Session, id mark.ID, loc quality.Loc) 
 		b.Q.Find("weekend_mark", loc, d.UK()+" "+s.String()+" "+mark.Get(id).Code)
 	}
 	return true
+}
+
+// track keeps the span of days each file gave an enrolment, once a second
+// file gives it marks, and each file's last day.
+func (b *Builder) track(p *Pupil, d Day) {
+	f := &b.files[b.cur]
+	if d > f.last {
+		f.last = d
+	}
+	if p.file == b.cur+1 && p.spans == nil {
+		return
+	}
+	if p.file == 0 {
+		p.file = b.cur + 1
+		return
+	}
+	if p.spans == nil {
+		first, last := p.Span()
+		p.spans = &[]fileSpan{{file: p.file - 1, first: first, last: last}}
+	}
+	sp := *p.spans
+	for i := range sp {
+		if sp[i].file == b.cur {
+			if d < sp[i].first {
+				sp[i].first = d
+			}
+			if d > sp[i].last {
+				sp[i].last = d
+			}
+			return
+		}
+	}
+	*p.spans = append(sp, fileSpan{file: b.cur, first: d, last: d})
+}
+
+// earlierFile returns the first other file whose days for the enrolment
+// include d: the export the standing mark most likely came from.
+func (b *Builder) earlierFile(p *Pupil, d Day) (int32, bool) {
+	for _, sp := range *p.spans {
+		if sp.file != b.cur && sp.first <= d && d <= sp.last {
+			return sp.file, true
+		}
+	}
+	return 0, false
+}
+
+// RevisionOrder says how two exports of one school are ordered.
+type RevisionOrder int
+
+const (
+	// ByExtent: the export whose data ends later is the later one, then the
+	// one modified later, then the one given later.
+	ByExtent RevisionOrder = iota
+	// AsGiven: the command line's order (--revision-order given).
+	AsGiven
+)
+
+// Finish settles the sessions two exports of one school marked
+// differently: the later export's mark stands (see RevisionOrder), except
+// that N (reason not yet established) is provisional and loses to any
+// other code whatever the order. Each mark that does not stand is counted
+// as rejected ("superseded_mark"), and a finding says how many marks of
+// which file each later file superseded.
+func (b *Builder) Finish(order RevisionOrder) {
+	if len(b.pending) == 0 {
+		return
+	}
+	rank := make([]int, len(b.files))
+	idx := make([]int, len(b.files))
+	for i := range idx {
+		idx[i] = i
+	}
+	if order == ByExtent {
+		sort.SliceStable(idx, func(i, j int) bool {
+			a, c := b.files[idx[i]], b.files[idx[j]]
+			if a.last != c.last {
+				return a.last < c.last
+			}
+			return a.mtime.Before(c.mtime)
+		})
+	}
+	for r, i := range idx {
+		rank[i] = r
+	}
+	type slotKey struct {
+		p *Pupil
+		d Day
+		s Session
+	}
+	groups := map[slotKey][]revision{}
+	var keys []slotKey
+	for _, ev := range b.pending {
+		k := slotKey{ev.p, ev.d, ev.s}
+		if groups[k] == nil {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], ev)
+	}
+	type pair struct{ loser, winner int32 }
+	superseded := map[pair]int{}
+	provisional := map[pair]int{}
+	for _, k := range keys {
+		evs := groups[k]
+		type cand struct {
+			id   mark.ID
+			file int32
+			ev   int // index in evs, -1 for the standing mark
+		}
+		cands := []cand{{evs[0].old, evs[0].from, -1}}
+		for i, ev := range evs {
+			cands = append(cands, cand{ev.id, ev.file, i})
+		}
+		better := func(a, c cand) bool {
+			if (a.id == nID) != (c.id == nID) {
+				return c.id == nID
+			}
+			if rank[a.file] != rank[c.file] {
+				return rank[a.file] > rank[c.file]
+			}
+			return mark.Better(a.id, c.id)
+		}
+		w := cands[0]
+		for _, c := range cands[1:] {
+			if better(c, w) {
+				w = c
+			}
+		}
+		*k.p.slot(k.d, k.s) = w.id
+		for _, c := range cands {
+			if c == w {
+				continue
+			}
+			b.Q.MarksUsed--
+			b.Q.MarksRejected++
+			loc := quality.Loc{File: b.files[c.file].path}
+			if c.ev >= 0 {
+				loc = evs[c.ev].loc
+			}
+			why := " superseded by " + mark.Get(w.id).Code + " in " + b.files[w.file].path + ", a later export"
+			if c.id == nID && w.id != nID {
+				why = " (provisional) replaced by " + mark.Get(w.id).Code + " in " + b.files[w.file].path
+				provisional[pair{c.file, w.file}]++
+			} else {
+				superseded[pair{c.file, w.file}]++
+			}
+			b.Q.Reject("superseded_mark", loc, k.d.UK()+" "+k.s.String()+": "+mark.Get(c.id).Code+why)
+		}
+	}
+	report := func(m map[pair]int, what string) {
+		var ps []pair
+		for p := range m {
+			ps = append(ps, p)
+		}
+		sort.Slice(ps, func(i, j int) bool {
+			if ps[i].winner != ps[j].winner {
+				return ps[i].winner < ps[j].winner
+			}
+			return ps[i].loser < ps[j].loser
+		})
+		for _, p := range ps {
+			w := b.files[p.winner]
+			b.Q.Find("revision", quality.Loc{File: w.path}, fmt.Sprintf("%d %s of %s superseded (this export's data ends %s)", m[p], plural(m[p], what), b.files[p.loser].path, w.last.UK()))
+		}
+	}
+	report(superseded, "mark")
+	report(provisional, "provisional N mark")
+	b.pending = nil
+	b.Reg.dirty = true
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }
 
 // Reject records a mark rejected before it reached the register (bad date,
@@ -133,6 +423,14 @@ func (b *Builder) Summary(id string, info Info, codes []int, totals map[string]i
 	p.Aggregate = aggregate
 	return true
 }
+
+// dID and nID are D (dual registered, attending another school) and N (no
+// reason yet established, provisional).
+var dID, nID = func() (mark.ID, mark.ID) {
+	d, _ := mark.Lookup("D")
+	n, _ := mark.Lookup("N")
+	return d, n
+}()
 
 // special marks the codes Mark reports on (legacy codes, the missing mark,
 // X); notPossible the codes a weekend mark is unremarkable for.

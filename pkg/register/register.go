@@ -2,6 +2,7 @@ package register
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/attendrisk/attendrisk/pkg/mark"
 )
@@ -29,7 +30,11 @@ type Info struct {
 	Forename  string
 	YearGroup string
 	RegGroup  string
-	School    string
+	// School is the school of the enrolment: the export's school column,
+	// --school or the profile's school, or (for a local id in a file that
+	// names no school) the file's base name. It is part of the key of a
+	// local id and is never merged from another row.
+	School string
 }
 
 // merge fills empty fields from o: the first non-empty value wins, so the
@@ -50,6 +55,25 @@ func (i *Info) merge(o Info) {
 	if i.School == "" {
 		i.School = o.School
 	}
+}
+
+// differs names the descriptive fields two readings of one pupil disagree
+// on (both given, different): the names as "name" and the year group. The
+// values themselves are not returned, so no message can carry a name.
+func (i Info) differs(o Info) []string {
+	var out []string
+	if diff(i.Surname, o.Surname) || diff(i.Forename, o.Forename) {
+		out = append(out, "name")
+	}
+	if diff(i.YearGroup, o.YearGroup) {
+		out = append(out, "year group")
+	}
+	return out
+}
+
+func diff(a, b string) bool {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	return a != "" && b != "" && !strings.EqualFold(a, b)
 }
 
 // Pupil is one pupil's register.
@@ -73,6 +97,37 @@ type Pupil struct {
 	// pupil: persistent and severe absence are decided pupil by pupil and do
 	// not apply to it.
 	Aggregate bool
+
+	// next links the enrolments of one UPN at other schools (see
+	// Register); for a combined child view it is the first enrolment.
+	next     *Pupil
+	sec      bool // an enrolment after the first of its UPN
+	combined bool // the child view of several enrolments
+	warned   bool // a disagreement in the details was reported
+	// file is 1 + the index of the file that first gave this enrolment a
+	// mark; spans, once a second file does, each file's first and last day
+	// (see Builder, revisions).
+	file  int32
+	spans *[]fileSpan
+}
+
+type fileSpan struct {
+	file        int32
+	first, last Day
+}
+
+// Enrolments returns the enrolments a pupil stands for: itself, or for
+// the child view of a dual-registered or moving pupil, each school's
+// enrolment in the order first read.
+func (p *Pupil) Enrolments() []*Pupil {
+	if !p.combined {
+		return []*Pupil{p}
+	}
+	var out []*Pupil
+	for e := p.next; e != nil; e = e.next {
+		out = append(out, e)
+	}
+	return out
 }
 
 // HasMarks reports whether the pupil has session marks (rather than counts).
@@ -128,46 +183,199 @@ func (p *Pupil) slot(d Day, s Session) *mark.ID {
 	return &p.marks[i]
 }
 
-// Register is every pupil, keyed by pupil id.
+// Register is every enrolment (a pupil at a school), and the child view
+// of them. A UPN names one child everywhere, so its enrolments at several
+// schools (dual registration, a move) are linked and combined into one
+// child; any other id is local to its school and keyed by (school, id), so
+// two children sharing admission number 1001 at two schools stay two.
 type Register struct {
-	byID   map[string]*Pupil
-	pupils []*Pupil
+	byID     map[string]*Pupil // child key → first enrolment
+	pupils   []*Pupil          // every enrolment, in the order first read
+	combined map[*Pupil]*Pupil // first enrolment → child view, for UPNs at several schools
+	dirty    bool              // an enrolment of a combined child changed
 }
 
 // New returns an empty register.
 func New() *Register { return &Register{byID: map[string]*Pupil{}} }
 
-// Len returns the number of pupils.
-func (r *Register) Len() int { return len(r.pupils) }
-
-// Get returns the pupil with an id, or nil. The id may be written in any
-// form CanonicalID folds (a pupil id typed in lower case is found).
-func (r *Register) Get(id string) *Pupil {
-	if p := r.byID[id]; p != nil {
-		return p
+// Len returns the number of children.
+func (r *Register) Len() int {
+	n := 0
+	for _, p := range r.pupils {
+		if !p.sec {
+			n++
+		}
 	}
-	return r.byID[CanonicalID(id)]
+	return n
 }
 
-// Pupils returns the pupils sorted by id, so that anything built on the
-// register is deterministic whatever order the files came in.
+// childKey is the key of a child: the UPN, or a local id with its school.
+func childKey(school, id string) string {
+	if school == "" || UPNShaped(id) {
+		return id
+	}
+	return school + "\x1f" + id
+}
+
+// Get returns the child with an id, or nil. The id may be written in any
+// form CanonicalID folds (a pupil id typed in lower case is found). A
+// local id shared by several schools finds the first school's pupil: use
+// Find to choose the school.
+func (r *Register) Get(id string) *Pupil {
+	if p := r.byID[id]; p != nil {
+		return r.child(p)
+	}
+	c := CanonicalID(id)
+	if p := r.byID[c]; p != nil {
+		return r.child(p)
+	}
+	for _, p := range r.Pupils() {
+		if p.ID == c {
+			return p
+		}
+	}
+	return nil
+}
+
+// Find returns the child with an id at a school (the school is ignored for
+// a UPN, which is the same child at every school), or nil.
+func (r *Register) Find(school, id string) *Pupil {
+	id = CanonicalID(id)
+	if p := r.byID[childKey(school, id)]; p != nil {
+		return r.child(p)
+	}
+	return nil
+}
+
+// child returns the child view of a first enrolment.
+func (r *Register) child(p *Pupil) *Pupil {
+	if p.next == nil {
+		return p
+	}
+	r.build()
+	return r.combined[p]
+}
+
+// Pupils returns the children sorted by id and then school, so that
+// anything built on the register is deterministic whatever order the
+// files came in. A UPN enrolled at several schools is one child whose
+// marks are the schools' combined (see combine).
 func (r *Register) Pupils() []*Pupil {
-	out := make([]*Pupil, len(r.pupils))
-	copy(out, r.pupils)
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	r.build()
+	out := make([]*Pupil, 0, len(r.pupils))
+	for _, p := range r.pupils {
+		switch {
+		case p.sec:
+		case p.next != nil:
+			out = append(out, r.combined[p])
+		default:
+			out = append(out, p)
+		}
+	}
+	sortPupils(out)
 	return out
 }
 
-// pupil finds or creates a pupil. The []byte key lookup does not allocate;
-// only a new pupil copies its id.
-func (r *Register) pupil(id []byte) *Pupil {
-	if p := r.byID[string(id)]; p != nil {
-		return p
+// Enrolments returns every enrolment, sorted like Pupils: each school's
+// figures for its own roll come from these.
+func (r *Register) Enrolments() []*Pupil {
+	out := make([]*Pupil, len(r.pupils))
+	copy(out, r.pupils)
+	sortPupils(out)
+	return out
+}
+
+func sortPupils(ps []*Pupil) {
+	sort.Slice(ps, func(i, j int) bool {
+		if ps[i].ID != ps[j].ID {
+			return ps[i].ID < ps[j].ID
+		}
+		return ps[i].Info.School < ps[j].Info.School
+	})
+}
+
+// enrolment finds or creates the enrolment of id at school. The []byte key
+// lookup does not allocate; only a new pupil copies its id. created says a
+// new enrolment was made.
+func (r *Register) enrolment(id []byte, school string) (p *Pupil, created bool) {
+	var key string
+	if school == "" || UPNShaped(string(id)) {
+		if p := r.byID[string(id)]; p != nil {
+			for e := p; e != nil; e = e.next {
+				if e.Info.School == school {
+					return e, false
+				}
+			}
+			// The UPN at another school: a second enrolment of the child.
+			e := &Pupil{ID: p.ID, Info: Info{School: school}, sec: true}
+			last := p
+			for last.next != nil {
+				last = last.next
+			}
+			last.next = e
+			r.pupils = append(r.pupils, e)
+			r.dirty = true
+			return e, true
+		}
+		key = string(id)
+	} else {
+		key = childKey(school, string(id))
+		if p := r.byID[key]; p != nil {
+			return p, false
+		}
 	}
-	p := &Pupil{ID: string(id)}
-	r.byID[p.ID] = p
+	p = &Pupil{ID: string(id), Info: Info{School: school}}
+	r.byID[key] = p
 	r.pupils = append(r.pupils, p)
+	return p, true
+}
+
+// pupil finds or creates a pupil with no school (the summary layout, and
+// tests).
+func (r *Register) pupil(id []byte) *Pupil {
+	p, _ := r.enrolment(id, "")
 	return p
+}
+
+// build makes the child view of every UPN enrolled at several schools.
+func (r *Register) build() {
+	if !r.dirty {
+		return
+	}
+	r.dirty = false
+	r.combined = map[*Pupil]*Pupil{}
+	for _, p := range r.pupils {
+		if p.next != nil && !p.sec {
+			r.combined[p] = combine(p)
+		}
+	}
+}
+
+// combine is a child's view of its enrolments: every school's marks, and
+// where two schools marked the same session the one that says where the
+// child was. D (dual registered: attending the other school) is not a
+// possible session at the school that records it, so it never stands in
+// the child view against the other school's mark; otherwise the better
+// mark by mark.Better is kept, as for any two marks for a session.
+func combine(head *Pupil) *Pupil {
+	c := &Pupil{ID: head.ID, combined: true, next: head}
+	var schools []string
+	for e := head; e != nil; e = e.next {
+		if e.Info.School != "" {
+			schools = append(schools, e.Info.School)
+		}
+		school := c.Info.School
+		c.Info.merge(e.Info)
+		c.Info.School = school
+		e.Each(func(d Day, s Session, id mark.ID) {
+			slot := c.slot(d, s)
+			if old := *slot; old == 0 || old == dID || (id != dID && mark.Better(id, old)) {
+				*slot = id
+			}
+		})
+	}
+	c.Info.School = strings.Join(schools, " + ")
+	return c
 }
 
 // Span returns the first and last day with a mark across all pupils; ok is
