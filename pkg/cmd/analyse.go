@@ -141,6 +141,11 @@ func addInputFlags(c *cobra.Command, opts *AnalyseOptions) {
 }
 
 func (o *AnalyseOptions) validate() error {
+	files, err := expandInputs(o.Files)
+	if err != nil {
+		return err
+	}
+	o.Files = files
 	if o.Format == "" {
 		o.Format = "table"
 		if o.Output != "" {
@@ -208,7 +213,6 @@ func (o *AnalyseOptions) validate() error {
 	default:
 		return usagef("--revision-order %q: expected data or given", o.RevisionOrder)
 	}
-	var err error
 	if o.from, err = flagDate("--from", o.From); err != nil {
 		return err
 	}
