@@ -51,7 +51,8 @@ func TestMainExitCodes(t *testing.T) {
 		{name: "missing file", args: []string{"analyse", "--no-rules", filepath.Join(dir, "nope.csv")}, code: 1,
 			stderr: "attendrisk: " + filepath.Join(dir, "nope.csv") + ": cannot open: no such file or directory"},
 		{name: "empty file", args: []string{"analyse", "--no-rules", empty}, code: 1, stderr: "file is empty"},
-		{name: "a directory", args: []string{"analyse", "--no-rules", dir}, code: 1, stderr: "is a directory"},
+		// A folder is its CSV and XLSX files (see inputs.go); one with none fails.
+		{name: "a folder with no exports", args: []string{"analyse", "--no-rules", t.TempDir()}, code: 1, stderr: "the folder holds no CSV or XLSX files"},
 		{name: "strict with a rejected row", args: []string{"analyse", "--no-rules", "--strict", bad}, code: 1,
 			stderr: "--strict: 1 session marks were rejected"},
 		{name: "strict with nothing rejected", args: []string{"analyse", "--no-rules", "--strict", "-q", good}, code: 0, stdout: "A1"},
