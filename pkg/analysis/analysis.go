@@ -60,6 +60,13 @@ type Pupil struct {
 
 	// reg is the register's child (or enrolment) these figures are of.
 	reg *register.Pupil
+	// JoinedAbsent says the pupil joined their school after its data
+	// starts, is still on its roll at the end, and has been absent from
+	// every possible session since joining: enough data whatever the
+	// minimum-sessions guard, since a new starter who never arrives is a
+	// child possibly missing education, however short the time.
+	JoinedAbsent bool
+	Joined       register.Day
 }
 
 // Marks returns the register pupil the figures were computed from (the
@@ -198,6 +205,7 @@ func Run(in Input) (*Result, error) {
 		q.MissingMarks += f.Missing
 		res.Pupils = append(res.Pupils, pr)
 	}
+	markJoinedAbsent(res.Pupils, reg, from, to)
 	if !in.NoRules {
 		if err := applyRules(in, res, reg, q); err != nil {
 			return nil, err
@@ -212,6 +220,59 @@ func Run(in Input) (*Result, error) {
 	Rank(res.Pupils, res.Rules)
 	res.All = append([]*Pupil(nil), res.Pupils...)
 	return res, nil
+}
+
+// markJoinedAbsent sets JoinedAbsent (see Pupil). Joining and the end of
+// the roll are each school's own: the first and last day its export has a
+// mark for, so a school whose export starts later has no joiners for it.
+func markJoinedAbsent(ps []*Pupil, reg *register.Register, from, to register.Day) {
+	clamp := func(f, l register.Day) (register.Day, register.Day) {
+		if from != 0 && f < from {
+			f = from
+		}
+		if to != 0 && l > to {
+			l = to
+		}
+		return f, l
+	}
+	type span struct{ first, last register.Day }
+	schools := map[string]span{}
+	for _, e := range reg.Enrolments() {
+		if !e.HasMarks() {
+			continue
+		}
+		f, l := clamp(e.Span())
+		sp, ok := schools[e.Info.School]
+		if !ok || f < sp.first {
+			sp.first = f
+		}
+		if !ok || l > sp.last {
+			sp.last = l
+		}
+		schools[e.Info.School] = sp
+	}
+	for _, p := range ps {
+		f := p.Figures
+		if p.reg == nil || p.Aggregate || f.Possible == 0 || f.Absent() != f.Possible {
+			continue
+		}
+		var joined, current bool
+		var first register.Day
+		for _, e := range p.reg.Enrolments() {
+			if !e.HasMarks() {
+				continue
+			}
+			ef, el := clamp(e.Span())
+			sp := schools[e.Info.School]
+			if first == 0 || ef < first {
+				first, joined = ef, ef > sp.first
+			}
+			current = current || el == sp.last
+		}
+		if joined && current {
+			p.JoinedAbsent, p.Joined = true, first
+		}
+	}
 }
 
 // enrolments lists each pupil at each of their schools: a child of several

@@ -237,6 +237,9 @@ func (p *Pupil) fillVars(vars map[string]any, minSessions int) {
 	p.Figures.AddVars(vars, minSessions)
 	p.Patterns.AddVars(vars)
 	pupilVars(vars, p.Info)
+	if p.JoinedAbsent {
+		vars["enough_data"] = true
+	}
 	vars["siblings_pa"] = p.SiblingsPA
 	vars["siblings_sa"] = p.SiblingsSA
 }
@@ -259,6 +262,7 @@ func (l *lazyEvidence) reset(p *Pupil) {
 func (l *lazyEvidence) get(name string) (string, bool) {
 	if !l.figDone {
 		l.p.Figures.AddEvidence(l.fig)
+		l.p.joinedEvidence(l.fig)
 		if l.p.SiblingsPA > 0 || l.p.SiblingsSA > 0 {
 			s := fmt.Sprintf("%d sibling(s) persistently absent, %d severely absent", l.p.SiblingsPA, l.p.SiblingsSA)
 			l.fig["siblings_pa"], l.fig["siblings_sa"] = s, s
@@ -276,8 +280,16 @@ func (l *lazyEvidence) get(name string) (string, bool) {
 	return s, ok
 }
 
+// joinedEvidence says why a new starter's few sessions are enough data.
+func (p *Pupil) joinedEvidence(ev map[string]string) {
+	if p.JoinedAbsent {
+		ev["enough_data"] = fmt.Sprintf("joined on %s and absent from all %d possible sessions since (a new starter who has never attended is not held back by the minimum-sessions guard)", p.Joined.UK(), p.Figures.Possible)
+	}
+}
+
 func (p *Pupil) fillEvidence(ev map[string]string) {
 	p.Figures.AddEvidence(ev)
+	p.joinedEvidence(ev)
 	p.Patterns.AddEvidence(ev)
 	if p.SiblingsPA > 0 || p.SiblingsSA > 0 {
 		s := fmt.Sprintf("%d sibling(s) persistently absent, %d severely absent", p.SiblingsPA, p.SiblingsSA)
