@@ -116,11 +116,11 @@ func (b *Builder) SetInfo(p *Pupil, info Info) { p.Info.merge(info) }
 // the details, as before.
 func (b *Builder) SetInfoAt(p *Pupil, info Info, loc quality.Loc) {
 	other := p.file != 0 && p.file != b.cur+1
-	if !p.warned && (other || p.sec || p.next != nil) {
+	if !p.warned && (other || p.sec || p.nextE() != nil) {
 		var d []string
-		if p.sec || p.next != nil {
+		if p.sec || p.nextE() != nil {
 			first := b.Reg.byID[p.ID]
-			for e := first; e != nil; e = e.next {
+			for e := first; e != nil; e = e.nextE() {
 				if d = e.Info.differs(info); d != nil {
 					break
 				}
@@ -163,12 +163,12 @@ func (b *Builder) Mark(p *Pupil, d Day, s Session, id mark.ID, loc quality.Loc) 
 	if len(b.files) > 0 {
 		b.track(p, d)
 	}
-	if p.next != nil || p.sec {
+	if p.sec || p.nextE() != nil {
 		b.Reg.dirty = true // the child view of several schools is rebuilt
 	}
 	slot := p.slot(d, s)
 	if old := *slot; old != 0 {
-		if old != id && p.spans != nil {
+		if old != id && p.ext != nil && p.ext.spans != nil {
 			if from, ok := b.earlierFile(p, d); ok {
 				// Another export of this school marked the session:
 				// which stands waits for the files' order (Finish).
@@ -220,18 +220,19 @@ func (b *Builder) track(p *Pupil, d Day) {
 	if d > f.last {
 		f.last = d
 	}
-	if p.file == b.cur+1 && p.spans == nil {
+	if p.file == b.cur+1 && (p.ext == nil || p.ext.spans == nil) {
 		return
 	}
 	if p.file == 0 {
 		p.file = b.cur + 1
 		return
 	}
-	if p.spans == nil {
+	x := p.extra()
+	if x.spans == nil {
 		first, last := p.Span()
-		p.spans = &[]fileSpan{{file: p.file - 1, first: first, last: last}}
+		x.spans = []fileSpan{{file: p.file - 1, first: first, last: last}}
 	}
-	sp := *p.spans
+	sp := x.spans
 	for i := range sp {
 		if sp[i].file == b.cur {
 			if d < sp[i].first {
@@ -243,13 +244,13 @@ func (b *Builder) track(p *Pupil, d Day) {
 			return
 		}
 	}
-	*p.spans = append(sp, fileSpan{file: b.cur, first: d, last: d})
+	x.spans = append(sp, fileSpan{file: b.cur, first: d, last: d})
 }
 
 // earlierFile returns the first other file whose days for the enrolment
 // include d: the export the standing mark most likely came from.
 func (b *Builder) earlierFile(p *Pupil, d Day) (int32, bool) {
-	for _, sp := range *p.spans {
+	for _, sp := range p.ext.spans {
 		if sp.file != b.cur && sp.first <= d && d <= sp.last {
 			return sp.file, true
 		}

@@ -82,6 +82,9 @@ type Pupil struct {
 	Info Info
 
 	first Day
+	// file is 1 + the index of the file that first gave this enrolment a
+	// mark (see Builder, revisions).
+	file  int32
 	marks []mark.ID // marks[2*(day-first)+session]; 0 = no session
 
 	// Counts is set instead of marks for pupils read from the summary
@@ -98,17 +101,39 @@ type Pupil struct {
 	// not apply to it.
 	Aggregate bool
 
-	// next links the enrolments of one UPN at other schools (see
-	// Register); for a combined child view it is the first enrolment.
-	next     *Pupil
 	sec      bool // an enrolment after the first of its UPN
 	combined bool // the child view of several enrolments
 	warned   bool // a disagreement in the details was reported
-	// file is 1 + the index of the file that first gave this enrolment a
-	// mark; spans, once a second file does, each file's first and last day
-	// (see Builder, revisions).
-	file  int32
-	spans *[]fileSpan
+
+	// ext holds what only some pupils need (other schools' enrolments,
+	// other files' spans), so that the common pupil stays as small as it
+	// was: a whole authority is many of them.
+	ext *pupilExt
+}
+
+// pupilExt is a pupil's rarely needed links.
+type pupilExt struct {
+	// next links the enrolments of one UPN at other schools (see
+	// Register); for a combined child view it is the first enrolment.
+	next *Pupil
+	// spans, once a second file gives the enrolment marks, is each file's
+	// first and last day (see Builder, revisions).
+	spans []fileSpan
+}
+
+// nextE is the next enrolment of the same UPN, or nil.
+func (p *Pupil) nextE() *Pupil {
+	if p.ext == nil {
+		return nil
+	}
+	return p.ext.next
+}
+
+func (p *Pupil) extra() *pupilExt {
+	if p.ext == nil {
+		p.ext = &pupilExt{}
+	}
+	return p.ext
 }
 
 type fileSpan struct {
@@ -124,7 +149,7 @@ func (p *Pupil) Enrolments() []*Pupil {
 		return []*Pupil{p}
 	}
 	var out []*Pupil
-	for e := p.next; e != nil; e = e.next {
+	for e := p.nextE(); e != nil; e = e.nextE() {
 		out = append(out, e)
 	}
 	return out
@@ -249,7 +274,7 @@ func (r *Register) Find(school, id string) *Pupil {
 
 // child returns the child view of a first enrolment.
 func (r *Register) child(p *Pupil) *Pupil {
-	if p.next == nil {
+	if p.nextE() == nil {
 		return p
 	}
 	r.build()
@@ -266,7 +291,7 @@ func (r *Register) Pupils() []*Pupil {
 	for _, p := range r.pupils {
 		switch {
 		case p.sec:
-		case p.next != nil:
+		case p.nextE() != nil:
 			out = append(out, r.combined[p])
 		default:
 			out = append(out, p)
@@ -301,7 +326,7 @@ func (r *Register) enrolment(id []byte, school string) (p *Pupil, created bool) 
 	var key string
 	if school == "" || UPNShaped(string(id)) {
 		if p := r.byID[string(id)]; p != nil {
-			for e := p; e != nil; e = e.next {
+			for e := p; e != nil; e = e.nextE() {
 				if e.Info.School == school {
 					return e, false
 				}
@@ -309,10 +334,10 @@ func (r *Register) enrolment(id []byte, school string) (p *Pupil, created bool) 
 			// The UPN at another school: a second enrolment of the child.
 			e := &Pupil{ID: p.ID, Info: Info{School: school}, sec: true}
 			last := p
-			for last.next != nil {
-				last = last.next
+			for last.nextE() != nil {
+				last = last.nextE()
 			}
-			last.next = e
+			last.extra().next = e
 			r.pupils = append(r.pupils, e)
 			r.dirty = true
 			return e, true
@@ -345,7 +370,7 @@ func (r *Register) build() {
 	r.dirty = false
 	r.combined = map[*Pupil]*Pupil{}
 	for _, p := range r.pupils {
-		if p.next != nil && !p.sec {
+		if p.nextE() != nil && !p.sec {
 			r.combined[p] = combine(p)
 		}
 	}
@@ -358,9 +383,9 @@ func (r *Register) build() {
 // the child view against the other school's mark; otherwise the better
 // mark by mark.Better is kept, as for any two marks for a session.
 func combine(head *Pupil) *Pupil {
-	c := &Pupil{ID: head.ID, combined: true, next: head}
+	c := &Pupil{ID: head.ID, combined: true, ext: &pupilExt{next: head}}
 	var schools []string
-	for e := head; e != nil; e = e.next {
+	for e := head; e != nil; e = e.nextE() {
 		if e.Info.School != "" {
 			schools = append(schools, e.Info.School)
 		}
