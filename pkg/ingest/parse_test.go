@@ -352,7 +352,7 @@ func TestMatchHeaderAliases(t *testing.T) {
 		})
 	}
 	_, err := matchHeader([]string{"UPN", "Date"}, map[Field]string{PupilID: "Pupil Ref"})
-	if err == nil || err.Error() != `--map pupil_id="Pupil Ref": no such column (columns: "UPN", "Date")` {
+	if err == nil || err.Error() != `--map pupil_id="Pupil Ref": no such column (the row has "UPN", "Date")` {
 		t.Errorf("mapping a missing column: err = %v", err)
 	}
 }
