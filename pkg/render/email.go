@@ -83,11 +83,16 @@ func pupilName(p *analysis.Pupil) string {
 }
 
 // mdSpecial is every ASCII character that Markdown (CommonMark, and GitHub's
-// and mail clients' extensions) can read as markup: emphasis, code, links
-// and images, autolinks (: and @ and .), headings and lists, tables, HTML
-// and entities, strikethrough, maths and superscript. CommonMark lets any
-// ASCII punctuation be escaped with a backslash, and renders it literally.
-const mdSpecial = "\\`*_{}[]()<>#+-.!|~&:@$^"
+// and mail clients' extensions) can read as markup in the middle of a line:
+// emphasis, code, links and images, autolinks (: and @), tables, HTML and
+// entities, strikethrough, attributes, maths and superscript. CommonMark
+// lets any ASCII punctuation be escaped with a backslash, and renders it
+// literally. Text from a file never starts a line here (it always follows
+// "| ", "- " or words of attendrisk's own), so the characters that only
+// act at the start of a line (#, +, -, =, a number and a full stop) are
+// left as they are, and a pupil id or a rate reads as itself; the one
+// full stop escaped is the one after "www", which would start an autolink.
+const mdSpecial = "\\`*_{}[]()<>!|~&:@$^"
 
 // mdEscape makes text from a file (a name, an id, a tier, a rules name, the
 // compared file) literal in Markdown: control characters are escaped by
@@ -96,12 +101,12 @@ const mdSpecial = "\\`*_{}[]()<>#+-.!|~&:@$^"
 // image, a table cell, emphasis or HTML.
 func mdEscape(s string) string {
 	s = Term(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s))
-	if !strings.ContainsAny(s, mdSpecial) {
+	if !strings.ContainsAny(s, mdSpecial+".") {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range s {
-		if r < 0x80 && strings.ContainsRune(mdSpecial, r) {
+	for i, r := range s {
+		if (r < 0x80 && strings.ContainsRune(mdSpecial, r)) || (r == '.' && i >= 3 && strings.EqualFold(s[i-3:i], "www")) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
