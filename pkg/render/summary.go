@@ -147,7 +147,8 @@ func CohortTable(w io.Writer, by []string, groups []cohort.Group, benchmarks []c
 		return err
 	}
 	fmt.Fprintln(w, "Absence rates are summed sessions over possible sessions; PA and SA are the shares of pupils")
-	fmt.Fprintln(w, "persistently (10%+) and severely (50%+) absent. c: fewer pupils than --suppress-below.")
+	fmt.Fprintln(w, "persistently (10%+) and severely (50%+) absent. c: fewer pupils than --suppress-below, or")
+	fmt.Fprintln(w, "withheld with such a group so that it cannot be worked out from the total.")
 	return nil
 }
 
