@@ -133,7 +133,7 @@ func Markdown(w io.Writer, res *analysis.Result, meta Meta, top int) error {
 	if names, counts := tierCounts(res); names != nil {
 		var parts []string
 		for i := range names {
-			parts = append(parts, fmt.Sprintf("%s %d", names[i], counts[i]))
+			parts = append(parts, fmt.Sprintf("%s %d", mdEscape(names[i]), counts[i]))
 		}
 		fmt.Fprintf(w, "Pupils by tier: %s.\n\n", strings.Join(parts, ", "))
 	}
