@@ -128,6 +128,13 @@ func formatCell(v any) string {
 // ASCII ones). Only text cells pass through here; numbers are written as
 // numbers.
 func Neutralise(s string) string {
+	if s == "" {
+		return s
+	}
+	// Most cells begin with a letter or a digit: decided on one byte.
+	if c := s[0]; c > ' ' && c < 0x80 && c != '=' && c != '+' && c != '-' && c != '@' {
+		return s
+	}
 	t := strings.TrimLeft(s, " \u00a0")
 	if t == "" {
 		return s

@@ -366,3 +366,4 @@ func TestMDEscape(t *testing.T) {
 		}
 	}
 }
+
