@@ -366,4 +366,3 @@ func TestMDEscape(t *testing.T) {
 		}
 	}
 }
-
