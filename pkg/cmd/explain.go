@@ -138,9 +138,9 @@ func explainRun(o *AnalyseOptions, id string) error {
 		fmt.Fprint(w, ", floored at 0")
 	}
 	minScore := 0
-	for _, t := range res.Rules.Tiers {
-		if t.Name == out.Tier {
-			minScore = t.MinScore
+	for _, tr := range res.Rules.Tiers {
+		if tr.Name == out.Tier {
+			minScore = tr.MinScore
 		}
 	}
 	fmt.Fprintf(w, " → tier %s (score %d or more)\n\n", t(out.Tier), minScore)
