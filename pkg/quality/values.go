@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Withheld stands, in an example and in the unknown-code table, for a cell
@@ -55,13 +56,11 @@ func Short(v string) string {
 		return strconv.Quote(v)
 	}
 	cut := 16
-	for cut > 0 && !utfStart(v[cut]) {
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
 		cut--
 	}
 	return strconv.Quote(v[:cut]) + "..."
 }
-
-func utfStart(b byte) bool { return b&0xc0 != 0x80 }
 
 // quoted matches a Go-quoted string inside a detail.
 var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
