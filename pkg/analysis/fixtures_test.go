@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
 
@@ -167,7 +168,7 @@ func TestProblemLines(t *testing.T) {
 	sort.Strings(got)
 	want := []string{
 		`bad_date ../../testdata/exports/problems.csv:6 "31/09/2024"`,
-		`bad_session ../../testdata/exports/problems.csv:5 "EV"`,
+		"bad_session ../../testdata/exports/problems.csv:5 " + quality.Withheld,
 		`conflicting_mark ../../testdata/exports/problems.csv:8 03/09/2024 AM: O and M, kept M`,
 		`duplicate_mark ../../testdata/exports/problems.csv:10 02/09/2024 PM \`,
 		`missing_pupil_id ../../testdata/exports/problems.csv:12 `,

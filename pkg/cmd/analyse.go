@@ -285,6 +285,9 @@ func analyseRun(o *AnalyseOptions) error {
 			return err
 		}
 		prev = p
+		if key == nil && len(p.Pupils) > 0 && p.Pseudonymised() {
+			return fmt.Errorf("--compare %s: that run was pseudonymised, so its pupils cannot be matched with real ids; add --pseudonymise with the same key", o.Compare)
+		}
 	}
 	in := o.input()
 	in.Ingest.Progress = progress(o.IO)
@@ -305,6 +308,11 @@ func analyseRun(o *AnalyseOptions) error {
 	if key != nil {
 		if err := analysis.Pseudonymise(res, key); err != nil {
 			return err
+		}
+		if prev != nil {
+			if err := prev.Pseudonymise(key); err != nil {
+				return err
+			}
 		}
 	}
 	meta := render.Meta{Version: version.String(), AsOf: register.DayFromTime(o.asOf).ISO()}

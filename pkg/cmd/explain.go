@@ -72,12 +72,15 @@ func explainRun(o *AnalyseOptions, id string) error {
 		return fmt.Errorf("no pupil with id %q in %s", id, strings.Join(o.Files, ", "))
 	}
 	w := o.IO.Out
+	// Every text below that came from a file (register, context, rules)
+	// passes through t, so no cell can drive the terminal.
+	t := render.Term
 	name := strings.TrimSpace(p.Info.Forename + " " + p.Info.Surname)
-	fmt.Fprintf(w, "%s  %s\n", p.ID, name)
+	fmt.Fprintf(w, "%s  %s\n", t(p.ID), t(name))
 	var desc []string
 	for _, kv := range [][2]string{{"Year", p.Info.YearGroup}, {"Reg group", p.Info.RegGroup}, {"School", p.Info.School}} {
 		if kv[1] != "" {
-			desc = append(desc, kv[0]+" "+kv[1])
+			desc = append(desc, kv[0]+" "+t(kv[1]))
 		}
 	}
 	if p.First != 0 {
@@ -121,7 +124,7 @@ func explainRun(o *AnalyseOptions, id string) error {
 		fmt.Fprintln(w, "No rules were applied.")
 		return nil
 	}
-	fmt.Fprintf(w, "Factors that apply (rules: %s, version %s)\n", res.Rules.Name, res.Rules.Version)
+	fmt.Fprintf(w, "Factors that apply (rules: %s, version %s)\n", t(res.Rules.Name), t(res.Rules.Version))
 	if len(out.Fired) == 0 {
 		fmt.Fprintln(w, "  none")
 	}
@@ -131,11 +134,11 @@ func explainRun(o *AnalyseOptions, id string) error {
 		if fd.Factor.Kind == "protective" {
 			sign = "−"
 		}
-		fmt.Fprintf(w, "  %s%-3d %s (%s, %s)\n", sign, fd.Factor.Weight, fd.Factor.Label, fd.Factor.ID, fd.Factor.Group)
+		fmt.Fprintf(w, "  %s%-3d %s (%s, %s)\n", sign, fd.Factor.Weight, t(fd.Factor.Label), t(fd.Factor.ID), t(fd.Factor.Group))
 		for _, e := range dedupe(fd.Evidence) {
-			fmt.Fprintf(w, "         evidence: %s\n", e)
+			fmt.Fprintf(w, "         evidence: %s\n", t(e))
 		}
-		fmt.Fprintf(w, "         rule: %s\n         source: %s\n", fd.Factor.When, fd.Factor.Source)
+		fmt.Fprintf(w, "         rule: %s\n         source: %s\n", t(fd.Factor.When), t(fd.Factor.Source))
 		sum = append(sum, fmt.Sprintf("%s %d", sign, fd.Factor.Weight))
 	}
 	fmt.Fprintf(w, "\nScore: %s = %d", strings.TrimPrefix(strings.Join(sum, " "), "+ "), out.RiskPoints-out.ProtectivePoints)
@@ -143,12 +146,12 @@ func explainRun(o *AnalyseOptions, id string) error {
 		fmt.Fprint(w, ", floored at 0")
 	}
 	minScore := 0
-	for _, t := range res.Rules.Tiers {
-		if t.Name == out.Tier {
-			minScore = t.MinScore
+	for _, tr := range res.Rules.Tiers {
+		if tr.Name == out.Tier {
+			minScore = tr.MinScore
 		}
 	}
-	fmt.Fprintf(w, " → tier %s (score %d or more)\n\n", out.Tier, minScore)
+	fmt.Fprintf(w, " → tier %s (score %d or more)\n\n", t(out.Tier), minScore)
 
 	fmt.Fprintln(w, "Factors that do not apply")
 	unknown := map[string]string{}
@@ -160,11 +163,11 @@ func explainRun(o *AnalyseOptions, id string) error {
 		if r, ok := unknown[fc.ID]; ok {
 			note = " — not evaluated: " + r
 		}
-		fmt.Fprintf(w, "  %s: %s%s\n", fc.ID, fc.Label, note)
+		fmt.Fprintf(w, "  %s: %s%s\n", t(fc.ID), t(fc.Label), t(note))
 	}
 	for _, k := range res.Rules.Skipped {
 		if !k.Step {
-			fmt.Fprintf(w, "  %s: %s\n", k.ID, k.Reason())
+			fmt.Fprintf(w, "  %s: %s\n", t(k.ID), t(k.Reason()))
 		}
 	}
 	fmt.Fprintln(w, "\nSuggested next steps (for a professional to consider)")
@@ -176,7 +179,7 @@ func explainRun(o *AnalyseOptions, id string) error {
 		if cond == "" {
 			cond = "tier " + out.Tier
 		}
-		fmt.Fprintf(w, "  %d. %s\n     because: %s\n     source: %s\n", i+1, s.Text, cond, s.Source)
+		fmt.Fprintf(w, "  %d. %s\n     because: %s\n     source: %s\n", i+1, t(s.Text), t(cond), t(s.Source))
 	}
 	fmt.Fprintf(w, "\n%s\n", render.Disclaimer)
 	return nil

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/attendrisk/attendrisk/pkg/render"
 )
 
 // Exit codes. README.md documents them; keep the two in step.
@@ -82,7 +84,9 @@ func Main(args []string, in io.Reader, out, errOut io.Writer) int {
 	if errors.Is(err, errSilent) {
 		return ExitFailure
 	}
-	msg := strings.TrimSpace(err.Error())
+	// An error can quote a header, a sheet name or a rules file: it is made
+	// safe for the terminal like every other text from a file.
+	msg := render.TermLines(strings.TrimSpace(err.Error()))
 	var ue *UsageError
 	var ee *ExitError
 	switch {

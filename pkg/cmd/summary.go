@@ -30,8 +30,10 @@ authorised 4.7%, unauthorised 2.5%, persistent 20.0%, severe 2.3%); give
 --benchmarks FILE for others.
 
 Groups with fewer pupils than --suppress-below show "c" instead of figures,
-as DfE does. When the summary is written to a file (-o), the default is 5:
-files get shared.`,
+as DfE does, and when only one group would be, the next smallest is too, so
+that the total minus the groups shown never gives a suppressed group away.
+When the summary is written to a file (-o), the default is 5: files get
+shared.`,
 		Example: `  $ attendrisk summary register.csv --by year_group
   $ attendrisk summary register.csv --context context.csv --by year_group,context.free_school_meals
   $ attendrisk summary register.csv --by school -o summary.csv`,

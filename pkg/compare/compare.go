@@ -53,6 +53,49 @@ func Read(path string) (*Previous, error) {
 	return p, nil
 }
 
+// Pseudonymised reports whether the earlier run was pseudonymised: every
+// pupil id in it is a pseudonym. An earlier run with no pupils counts as
+// both.
+func (p *Previous) Pseudonymised() bool {
+	for id := range p.Pupils {
+		if !analysis.IsPseudonym(id) {
+			return false
+		}
+	}
+	return true
+}
+
+// Pseudonymise prepares an earlier run for comparison with a pseudonymised
+// one. An earlier pseudonymised run is used as it is. An earlier identified
+// run has its ids replaced by their pseudonyms under the same key, so the
+// comparison, and everything it writes, is exactly what comparing with that
+// run pseudonymised would give: nothing from the identified file but its
+// name, its date and the tiers and rates it recorded, keyed by pseudonym.
+// A file mixing real ids and pseudonyms is refused: it is not one run.
+func (p *Previous) Pseudonymise(key []byte) error {
+	real, pseudo := 0, 0
+	for id := range p.Pupils {
+		if analysis.IsPseudonym(id) {
+			pseudo++
+		} else {
+			real++
+		}
+	}
+	if real == 0 {
+		return nil
+	}
+	if pseudo > 0 {
+		return fmt.Errorf("--compare %s: %d pupil ids are pseudonyms and %d are not; expected the output of one attendrisk analyse run", p.Path, pseudo, real)
+	}
+	out := make(map[string]PrevPupil, len(p.Pupils))
+	for id, pp := range p.Pupils {
+		pp.ID = analysis.Pseudonym(key, id)
+		out[pp.ID] = pp
+	}
+	p.Pupils = out
+	return nil
+}
+
 // Kinds of change, in the order they are shown.
 const (
 	NewlySevere     = "newly_severe"

@@ -167,18 +167,18 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 	if m.session < 0 {
 		am, pm, ok := splitDayCell(string(raw))
 		if !ok {
-			rec.reason, rec.detail = "unknown_code", strconv.Quote(m.text(raw))
+			rec.reason, rec.detail = "unknown_code", quality.Cell(m.text(raw))
 			return nil
 		}
 		second = &markRec{id: id, day: day, sess: register.PM, line: rec.line, pmHalf: true}
 		rec.sess = register.AM
 		rec.code, ok, rec.local = m.lookup([]byte(am))
 		if !ok {
-			rec.reason, rec.detail = "unknown_code", strconv.Quote(am)
+			rec.reason, rec.detail = "unknown_code", quality.Cell(am)
 		}
 		second.code, ok, second.local = m.lookup([]byte(pm))
 		if !ok {
-			second.reason, second.detail = "unknown_code", strconv.Quote(pm)
+			second.reason, second.detail = "unknown_code", quality.Cell(pm)
 		}
 		return second
 	}
@@ -191,22 +191,18 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 	code, ok, local := m.lookup(raw)
 	rec.local = local
 	if !ok {
-		rec.reason, rec.detail = "unknown_code", strconv.Quote(m.text(raw))
+		rec.reason, rec.detail = "unknown_code", quality.Cell(m.text(raw))
 		return nil
 	}
 	rec.code = code
 	return nil
 }
 
-// quoteShort quotes a cell value for a message, cut short so that a stray
+// quoteShort quotes a cell value for a message (or withholds it when it may
+// be a name: see quality.MayBeName), cut short so that a stray
 // long cell (a pasted note, a name in the wrong column) does not flood the
 // report.
-func quoteShort(b []byte) string {
-	if len(b) > 16 {
-		return strconv.Quote(string(b[:16])) + "..."
-	}
-	return strconv.Quote(string(b))
-}
+func quoteShort(b []byte) string { return quality.Short(string(b)) }
 
 // apply hands one parsed row to the builder and keeps the row account.
 func apply(b *register.Builder, rec *markRec, loc quality.Loc) {

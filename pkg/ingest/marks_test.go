@@ -131,7 +131,7 @@ func makeBigRegister(o bigOptions) bigRegister {
 					case kind == "missing_pupil_id":
 						reject(kind, "")
 					case kind == "bad_session":
-						reject(kind, `"XX"`)
+						reject(kind, quality.Withheld) // a word may be a name
 					case r == 1:
 						id, _ := mark.Lookup(code)
 						reject("duplicate_mark", date+" "+sess+" "+mark.Get(id).Code)

@@ -197,7 +197,7 @@ func findHeader(rows [][]string, firstLine []int, file string, opts Options, ser
 		want = "a header row with a pupil id (UPN, Pupil ID, Adno, Admission Number, Student ID) and either Date, Session and Mark columns (marks layout) or session columns such as \"03/09/2024 AM\" (grid layout)"
 	}
 	return header{}, 0, errorf(loc, "no header row found in the first %d rows: expected %s; the first row has %s\n(use --map field=Header for other column names, e.g. --map pupil_id=\"Pupil Ref\")",
-		len(rows), want, quoteList(firstNonBlank))
+		len(rows), want, describeRow(firstNonBlank))
 }
 
 // likeliestHeader picks the row that names the most fields without the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -316,7 +315,7 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 			q.MarksRead++
 			id, ok, local := mc.lookup([]byte(v))
 			if !ok {
-				b.Reject("unknown_code", loc, strconv.Quote(v))
+				b.Reject("unknown_code", loc, quality.Cell(v))
 				continue
 			}
 			if b.Mark(p, g.day, g.session, id, loc) && local {
@@ -330,8 +329,8 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 			am, pm, ok = splitDayCell(v)
 			if !ok {
 				q.MarksRead += 2
-				b.Reject("unknown_code", loc, strconv.Quote(v))
-				b.Reject("unknown_code", loc, strconv.Quote(v))
+				b.Reject("unknown_code", loc, quality.Cell(v))
+				b.Reject("unknown_code", loc, quality.Cell(v))
 				continue
 			}
 		}
@@ -339,7 +338,7 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 			q.MarksRead++
 			id, ok, local := mc.lookup([]byte(m))
 			if !ok {
-				b.Reject("unknown_code", loc, strconv.Quote(m))
+				b.Reject("unknown_code", loc, quality.Cell(m))
 				continue
 			}
 			if b.Mark(p, g.day, register.Session(s), id, loc) && local {

@@ -101,7 +101,7 @@ func ReadTable(path, sheet string, isHeader func([]string) bool, describe string
 		first = rows[0]
 		loc.Line = lines[0]
 	}
-	return nil, errorf(loc, "no header row found: expected %s; the first row has %s", describe, quoteList(first))
+	return nil, errorf(loc, "no header row found: expected %s; the first row has %s", describe, describeRow(first))
 }
 
 func xlsxAll(path string, data []byte, sheet string) ([][]string, []int, string, error) {

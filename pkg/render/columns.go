@@ -120,17 +120,33 @@ func formatCell(v any) string {
 }
 
 // Neutralise stops a spreadsheet from taking a text cell for a formula
-// (CSV injection): a cell beginning with =, +, -, @, a tab or a carriage
-// return gets a leading apostrophe, which Excel and LibreOffice show as text
-// and do not evaluate. Only text cells pass through here; numbers are written
-// as numbers.
+// (CSV injection): a cell beginning with =, +, -, @, a tab, a carriage
+// return or a line feed gets a leading apostrophe, which Excel and
+// LibreOffice show as text and do not evaluate. So does one beginning with
+// spaces before one of those (some importers trim them), or with the
+// full-width forms of = + - @ (which some locales' spreadsheets read as the
+// ASCII ones). Only text cells pass through here; numbers are written as
+// numbers.
 func Neutralise(s string) string {
 	if s == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	// Most cells begin with a letter or a digit: decided on one byte.
+	if c := s[0]; c > ' ' && c < 0x80 && c != '=' && c != '+' && c != '-' && c != '@' {
+		return s
+	}
+	t := strings.TrimLeft(s, " \u00a0")
+	if t == "" {
+		return s
+	}
+	switch t[0] {
+	case '=', '+', '-', '@', '\t', '\r', '\n':
 		return "'" + s
+	}
+	for _, p := range []string{"\uff1d", "\uff0b", "\uff0d", "\uff20"} {
+		if strings.HasPrefix(t, p) {
+			return "'" + s
+		}
 	}
 	return s
 }

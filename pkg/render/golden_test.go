@@ -274,6 +274,15 @@ func TestNeutralise(t *testing.T) {
 		{"a=b", "a=b"},
 		{"Zoë", "Zoë"},
 		{"'quoted", "'quoted"},
+		{"\n=1", "'\n=1"},
+		{"  =1+1", "'  =1+1"},
+		{"\u00a0@SUM(1)", "'\u00a0@SUM(1)"},
+		{"\uff1dSUM(A1)", "'\uff1dSUM(A1)"},
+		{"\uff0b1", "'\uff0b1"},
+		{"\uff0d1", "'\uff0d1"},
+		{"\uff20SUM(1)", "'\uff20SUM(1)"},
+		{"   ", "   "},
+		{"Mary Ann", "Mary Ann"},
 	}
 	for _, tt := range tests {
 		if got := Neutralise(tt.in); got != tt.want {

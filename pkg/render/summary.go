@@ -30,13 +30,17 @@ func groupValues(g cohort.Group) []any {
 // CohortCSV writes the cohort summary with one column per --by dimension.
 func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []cohort.Benchmark) error {
 	cw := csv.NewWriter(w)
-	head := append(append([]string{}, dimNames(by)...), cohortFields...)
+	var head []string
+	for _, d := range dimNames(by) {
+		head = append(head, Neutralise(d))
+	}
+	head = append(head, cohortFields...)
 	head = append(head, "suppressed")
 	if err := cw.Write(head); err != nil {
 		return err
 	}
 	for _, g := range groups {
-		row := keyCells(g, by)
+		row := keyCells(g, by, Neutralise)
 		for _, v := range groupValues(g) {
 			if g.Suppressed {
 				row = append(row, Suppressed)
@@ -68,11 +72,13 @@ func dimNames(by []string) []string {
 	return by
 }
 
-func keyCells(g cohort.Group, by []string) []string {
+// keyCells is a group's key, one cell per dimension, each made safe by clean
+// (Neutralise for a spreadsheet, Term for a terminal).
+func keyCells(g cohort.Group, by []string, clean func(string) string) []string {
 	cells := make([]string, len(dimNames(by)))
 	for i := range cells {
 		if i < len(g.Key) {
-			cells[i] = Neutralise(g.Key[i])
+			cells[i] = clean(g.Key[i])
 		}
 	}
 	if g.Key[0] == "All pupils" && len(by) > 1 {
@@ -117,7 +123,7 @@ func CohortTable(w io.Writer, by []string, groups []cohort.Group, benchmarks []c
 	t.Header(head)
 	pc := func(x float64) string { return strconv.FormatFloat(pct(x), 'f', 1, 64) + "%" }
 	for _, g := range groups {
-		row := keyCells(g, by)
+		row := keyCells(g, by, Term)
 		f := g.Figures
 		if g.Suppressed {
 			row = append(row, Suppressed, Suppressed, Suppressed, Suppressed, Suppressed, Suppressed, Suppressed)
@@ -131,7 +137,7 @@ func CohortTable(w io.Writer, by []string, groups []cohort.Group, benchmarks []c
 	}
 	for _, b := range benchmarks {
 		row := make([]string, len(dimNames(by)))
-		row[0] = b.Name
+		row[0] = Term(b.Name)
 		row = append(row, "", "", pc(b.Overall), pc(b.Authorised), pc(b.Unauthorised), pc(b.Persistent), pc(b.Severe))
 		if err := t.Append(row); err != nil {
 			return err
@@ -141,14 +147,15 @@ func CohortTable(w io.Writer, by []string, groups []cohort.Group, benchmarks []c
 		return err
 	}
 	fmt.Fprintln(w, "Absence rates are summed sessions over possible sessions; PA and SA are the shares of pupils")
-	fmt.Fprintln(w, "persistently (10%+) and severely (50%+) absent. c: fewer pupils than --suppress-below.")
+	fmt.Fprintln(w, "persistently (10%+) and severely (50%+) absent. c: fewer pupils than --suppress-below, or")
+	fmt.Fprintln(w, "withheld with such a group so that it cannot be worked out from the total.")
 	return nil
 }
 
 func titles(dims []string) []string {
 	out := make([]string, len(dims))
 	for i, d := range dims {
-		out[i] = strings.ReplaceAll(strings.TrimPrefix(d, "context."), "_", " ")
+		out[i] = Term(strings.ReplaceAll(strings.TrimPrefix(d, "context."), "_", " "))
 	}
 	return out
 }

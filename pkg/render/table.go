@@ -40,7 +40,7 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 	}
 	fmt.Fprintln(w)
 	if opts.Compared != "" {
-		fmt.Fprintf(w, "Changes since %s:\n", opts.Compared)
+		fmt.Fprintf(w, "Changes since %s:\n", Term(opts.Compared))
 		kinds, by := groupChanges(opts.Changes)
 		if len(kinds) == 0 {
 			fmt.Fprintln(w, "  none")
@@ -48,7 +48,7 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 		for _, k := range kinds {
 			fmt.Fprintf(w, "  %s (%d)\n", changeTitles[k], len(by[k]))
 			for _, c := range by[k] {
-				fmt.Fprintf(w, "    %s: %s -> %s\n", c.ID, c.Before, c.After)
+				fmt.Fprintf(w, "    %s: %s -> %s\n", Term(c.ID), Term(c.Before), Term(c.After))
 			}
 		}
 		fmt.Fprintln(w)
@@ -96,7 +96,8 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 		if f.Assessable() {
 			abs = strconv.FormatFloat(pct(f.Pct(f.Absent())), 'f', 1, 64) + "%"
 		}
-		name := strings.TrimSpace(p.Info.Forename + " " + p.Info.Surname)
+		name := Term(pupilName(p))
+		id := Term(p.ID)
 		var row []string
 		if withRules {
 			why := flag
@@ -118,9 +119,9 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 			if p.Outcome != nil {
 				tier, score = p.Outcome.Tier, strconv.Itoa(p.Outcome.Score)
 			}
-			row = []string{strconv.Itoa(i + 1), clip(p.ID, 13), clip(name, 14), abs, tier, score, why}
+			row = []string{strconv.Itoa(i + 1), clip(id, 13), clip(name, 14), abs, Term(tier), score, Term(why)}
 		} else {
-			row = []string{strconv.Itoa(i + 1), clip(p.ID, 13), clip(name, 16), clip(p.Info.YearGroup, 4),
+			row = []string{strconv.Itoa(i + 1), clip(id, 13), clip(name, 16), clip(Term(p.Info.YearGroup), 4),
 				strconv.Itoa(f.Possible), abs, strconv.Itoa(f.Authorised), strconv.Itoa(f.Unauthorised), strconv.Itoa(f.Missing), flag}
 		}
 		if err := t.Append(row); err != nil {
@@ -138,7 +139,7 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 	}
 	if res.Rules != nil {
 		fmt.Fprintln(w, "Each pupil's evidence and next steps: attendrisk explain PUPIL_ID FILE...")
-		fmt.Fprintf(w, "rules: %s, version %s (%s)\n", res.Rules.Name, res.Rules.Version, shortHash(res.Rules.Hash))
+		fmt.Fprintf(w, "rules: %s, version %s (%s)\n", Term(res.Rules.Name), Term(res.Rules.Version), shortHash(res.Rules.Hash))
 	}
 	fmt.Fprintln(w, "Attendance indicators for professional review. They are not findings of neglect")
 	fmt.Fprintln(w, "or of any other concern about a child or family.")

@@ -842,7 +842,11 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 		}
 		if g.Suppressed {
 			c := xlStyled(Suppressed, xlLook{right: true})
-			cells = append(cells, c, c, c, c, c, c, c, c, c, xlTxt("fewer pupils than the suppression threshold"))
+			why := "fewer pupils than the suppression threshold"
+			if g.Secondary {
+				why = "withheld so that a smaller group cannot be worked out from the total"
+			}
+			cells = append(cells, c, c, c, c, c, c, c, c, c, xlTxt(why))
 		} else {
 			f := g.Figures
 			cells = append(cells, xlNum(g.Pupils), xlNum(f.Possible), xlPctOf(f.Pct(f.Absent())), xlPctOf(f.Pct(f.Authorised)),
@@ -862,7 +866,7 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 	}
 	rows = append(rows, xlBlank(), xlRow{cells: []xlCell{{v: "Absence rates are summed sessions over summed possible " +
 		"sessions, never averaged rates. Persistent (10%+) and severe (50%+) absence rates are shares of the pupils with " +
-		"possible sessions. c: fewer pupils than the suppression threshold, so the figures are not shown (as in DfE statistics).",
+		"possible sessions. c: fewer pupils than the suppression threshold, or withheld with such a group so that it cannot be worked out from the total, so the figures are not shown (as in DfE statistics).",
 		l: xlLook{noWidth: true, italic: true}, span: len(head)}}})
 
 	// The chart's data: persistent and severe absence by year group.
