@@ -11,8 +11,6 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/xuri/excelize/v2"
-
-	"github.com/attendrisk/attendrisk/pkg/cmd"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected files in the scripts")
@@ -21,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the expected files in the scrip
 // binary itself, running cmd.Main as the real main does.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"attendrisk": func() { os.Exit(cmd.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"attendrisk": func() { os.Exit(run()) },
 	})
 }
 

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"sort"
 
@@ -100,16 +101,56 @@ func (r *Result) Persistent() (pa, sa, assessable int) {
 	return pa, sa, assessable
 }
 
-// Run reads every file and measures every pupil.
-func Run(in Input) (*Result, error) {
+// Prepared is a run whose context file has been read and whose rules are
+// compiled, before any register is read: a mistake in the rules, or a flag
+// naming a tier the rules lack, is reported at once rather than after
+// minutes of reading.
+type Prepared struct {
+	in Input
+	q  *quality.Report
+	// Rules is the compiled rule set; nil with NoRules.
+	Rules *rule.Set
+	// Context is the pupil context file, nil when none was given.
+	Context *ingest.Context
+}
+
+// Prepare checks the window, reads the context file and compiles the rules.
+func Prepare(in Input) (*Prepared, error) {
 	if in.From != 0 && in.To != 0 && in.From > in.To {
 		return nil, fmt.Errorf("--from %s is after --to %s", in.From.UK(), in.To.UK())
 	}
-	q := quality.New()
-	q.Limit = in.ExampleLimit
+	p := &Prepared{in: in, q: quality.New()}
+	p.q.Limit = in.ExampleLimit
+	if !in.NoRules {
+		ctx, set, err := loadContextAndRules(in, p.q)
+		if err != nil {
+			return nil, err
+		}
+		p.Context, p.Rules = ctx, set
+	}
+	return p, nil
+}
+
+// Run reads every file and measures every pupil.
+func Run(in Input) (*Result, error) {
+	p, err := Prepare(in)
+	if err != nil {
+		return nil, err
+	}
+	return p.Run(context.Background())
+}
+
+// Run reads every register file and measures every pupil. Cancelling ctx
+// stops the reading between chunks of rows; the error is then ctx's.
+func (p *Prepared) Run(ctx context.Context) (*Result, error) {
+	in, q := p.in, p.q
+	in.Ingest.Context = ctx
 	b := register.NewBuilder(q)
 	b.From, b.To = in.From, in.To
 	for _, f := range in.Files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if err := ingest.ReadFile(f, in.Ingest, b); err != nil {
 			return nil, err
 		}
@@ -154,7 +195,7 @@ func Run(in Input) (*Result, error) {
 		res.Pupils = append(res.Pupils, pr)
 	}
 	if !in.NoRules {
-		if err := applyRules(in, res, reg, q); err != nil {
+		if err := applyRules(in, res, reg, q, p.Context, p.Rules); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -36,7 +37,7 @@ row), so it can guard a scheduled job.`,
 			if err := opts.validate(); err != nil {
 				return err
 			}
-			return inspectRun(opts)
+			return inspectRun(c.Context(), opts)
 		},
 	}
 	addInputFlags(c, opts)
@@ -47,14 +48,21 @@ row), so it can guard a scheduled job.`,
 // any file a person would read through.
 const inspectLimit = 1000
 
-func inspectRun(o *AnalyseOptions) error {
+func inspectRun(ctx context.Context, o *AnalyseOptions) error {
 	w := o.IO.Out
 	failed := 0
 	for i, file := range o.Files {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		res, err := analysis.Run(analysis.Input{Files: []string{file}, Ingest: o.ingest, From: o.from, To: o.to, ExampleLimit: inspectLimit})
+		prep, err := analysis.Prepare(analysis.Input{Files: []string{file}, Ingest: o.ingest, From: o.from, To: o.to, ExampleLimit: inspectLimit})
+		if err != nil {
+			return err
+		}
+		res, err := prep.Run(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err != nil {
 			fmt.Fprintf(w, "%s: CANNOT BE ANALYSED\n  %s\n", file, strings.ReplaceAll(err.Error(), "\n", "\n  "))
 			failed++

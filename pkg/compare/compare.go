@@ -2,7 +2,9 @@ package compare
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 
@@ -29,28 +31,132 @@ type PrevPupil struct {
 	Severe     bool    `json:"severe_absence"`
 }
 
-// Read loads an earlier JSON output of attendrisk analyse.
+// MaxFileBytes bounds the earlier run's JSON file. A JSON output of
+// attendrisk analyse takes some 3 KB a pupil with the default rules, so a
+// whole country's register fits many times over; a bigger file is not an
+// output of attendrisk, and reading it could exhaust the machine.
+const MaxFileBytes = 1 << 30
+
+// Read loads an earlier JSON output of attendrisk analyse. The file is
+// decoded as a stream, pupil by pupil, keeping only the fields a comparison
+// needs, so memory follows the number of pupils and not the size of their
+// evidence. Every refusal names the file and, for a bad pupil entry, its
+// position in the list, never a pupil id.
 func Read(path string) (*Previous, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("--compare %s: cannot read: %w", path, err)
+		return nil, fmt.Errorf("--compare %s: cannot read: %w", path, plainErr(err))
 	}
-	var doc struct {
-		Tool   string      `json:"tool"`
-		AsOf   string      `json:"as_of"`
-		Pupils []PrevPupil `json:"pupils"`
-		Rules  struct {
-			Hash string `json:"hash"`
-		} `json:"rules"`
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("--compare %s: cannot read: %w", path, plainErr(err))
 	}
-	if err := json.Unmarshal(data, &doc); err != nil || doc.Tool != "attendrisk" {
-		return nil, fmt.Errorf("--compare %s: not a JSON output of attendrisk analyse (expected the file written by --format json)", path)
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("--compare %s: not a regular file (expected the file written by --format json)", path)
 	}
-	p := &Previous{Path: path, AsOf: doc.AsOf, Pupils: map[string]PrevPupil{}, RulesHash: doc.Rules.Hash}
-	for _, pp := range doc.Pupils {
-		p.Pupils[pp.ID] = pp
+	if st.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("--compare %s: %d bytes, more than the %d bytes (1 GiB) an attendrisk JSON output can be", path, st.Size(), int64(MaxFileBytes))
+	}
+	// The limit holds even for a file that grows while it is read.
+	p, err := decode(path, io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// notOurs is the refusal of a file that is not an attendrisk JSON output.
+func notOurs(path string) error {
+	return fmt.Errorf("--compare %s: not a JSON output of attendrisk analyse (expected the file written by --format json)", path)
+}
+
+func decode(path string, r io.Reader) (*Previous, error) {
+	dec := json.NewDecoder(r)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, notOurs(path)
+	}
+	p := &Previous{Path: path, Pupils: map[string]PrevPupil{}}
+	var tool string
+	sawPupils := false
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, notOurs(path)
+		}
+		key, _ := t.(string)
+		switch key {
+		case "tool":
+			err = dec.Decode(&tool)
+		case "as_of":
+			err = dec.Decode(&p.AsOf)
+		case "rules":
+			var rules struct {
+				Hash string `json:"hash"`
+			}
+			err = dec.Decode(&rules)
+			p.RulesHash = rules.Hash
+		case "pupils":
+			sawPupils = true
+			err = decodePupils(path, dec, p)
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			var pe *pupilError
+			if errors.As(err, &pe) {
+				return nil, err
+			}
+			return nil, notOurs(path)
+		}
+	}
+	if _, err := dec.Token(); err != nil || tool != "attendrisk" || !sawPupils {
+		return nil, notOurs(path)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, notOurs(path) // something after the document
+	}
+	return p, nil
+}
+
+// pupilError is a bad entry of the pupils list.
+type pupilError struct{ msg string }
+
+func (e *pupilError) Error() string { return e.msg }
+
+func decodePupils(path string, dec *json.Decoder, p *Previous) error {
+	t, err := dec.Token()
+	if err == nil && t == nil {
+		return nil // null: no pupils
+	}
+	if err != nil || t != json.Delim('[') {
+		return notOurs(path)
+	}
+	for n := 1; dec.More(); n++ {
+		var pp PrevPupil
+		if err := dec.Decode(&pp); err != nil {
+			return &pupilError{fmt.Sprintf("--compare %s: pupil %d of the list is not a pupil of an attendrisk JSON output", path, n)}
+		}
+		if pp.ID == "" {
+			return &pupilError{fmt.Sprintf("--compare %s: pupil %d of the list has no pupil_id", path, n)}
+		}
+		if _, dup := p.Pupils[pp.ID]; dup {
+			// An output lists each pupil once; the id itself is not shown.
+			return &pupilError{fmt.Sprintf("--compare %s: pupil %d of the list has the same pupil_id as an earlier one", path, n)}
+		}
+		p.Pupils[pp.ID] = pp
+	}
+	_, err = dec.Token() // ]
+	return err
+}
+
+func plainErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // Kinds of change, in the order they are shown.
@@ -158,6 +264,18 @@ func orNone(s string) string {
 		return "no tier"
 	}
 	return s
+}
+
+// Annotate sets each pupil's Changes from cs, in one pass over the pupils:
+// linear in pupils and changes, so 20,000 changed pupils cost 20,000
+// lookups rather than 400 million comparisons.
+func Annotate(res *analysis.Result, cs []Change) {
+	byPupil := ByPupil(cs)
+	for _, p := range res.All {
+		if kinds, ok := byPupil[p.ID]; ok {
+			p.Changes = kinds
+		}
+	}
 }
 
 // ByPupil indexes the changes by pupil id (a pupil can have several).

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -37,7 +38,7 @@ func writeString(s string) func(io.Writer) error {
 func TestWriteFileCreatesPrivateFile(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.csv")
-	if err := WriteFile(out, nil, writeString("pupil_id\nA1\n")); err != nil {
+	if err := WriteFile(context.Background(), out, nil, writeString("pupil_id\nA1\n")); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(out)
@@ -64,7 +65,7 @@ func TestWriteFileReplacesAnOldOutput(t *testing.T) {
 	if err := os.WriteFile(out, []byte("an older, longer report\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFile(out, []string{filepath.Join(dir, "register.csv")}, writeString("{}\n")); err != nil {
+	if err := WriteFile(context.Background(), out, []string{filepath.Join(dir, "register.csv")}, writeString("{}\n")); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(out)
@@ -107,7 +108,7 @@ func TestWriteFileRefusesToOverwriteAnInput(t *testing.T) {
 	for _, n := range names {
 		t.Run(n.name, func(t *testing.T) {
 			called := false
-			err := WriteFile(n.path, []string{other, in}, func(w io.Writer) error { called = true; return nil })
+			err := WriteFile(context.Background(), n.path, []string{other, in}, func(w io.Writer) error { called = true; return nil })
 			if err == nil || !strings.Contains(err.Error(), "refusing to write the output over the input file "+in) {
 				t.Errorf("err = %v, want a refusal naming %s", err, in)
 			}
@@ -135,7 +136,7 @@ func TestWriteFileLeavesNothingWhenTheWriterFails(t *testing.T) {
 	t.Run("no earlier output", func(t *testing.T) {
 		dir := t.TempDir()
 		out := filepath.Join(dir, "out.csv")
-		err := WriteFile(out, nil, failing)
+		err := WriteFile(context.Background(), out, nil, failing)
 		if !errors.Is(err, boom) {
 			t.Errorf("err = %v, want it to wrap the writer's error", err)
 		}
@@ -152,7 +153,7 @@ func TestWriteFileLeavesNothingWhenTheWriterFails(t *testing.T) {
 		if err := os.WriteFile(out, []byte("last week's report\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if err := WriteFile(out, nil, failing); !errors.Is(err, boom) {
+		if err := WriteFile(context.Background(), out, nil, failing); !errors.Is(err, boom) {
 			t.Errorf("err = %v", err)
 		}
 		if got, _ := os.ReadFile(out); string(got) != "last week's report\n" {
@@ -167,7 +168,7 @@ func TestWriteFileLeavesNothingWhenTheWriterFails(t *testing.T) {
 func TestWriteFileMissingDirectory(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "no-such-dir", "out.csv")
-	err := WriteFile(out, nil, writeString("x"))
+	err := WriteFile(context.Background(), out, nil, writeString("x"))
 	if err == nil || !strings.HasPrefix(err.Error(), "cannot create "+out+": ") {
 		t.Errorf("err = %v", err)
 	}
