@@ -97,7 +97,7 @@ func MainContext(ctx context.Context, args []string, in io.Reader, out, errOut i
 		ios.StderrTTY = term.IsTerminal(int(f.Fd()))
 	}
 	f := &Factory{IO: ios, Now: time.Now}
-	root := NewCmdRoot(f)
+	root := newRoot(f)
 	root.SetArgs(args)
 	root.SetIn(in)
 	root.SetOut(stdout)
@@ -130,6 +130,9 @@ func MainContext(ctx context.Context, args []string, in io.Reader, out, errOut i
 	fmt.Fprintf(errOut, "attendrisk: %s\n", msg)
 	return ExitFailure
 }
+
+// newRoot builds the command tree; a test replaces it to reach a panic.
+var newRoot = NewCmdRoot
 
 // plainErr drops the file name from an OS error ("write /dev/stdout: broken
 // pipe" becomes "broken pipe"): the message names the place itself.
