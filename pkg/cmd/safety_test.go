@@ -75,7 +75,7 @@ func TestOutputNeverReplacesAnInput(t *testing.T) {
 		if err := os.Symlink(p("context.csv"), p("link.csv")); err != nil {
 			t.Fatal(err)
 		}
-		if err := syscall.Mkfifo(p("fifo.csv"), 0o600); err != nil {
+		if err := mkfifo(p("fifo.csv")); err != nil {
 			t.Fatal(err)
 		}
 		tests = append(tests,
