@@ -104,20 +104,32 @@ func decode(path string, r io.Reader) (*Previous, error) {
 			err = dec.Decode(&skip)
 		}
 		if err != nil {
-			var pe *pupilError
-			if errors.As(err, &pe) {
-				return nil, err
-			}
-			return nil, notOurs(path)
+			return nil, decodeErr(path, err)
 		}
 	}
-	if _, err := dec.Token(); err != nil || tool != "attendrisk" || !sawPupils {
+	if _, err := dec.Token(); err != nil {
+		return nil, decodeErr(path, err)
+	}
+	if tool != "attendrisk" || !sawPupils {
 		return nil, notOurs(path)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, notOurs(path) // something after the document
 	}
 	return p, nil
+}
+
+// decodeErr says why the document could not be read: a bad pupil entry, a
+// file that ends inside the document, or not our JSON at all.
+func decodeErr(path string, err error) error {
+	var pe *pupilError
+	switch {
+	case errors.As(err, &pe):
+		return err
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("--compare %s: the file ends inside its JSON document (cut short by a copy or a full disk?)", path)
+	}
+	return notOurs(path)
 }
 
 // pupilError is a bad entry of the pupils list.
@@ -136,6 +148,9 @@ func decodePupils(path string, dec *json.Decoder, p *Previous) error {
 	for n := 1; dec.More(); n++ {
 		var pp PrevPupil
 		if err := dec.Decode(&pp); err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				return err
+			}
 			return &pupilError{fmt.Sprintf("--compare %s: pupil %d of the list is not a pupil of an attendrisk JSON output", path, n)}
 		}
 		if pp.ID == "" {
@@ -189,8 +204,8 @@ type Change struct {
 // the current priority order.
 func Diff(prev *Previous, res *analysis.Result) []Change {
 	var out []Change
-	seen := map[string]bool{}
-	pos := map[string]int{}
+	seen := make(map[string]bool, len(res.All))
+	pos := make(map[string]int, len(res.All))
 	for i, p := range res.All {
 		pos[p.ID] = i
 	}
