@@ -213,7 +213,7 @@ func TestStickyWriter(t *testing.T) {
 		}
 	})
 	t.Run("a short write", func(t *testing.T) {
-		w := NewStickyWriter(nil, shortWriter{})
+		w := NewStickyWriter(context.Background(), shortWriter{})
 		if _, err := w.Write([]byte("abcd")); !errors.Is(err, io.ErrShortWrite) || !errors.Is(w.Err(), io.ErrShortWrite) {
 			t.Errorf("err = %v, Err() = %v; want io.ErrShortWrite", err, w.Err())
 		}
