@@ -104,8 +104,9 @@ func MainContext(ctx context.Context, args []string, in io.Reader, out, errOut i
 	root.SetErr(errOut)
 	err := root.ExecuteContext(ctx)
 	switch {
-	case ctx.Err() != nil && (err != nil || stdout.Err() != nil):
-		// Whatever failed, it failed because the run was stopped.
+	case ctx.Err() != nil && (errors.Is(err, ctx.Err()) || errors.Is(stdout.Err(), ctx.Err())):
+		// The run stopped because it was told to. A signal that came
+		// after the output was written whole changes nothing.
 		fmt.Fprintln(errOut, "attendrisk: interrupted")
 		return ExitFailure
 	case stdout.Err() != nil:
