@@ -3,10 +3,12 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -185,6 +187,135 @@ func TestInterruptedRunLeavesNothing(t *testing.T) {
 				t.Errorf("temporary directory (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// bigWorkbook writes a marks-layout workbook whose worksheet is some 30 MB
+// of XML (150,000 rows, 1 MB compressed): over the 16 MB above which
+// excelize unzips a worksheet to a temporary file in the system temporary
+// directory while it is read.
+func bigWorkbook(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	parts := map[string]string{
+		"[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+		"_rels/.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+		"xl/workbook.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Marks" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+	}
+	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, parts[name])
+	}
+	w, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bw := bufio.NewWriter(w)
+	cell := func(col string, row int, v string) {
+		fmt.Fprintf(bw, `<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>`, col, row, v)
+	}
+	bw.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	bw.WriteString(`<row r="1">`)
+	for i, h := range []string{"UPN", "Date", "Session", "Mark"} {
+		cell(string(rune('A'+i)), 1, h)
+	}
+	bw.WriteString(`</row>`)
+	row := 2
+	for pupil := 0; pupil < 1000; pupil++ {
+		for day := 0; day < 75; day++ {
+			date := time.Date(2024, 9, 2, 0, 0, 0, 0, time.UTC).AddDate(0, 0, day/5*7+day%5).Format("02/01/2006")
+			for _, session := range []string{"AM", "PM"} {
+				fmt.Fprintf(bw, `<row r="%d">`, row)
+				cell("A", row, fmt.Sprintf("P%06d", pupil))
+				cell("B", row, date)
+				cell("C", row, session)
+				cell("D", row, "/")
+				bw.WriteString(`</row>`)
+				row++
+			}
+		}
+	}
+	bw.WriteString(`</sheetData></worksheet>`)
+	if err := bw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestInterruptedWorkbookReadRemovesExcelizeFiles: reading a workbook whose
+// worksheet excelize unzips to the system temporary directory, the run is
+// interrupted once that file exists; it exits 1 and the file is gone.
+func TestInterruptedWorkbookReadRemovesExcelizeFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a workbook with 30 MB of XML")
+	}
+	dir, tmp := t.TempDir(), t.TempDir()
+	wb := filepath.Join(dir, "marks.xlsx")
+	bigWorkbook(t, wb)
+	out := filepath.Join(dir, "out.json")
+	const old = "last week's report\n"
+	if err := os.WriteFile(out, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary(t), "analyse", "-q", "-o", out, wb)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	signalled := false
+wait:
+	for {
+		select {
+		case <-done:
+			break wait
+		case <-time.After(time.Millisecond):
+			if m, _ := filepath.Glob(filepath.Join(tmp, "excelize-*")); !signalled && len(m) > 0 {
+				if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+					t.Fatal(err)
+				}
+				signalled = true
+			}
+		}
+	}
+	if !signalled {
+		t.Fatalf("excelize wrote no temporary file, or the run ended first (exit %d, stderr %q)", cmd.ProcessState.ExitCode(), stderr.String())
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	if diff := cmp.Diff("attendrisk: interrupted\n", stderr.String()); diff != "" {
+		t.Errorf("stderr (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{}, names(t, tmp)); diff != "" {
+		t.Errorf("temporary directory (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"marks.xlsx", "out.json"}, names(t, dir)); diff != "" {
+		t.Errorf("directory (-want +got):\n%s", diff)
+	}
+	if got, _ := os.ReadFile(out); string(got) != old {
+		t.Errorf("the earlier report changed to %.60q", got)
 	}
 }
 
