@@ -28,8 +28,29 @@ that a child is neglected or that a family is at fault.`,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &UsageError{err} })
 	root.AddCommand(NewCmdAnalyse(f, nil), NewCmdInspect(f), NewCmdExplain(f), NewCmdSummary(f), NewCmdRules(f), NewCmdCodes(f), NewCmdVersion(f))
+	// cobra adds its help and completion commands when it runs; add them
+	// now, so that they refuse unknown topics and shells like the rest.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "help" {
+			c.RunE = helpTopic
+		}
+	}
 	refuseUnknownSubcommands(root)
 	return root
+}
+
+// helpTopic is "attendrisk help [COMMAND...]": cobra's own prints "Unknown
+// help topic" and exits 0; an unknown topic is a usage error here.
+func helpTopic(c *cobra.Command, args []string) error {
+	cmd, rest, err := c.Root().Find(args)
+	if err != nil || cmd == nil || (len(rest) > 0 && cmd.HasSubCommands()) {
+		return usagef("unknown help topic %q: see 'attendrisk help' for the commands", strings.Join(args, " "))
+	}
+	cmd.InitDefaultHelpFlag()
+	cmd.InitDefaultVersionFlag()
+	return cmd.Help()
 }
 
 // refuseUnknownSubcommands makes every command group below the root (rules,

@@ -349,7 +349,11 @@ func TestUnknownSubcommand(t *testing.T) {
 		{[]string{"rules", "init"}, ExitUsage, "attendrisk: unknown command \"init\" for \"attendrisk rules\"\nRun 'attendrisk --help' for usage.\n"},
 		{[]string{"rules", "sh", "x.yaml"}, ExitUsage, "attendrisk: unknown command \"sh\" for \"attendrisk rules\"\n\nDid you mean this?\n\tshow\nRun 'attendrisk --help' for usage.\n"},
 		{[]string{"analyse-all"}, ExitUsage, "attendrisk: unknown command \"analyse-all\" for \"attendrisk\"\nRun 'attendrisk --help' for usage.\n"},
+		{[]string{"completion", "cmd"}, ExitUsage, "attendrisk: unknown command \"cmd\" for \"attendrisk completion\"\nRun 'attendrisk --help' for usage.\n"},
+		{[]string{"help", "bogus"}, ExitUsage, "attendrisk: unknown help topic \"bogus\": see 'attendrisk help' for the commands\nRun 'attendrisk --help' for usage.\n"},
+		{[]string{"help", "rules", "chek"}, ExitUsage, "attendrisk: unknown help topic \"rules chek\": see 'attendrisk help' for the commands\nRun 'attendrisk --help' for usage.\n"},
 		{[]string{"rules"}, ExitOK, ""},
+		{[]string{"help", "rules"}, ExitOK, ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -361,7 +365,7 @@ func TestUnknownSubcommand(t *testing.T) {
 				t.Errorf("stderr (-want +got):\n%s", diff)
 			}
 			if tt.code == ExitOK && !strings.Contains(stdout, "Available Commands:") {
-				t.Errorf("rules alone: stdout = %q, want its help", stdout)
+				t.Errorf("stdout = %q, want the rules' help", stdout)
 			}
 		})
 	}
