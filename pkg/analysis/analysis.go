@@ -141,7 +141,8 @@ func Run(in Input) (*Result, error) {
 }
 
 // Run reads every register file and measures every pupil. Cancelling ctx
-// stops the reading between chunks of rows; the error is then ctx's.
+// stops the reading between chunks of rows; the error is then ctx's. A
+// Prepared runs once: its data-quality report fills as it reads.
 func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 	in, q := p.in, p.q
 	in.Ingest.Context = ctx
