@@ -90,21 +90,29 @@ func unwrap(err error) error {
 	return err
 }
 
-// applyRules measures patterns and evaluates the rules for every pupil.
-func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report) error {
+// loadContextAndRules reads the context file and compiles the rules against
+// its columns (see Prepare).
+func loadContextAndRules(in Input, q *quality.Report) (*ingest.Context, *rule.Set, error) {
 	var ctx *ingest.Context
 	if in.ContextFile != "" {
 		c, err := ingest.ReadContext(in.ContextFile, "", in.Ingest.Map, q)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		ctx = c
-		res.Context = c
-		q.Files = append(q.Files, c.Info)
 	}
 	set, err := loadRules(in, ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
+	}
+	return ctx, set, nil
+}
+
+// applyRules measures patterns and evaluates the rules for every pupil.
+func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report, ctx *ingest.Context, set *rule.Set) error {
+	if ctx != nil {
+		res.Context = ctx
+		q.Files = append(q.Files, ctx.Info)
 	}
 	res.Rules = set
 	cal := metrics.NewCalendar(reg)

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -40,7 +41,7 @@ Give the same files, --rules and --context as the analyse run being explained.`,
 			if err := opts.validate(); err != nil {
 				return err
 			}
-			return explainRun(opts, args[0])
+			return explainRun(c.Context(), opts, args[0])
 		},
 	}
 	addInputFlags(c, opts)
@@ -48,8 +49,12 @@ Give the same files, --rules and --context as the analyse run being explained.`,
 	return c
 }
 
-func explainRun(o *AnalyseOptions, id string) error {
-	res, err := analysis.Run(o.input())
+func explainRun(ctx context.Context, o *AnalyseOptions, id string) error {
+	prep, err := analysis.Prepare(o.input())
+	if err != nil {
+		return err
+	}
+	res, err := prep.Run(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -37,7 +38,7 @@ row), so it can guard a scheduled job.`,
 			if err := opts.validate(); err != nil {
 				return err
 			}
-			return inspectRun(opts)
+			return inspectRun(c.Context(), opts)
 		},
 	}
 	addInputFlags(c, opts)
@@ -48,7 +49,7 @@ row), so it can guard a scheduled job.`,
 // any file a person would read through.
 const inspectLimit = 1000
 
-func inspectRun(o *AnalyseOptions) error {
+func inspectRun(ctx context.Context, o *AnalyseOptions) error {
 	w := o.IO.Out
 	// Everything printed from a file (paths, sheet names, headers, cells)
 	// passes through t, so no cell can drive the terminal.
@@ -58,7 +59,14 @@ func inspectRun(o *AnalyseOptions) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		res, err := analysis.Run(analysis.Input{Files: []string{file}, Ingest: o.ingest, From: o.from, To: o.to, ExampleLimit: inspectLimit})
+		prep, err := analysis.Prepare(analysis.Input{Files: []string{file}, Ingest: o.ingest, From: o.from, To: o.to, ExampleLimit: inspectLimit})
+		if err != nil {
+			return err
+		}
+		res, err := prep.Run(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err != nil {
 			fmt.Fprintf(w, "%s: CANNOT BE ANALYSED\n  %s\n", t(file), strings.ReplaceAll(render.TermLines(err.Error()), "\n", "\n  "))
 			failed++

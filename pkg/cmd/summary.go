@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"io"
 	"strings"
 
@@ -17,7 +18,7 @@ import (
 // NewCmdSummary builds `attendrisk summary`.
 func NewCmdSummary(f *Factory) *cobra.Command {
 	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions}
-	var by, benchFile string
+	var by string
 	var suppress int
 	c := &cobra.Command{
 		Use:   "summary [flags] FILE...",
@@ -60,21 +61,21 @@ shared.`,
 				}
 			}
 			benchmarks := []cohort.Benchmark{cohort.England202324}
-			if benchFile != "" {
-				b, err := cohort.ReadBenchmarks(benchFile)
+			if opts.Benchmarks != "" {
+				b, err := cohort.ReadBenchmarks(opts.Benchmarks)
 				if err != nil {
 					return err
 				}
 				benchmarks = b
 			}
-			return summaryRun(opts, dims, suppress, benchmarks)
+			return summaryRun(c.Context(), opts, dims, suppress, benchmarks)
 		},
 	}
 	addInputFlags(c, opts)
 	addRulesFlags(c, opts)
 	fl := c.Flags()
 	fl.StringVar(&by, "by", "", "group by these, comma-separated: year_group, reg_group, school, tier, context.<column>")
-	fl.StringVar(&benchFile, "benchmarks", "", "YAML file of benchmark rates to show instead of England 2023/24")
+	fl.StringVar(&opts.Benchmarks, "benchmarks", "", "YAML file of benchmark rates to show instead of England 2023/24")
 	fl.IntVar(&suppress, "suppress-below", 0, "show c for groups with fewer pupils than this (default 0, or 5 with -o)")
 	fl.StringVar(&opts.Format, "format", "", "output format: table, csv or json (default: from the -o extension, else table)")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (created private to you) instead of stdout")
@@ -83,13 +84,19 @@ shared.`,
 	return c
 }
 
-func summaryRun(o *AnalyseOptions, by []string, suppress int, benchmarks []cohort.Benchmark) error {
-	res, err := analysis.Run(o.input())
+func summaryRun(ctx context.Context, o *AnalyseOptions, by []string, suppress int, benchmarks []cohort.Benchmark) error {
+	prep, err := analysis.Prepare(o.input())
 	if err != nil {
 		return err
 	}
-	if err := cohort.CheckDimensions(by, res); err != nil {
+	// --by is checked against the rules and the context before the
+	// registers are read.
+	if err := cohort.CheckDimensions(by, &analysis.Result{Rules: prep.Rules, Context: prep.Context}); err != nil {
 		return &UsageError{err}
+	}
+	res, err := prep.Run(ctx)
+	if err != nil {
+		return err
 	}
 	if !o.Quiet {
 		render.Quality(o.IO.ErrOut, res.Quality)
@@ -108,5 +115,5 @@ func summaryRun(o *AnalyseOptions, by []string, suppress int, benchmarks []cohor
 		}
 		return render.CohortTable(w, by, groups, benchmarks)
 	}
-	return o.emit(write, render.N(len(groups), "group"))
+	return o.emit(ctx, write, render.N(len(groups), "group"))
 }

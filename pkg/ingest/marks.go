@@ -343,12 +343,16 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	defer close(done)
 
 	// Reader: cut at record boundaries, carry the tail over.
-	var readErr error
+	var readErr, cancelErr error
 	go func() {
 		defer close(chunks)
 		var carry []byte
 		seq, line := 0, firstLine
 		for {
+			if err := opts.cancelled(); err != nil {
+				cancelErr = err
+				return
+			}
 			bp := bufs.get()
 			buf := append((*bp)[:0], carry...)
 			if cap(buf)-len(buf) < chunkSize/2 {
@@ -476,6 +480,9 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				opts.Progress(file, b.Q.RowsRead)
 			}
 		}
+	}
+	if cancelErr != nil {
+		return cancelErr
 	}
 	if readErr != nil {
 		return &Error{Loc: quality.Loc{File: file}, Msg: "read failed: " + readErr.Error()}

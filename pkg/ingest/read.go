@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"unicode/utf8"
 
 	"errors"
@@ -40,6 +41,17 @@ type Options struct {
 	LocalCodes map[string]mark.ID
 	// Progress, when set, is told the rows read so far now and then.
 	Progress func(file string, rows int)
+	// Context, when set, is checked between chunks and rows: cancelling it
+	// (Ctrl-C) stops a long read cleanly, and the read returns its error.
+	Context context.Context
+}
+
+// cancelled returns the error of a cancelled Options.Context, else nil.
+func (o Options) cancelled() error {
+	if o.Context == nil {
+		return nil
+	}
+	return o.Context.Err()
 }
 
 // Error is a problem that stops a file from being read at all. It names the

@@ -225,7 +225,12 @@ func readRows(src rowSource, h header, opts Options, b *register.Builder) error 
 	mc := newMarksCols(h.cols, opts)
 	mc.serial = src.serial()
 	var prevID []byte
-	for {
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := opts.cancelled(); err != nil {
+				return err
+			}
+		}
 		row, line, err := src.next()
 		if err == io.EOF {
 			return nil

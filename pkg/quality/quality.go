@@ -169,6 +169,28 @@ func (r *Report) Find(key string, loc Loc, detail string) {
 	r.reason(r.findings, key, loc, detail)
 }
 
+// AddFindings adds o's findings to r: what reading the context file found
+// joins the account of the registers read after it.
+func (r *Report) AddFindings(o *Report) {
+	for key, f := range o.findings {
+		rs := r.findings[key]
+		if rs == nil {
+			rs = &Reason{Key: f.Key, Text: f.Text, Expected: f.Expected}
+			r.findings[key] = rs
+		}
+		rs.Count += f.Count
+		limit := r.Limit
+		if limit <= 0 {
+			limit = MaxExamples
+		}
+		for _, e := range f.Examples {
+			if len(rs.Examples) < limit {
+				rs.Examples = append(rs.Examples, e)
+			}
+		}
+	}
+}
+
 // Legacy counts one use of a legacy code.
 func (r *Report) Legacy(code string, loc Loc) {
 	r.legacy[code]++

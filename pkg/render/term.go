@@ -61,7 +61,10 @@ func TermLines(s string) string {
 	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		lines[i] = Term(l)
+		// A line's leading tabs are indentation (cobra's "Did you mean"
+		// list), harmless to a terminal; tabs elsewhere are still shown.
+		rest := strings.TrimLeft(l, "\t")
+		lines[i] = l[:len(l)-len(rest)] + Term(rest)
 	}
 	return strings.Join(lines, "\n")
 }
