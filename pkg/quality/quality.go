@@ -24,6 +24,8 @@ func (l Loc) String() string {
 	switch {
 	case l.Sheet != "" && l.Cell != "":
 		return fmt.Sprintf("%s[%s]!%s", l.File, l.Sheet, l.Cell)
+	case l.Sheet != "" && l.Line == 0:
+		return fmt.Sprintf("%s[%s]", l.File, l.Sheet) // a finding about a sheet as a whole
 	case l.Sheet != "":
 		return fmt.Sprintf("%s[%s]:%d", l.File, l.Sheet, l.Line)
 	case l.Cell != "" && l.Line > 0:
