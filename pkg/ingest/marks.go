@@ -14,8 +14,9 @@ import (
 )
 
 // chunkSize is the unit of parallel work: big enough that channel traffic
-// is negligible, small enough that a few in flight stay within memory.
-const chunkSize = 4 << 20
+// is negligible, small enough that a few in flight stay within memory. A
+// variable only so that a fuzz test can cut a small file into many chunks.
+var chunkSize = 4 << 20
 
 // markRec is one parsed row of the marks layout. id points into the chunk's
 // bytes, which stay alive until the record has been applied.

@@ -48,6 +48,15 @@ func openWorkbook(r io.ReaderAt, size int64, path string) (*excelize.File, bool,
 		if f.UncompressedSize64 > maxUnzipBytes {
 			return fail(fmt.Sprintf("the workbook unpacks to more than %s (%s alone declares %s): not a register export, or a damaged one", mib(maxUnzipBytes), f.Name, mib(f.UncompressedSize64)))
 		}
+		// excelize sets aside a part's declared size before unpacking it,
+		// so a false one costs memory the file does not hold. A part
+		// cannot be larger packed than the file; deflate cannot expand
+		// more than 1032 times; a stored part not at all.
+		if f.CompressedSize64 > uint64(size) ||
+			(f.Method == zip.Store && f.UncompressedSize64 != f.CompressedSize64) ||
+			(f.Method != zip.Store && f.UncompressedSize64 > 1032*f.CompressedSize64+1024) {
+			return fail(fmt.Sprintf("not a readable XLSX workbook (%s declares %d bytes unpacked from %d: not possible, the zip is damaged); save it again from Excel as .xlsx, or export CSV", f.Name, f.UncompressedSize64, f.CompressedSize64))
+		}
 	}
 	if total > maxUnzipBytes {
 		return fail(fmt.Sprintf("the workbook unpacks to more than %s (its parts declare %s in all): not a register export, or a damaged one", mib(maxUnzipBytes), mib(total)))
