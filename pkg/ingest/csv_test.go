@@ -19,10 +19,10 @@ func strs(fields [][]byte) []string {
 
 func TestSplitRecord(t *testing.T) {
 	tests := []struct {
-		name     string
-		data     string
-		pos      int
-		delim    byte
+		name   string
+		data   string
+		pos    int
+		delim  byte
 		want   []string
 		next   int
 		lines  int
