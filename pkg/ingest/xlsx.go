@@ -108,10 +108,11 @@ func rowsInOrder(f *zip.File) (bool, error) {
 	for {
 		n, err := io.ReadFull(rc, buf)
 		data := append(carry, buf[:n]...)
-		// Keep an unfinished tag for the next read.
+		// Keep an unfinished tag for the next read, unless it is longer
+		// than any row tag: then it is not one, and not worth holding.
 		cut := len(data)
 		if err == nil {
-			if i := bytes.LastIndexByte(data, '<'); i >= 0 && bytes.IndexByte(data[i:], '>') < 0 {
+			if i := bytes.LastIndexByte(data, '<'); i >= 0 && len(data)-i < 64<<10 && bytes.IndexByte(data[i:], '>') < 0 {
 				cut = i
 			}
 		}
@@ -151,6 +152,7 @@ func rowNumbers(data []byte) []int {
 			return out
 		}
 		tag := data[i : i+end]
+		i += end // past the tag, so each byte is looked at once
 		k := bytes.Index(tag, []byte(` r="`))
 		if k < 0 {
 			continue
