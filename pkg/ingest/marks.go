@@ -292,11 +292,15 @@ type crec struct {
 	code         mark.ID
 	pmHalf       bool
 	local        bool
-	notUTF8      bool
-	extra        int32
 }
 
-type badRec struct{ reason, detail string }
+// badRec holds the rare extras of a row: a rejection, or a finding about
+// it (kept here so that crec stays small).
+type badRec struct {
+	reason, detail string
+	notUTF8        bool
+	extra          int32
+}
 
 // batch is one parsed chunk, applied as a unit and then recycled.
 type batch struct {
@@ -309,7 +313,7 @@ type batch struct {
 }
 
 func (bt *batch) add(rec *markRec) {
-	c := crec{day: rec.day, line: rec.line, info: -1, bad: -1, sess: rec.sess, code: rec.code, pmHalf: rec.pmHalf, local: rec.local, notUTF8: rec.notUTF8, extra: rec.extra}
+	c := crec{day: rec.day, line: rec.line, info: -1, bad: -1, sess: rec.sess, code: rec.code, pmHalf: rec.pmHalf, local: rec.local}
 	// Rows come grouped by pupil: store an id once per run of rows.
 	if n := len(bt.recs); n > 0 {
 		last := bt.recs[n-1]
@@ -325,21 +329,22 @@ func (bt *batch) add(rec *markRec) {
 		c.info = int32(len(bt.infos))
 		bt.infos = append(bt.infos, *rec.info)
 	}
-	if rec.reason != "" {
+	if rec.reason != "" || rec.notUTF8 || rec.extra > 0 {
 		c.bad = int32(len(bt.bad))
-		bt.bad = append(bt.bad, badRec{rec.reason, rec.detail})
+		bt.bad = append(bt.bad, badRec{rec.reason, rec.detail, rec.notUTF8, rec.extra})
 	}
 	bt.recs = append(bt.recs, c)
 }
 
 // unpack rebuilds the markRec for applying.
 func (bt *batch) unpack(c *crec, rec *markRec) {
-	*rec = markRec{id: bt.ids[c.idOff : c.idOff+c.idLen], day: c.day, sess: c.sess, code: c.code, line: c.line, pmHalf: c.pmHalf, local: c.local, notUTF8: c.notUTF8, extra: c.extra}
+	*rec = markRec{id: bt.ids[c.idOff : c.idOff+c.idLen], day: c.day, sess: c.sess, code: c.code, line: c.line, pmHalf: c.pmHalf, local: c.local}
 	if c.info >= 0 {
 		rec.info = &bt.infos[c.info]
 	}
 	if c.bad >= 0 {
-		rec.reason, rec.detail = bt.bad[c.bad].reason, bt.bad[c.bad].detail
+		b := &bt.bad[c.bad]
+		rec.reason, rec.detail, rec.notUTF8, rec.extra = b.reason, b.detail, b.notUTF8, b.extra
 	}
 }
 
@@ -546,7 +551,9 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 						}
 						if rec.reason == "" {
 							second = cols.parseRow(fields, &rec, prevID)
-							rec.extra = int32(beyondHeader(fields, headerFields))
+							if len(fields) > headerFields {
+								rec.extra = int32(beyondHeader(fields, headerFields))
+							}
 						}
 					}
 					// A rejected row's pupil details never reach the
