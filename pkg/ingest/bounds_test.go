@@ -456,3 +456,64 @@ func TestReadNotRegular(t *testing.T) {
 		}
 	}
 }
+
+// TestReadContextBounds: a context file is read whole, and one that is cut
+// off or runs away always fails, naming the file and line: context is
+// joined on the pupil id, so a lost row would silently drop a pupil's flags.
+func TestReadContextBounds(t *testing.T) {
+	rows := func(n int, edit func(i int) string) string {
+		var sb strings.Builder
+		sb.WriteString("UPN,Young Carer,FSM\n")
+		for i := 1; i <= n; i++ {
+			if s := edit(i); s != "" {
+				sb.WriteString(s)
+				continue
+			}
+			fmt.Fprintf(&sb, "P%d,Y,N\n", i)
+		}
+		return sb.String()
+	}
+	none := func(int) string { return "" }
+	tests := []struct {
+		name, data, want string
+	}{
+		{"a runaway quote", rows(150, func(i int) string {
+			if i == 5 {
+				return "P5,\"Y,N\n"
+			}
+			return ""
+		}), `%s:6: a quoted field starting on this line runs past 100 lines or 1048576 bytes without closing (a " is missing)`},
+		{"a quote open at the end", rows(10, func(i int) string {
+			if i == 5 {
+				return "P5,\"Y,N\n"
+			}
+			return ""
+		}), `%s:6: a quoted field starting on this line is never closed (a " is missing)`},
+		{"a long line", rows(3, func(i int) string {
+			if i == 2 {
+				return "P2," + strings.Repeat("Y", 2<<20) + ",N\n"
+			}
+			return ""
+		}), "%s:3: the line is longer than 1048576 bytes: not a table of pupils"},
+		{"a cut-off last row", rows(3, none) + "P4,Y", "%s:5: the file ends in the middle of this row (2 of 3 columns and no line break at the end): it looks cut off; save it again"},
+		{"a zero-filled tail", rows(3, none) + strings.Repeat("\x00", 512), "%s: ends in 512 zero bytes: the file looks cut off (an interrupted copy?); save it again"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, t.TempDir(), "context.csv", []byte(tt.data))
+			_, err := ReadContext(path, "", nil, quality.New())
+			if want := strings.ReplaceAll(tt.want, "%s", path); err == nil || err.Error() != want {
+				t.Errorf("error:\n got %v\nwant %s", err, want)
+			}
+		})
+	}
+	// A last row with every column and no line break is read.
+	path := writeFile(t, t.TempDir(), "context.csv", []byte(rows(3, none)+"P4,Y,N"))
+	c, err := ReadContext(path, "", nil, quality.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"P1", "P2", "P3", "P4"}, c.Order); diff != "" {
+		t.Errorf("pupils (-want +got):\n%s", diff)
+	}
+}
