@@ -517,3 +517,48 @@ func TestReadContextBounds(t *testing.T) {
 		t.Errorf("pupils (-want +got):\n%s", diff)
 	}
 }
+
+// TestReadSummaryCutOff: the summary layout is read by the same text
+// reader, and a cut-off last row counts as one rejected row of its own.
+func TestReadSummaryCutOff(t *testing.T) {
+	data := "UPN,Possible,Authorised,Unauthorised,/,\\,I,O\nA1,20,2,1,9,8,2,1\nA2,20,0,0,10,10,0,0\nA3,20,2"
+	path := writeFile(t, t.TempDir(), "s.csv", []byte(data))
+	_, err := readPaths(t, Options{}, path)
+	want := path + ":4: the file ends in the middle of this row (3 of 8 columns and no line break at the end): the export looks cut off; export it again, or give --allow-incomplete to read it without this row"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error:\n got %v\nwant %s", err, want)
+	}
+	b, err := readPaths(t, Options{AllowIncomplete: true}, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := b.Q
+	if got := (rowCounts{q.RowsRead, q.RowsUsed, q.RowsRejected}); got != (rowCounts{3, 2, 1}) {
+		t.Errorf("rows = %+v, want 3 = 2 + 1", got)
+	}
+	if diff := cmp.Diff(map[string][]string{"incomplete_row": {"4 3 of 8 columns and no line break at the end"}}, lineView(q)); diff != "" {
+		t.Errorf("account (-want +got):\n%s", diff)
+	}
+}
+
+// TestReadOnlyZeros: a file that is nothing but zero bytes is a copy that
+// never happened, said so; a UTF-16 file's last zero byte is its own.
+func TestReadOnlyZeros(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "z.csv", make([]byte, 70000))
+	_, err := readPaths(t, Options{}, path)
+	if want := path + ": holds only zero bytes (a copy that was cut off?): expected a header row and register rows"; err == nil || err.Error() != want {
+		t.Errorf("error:\n got %v\nwant %s", err, want)
+	}
+	// "UPN\tDate..." in UTF-16LE ends "\n\x00": one zero, part of the text.
+	path = writeFile(t, t.TempDir(), "u.csv", utf16le("UPN\tDate\tSession\tMark\r\nA1\t02/09/2024\tAM\t/\r\n", true))
+	if _, err := readPaths(t, Options{}, path); err != nil {
+		t.Errorf("UTF-16 file ending in its own zero byte: %v", err)
+	}
+	// ... and two more zero bytes are a cut-off tail.
+	data := append(utf16le("UPN\tDate\tSession\tMark\r\nA1\t02/09/2024\tAM\t/\r\n", true), 0, 0)
+	path = writeFile(t, t.TempDir(), "u.csv", data)
+	_, err = readPaths(t, Options{}, path)
+	if want := path + ":3: the file ends in the middle of this row (2 zero bytes in place of the rest of the file): the export looks cut off; export it again, or give --allow-incomplete to read it without this row"; err == nil || err.Error() != want {
+		t.Errorf("error:\n got %v\nwant %s", err, want)
+	}
+}
