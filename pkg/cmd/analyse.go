@@ -135,6 +135,7 @@ func addInputFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl.StringArrayVar(&opts.Map, "map", nil, `map a field to a column header, e.g. --map pupil_id="Pupil Ref" (repeatable)`)
 	fl.StringVar(&opts.From, "from", "", "first date to count (dd/mm/yyyy or yyyy-mm-dd)")
 	fl.StringVar(&opts.To, "to", "", "last date to count (dd/mm/yyyy or yyyy-mm-dd)")
+	fl.BoolVar(&opts.ingest.AllowIncomplete, "allow-incomplete", false, "read a file that ends mid-row (a cut-off export or copy) with that row rejected, instead of failing")
 }
 
 func (o *AnalyseOptions) validate() error {

@@ -68,7 +68,7 @@ func TestNoNamesInMessages(t *testing.T) {
 		{
 			name: "an unquoted comma in a name shifts the forename into the date column",
 			file: marksHead + good + "R9X7Q1,Quixbeforth,Jr,Zaphodina,03/09/2024,AM,/\n",
-			want: []string{"bad_date r.csv:4 " + withheld},
+			want: []string{"bad_date r.csv:4 " + withheld, "beyond_header r.csv:4 column 7"},
 		},
 		{
 			name: "a name in the session column",

@@ -319,7 +319,7 @@ func TestUsageErrorsBeforeReading(t *testing.T) {
 		{"a rules file with an error", []string{"analyse", "--rules", filepath.Join(dir, "bad.yaml"), missing}, ExitFailure,
 			"attendrisk: " + filepath.Join(dir, "bad.yaml") + ":2:1: invalid YAML: did not find expected node content\n"},
 		{"a missing context file", []string{"analyse", "--context", filepath.Join(dir, "nope.csv"), missing}, ExitFailure,
-			"attendrisk: " + filepath.Join(dir, "nope.csv") + ": cannot read: no such file or directory\n"},
+			"attendrisk: " + filepath.Join(dir, "nope.csv") + ": cannot open: no such file or directory\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,8 +36,8 @@ func FuzzSplitRecord(f *testing.F) {
 		for records := 0; pos < len(data); records++ {
 			start := pos
 			var lines int
-			var complete bool
-			fields, pos, lines, complete = splitRecord(data, start, delim, fields)
+			var st recStatus
+			fields, pos, lines, st = splitRecord(data, start, delim, fields)
 			if pos <= start || pos > len(data) {
 				t.Fatalf("record at %d ended at %d (len %d)", start, pos, len(data))
 			}
@@ -45,11 +45,14 @@ func FuzzSplitRecord(f *testing.F) {
 			if lines != bytes.Count(seg, []byte{'\n'}) {
 				t.Fatalf("record %q: lines = %d, want %d", seg, lines, bytes.Count(seg, []byte{'\n'}))
 			}
-			if complete && pos < len(data) && data[pos-1] != '\n' {
-				t.Fatalf("record %q ended before a line break", seg)
+			if pos < len(data) && data[pos-1] != '\n' {
+				t.Fatalf("record %q (status %d) ended before a line break", seg, st)
 			}
-			if !complete && pos != len(data) {
-				t.Fatalf("incomplete record %q did not run to the end", seg)
+			if st == recOpen && pos != len(data) {
+				t.Fatalf("open record %q did not run to the end", seg)
+			}
+			if st == recRunaway && lines != 1 {
+				t.Fatalf("runaway record %q did not end after its first line", seg)
 			}
 			joined := bytes.Join(fields, []byte{delim})
 			if len(joined) > len(seg) {

@@ -14,8 +14,9 @@ import (
 )
 
 // chunkSize is the unit of parallel work: big enough that channel traffic
-// is negligible, small enough that a few in flight stay within memory.
-const chunkSize = 4 << 20
+// is negligible, small enough that a few in flight stay within memory. A
+// variable only so that a fuzz test can cut a small file into many chunks.
+var chunkSize = 4 << 20
 
 // markRec is one parsed row of the marks layout. id points into the chunk's
 // bytes, which stay alive until the record has been applied.
@@ -30,6 +31,12 @@ type markRec struct {
 	info   *register.Info // set on the first row of each pupil in a chunk
 	pmHalf bool           // the PM half of a whole-day mark; same row as the record before
 	local  bool           // the mark was a local code mapped by a profile
+	// notUTF8: a field of the row held bytes that are not UTF-8 in a file
+	// read as UTF-8 (they were read as Windows-1252; see decodeMixed).
+	notUTF8 bool
+	// extra is the 1-based column of a non-blank cell to the right of the
+	// header's last column, or 0.
+	extra int32
 }
 
 type chunk struct {
@@ -37,6 +44,12 @@ type chunk struct {
 	line int // line number of the chunk's first record
 	data []byte
 	buf  *[]byte
+	// last: data runs to the end of the file, so a record still open at
+	// its end is a cut-off one, not a runaway (see lastRecordEnd).
+	last bool
+	// long, when above 0, makes this chunk a line longer than
+	// maxRecordBytes that the reader skipped: long is its length.
+	long int
 }
 
 // marksCols are the column indexes a marks row is read through.
@@ -62,10 +75,21 @@ type marksCols struct {
 // the first 64 KiB, and an export can be plain ASCII that far and still be
 // Excel's Windows CSV.
 func (m *marksCols) text(b []byte) string {
-	if hasHigh(b) && (m.cp1252 || !utf8.Valid(b)) {
-		return decode1252(b)
+	if hasHigh(b) {
+		if m.cp1252 {
+			return decode1252(b)
+		}
+		if !utf8.Valid(b) {
+			return decodeMixed(b)
+		}
 	}
 	return string(b)
+}
+
+// notUTF8 reports a field with bytes that are not UTF-8 in a file read as
+// UTF-8: the row gets a not_utf8 finding.
+func (m *marksCols) notUTF8(b []byte) bool {
+	return !m.cp1252 && hasHigh(b) && !utf8.Valid(b)
 }
 
 func hasHigh(b []byte) bool {
@@ -137,7 +161,8 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		return nil
 	}
 	if hasHigh(id) && (m.cp1252 || !utf8.Valid(id)) {
-		id = []byte(decode1252(id))
+		rec.notUTF8 = m.notUTF8(id)
+		id = []byte(m.text(id))
 	}
 	rec.id = id
 	// A pupil's AM and PM rows share a date: reuse the last one parsed.
@@ -155,6 +180,11 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 	}
 	rec.day = day
 	if string(id) != string(prevID) {
+		for _, i := range [...]int{m.surname, m.forename, m.year, m.reg, m.school} {
+			if m.notUTF8(field(fields, i)) {
+				rec.notUTF8 = true
+			}
+		}
 		rec.info = &register.Info{
 			Surname:   m.text(trimSpace(field(fields, m.surname))),
 			Forename:  m.text(trimSpace(field(fields, m.forename))),
@@ -208,6 +238,12 @@ func quoteShort(b []byte) string { return quality.Short(string(b)) }
 func apply(b *register.Builder, rec *markRec, loc quality.Loc) {
 	q := b.Q
 	q.MarksRead++
+	if rec.notUTF8 {
+		q.Find("not_utf8", loc, "read as Windows-1252")
+	}
+	if rec.extra > 0 {
+		q.Find("beyond_header", loc, "column "+strconv.Itoa(int(rec.extra)))
+	}
 	if rec.reason != "" {
 		b.Reject(rec.reason, loc, rec.detail)
 		return
@@ -254,7 +290,13 @@ type crec struct {
 	local        bool
 }
 
-type badRec struct{ reason, detail string }
+// badRec holds the rare extras of a row: a rejection, or a finding about
+// it (kept here so that crec stays small).
+type badRec struct {
+	reason, detail string
+	notUTF8        bool
+	extra          int32
+}
 
 // batch is one parsed chunk, applied as a unit and then recycled.
 type batch struct {
@@ -283,9 +325,9 @@ func (bt *batch) add(rec *markRec) {
 		c.info = int32(len(bt.infos))
 		bt.infos = append(bt.infos, *rec.info)
 	}
-	if rec.reason != "" {
+	if rec.reason != "" || rec.notUTF8 || rec.extra > 0 {
 		c.bad = int32(len(bt.bad))
-		bt.bad = append(bt.bad, badRec{rec.reason, rec.detail})
+		bt.bad = append(bt.bad, badRec{rec.reason, rec.detail, rec.notUTF8, rec.extra})
 	}
 	bt.recs = append(bt.recs, c)
 }
@@ -297,7 +339,8 @@ func (bt *batch) unpack(c *crec, rec *markRec) {
 		rec.info = &bt.infos[c.info]
 	}
 	if c.bad >= 0 {
-		rec.reason, rec.detail = bt.bad[c.bad].reason, bt.bad[c.bad].detail
+		b := &bt.bad[c.bad]
+		rec.reason, rec.detail, rec.notUTF8, rec.extra = b.reason, b.detail, b.notUTF8, b.extra
 	}
 }
 
@@ -327,7 +370,7 @@ func (f *freeList[T]) put(x T) {
 // readMarksCSV streams a marks-layout CSV: one goroutine cuts the input into
 // chunks at record boundaries, workers parse chunks in parallel, and this
 // goroutine applies the parsed rows in file order.
-func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder, cp1252 bool) error {
+func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder, cp1252 bool, tail textTail) error {
 	cols := newMarksCols(h.cols, opts)
 	cols.cp1252 = cp1252
 	workers := opts.Workers
@@ -342,12 +385,27 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	done := make(chan struct{})
 	defer close(done)
 
-	// Reader: cut at record boundaries, carry the tail over.
+	// Reader: cut at record boundaries, carry the tail over. endLine and
+	// endsNL (the line after the last, and whether the text ends with a
+	// line break) are read after results is closed.
 	var readErr, cancelErr error
+	endLine, endsNL := firstLine, true
 	go func() {
 		defer close(chunks)
 		var carry []byte
 		seq, line := 0, firstLine
+		send := func(c chunk) bool {
+			c.seq, c.line = seq, line
+			select {
+			case chunks <- c:
+			case <-done:
+				return false
+			}
+			seq++
+			line += countLines(c.data)
+			endLine = line
+			return true
+		}
 		for {
 			if err := opts.cancelled(); err != nil {
 				cancelErr = err
@@ -367,26 +425,63 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				readErr = err
 				return
 			}
-			end := len(buf)
+			if len(buf) > 0 {
+				endsNL = buf[len(buf)-1] == '\n'
+			}
+			end, longAt := len(buf), -1
 			if !eof {
-				end = lastRecordEnd(buf, delim)
-				if end < 0 { // one record larger than the buffer: read more
+				end, longAt = lastRecordEnd(buf, delim)
+				if end < 0 && longAt < 0 { // an undecided record fills the buffer: read more
 					carry = append(carry[:0], buf...)
 					*bp = buf[:0]
 					bufs.put(bp)
 					continue
 				}
+				if end < 0 {
+					end = 0
+				}
+			}
+			if longAt >= 0 {
+				// A line longer than maxRecordBytes: skip it without
+				// holding it, then carry on after its line break.
+				skipped := len(buf) - longAt
+				buf = buf[:longAt]
+				var rest []byte
+				var eofInLine bool
+				skipped, rest, eofInLine, err = skipLine(r, skipped, carry[:0])
+				if err != nil {
+					readErr = err
+					return
+				}
+				if end > 0 {
+					*bp = buf
+					if !send(chunk{data: buf[:end], buf: bp}) {
+						return
+					}
+				} else {
+					bufs.put(bp)
+				}
+				if !send(chunk{long: skipped, last: eofInLine}) {
+					return
+				}
+				if !eofInLine {
+					line++ // the long line's break, not in any chunk's data
+					endLine = line
+				} else {
+					endsNL = false
+				}
+				carry = rest
+				if eofInLine {
+					return
+				}
+				continue
 			}
 			carry = append(carry[:0], buf[end:]...)
 			*bp = buf
 			if end > 0 {
-				select {
-				case chunks <- chunk{seq: seq, line: line, data: buf[:end], buf: bp}:
-				case <-done:
+				if !send(chunk{data: buf[:end], buf: bp, last: eof}) {
 					return
 				}
-				seq++
-				line += countLines(buf[:end])
 			} else {
 				bufs.put(bp)
 			}
@@ -397,6 +492,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	}()
 
 	// Workers.
+	headerFields := namedColumns(h.cols.headers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -409,23 +505,56 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				bt := batches.get()
 				bt.seq, bt.line, bt.buf = c.seq, c.line, c.buf
 				bt.recs, bt.ids, bt.infos, bt.bad = bt.recs[:0], bt.ids[:0], bt.infos[:0], bt.bad[:0]
+				if c.long > 0 {
+					bt.add(&markRec{reason: "line_too_long", detail: strconv.Itoa(c.long) + " bytes"})
+				}
 				pos, rel := 0, 0
 				var prevID []byte
 				for pos < len(c.data) {
+					start := pos
 					var used int
-					var complete bool
-					fields, pos, used, complete = splitRecord(c.data, pos, delim, fields)
+					var st recStatus
+					fields, pos, used, st = splitRecord(c.data, pos, delim, fields)
 					line := rel
-					rel += used
-					if blank(fields) {
-						continue
-					}
 					rec := markRec{line: int32(line)}
 					var second *markRec
-					if !complete {
-						rec.reason, rec.detail = "short_row", "a quoted field is not closed"
-					} else {
-						second = cols.parseRow(fields, &rec, prevID)
+					switch st {
+					case recOpen:
+						// Open at the chunk's end: in the file's last chunk
+						// the file ends inside the quote; in any other the
+						// reader decided it a runaway (lastRecordEnd).
+						pos, used = lineAfter(c.data, start)
+						if c.last {
+							rec.reason, rec.detail = "incomplete_row", "a quoted field is never closed, or a \" is missing"
+						} else {
+							rec.reason = "unclosed_quote"
+						}
+					case recRunaway:
+						rec.reason = "unclosed_quote"
+					case recLong:
+						rec.reason, rec.detail = "line_too_long", strconv.Itoa(pos-start-used)+" bytes"
+					}
+					rel += used
+					if st == recOK {
+						if blank(fields) {
+							continue
+						}
+						if c.last && pos == len(c.data) && c.data[pos-1] != '\n' {
+							// The last line has no line break: a full row is
+							// fine; a short one, or any followed by zero
+							// bytes, was cut off.
+							if tail.zeros > 0 {
+								rec.reason, rec.detail = "incomplete_row", zerosDetail(tail.zeros, true)
+							} else if len(fields) < headerFields {
+								rec.reason, rec.detail = "incomplete_row", strconv.Itoa(len(fields))+" of "+strconv.Itoa(headerFields)+" columns and no line break at the end"
+							}
+						}
+						if rec.reason == "" {
+							second = cols.parseRow(fields, &rec, prevID)
+							if len(fields) > headerFields {
+								rec.extra = int32(beyondHeader(fields, headerFields))
+							}
+						}
 					}
 					// A rejected row's pupil details never reach the
 					// register, so the next row of the same pupil must
@@ -464,6 +593,9 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			for i := 0; i < len(cur.recs); i++ {
 				cur.unpack(&cur.recs[i], &rec)
 				loc := quality.Loc{File: file, Line: cur.line + int(rec.line)}
+				if rec.reason == "incomplete_row" && !opts.AllowIncomplete {
+					return incompleteError(loc, rec.detail)
+				}
 				var sp *markRec
 				if i+1 < len(cur.recs) && cur.recs[i+1].pmHalf {
 					cur.unpack(&cur.recs[i+1], &second)
@@ -472,9 +604,11 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				}
 				applyRow(b, &rec, sp, loc)
 			}
-			*cur.buf = (*cur.buf)[:0]
-			bufs.put(cur.buf)
-			cur.buf = nil
+			if cur.buf != nil {
+				*cur.buf = (*cur.buf)[:0]
+				bufs.put(cur.buf)
+				cur.buf = nil
+			}
 			batches.put(cur)
 			if opts.Progress != nil {
 				opts.Progress(file, b.Q.RowsRead)
@@ -486,6 +620,15 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	}
 	if readErr != nil {
 		return &Error{Loc: quality.Loc{File: file}, Msg: "read failed: " + readErr.Error()}
+	}
+	if tail.zeros > 0 && endsNL {
+		// Zero bytes after the last line break: the row they replaced is
+		// gone, so they stand for one cut-off row.
+		loc := quality.Loc{File: file, Line: endLine}
+		if !opts.AllowIncomplete {
+			return incompleteError(loc, zerosDetail(tail.zeros, false))
+		}
+		applyRow(b, &markRec{reason: "incomplete_row", detail: zerosDetail(tail.zeros, false)}, nil, loc)
 	}
 	return nil
 }

@@ -44,6 +44,9 @@ type Options struct {
 	// Context, when set, is checked between chunks and rows: cancelling it
 	// (Ctrl-C) stops a long read cleanly, and the read returns its error.
 	Context context.Context
+	// AllowIncomplete reads a file that ends mid-row (a cut-off export or
+	// copy) with that row rejected, instead of failing (--allow-incomplete).
+	AllowIncomplete bool
 }
 
 // cancelled returns the error of a cancelled Options.Context, else nil.
@@ -77,6 +80,9 @@ func errorf(loc quality.Loc, format string, args ...any) error {
 
 // ReadFile reads one export into the builder.
 func ReadFile(path string, opts Options, b *register.Builder) error {
+	if err := checkRegular(path, "a CSV or XLSX file"); err != nil {
+		return err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot open: " + plainOSError(err)}
@@ -86,8 +92,8 @@ func ReadFile(path string, opts Options, b *register.Builder) error {
 	if err != nil {
 		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
 	}
-	if st.IsDir() {
-		return &Error{Loc: quality.Loc{File: path}, Msg: "is a directory, expected a CSV or XLSX file"}
+	if !st.Mode().IsRegular() { // replaced since the check
+		return &Error{Loc: quality.Loc{File: path}, Msg: "not a regular file (a pipe, device or socket): expected a CSV or XLSX file saved on disk"}
 	}
 	if st.Size() == 0 {
 		return &Error{Loc: quality.Loc{File: path}, Msg: "file is empty, expected a header row and register rows"}
@@ -95,7 +101,7 @@ func ReadFile(path string, opts Options, b *register.Builder) error {
 	head := make([]byte, 4)
 	n, _ := io.ReadFull(f, head)
 	if bytes.HasPrefix(head[:n], []byte("PK\x03\x04")) {
-		return readXLSX(f, path, opts, b)
+		return readXLSX(f, st.Size(), path, opts, b)
 	}
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext == ".xls" || bytes.HasPrefix(head[:n], []byte{0xD0, 0xCF, 0x11, 0xE0}) {
@@ -104,7 +110,7 @@ func ReadFile(path string, opts Options, b *register.Builder) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
 	}
-	return readText(f, path, opts, b)
+	return readText(f, st.Size(), path, opts, b)
 }
 
 func plainOSError(err error) string {
@@ -257,23 +263,45 @@ func blankStrings(r []string) bool {
 // maxHeaderSearch is how many rows may stand above the header.
 const maxHeaderSearch = 30
 
-func readText(f *os.File, path string, opts Options, b *register.Builder) error {
+func readText(file *os.File, size int64, path string, opts Options, b *register.Builder) error {
 	raw := make([]byte, sampleSize)
-	n, err := io.ReadFull(f, raw)
+	n, err := io.ReadFull(file, raw)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
 	}
 	raw = raw[:n]
-	truncated := n == sampleSize
-	enc := detectEncoding(raw, truncated)
+	// A zero-filled tail is cut off before anything is read: the text
+	// stops where the zeros start, and the row they end is incomplete.
+	var tail textTail
+	if tail.zeros, err = zeroTail(file, size); err != nil {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
+	}
+	if int64(n) > size-tail.zeros {
+		raw = raw[:size-tail.zeros]
+	}
+	enc := detectEncoding(raw, int64(len(raw)) < size-tail.zeros)
+	if strings.HasPrefix(enc.name, "utf-16") && tail.zeros%2 == 1 {
+		// Only whole zero code units: the last character's high byte may
+		// be a zero of its own.
+		if int64(len(raw)) == size-tail.zeros {
+			raw = append(raw, 0)
+		}
+		tail.zeros--
+	}
+	if tail.zeros > 0 && size-tail.zeros <= int64(enc.bomLen) {
+		return &Error{Loc: quality.Loc{File: path}, Msg: "holds only zero bytes (a copy that was cut off?): expected a header row and register rows"}
+	}
+	f := io.NewSectionReader(file, 0, size-tail.zeros)
+	truncated := int64(len(raw)) < f.Size()
 	sample, err := io.ReadAll(enc.reader(bytes.NewReader(raw[enc.bomLen:])))
 	if err != nil {
 		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot decode as " + enc.name + ": " + err.Error()}
 	}
+	loneCRs(sample, !truncated)
 	delim := detectDelimiter(sample)
 	if truncated {
 		// Only whole records count: the last one may be cut by the sample.
-		if end := lastRecordEnd(sample, delim); end > 0 {
+		if end, _ := lastRecordEnd(sample, delim); end > 0 {
 			sample = sample[:end]
 		}
 	}
@@ -286,13 +314,18 @@ func readText(f *os.File, path string, opts Options, b *register.Builder) error 
 	var fields [][]byte
 	for pos < len(sample) && len(rows) < maxHeaderSearch {
 		var used int
-		var complete bool
+		var st recStatus
 		start := line
-		fields, pos, used, complete = splitRecord(sample, pos, delim, fields)
-		if !complete {
+		fields, pos, used, st = splitRecord(sample, pos, delim, fields)
+		if st == recOpen {
 			break
 		}
 		line += used
+		if st != recOK {
+			// A runaway or over-long record above the header is no header:
+			// keep its place, as a blank row.
+			fields = fields[:0]
+		}
 		rows = append(rows, toStrings(fields))
 		lines = append(lines, start)
 		ends = append(ends, pos)
@@ -324,15 +357,16 @@ func readText(f *os.File, path string, opts Options, b *register.Builder) error 
 		r = f
 		skip = int64(utf8.RuneCount(sample[:ends[hi]]))
 	}
+	r = newCRReader(r)
 	if _, err := io.CopyN(io.Discard, r, skip); err != nil {
 		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + err.Error()}
 	}
 	before := b.Q.RowsRead
 	switch h.layout {
 	case LayoutMarks:
-		err = readMarksCSV(r, path, delim, dataLine, h, opts, b, raw1252)
+		err = readMarksCSV(r, path, delim, dataLine, h, opts, b, raw1252, tail)
 	case LayoutGrid, LayoutSummary:
-		err = readRows(&textRows{r: r, delim: delim, line: dataLine, file: path}, h, opts, b)
+		err = readRows(&textRows{r: r, delim: delim, line: dataLine, file: path, tail: tail, q: b.Q, headerFields: namedColumns(h.cols.headers)}, h, opts, b)
 	}
 	info.Rows = b.Q.RowsRead - before
 	b.Q.Files = append(b.Q.Files, info)
@@ -358,14 +392,15 @@ func delimName(d byte) string {
 	return string(d)
 }
 
-// toStrings converts a record's fields to text. A field that is not valid
-// UTF-8 (a Windows-1252 byte past the sniffing sample) is read as
-// Windows-1252, so no output ever carries broken text.
+// toStrings converts a record's fields to text. In a field that is not
+// valid UTF-8 (a Windows-1252 byte past the sniffing sample, or one stray
+// byte in a UTF-8 file) the bytes that are not UTF-8 are read as
+// Windows-1252 (decodeMixed), so no output ever carries broken text.
 func toStrings(fields [][]byte) []string {
 	out := make([]string, len(fields))
 	for i, f := range fields {
 		if hasHigh(f) && !utf8.Valid(f) {
-			out[i] = decode1252(f)
+			out[i] = decodeMixed(f)
 		} else {
 			out[i] = string(f)
 		}

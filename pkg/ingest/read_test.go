@@ -344,7 +344,7 @@ func TestReadErrors(t *testing.T) {
 		{
 			name: "grid quoted field never closed",
 			path: writeFile(t, dir, "open.csv", []byte("UPN,Name,03/09/2024 AM\nA1,\"Smith,/\nA2,Jones,/\n")),
-			want: `%s:2: a quoted field starting on this line is never closed (a " is missing)`,
+			want: `%s:2: the file ends in the middle of this row (a quoted field is never closed, or a " is missing): the export looks cut off; export it again, or give --allow-incomplete to read it without this row`,
 		},
 	}
 	for _, tt := range tests {

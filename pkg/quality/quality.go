@@ -24,6 +24,8 @@ func (l Loc) String() string {
 	switch {
 	case l.Sheet != "" && l.Cell != "":
 		return fmt.Sprintf("%s[%s]!%s", l.File, l.Sheet, l.Cell)
+	case l.Sheet != "" && l.Line == 0:
+		return fmt.Sprintf("%s[%s]", l.File, l.Sheet) // a finding about a sheet as a whole
 	case l.Sheet != "":
 		return fmt.Sprintf("%s[%s]:%d", l.File, l.Sheet, l.Line)
 	case l.Cell != "" && l.Line > 0:
@@ -124,6 +126,12 @@ var texts = map[string]string{
 	"conflicting_mark":  "a different mark for a session already marked (best mark kept, see README)",
 	"outside_window":    "date outside the --from/--to window",
 	"short_row":         "row has fewer columns than the header",
+	"unclosed_quote":    "a quoted field runs past 100 lines or 1 MiB without closing (a \" is missing): the row is rejected and reading goes on at the next line",
+	"line_too_long":     "line longer than 1 MiB (skipped without reading it whole)",
+	"incomplete_row":    "row cut off at the end of the file (read with --allow-incomplete)",
+	"not_utf8":          "bytes that are not UTF-8 in a UTF-8 file, read as Windows-1252",
+	"beyond_header":     "cells to the right of the header's last column (not read)",
+	"hidden_sheet":      "hidden sheet passed over (no --sheet given)",
 	"bad_count":         "count is not a whole number of sessions",
 	"counts_mismatch":   "counts that contradict each other (figures use the code counts)",
 	"duplicate_row":     "a second summary row for the same pupil or group (first kept)",
