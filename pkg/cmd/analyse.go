@@ -48,6 +48,7 @@ type AnalyseOptions struct {
 	FailOn       string
 	Pseudonymise bool
 	KeyFile      string
+	DateOrder    string
 
 	layoutSet bool
 	ingest    ingest.Options
@@ -132,6 +133,7 @@ func addInputFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl.StringArrayVar(&opts.Map, "map", nil, `map a field to a column header, e.g. --map pupil_id="Pupil Ref" (repeatable)`)
 	fl.StringVar(&opts.From, "from", "", "first date to count (dd/mm/yyyy or yyyy-mm-dd)")
 	fl.StringVar(&opts.To, "to", "", "last date to count (dd/mm/yyyy or yyyy-mm-dd)")
+	fl.StringVar(&opts.DateOrder, "date-order", "", "order of numeric dates in the files: dmy, mdy or ymd (default: decided per file from its dates, day-first when none settles it)")
 }
 
 func (o *AnalyseOptions) validate() error {
@@ -178,6 +180,13 @@ func (o *AnalyseOptions) validate() error {
 	}
 	if o.Sheet != "" {
 		o.ingest.Sheet = o.Sheet
+	}
+	if o.DateOrder != "" { // the flag wins over the profile; auto restores detection
+		d, err := ingest.ParseDateOrder(o.DateOrder)
+		if err != nil {
+			return usagef("--date-order %s", err)
+		}
+		o.ingest.DateOrder = d
 	}
 	if len(o.Map) > 0 {
 		m, err := ingest.ParseMap(o.Map)

@@ -30,6 +30,13 @@ type markRec struct {
 	info   *register.Info // set on the first row of each pupil in a chunk
 	pmHalf bool           // the PM half of a whole-day mark; same row as the record before
 	local  bool           // the mark was a local code mapped by a profile
+	// For a file whose date order is not declared: the month-first reading
+	// of an ambiguous date (day is the day-first one), and what the date
+	// says about the order. A date that settles the order carries its text
+	// in detail (reason stays empty), for the message if the file turns out
+	// to mix orders.
+	alt   register.Day
+	dkind dateKind
 }
 
 type chunk struct {
@@ -45,10 +52,17 @@ type marksCols struct {
 	surname, forename, year, reg, school int
 	need                                 int // fields a row must have
 	serial                               int // Excel date system of date cells, or noSerial
-	monthFirst                           bool
+	order                                dateOrder
+	anchor                               int // the year most of the file's dates are in; 0: none known
 	local                                map[string]mark.ID
-	lastDate                             []byte // the date cache: per worker
-	lastDay                              register.Day
+	// The date cache, per worker: a pupil's AM and PM rows share a date.
+	lastDate         []byte
+	lastDay, lastAlt register.Day
+	lastKind         dateKind
+	lastOK           bool
+	// Whether a day-first-only and a month-first-only date has been seen
+	// (in this chunk): only the first of each keeps its text.
+	sawDayFirst, sawMonthFirst bool
 	// cp1252 says the row bytes are Windows-1252, not UTF-8. Everything
 	// the parser interprets (delimiters, quotes, dates, sessions, codes) is
 	// ASCII in both, so rows are parsed as they are and only text that
@@ -112,7 +126,7 @@ func newMarksCols(c columns, o Options) marksCols {
 	m := marksCols{id: get(PupilID), date: get(Date), session: get(Session), mark: get(Mark),
 		surname: get(Surname), forename: get(Forename), year: get(YearGroup), reg: get(RegGroup), school: get(School)}
 	m.need = max(m.id, m.date, m.mark, m.session) + 1
-	m.monthFirst = o.MonthFirst
+	m.order = o.DateOrder.internal()
 	m.local = o.LocalCodes
 	return m
 }
@@ -141,19 +155,22 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 	}
 	rec.id = id
 	// A pupil's AM and PM rows share a date: reuse the last one parsed.
-	var day register.Day
-	ok := true
-	if raw := fields[m.date]; len(raw) == len(m.lastDate) && string(raw) == string(m.lastDate) {
-		day = m.lastDay
-	} else if day, ok = parseDateOrder(raw, m.serial, m.monthFirst); ok {
+	raw := fields[m.date]
+	if len(raw) != len(m.lastDate) || string(raw) != string(m.lastDate) || m.lastDate == nil {
+		m.readDate(raw)
 		m.lastDate = append(m.lastDate[:0], raw...)
-		m.lastDay = day
 	}
-	if !ok {
-		rec.reason, rec.detail = "bad_date", quoteShort([]byte(m.text(fields[m.date])))
+	if !m.lastOK {
+		rec.reason, rec.detail = "bad_date", quoteShort([]byte(m.text(raw)))
 		return nil
 	}
-	rec.day = day
+	if m.far(m.lastDay) && m.far(m.lastAlt) {
+		rec.reason, rec.detail = "far_date", m.farDetail(raw)
+		return nil
+	}
+	day := m.lastDay
+	rec.day, rec.alt, rec.dkind = day, m.lastAlt, m.lastKind
+	date := raw
 	if string(id) != string(prevID) {
 		rec.info = &register.Info{
 			Surname:   m.text(trimSpace(field(fields, m.surname))),
@@ -163,14 +180,14 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 			School:    m.text(trimSpace(field(fields, m.school))),
 		}
 	}
-	raw := fields[m.mark]
+	raw = fields[m.mark]
 	if m.session < 0 {
 		am, pm, ok := splitDayCell(string(raw))
 		if !ok {
 			rec.reason, rec.detail = "unknown_code", strconv.Quote(m.text(raw))
 			return nil
 		}
-		second = &markRec{id: id, day: day, sess: register.PM, line: rec.line, pmHalf: true}
+		second = &markRec{id: id, day: day, alt: rec.alt, dkind: rec.dkind, sess: register.PM, line: rec.line, pmHalf: true}
 		rec.sess = register.AM
 		rec.code, ok, rec.local = m.lookup([]byte(am))
 		if !ok {
@@ -179,6 +196,11 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		second.code, ok, second.local = m.lookup([]byte(pm))
 		if !ok {
 			second.reason, second.detail = "unknown_code", strconv.Quote(pm)
+		}
+		if rec.reason == "" {
+			m.evidence(rec, date)
+		} else if second.reason == "" {
+			m.evidence(second, date)
 		}
 		return second
 	}
@@ -195,7 +217,59 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		return nil
 	}
 	rec.code = code
+	m.evidence(rec, date)
 	return nil
+}
+
+// evidence keeps the text of the first date of its kind that settles the
+// order (per chunk: the first in file order is the first of its chunk), for
+// the message when a file mixes orders.
+func (m *marksCols) evidence(rec *markRec, date []byte) {
+	switch {
+	case rec.dkind == dateDayFirst && !m.sawDayFirst:
+		m.sawDayFirst = true
+	case rec.dkind == dateMonthFirst && !m.sawMonthFirst:
+		m.sawMonthFirst = true
+	default:
+		return
+	}
+	rec.detail = quoteShort([]byte(m.text(date)))
+}
+
+// readDate parses a date into the cache: in the declared order, or both
+// ways when the file's order is still to be decided.
+func (m *marksCols) readDate(raw []byte) {
+	r, ok := scanDate(raw, m.serial, true)
+	m.lastOK = ok
+	if !ok {
+		return
+	}
+	if m.order != orderAuto {
+		m.lastDay, m.lastOK = r.in(m.order)
+		m.lastAlt, m.lastKind = m.lastDay, dateFixed
+		return
+	}
+	m.lastDay, m.lastAlt, m.lastKind, m.lastOK = r.classify()
+}
+
+// far reports a date more than maxYearsAway from the year most of the
+// file's dates are in: a mistyped year (1924, 2094), not a register date.
+func (m *marksCols) far(d register.Day) bool {
+	return m.anchor != 0 && farFrom(d, m.anchor)
+}
+
+func farFrom(d register.Day, anchor int) bool {
+	y, _, _ := d.Civil()
+	return y < anchor-maxYearsAway || y > anchor+maxYearsAway
+}
+
+// maxYearsAway is how far a date's year may be from the year most of the
+// file's dates are in. A register export covers a term, a year, or a few
+// years of history; a year decades away is a typing slip.
+const maxYearsAway = 2
+
+func (m *marksCols) farDetail(raw []byte) string {
+	return quoteShort([]byte(m.text(raw))) + " (most of the file's dates are in " + strconv.Itoa(m.anchor) + ")"
 }
 
 // quoteShort quotes a cell value for a message, cut short so that a stray
@@ -208,38 +282,50 @@ func quoteShort(b []byte) string {
 	return strconv.Quote(string(b))
 }
 
-// apply hands one parsed row to the builder and keeps the row account.
-func apply(b *register.Builder, rec *markRec, loc quality.Loc) {
+// apply hands one parsed row to the builder and keeps the row account. A
+// file that turns out to mix date orders stops here with an error.
+func apply(b *register.Builder, fd *fileDates, rec *markRec, loc quality.Loc) error {
 	q := b.Q
-	q.MarksRead++
 	if rec.reason != "" {
+		q.MarksRead++
 		b.Reject(rec.reason, loc, rec.detail)
-		return
+		return nil
 	}
+	day, err := fd.resolve(rec, loc)
+	if err != nil {
+		return err
+	}
+	q.MarksRead++
 	p := b.Pupil(rec.id)
 	if rec.info != nil {
 		b.SetInfo(p, *rec.info)
 	}
-	if b.Mark(p, rec.day, rec.sess, rec.code, loc) && rec.local {
+	if b.Mark(p, day, rec.sess, rec.code, loc) && rec.local {
 		q.Find("local_code", loc, "read as "+mark.Get(rec.code).Code)
 	}
+	return nil
 }
 
 // applyRow applies a marks row (one or, for a whole-day mark, two session
 // marks) and counts the row as used when any of its marks was used.
-func applyRow(b *register.Builder, rec, second *markRec, loc quality.Loc) {
+func applyRow(b *register.Builder, fd *fileDates, rec, second *markRec, loc quality.Loc) error {
 	q := b.Q
-	q.RowsRead++
 	usedBefore := q.MarksUsed
-	apply(b, rec, loc)
-	if second != nil {
-		apply(b, second, loc)
+	if err := apply(b, fd, rec, loc); err != nil {
+		return err
 	}
+	if second != nil {
+		if err := apply(b, fd, second, loc); err != nil {
+			return err
+		}
+	}
+	q.RowsRead++
 	if q.MarksUsed > usedBefore {
 		q.RowsUsed++
 	} else {
 		q.RowsRejected++
 	}
+	return nil
 }
 
 // crec is markRec packed for the parallel path: no pointers, so a chunk's
@@ -254,8 +340,10 @@ type crec struct {
 	bad          int32 // index into batch.bad, or -1
 	sess         register.Session
 	code         mark.ID
+	alt          register.Day
 	pmHalf       bool
 	local        bool
+	dkind        dateKind
 }
 
 type badRec struct{ reason, detail string }
@@ -271,7 +359,7 @@ type batch struct {
 }
 
 func (bt *batch) add(rec *markRec) {
-	c := crec{day: rec.day, line: rec.line, info: -1, bad: -1, sess: rec.sess, code: rec.code, pmHalf: rec.pmHalf, local: rec.local}
+	c := crec{day: rec.day, alt: rec.alt, dkind: rec.dkind, line: rec.line, info: -1, bad: -1, sess: rec.sess, code: rec.code, pmHalf: rec.pmHalf, local: rec.local}
 	// Rows come grouped by pupil: store an id once per run of rows.
 	if n := len(bt.recs); n > 0 {
 		last := bt.recs[n-1]
@@ -287,7 +375,7 @@ func (bt *batch) add(rec *markRec) {
 		c.info = int32(len(bt.infos))
 		bt.infos = append(bt.infos, *rec.info)
 	}
-	if rec.reason != "" {
+	if rec.reason != "" || rec.detail != "" {
 		c.bad = int32(len(bt.bad))
 		bt.bad = append(bt.bad, badRec{rec.reason, rec.detail})
 	}
@@ -296,7 +384,7 @@ func (bt *batch) add(rec *markRec) {
 
 // unpack rebuilds the markRec for applying.
 func (bt *batch) unpack(c *crec, rec *markRec) {
-	*rec = markRec{id: bt.ids[c.idOff : c.idOff+c.idLen], day: c.day, sess: c.sess, code: c.code, line: c.line, pmHalf: c.pmHalf, local: c.local}
+	*rec = markRec{id: bt.ids[c.idOff : c.idOff+c.idLen], day: c.day, alt: c.alt, dkind: c.dkind, sess: c.sess, code: c.code, line: c.line, pmHalf: c.pmHalf, local: c.local}
 	if c.info >= 0 {
 		rec.info = &bt.infos[c.info]
 	}
@@ -331,9 +419,10 @@ func (f *freeList[T]) put(x T) {
 // readMarksCSV streams a marks-layout CSV: one goroutine cuts the input into
 // chunks at record boundaries, workers parse chunks in parallel, and this
 // goroutine applies the parsed rows in file order.
-func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder, cp1252 bool) error {
+func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder, cp1252 bool, fd *fileDates) error {
 	cols := newMarksCols(h.cols, opts)
 	cols.cp1252 = cp1252
+	cols.anchor = fd.anchor
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -409,6 +498,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				bt := batches.get()
 				bt.seq, bt.line, bt.buf = c.seq, c.line, c.buf
 				bt.recs, bt.ids, bt.infos, bt.bad = bt.recs[:0], bt.ids[:0], bt.infos[:0], bt.bad[:0]
+				cols.sawDayFirst, cols.sawMonthFirst = false, false
 				pos, rel := 0, 0
 				var prevID []byte
 				for pos < len(c.data) {
@@ -470,7 +560,9 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					sp = &second
 					i++
 				}
-				applyRow(b, &rec, sp, loc)
+				if err := applyRow(b, fd, &rec, sp, loc); err != nil {
+					return err
+				}
 			}
 			*cur.buf = (*cur.buf)[:0]
 			bufs.put(cur.buf)

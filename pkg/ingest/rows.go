@@ -35,6 +35,10 @@ type textRows struct {
 	pos   int
 	eof   bool
 	flds  [][]byte
+	// lenient ends the rows at a quoted field that is never closed instead
+	// of failing: the date scans leave that record to the main pass, which
+	// rejects it.
+	lenient bool
 }
 
 func (t *textRows) excel() bool { return false }
@@ -45,6 +49,16 @@ func (t *textRows) loc(line, col int, header string) quality.Loc {
 }
 
 func (t *textRows) next() ([]string, int, error) {
+	fields, line, err := t.fields()
+	if err != nil {
+		return nil, line, err
+	}
+	return toStrings(fields), line, nil
+}
+
+// fields is next without the conversion to text: the fields are valid
+// until the following call.
+func (t *textRows) fields() ([][]byte, int, error) {
 	for {
 		if t.pos < len(t.buf) {
 			fields, next, used, complete := splitRecord(t.buf, t.pos, t.delim, t.flds)
@@ -57,12 +71,15 @@ func (t *textRows) next() ([]string, int, error) {
 				t.pos = next
 				t.line += used
 				if !complete {
+					if t.lenient {
+						return nil, 0, io.EOF
+					}
 					return nil, line, errorf(quality.Loc{File: t.file, Line: line}, "a quoted field starting on this line is never closed (a \" is missing)")
 				}
 				if blank(fields) {
 					continue
 				}
-				return toStrings(fields), line, nil
+				return fields, line, nil
 			}
 		} else if t.eof {
 			return nil, 0, io.EOF
@@ -170,7 +187,8 @@ func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error 
 
 	var cand [][]string
 	var lines []int
-	for len(cand) < maxHeaderSearch {
+	for len(cand) < maxTitleRows+2 { // blank rows are skipped: titles, a header of two rows
+
 		r, line, err := src.next()
 		if err == io.EOF {
 			break
@@ -193,10 +211,49 @@ func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error 
 		return err
 	}
 	info := quality.FileInfo{Path: path, Sheet: sheet, Layout: string(h.layout), Encoding: "xlsx", HeaderRow: h.line, Columns: h.columnNames()}
+	reportTitles(b.Q, cand[:h.first], lines, func(line int) quality.Loc { return quality.Loc{File: path, Sheet: sheet, Line: line} })
+	var fd *fileDates
+	if h.layout == LayoutMarks {
+		// The date scans (order.go) read the sheet again from the top,
+		// through their own row iterator.
+		mc := newMarksCols(h.cols, opts)
+		mc.serial = src.serial()
+		last, width := lines[hi], len(h.cols.headers)
+		scan := scanRows(func() (func() ([][]byte, int, error), func(), error) {
+			rs, err := wb.Rows(sheet)
+			if err != nil {
+				return nil, nil, &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
+			}
+			x := &xlsxRows{rows: rs, file: path, sheet: sheet, date1904: src.date1904}
+			var fields [][]byte
+			return func() ([][]byte, int, error) {
+				for {
+					r, line, err := x.next()
+					if err != nil {
+						return nil, line, err
+					}
+					if line <= last {
+						continue
+					}
+					fields = fields[:0]
+					for _, c := range r {
+						fields = append(fields, []byte(c))
+					}
+					for len(fields) < width { // as readRows pads a spreadsheet row
+						fields = append(fields, nil)
+					}
+					return fields, line, nil
+				}
+			}, func() { rs.Close() }, nil
+		}, mc, func(line int) quality.Loc { return src.loc(line, mc.mark, "") })
+		if fd, err = newFileDates(opts.DateOrder, scan); err != nil {
+			return err
+		}
+	}
 	// Rows already read past the header are replayed first.
 	src2 := &replayRows{rowSource: src, rows: cand[hi+1:], lines: lines[hi+1:]}
 	before := b.Q.RowsRead
-	err = readRows(src2, h, opts, b)
+	err = readRows(src2, h, opts, b, fd)
 	info.Rows = b.Q.RowsRead - before
 	b.Q.Files = append(b.Q.Files, info)
 	if err == nil && info.Rows == 0 {
@@ -222,9 +279,12 @@ func (r *replayRows) next() ([]string, int, error) {
 }
 
 // readRows applies every row of a source in the header's layout.
-func readRows(src rowSource, h header, opts Options, b *register.Builder) error {
+func readRows(src rowSource, h header, opts Options, b *register.Builder, fd *fileDates) error {
 	mc := newMarksCols(h.cols, opts)
 	mc.serial = src.serial()
+	if fd != nil {
+		mc.anchor = fd.anchor
+	}
 	var prevID []byte
 	for {
 		row, line, err := src.next()
@@ -253,7 +313,9 @@ func readRows(src rowSource, h header, opts Options, b *register.Builder) error 
 			if rec.reason == "" {
 				prevID = rec.id
 			}
-			applyRow(b, &rec, second, src.loc(line, mc.mark, ""))
+			if err := applyRow(b, fd, &rec, second, src.loc(line, mc.mark, "")); err != nil {
+				return err
+			}
 		case LayoutGrid:
 			gridRow(src, h, mc, row, line, b)
 		case LayoutSummary:
