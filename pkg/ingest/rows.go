@@ -337,12 +337,19 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 		}
 		return strings.TrimSpace(row[i])
 	}
+	// A cell past the header's last column belongs to no column: it is
+	// reported where it is rather than dropped unseen.
+	for i := h.width; i < len(row); i++ {
+		if cell(i) != "" {
+			q.Find("beyond_header", src.loc(line, i, "column "+strconv.Itoa(i+1)), "")
+		}
+	}
 	id := cell(mc.id)
 	if id == "" {
 		q.RowsRejected++
 		// Count the row's marks as read and rejected with it.
 		n := 0
-		for _, g := range h.grid {
+		for _, g := range append(h.grid[:len(h.grid):len(h.grid)], h.far...) {
 			if cell(g.index) != "" {
 				n++
 			}
@@ -357,6 +364,21 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 		return
 	}
 	q.RowsUsed++
+	// Marks under a column dated years away from the rest are rejected
+	// with their place; the column has no part in the pupil's enrolment.
+	for _, g := range h.far {
+		if cell(g.index) == "" {
+			continue
+		}
+		n := 1
+		if g.both {
+			n = 2
+		}
+		for k := 0; k < n; k++ {
+			q.MarksRead++
+			b.Reject("far_date", src.loc(line, g.index, headerAt(h, g.index)), strconv.Quote(headerAt(h, g.index))+" (most of the file's dates are in "+strconv.Itoa(h.anchor)+")")
+		}
+	}
 	p := b.Pupil([]byte(id))
 	b.SetInfo(p, register.Info{Surname: cell(mc.surname), Forename: cell(mc.forename), YearGroup: cell(mc.year), RegGroup: cell(mc.reg), School: cell(mc.school)})
 	first, last := -1, -1
