@@ -5,8 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
@@ -183,6 +185,268 @@ func TestDateOrderBeyondSample(t *testing.T) {
 	path = writeFile(t, dir, "mixed.csv", []byte(sb.String()))
 	_, err = readPaths(t, Options{Workers: 2}, path)
 	want := fmt.Sprintf(`%[1]s:%[2]d: the date "09/14/2024" can only be month-first (14 September 2024), but "13/09/2024" at %[1]s:2 can only be day-first (13 September 2024): `, path, n+2)
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %v\nwant it to start %s", err, want)
+	}
+}
+
+// TestScanDate: every format, read in each order: what a date means, or
+// "" where it is no date.
+func TestScanDate(t *testing.T) {
+	tests := []struct {
+		in            string
+		dmy, mdy, ymd string
+	}{
+		// Month names, any case: the same in every order.
+		{"02-Sep-2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"02-SEP-24", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"2-sep-2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"02/Sep/2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"2 Sep 2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"2 Sept 2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"2 September 2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"2 SEPTEMBER 2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"2nd September 2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"21st Oct 2024", "2024-10-21", "2024-10-21", "2024-10-21"},
+		{"Sep 2, 2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"September 2 2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"Mon 02 Sep 2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"Monday, 2 September 2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"mon 2 sep 2024", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"02-Sep-2024 00:00:00", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"2 Sep 2024 08:45", "2024-09-02", "2024-09-02", "2024-09-02"},
+		{"02-Oct-2024", "2024-10-02", "2024-10-02", "2024-10-02"},
+		{"1 May 2025", "2025-05-01", "2025-05-01", "2025-05-01"},
+		// A weekday that is not the date's: no date.
+		{"Tue 02 Sep 2024", "", "", ""},
+		{"31 Feb 2024", "", "", ""},
+		{"2 Sep", "", "", ""},
+		{"Sep 2024", "", "", ""},
+		{"2 Smarch 2024", "", "", ""},
+		{"2 Sep 2024 Notes", "", "", ""},
+		{"2 Sep 02024", "", "", ""},
+		{"123 Sep 2024", "", "", ""},
+		// Numeric dates in each order.
+		{"03/09/2024", "2024-09-03", "2024-03-09", ""},
+		{"09/13/2024", "", "2024-09-13", ""},
+		{"13/09/2024", "2024-09-13", "", ""},
+		{"24-09-03", "2003-09-24", "", "2024-09-03"},
+		{"2024-09-03", "2024-09-03", "2024-09-03", "2024-09-03"},
+		{"Tue 03/09/2024", "2024-09-03", "", ""}, // 9 March 2024 is a Saturday
+		{"Sat 09/03/2024", "2024-03-09", "", ""},
+		{"9/13/2024 12:00:00 AM", "", "2024-09-13", ""},
+		{"03/09/2024 8:45 pm", "2024-09-03", "2024-03-09", ""},
+		{"03/09/2024T08:45", "2024-09-03", "2024-03-09", ""},
+		{"03/09/2024 08", "", "", ""},
+		{"003/09/2024", "", "", ""},
+		{"03/009/2024", "", "", ""},
+		{"2024-09-003", "", "", ""},
+	}
+	for _, tt := range tests {
+		got := [3]string{}
+		for i, o := range []dateOrder{orderDMY, orderMDY, orderYMD} {
+			if d, ok := readDate([]byte(tt.in), noSerial, o); ok {
+				got[i] = d.ISO()
+			}
+		}
+		if want := [3]string{tt.dmy, tt.mdy, tt.ymd}; got != want {
+			t.Errorf("%q read dmy, mdy, ymd = %q, want %q", tt.in, got, want)
+		}
+	}
+}
+
+// TestGridHeaderDates: a grid header's dates are read in one order too.
+func TestGridHeaderDates(t *testing.T) {
+	tests := []struct {
+		name   string
+		order  DateOrder
+		header string
+		want   []string // the columns, in date order
+		err    string
+	}{
+		{name: "month-first columns", header: "UPN,09/02/2024 AM,09/02/2024 PM,09/13/2024 AM",
+			want: []string{"2024-09-02 AM", "2024-09-02 PM", "2024-09-13 AM"}},
+		{name: "day-first by default", header: "UPN,09/02/2024 AM,09/03/2024 AM",
+			want: []string{"2024-02-09 AM", "2024-03-09 AM"}},
+		{name: "month names and weekdays", header: "UPN,Mon 2 Sep 2024 AM,Mon 2 Sep 2024 PM,03-Sep-2024",
+			want: []string{"2024-09-02 AM", "2024-09-02 PM", "2024-09-03 both"}},
+		{name: "declared month-first", order: MDY, header: "UPN,09/02/2024 AM,09/03/2024 AM",
+			want: []string{"2024-09-02 AM", "2024-09-03 AM"}},
+		{name: "mixed orders", header: "UPN,13/09/2024 AM,09/14/2024 AM",
+			err: `%[1]s:1 (column 3): the header "09/14/2024 AM" can only be a month-first date, but "13/09/2024 AM" at %[1]s:1 (column 2) can only be day-first: the header mixes date orders; say which it uses with --date-order dmy or --date-order mdy (or date_order in a profile)`},
+		{name: "a declared order the header contradicts", order: MDY, header: "UPN,13/09/2024 AM,09/14/2024 AM",
+			err: `%[1]s:1 (column 2): the header "13/09/2024 AM" is not a date in the date order given (mdy); check --date-order or the profile's date_order`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, t.TempDir(), "grid.csv", []byte(tt.header+"\nA1"+strings.Repeat(",/", strings.Count(tt.header, ","))+"\n"))
+			_, err := readPaths(t, Options{DateOrder: tt.order}, path)
+			if tt.err != "" {
+				if want := fmt.Sprintf(tt.err, path); err == nil || err.Error() != want {
+					t.Fatalf("err = %v\nwant %s", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, _, err := findHeader([][]string{strings.Split(tt.header, ",")}, []int{1}, path, Options{DateOrder: tt.order}, noSerial)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, g := range h.grid {
+				s := g.session.String()
+				if g.both {
+					s = "both"
+				}
+				got = append(got, g.day.ISO()+" "+s)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("columns (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestTitleRows: up to ten rows may stand above the header, each reported;
+// an eleventh means the file has no header where one is expected.
+func TestTitleRows(t *testing.T) {
+	dir := t.TempDir()
+	titles := func(n int) string {
+		var sb strings.Builder
+		for i := 1; i <= n; i++ {
+			fmt.Fprintf(&sb, "Title %d,,,\n,,,\n", i) // a blank row after each does not count
+		}
+		return sb.String()
+	}
+	path := writeFile(t, dir, "ten.csv", []byte(titles(10)+"UPN,Date,Session,Mark\nA1,02/09/2024,AM,/\n"))
+	b, err := readPaths(t, Options{}, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for i := 1; i <= 10; i++ {
+		want = append(want, fmt.Sprintf("%s:%d", path, 2*i-1))
+	}
+	if diff := cmp.Diff(want, viewAccount(b.Q).Found["title_row"]); diff != "" {
+		t.Errorf("title rows (-want +got):\n%s", diff)
+	}
+	path = writeFile(t, dir, "eleven.csv", []byte(titles(11)+"UPN,Date,Session,Mark\nA1,02/09/2024,AM,/\n"))
+	_, err = readPaths(t, Options{}, path)
+	wantErr := path + `:1: no header row found in the first 11 rows (at most 10 title rows may stand above the header): expected a header row with a pupil id (UPN, Pupil ID, Adno, Admission Number, Student ID) and either Date, Session and Mark columns (marks layout) or session columns such as "03/09/2024 AM" (grid layout); the first row has "Title 1"` +
+		"\n(use --map field=Header for other column names, e.g. --map pupil_id=\"Pupil Ref\")"
+	if err == nil || err.Error() != wantErr {
+		t.Errorf("err = %v\nwant %s", err, wantErr)
+	}
+}
+
+// TestGridEdges: cells past the header's last column are reported with
+// their place; a column dated decades away has its marks rejected and does
+// not stretch enrolment.
+func TestGridEdges(t *testing.T) {
+	data := "UPN,02/09/2024 AM,02/09/2024 PM,03/09/1924 AM,03/09/2024 AM\n" +
+		"A1,/,\\,O,/\n" +
+		"A2,/,,,/,extra\n" +
+		"A3,,,,/,,/\n"
+	path := writeFile(t, t.TempDir(), "grid.csv", []byte(data))
+	b, err := readPaths(t, Options{}, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantReg := map[string]pupilView{
+		"A1": {Marks: []string{"2024-09-02 AM /", `2024-09-02 PM \`, "2024-09-03 AM /"}},
+		"A2": {Marks: []string{"2024-09-02 AM /", "2024-09-02 PM -", "2024-09-03 AM /"}},
+		"A3": {Marks: []string{"2024-09-03 AM /"}},
+	}
+	if diff := cmp.Diff(wantReg, viewRegister(b.Reg)); diff != "" {
+		t.Errorf("register (-want +got):\n%s", diff)
+	}
+	want := accountView{RowsRead: 3, RowsUsed: 3, MarksRead: 8, MarksUsed: 7, MarksRejected: 1,
+		Rejected: map[string][]string{"far_date": {path + `:2 (03/09/1924 AM) "03/09/1924 AM" (the file's dates are around 2024)`}},
+		Found: map[string][]string{
+			"beyond_header": {path + ":3 (column 6)", path + ":4 (column 7)"},
+			"missing_mark":  {path + ":3 (02/09/2024 PM) 02/09/2024 PM"},
+		}}
+	if diff := cmp.Diff(want, viewAccount(b.Q)); diff != "" {
+		t.Errorf("account (-want +got):\n%s", diff)
+	}
+}
+
+// TestFarDates: a mark dated decades from the rest of the file is rejected
+// with its line, not counted.
+func TestFarDates(t *testing.T) {
+	data := "UPN,Date,Session,Mark\n" +
+		"A1,02/09/2024,AM,/\n" +
+		"A1,02/09/2024,PM,/\n" +
+		"A1,03/09/1924,AM,O\n" +
+		"A1,04/09/2094,AM,O\n" +
+		"A1,05/09/2026,AM,/\n" + // two years on: a long export, kept
+		"A1,2 Jan 2025,AM,/\n"
+	path := writeFile(t, t.TempDir(), "marks.csv", []byte(data))
+	b, err := readPaths(t, Options{}, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"2024-09-02 AM /", "2024-09-02 PM /", "2025-01-02 AM /", "2026-09-05 AM /"}, viewRegister(b.Reg)["A1"].Marks); diff != "" {
+		t.Errorf("marks (-want +got):\n%s", diff)
+	}
+	want := map[string][]string{"far_date": {
+		path + `:4 "03/09/1924" (the file's dates are around 2024)`,
+		path + `:5 "04/09/2094" (the file's dates are around 2024)`,
+	}}
+	if diff := cmp.Diff(want, viewAccount(b.Q).Rejected); diff != "" {
+		t.Errorf("rejected (-want +got):\n%s", diff)
+	}
+}
+
+// TestDateOrderXLSX: dates typed as text in a workbook are decided like a
+// CSV's (the scan reads the sheet again); date cells need no decision.
+func TestDateOrderXLSX(t *testing.T) {
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	rows := [][]any{
+		{"UPN", "Date", "Session", "Mark"},
+		{"A1", "09/02/2024", "AM", "/"},
+		{"A1", time.Date(2024, 9, 3, 0, 0, 0, 0, time.UTC), "AM", "/"},
+		{"A1", "09/13/2024", "AM", "O"},
+	}
+	for r, row := range rows {
+		for c, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	path := filepath.Join(dir, "us.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := readPaths(t, Options{}, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"2024-09-02 AM /", "2024-09-03 AM /", "2024-09-13 AM O"}, viewRegister(b.Reg)["A1"].Marks); diff != "" {
+		t.Errorf("marks (-want +got):\n%s", diff)
+	}
+	// The same with a day-first date after it: refused, naming the cells.
+	if err := f.SetCellValue("Sheet1", "B5", "30/09/2024"); err != nil {
+		t.Fatal(err)
+	}
+	for c, v := range []string{"A1", "", "PM", "/"} {
+		if v != "" {
+			cell, _ := excelize.CoordinatesToCellName(c+1, 5)
+			if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	_, err = readPaths(t, Options{}, path)
+	want := path + `[Sheet1]!D5: the date "30/09/2024" can only be day-first (30 September 2024), but "09/13/2024" at ` + path + `[Sheet1]!D4 can only be month-first (13 September 2024): `
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("err = %v\nwant it to start %s", err, want)
 	}

@@ -53,7 +53,7 @@ type marksCols struct {
 	need                                 int // fields a row must have
 	serial                               int // Excel date system of date cells, or noSerial
 	order                                dateOrder
-	anchor                               int // the year most of the file's dates are in; 0: none known
+	anchor                               int // the middle year of the file's dates; 0: none known
 	local                                map[string]mark.ID
 	// The date cache, per worker: a pupil's AM and PM rows share a date.
 	lastDate         []byte
@@ -252,8 +252,8 @@ func (m *marksCols) readDate(raw []byte) {
 	m.lastDay, m.lastAlt, m.lastKind, m.lastOK = r.classify()
 }
 
-// far reports a date more than maxYearsAway from the year most of the
-// file's dates are in: a mistyped year (1924, 2094), not a register date.
+// far reports a date more than maxYearsAway from the middle year of
+// the file's dates: a mistyped year (1924, 2094), not a register date.
 func (m *marksCols) far(d register.Day) bool {
 	return m.anchor != 0 && farFrom(d, m.anchor)
 }
@@ -263,13 +263,13 @@ func farFrom(d register.Day, anchor int) bool {
 	return y < anchor-maxYearsAway || y > anchor+maxYearsAway
 }
 
-// maxYearsAway is how far a date's year may be from the year most of the
-// file's dates are in. A register export covers a term, a year, or a few
+// maxYearsAway is how far a date's year may be from the middle year of
+// the file's dates. A register export covers a term, a year, or a few
 // years of history; a year decades away is a typing slip.
 const maxYearsAway = 2
 
 func (m *marksCols) farDetail(raw []byte) string {
-	return quoteShort([]byte(m.text(raw))) + " (most of the file's dates are in " + strconv.Itoa(m.anchor) + ")"
+	return quoteShort([]byte(m.text(raw))) + " (the file's dates are around " + strconv.Itoa(m.anchor) + ")"
 }
 
 // quoteShort quotes a cell value for a message, cut short so that a stray

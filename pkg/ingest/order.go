@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"io"
+	"sort"
 
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
@@ -21,7 +22,7 @@ import (
 // A marks file is streamed, and its rows are applied as they are parsed, so
 // the order must be known before the first ambiguous date (09/03/2024) is
 // applied. Before any row is applied, a scan reads the dates of the first
-// sampleDates rows (also giving the year most of the file's dates are in,
+// sampleDates rows (also giving the middle year of the file's dates,
 // against which a mistyped year is rejected); nearly every file is settled
 // by it, since a pupil's rows cover more than twelve days. If the scan did
 // not settle the order and an ambiguous date then comes to be applied, the
@@ -61,7 +62,7 @@ type dateScan func(limit int, untilSettled bool) (dateSample, error)
 type fileDates struct {
 	order  dateOrder     // declared, settled, or orderAuto while undecided
 	first  *dateEvidence // the date that settled the order, if one did
-	anchor int           // the year most of the file's dates are in; 0: no check
+	anchor int           // the middle year of the file's dates; 0: no check
 	scan   dateScan
 }
 
@@ -76,22 +77,30 @@ func newFileDates(o DateOrder, scan dateScan) (*fileDates, error) {
 	if err != nil {
 		return nil, err
 	}
-	fd.anchor = modeYear(s.years)
+	fd.anchor = middleYear(s.years)
 	if fd.order == orderAuto && s.first != nil {
 		fd.order, fd.first = s.first.order, s.first
 	}
 	return fd, nil
 }
 
-// modeYear is the most common year (the later one of a tie), or 0.
-func modeYear(years map[int]int) int {
-	best, n := 0, 0
+// middleYear is the median of the years counted (the earlier middle one of
+// an even count), or 0 when none were: a few mistyped years cannot move it.
+func middleYear(years map[int]int) int {
+	n := 0
+	keys := make([]int, 0, len(years))
 	for y, c := range years {
-		if c > n || (c == n && y > best) {
-			best, n = y, c
+		keys = append(keys, y)
+		n += c
+	}
+	sort.Ints(keys)
+	seen := 0
+	for _, y := range keys {
+		if seen += years[y]; 2*seen >= n {
+			return y
 		}
 	}
-	return best
+	return 0
 }
 
 // resolve returns a record's date in the file's order, settling the order
@@ -262,15 +271,15 @@ func gridDates(cells []gridHead, texts []string, o DateOrder, where func(i int) 
 	return days, nil
 }
 
-// farYears returns the years of a grid's columns that are more than
-// maxYearsAway from the year most of them are in.
+// farYears returns the days of a grid's columns whose year is more than
+// maxYearsAway from the middle year of them all.
 func farYears(days []register.Day) (anchor int, far map[register.Day]bool) {
 	years := map[int]int{}
 	for _, d := range days {
 		y, _, _ := d.Civil()
 		years[y]++
 	}
-	anchor = modeYear(years)
+	anchor = middleYear(years)
 	far = map[register.Day]bool{}
 	for _, d := range days {
 		if farFrom(d, anchor) {

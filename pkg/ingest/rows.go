@@ -376,7 +376,7 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 		}
 		for k := 0; k < n; k++ {
 			q.MarksRead++
-			b.Reject("far_date", src.loc(line, g.index, headerAt(h, g.index)), strconv.Quote(headerAt(h, g.index))+" (most of the file's dates are in "+strconv.Itoa(h.anchor)+")")
+			b.Reject("far_date", src.loc(line, g.index, headerAt(h, g.index)), strconv.Quote(headerAt(h, g.index))+" (the file's dates are around "+strconv.Itoa(h.anchor)+")")
 		}
 	}
 	p := b.Pupil([]byte(id))

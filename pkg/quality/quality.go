@@ -118,7 +118,7 @@ func New() *Report {
 var texts = map[string]string{
 	"missing_pupil_id":  "no pupil id",
 	"bad_date":          "date is not a real date in the file's date order (dd/mm/yyyy, yyyy-mm-dd, 2 Sep 2024, ...)",
-	"far_date":          "date more than 2 years from the year most of the file's dates are in (a mistyped year?)",
+	"far_date":          "date more than 2 years from the middle of the file's dates (a mistyped year?)",
 	"title_row":         "row above the header, skipped as a title",
 	"beyond_header":     "value in a column past the header's last column (ignored)",
 	"bad_session":       "session is not AM or PM",
