@@ -84,11 +84,13 @@ func TestDateOrderPerFile(t *testing.T) {
 		rows  string
 		want  []string // A1's marks
 		rej   map[string][]string
+		found map[string][]string
 		err   string // %[1]s is the file
 	}{
 		{name: "US dates: one day over 12 in the second place settles month-first, for every row",
-			rows: "A1,09/02/2024,AM,/\nA1,09/02/2024,PM,O\nA1,09/13/2024,AM,/\nA1,9/3/24,PM,I\n",
-			want: []string{"2024-09-02 AM /", "2024-09-02 PM O", "2024-09-03 PM I", "2024-09-13 AM /"}},
+			rows:  "A1,09/02/2024,AM,/\nA1,09/02/2024,PM,O\nA1,09/13/2024,AM,/\nA1,9/3/24,PM,I\n",
+			want:  []string{"2024-09-02 AM /", "2024-09-02 PM O", "2024-09-03 PM I", "2024-09-13 AM /"},
+			found: map[string][]string{"month_first": {`:4 "09/13/2024" can only be month-first`}}},
 		{name: "UK dates: a day over 12 in the first place settles day-first",
 			rows: "A1,02/09/2024,AM,/\nA1,13/09/2024,PM,O\n",
 			want: []string{"2024-09-02 AM /", "2024-09-13 PM O"}},
@@ -96,8 +98,8 @@ func TestDateOrderPerFile(t *testing.T) {
 			rows: "A1,02/09/2024,AM,/\nA1,03/09/2024,PM,O\n",
 			want: []string{"2024-09-02 AM /", "2024-09-03 PM O"}},
 		{name: "ISO dates and month names need no order and settle nothing",
-			rows: "A1,2024-09-13,AM,/\nA1,14 Sep 2024,AM,/\nA1,09/02/2024,AM,/\n",
-			want: []string{"2024-02-09 AM /", "2024-09-13 AM /", "2024-09-14 AM /"}},
+			rows: "A1,2024-09-13,AM,/\nA1,16 Sep 2024,AM,/\nA1,09/02/2024,AM,/\n",
+			want: []string{"2024-02-09 AM /", "2024-09-13 AM /", "2024-09-16 AM /"}},
 		{name: "both kinds of evidence: refused, naming both dates and the fix",
 			rows: "A1,09/02/2024,AM,/\nA1,09/13/2024,AM,/\nA1,30/09/2024,PM,/\n",
 			err: `%[1]s:4: the date "30/09/2024" can only be day-first (30 September 2024), but "09/13/2024" at %[1]s:3 can only be month-first (13 September 2024): ` +
@@ -118,11 +120,17 @@ func TestDateOrderPerFile(t *testing.T) {
 			want:  []string{"2024-09-03 AM /", "2024-09-04 AM /"},
 			rej:   map[string][]string{"bad_date": {`:4 "03/09/2024"`}}},
 		{name: "a weekday that is wrong in one order settles the other",
-			rows: "A1,Tue 09/03/2024,AM,/\nA1,09/04/2024,AM,/\n",
-			want: []string{"2024-09-03 AM /", "2024-09-04 AM /"}},
+			rows:  "A1,Tue 09/03/2024,AM,/\nA1,09/04/2024,AM,/\n",
+			want:  []string{"2024-09-03 AM /", "2024-09-04 AM /"},
+			found: map[string][]string{"month_first": {`:2 "Tue 09/03/2024" can only be month-first`}}},
 		{name: "a US time of day after the date",
-			rows: "A1,9/13/2024 12:00:00 AM,AM,/\n",
-			want: []string{"2024-09-13 AM /"}},
+			rows:  "A1,9/13/2024 12:00:00 AM,AM,/\n",
+			want:  []string{"2024-09-13 AM /"},
+			found: map[string][]string{"month_first": {`:2 "9/13/2024 12:00:"... can only be month-first`}}},
+		{name: "declared month-first is no finding",
+			order: MDY,
+			rows:  "A1,09/13/2024,AM,/\n",
+			want:  []string{"2024-09-13 AM /"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,6 +156,15 @@ func TestDateOrderPerFile(t *testing.T) {
 			}
 			if diff := cmp.Diff(rej, viewAccount(b.Q).Rejected); diff != "" {
 				t.Errorf("rejected (-want +got):\n%s", diff)
+			}
+			found := map[string][]string{}
+			for k, v := range tt.found {
+				for _, e := range v {
+					found[k] = append(found[k], path+e)
+				}
+			}
+			if diff := cmp.Diff(found, viewAccount(b.Q).Found); diff != "" {
+				t.Errorf("found (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -430,6 +447,9 @@ func TestDateOrderXLSX(t *testing.T) {
 	if diff := cmp.Diff([]string{"2024-09-02 AM /", "2024-09-03 AM /", "2024-09-13 AM O"}, viewRegister(b.Reg)["A1"].Marks); diff != "" {
 		t.Errorf("marks (-want +got):\n%s", diff)
 	}
+	if got, want := viewAccount(b.Q).Found["month_first"], []string{path + `[Sheet1]!D4 "09/13/2024" can only be month-first`}; !cmp.Equal(got, want) {
+		t.Errorf("month_first = %q, want %q", got, want)
+	}
 	// The same with a day-first date after it: refused, naming the cells.
 	if err := f.SetCellValue("Sheet1", "B5", "30/09/2024"); err != nil {
 		t.Fatal(err)
@@ -449,5 +469,59 @@ func TestDateOrderXLSX(t *testing.T) {
 	want := path + `[Sheet1]!D5: the date "30/09/2024" can only be day-first (30 September 2024), but "09/13/2024" at ` + path + `[Sheet1]!D4 can only be month-first (13 September 2024): `
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("err = %v\nwant it to start %s", err, want)
+	}
+}
+
+// TestGridTwoRowVariants: the labels may be on either row, dates may be on
+// every column, and a session row that does not fit its dates is an error
+// naming the place; a pupil's row under a one-row header is not taken for
+// a session row.
+func TestGridTwoRowVariants(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		want map[string][]string // pupil → marks
+		err  string
+	}{
+		{name: "labels on the session row, a date on every column",
+			data: ",02/09/2024,02/09/2024,03/09/2024,03/09/2024\nUPN,AM,PM,AM,PM\nA1,/,\\,N,\\\n",
+			want: map[string][]string{"A1": {"2024-09-02 AM /", `2024-09-02 PM \`, "2024-09-03 AM N", `2024-09-03 PM \`}}},
+		{name: "month names, weekdays and a session spelt out",
+			data: "UPN,Mon 2 Sep 2024,,Tue 3 Sep 2024,\n,Morning,Afternoon,Morning,Afternoon\nA1,/,\\,/,O\n",
+			want: map[string][]string{"A1": {"2024-09-02 AM /", `2024-09-02 PM \`, "2024-09-03 AM /", "2024-09-03 PM O"}}},
+		{name: "a one-row day grid: its first pupil is no session row",
+			data: "UPN,02/09/2024,03/09/2024\nA1,/\\,PP\n",
+			want: map[string][]string{"A1": {"2024-09-02 AM /", `2024-09-02 PM \`, "2024-09-03 AM P", "2024-09-03 PM P"}}},
+		{name: "a session twice under one date",
+			data: "UPN,02/09/2024,\n,AM,AM\nA1,/,/\n",
+			err:  `%[1]s:2 (column 3): the session row under the dates has AM twice under "02/09/2024" (columns 2 and 3): each date needs one AM and one PM column`},
+		{name: "a date with no session under it",
+			data: "UPN,02/09/2024,,03/09/2024,\n,AM,PM,,\nA1,/,/,/,/\n",
+			err:  `%[1]s:1 (column 4): the date "03/09/2024" has no AM or PM under it in the session row (line 2): each date needs its session columns`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, t.TempDir(), "grid.csv", []byte(tt.data))
+			b, err := readPaths(t, Options{}, path)
+			if tt.err != "" {
+				if want := fmt.Sprintf(tt.err, path); err == nil || err.Error() != want {
+					t.Fatalf("err = %v\nwant %s", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string][]string{}
+			for id, p := range viewRegister(b.Reg) {
+				got[id] = p.Marks
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("marks (-want +got):\n%s", diff)
+			}
+			if b.Q.MarksRejected != 0 {
+				t.Errorf("%d marks rejected: %v", b.Q.MarksRejected, viewAccount(b.Q).Rejected)
+			}
+		})
 	}
 }

@@ -64,12 +64,14 @@ type fileDates struct {
 	first  *dateEvidence // the date that settled the order, if one did
 	anchor int           // the middle year of the file's dates; 0: no check
 	scan   dateScan
+	// detected says the order was not declared: it is the file's own.
+	detected bool
 }
 
 // newFileDates runs the first scan of a file's dates. scan may be nil when
 // the file has no date column (a grid: its dates are its header's).
 func newFileDates(o DateOrder, scan dateScan) (*fileDates, error) {
-	fd := &fileDates{order: o.internal(), scan: scan}
+	fd := &fileDates{order: o.internal(), scan: scan, detected: o.internal() == orderAuto}
 	if scan == nil {
 		return fd, nil
 	}
@@ -236,9 +238,10 @@ func scanRows(open func() (next func() ([][]byte, int, error), done func(), err 
 // cells are the header cells that are dates; where is each one's place, for
 // messages. A header that mixes orders, or holds a date that is no date in
 // a declared order, is an error: the columns cannot be placed in time.
-func gridDates(cells []gridHead, texts []string, o DateOrder, where func(i int) quality.Loc) ([]register.Day, error) {
+func gridDates(cells []gridHead, texts []string, o DateOrder, where func(i int) quality.Loc) ([]register.Day, *dateEvidence, error) {
 	order := o.internal()
 	days := make([]register.Day, len(cells))
+	var ev *dateEvidence
 	if order == orderAuto {
 		df, mf := -1, -1
 		for i, c := range cells {
@@ -252,10 +255,12 @@ func gridDates(cells []gridHead, texts []string, o DateOrder, where func(i int) 
 		}
 		switch {
 		case df >= 0 && mf >= 0:
-			return nil, errorf(where(mf), "the header %q can only be a month-first date, but %q at %s can only be day-first: the header mixes date orders; say which it uses with --date-order dmy or --date-order mdy (or date_order in a profile)",
+			return nil, nil, errorf(where(mf), "the header %q can only be a month-first date, but %q at %s can only be day-first: the header mixes date orders; say which it uses with --date-order dmy or --date-order mdy (or date_order in a profile)",
 				texts[mf], texts[df], where(df))
 		case mf >= 0:
 			order = orderMDY
+			d, _ := cells[mf].date.in(orderMDY)
+			ev = &dateEvidence{order: orderMDY, where: where(mf), text: quoteShort([]byte(texts[mf])), day: d}
 		default:
 			order = orderDMY
 		}
@@ -263,12 +268,26 @@ func gridDates(cells []gridHead, texts []string, o DateOrder, where func(i int) 
 	for i, c := range cells {
 		d, ok := c.date.in(order)
 		if !ok {
-			return nil, errorf(where(i), "the header %q is not a date in the date order given (%s); check --date-order or the profile's date_order",
+			return nil, nil, errorf(where(i), "the header %q is not a date in the date order given (%s); check --date-order or the profile's date_order",
 				texts[i], o)
 		}
 		days[i] = d
 	}
-	return days, nil
+	return days, ev, nil
+}
+
+// report notes in the account a file its own dates showed to be
+// month-first: the figures are right, and the reader should know why.
+func (fd *fileDates) report(q *quality.Report) {
+	if fd.detected {
+		reportMonthFirst(q, fd.first)
+	}
+}
+
+func reportMonthFirst(q *quality.Report, ev *dateEvidence) {
+	if ev != nil && ev.order == orderMDY {
+		q.Find("month_first", ev.where, ev.text+" can only be month-first")
+	}
 }
 
 // farYears returns the days of a grid's columns whose year is more than

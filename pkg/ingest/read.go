@@ -118,6 +118,9 @@ type header struct {
 	width   int       // columns up to the header's last non-blank cell
 	line    int       // 1-based line (or row) of the header (its first row)
 	first   int       // index of the header's first row among the rows searched
+	// monthFirst is the header date that made a grid month-first, when its
+	// order was detected.
+	monthFirst *dateEvidence
 	summary summaryCols
 }
 
@@ -193,12 +196,13 @@ func findHeader(rows [][]string, firstLine []int, file string, opts Options, ser
 		case opts.Layout == LayoutGrid && grid, opts.Layout == LayoutAuto && grid:
 			h.layout = LayoutGrid
 			line := firstLine[i]
-			days, err := gridDates(cells, texts, opts.DateOrder, func(k int) quality.Loc {
+			days, mf, err := gridDates(cells, texts, opts.DateOrder, func(k int) quality.Loc {
 				return headerLoc(file, line, idx[k], serial, r[idx[k]])
 			})
 			if err != nil {
 				return header{}, 0, err
 			}
+			h.monthFirst = mf
 			for k, g := range cells {
 				h.grid = append(h.grid, gridCol{gridColumn{day: days[k], session: g.session, both: g.both}, idx[k]})
 			}
@@ -372,7 +376,7 @@ func twoRowHeader(rows [][]string, lines []int, i int, file string, opts Options
 		}
 	}
 	line := lines[i]
-	days, err := gridDates(dates, texts, opts.DateOrder, func(q int) quality.Loc {
+	days, mf, err := gridDates(dates, texts, opts.DateOrder, func(q int) quality.Loc {
 		return headerLoc(file, line, dateCol[q], serial, texts[q])
 	})
 	if err != nil {
@@ -382,7 +386,7 @@ func twoRowHeader(rows [][]string, lines []int, i int, file string, opts Options
 	seen := map[[2]int]int{}
 	has := make([]bool, len(dates))
 	for _, c := range sess {
-		key := [2]int{c.date, int(c.sess)}
+		key := [2]int{int(days[c.date]), int(c.sess)}
 		if prev, dup := seen[key]; dup {
 			return header{}, 0, false, errorf(headerLoc(file, lines[k], c.index, serial, ""), "the session row under the dates has %s twice under %q (columns %d and %d): each date needs one AM and one PM column",
 				c.sess, texts[c.date], prev+1, c.index+1)
@@ -395,7 +399,7 @@ func twoRowHeader(rows [][]string, lines []int, i int, file string, opts Options
 			return header{}, 0, false, errorf(headerLoc(file, line, dateCol[q], serial, texts[q]), "the date %q has no AM or PM under it in the session row (line %d): each date needs its session columns", texts[q], lines[k])
 		}
 	}
-	h = header{cols: cols, line: line, first: i, width: n, layout: LayoutGrid}
+	h = header{cols: cols, line: line, first: i, width: n, layout: LayoutGrid, monthFirst: mf}
 	for _, c := range sess {
 		h.grid = append(h.grid, gridCol{gridColumn{day: days[c.date], session: c.sess}, c.index})
 	}
@@ -518,9 +522,11 @@ func readText(f *os.File, path string, opts Options, b *register.Builder) error 
 		var fd *fileDates
 		if fd, err = newFileDates(opts.DateOrder, scan); err == nil {
 			err = readMarksCSV(r, path, delim, dataLine, h, opts, b, raw1252, fd)
+			fd.report(b.Q)
 		}
 	case LayoutGrid, LayoutSummary:
 		err = readRows(&textRows{r: r, delim: delim, line: dataLine, file: path}, h, opts, b, nil)
+		reportMonthFirst(b.Q, h.monthFirst)
 	}
 	info.Rows = b.Q.RowsRead - before
 	b.Q.Files = append(b.Q.Files, info)

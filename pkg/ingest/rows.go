@@ -254,6 +254,10 @@ func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error 
 	src2 := &replayRows{rowSource: src, rows: cand[hi+1:], lines: lines[hi+1:]}
 	before := b.Q.RowsRead
 	err = readRows(src2, h, opts, b, fd)
+	if fd != nil {
+		fd.report(b.Q)
+	}
+	reportMonthFirst(b.Q, h.monthFirst)
 	info.Rows = b.Q.RowsRead - before
 	b.Q.Files = append(b.Q.Files, info)
 	if err == nil && info.Rows == 0 {

@@ -120,6 +120,7 @@ var texts = map[string]string{
 	"bad_date":          "date is not a real date in the file's date order (dd/mm/yyyy, yyyy-mm-dd, 2 Sep 2024, ...)",
 	"far_date":          "date more than 2 years from the middle of the file's dates (a mistyped year?)",
 	"title_row":         "row above the header, skipped as a title",
+	"month_first":       "dates read month-first (mm/dd/yyyy) throughout the file, as its own dates show",
 	"beyond_header":     "value in a column past the header's last column (ignored)",
 	"bad_session":       "session is not AM or PM",
 	"unknown_code":      "mark is not a DfE attendance code",
