@@ -525,3 +525,23 @@ func TestGridTwoRowVariants(t *testing.T) {
 		})
 	}
 }
+
+// TestContextTitleRows: a context file's title rows are reported too, and
+// limited the same way.
+func TestContextTitleRows(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "ctx.csv", []byte("Pupil context,\nExported 01/10/2024,\nUPN,Young Carer\nA1,Y\n"))
+	q := quality.New()
+	if _, err := ReadContext(path, "", nil, q); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{path + ":1", path + ":2"}, viewAccount(q).Found["title_row"]); diff != "" {
+		t.Errorf("title rows (-want +got):\n%s", diff)
+	}
+	path = writeFile(t, dir, "deep.csv", []byte(strings.Repeat("Title,\n", 11)+"UPN,Young Carer\nA1,Y\n"))
+	_, err := ReadContext(path, "", nil, quality.New())
+	want := path + `:1: no header row found in the first 11 rows (at most 10 title rows may stand above the header): expected a header row with a pupil id column (UPN, Pupil ID, Adno, Admission Number, Student ID) and context columns; the first row has "Title"`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+}

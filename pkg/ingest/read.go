@@ -110,18 +110,18 @@ func plainOSError(err error) string {
 
 // header is what sniffing found.
 type header struct {
-	layout  Layout
-	cols    columns
-	grid    []gridCol // grid layout: session columns in date order
-	far     []gridCol // grid columns dated years away from the rest: their marks are rejected
-	anchor  int       // the year most of a grid's columns are in
-	width   int       // columns up to the header's last non-blank cell
-	line    int       // 1-based line (or row) of the header (its first row)
-	first   int       // index of the header's first row among the rows searched
+	layout Layout
+	cols   columns
+	grid   []gridCol // grid layout: session columns in date order
+	far    []gridCol // grid columns dated years away from the rest: their marks are rejected
+	anchor int       // the year most of a grid's columns are in
+	width  int       // columns up to the header's last non-blank cell
+	line   int       // 1-based line (or row) of the header (its first row)
+	first  int       // index of the header's first row among the rows searched
 	// monthFirst is the header date that made a grid month-first, when its
 	// order was detected.
 	monthFirst *dateEvidence
-	summary summaryCols
+	summary    summaryCols
 }
 
 type gridCol struct {

@@ -19,6 +19,7 @@ type Table struct {
 	Headers []string
 	Rows    [][]string
 	Lines   []int // line (CSV) or row (XLSX) of each row
+	Titles  []int // lines (rows) of the title rows skipped above the header
 	Info    quality.FileInfo
 	xlsx    bool
 }
@@ -37,9 +38,9 @@ func (t *Table) Loc(row, col int) quality.Loc {
 	return l
 }
 
-// ReadTable reads a CSV or XLSX file whose header row is the first row (among
-// the first 30) that isHeader accepts; describe says what such a header
-// looks like, for the error when none is found.
+// ReadTable reads a CSV or XLSX file whose header row is the first row that
+// isHeader accepts, at most maxTitleRows non-blank rows down; describe says
+// what such a header looks like, for the error when none is found.
 func ReadTable(path, sheet string, isHeader func([]string) bool, describe string) (*Table, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -85,13 +86,14 @@ func ReadTable(path, sheet string, isHeader func([]string) bool, describe string
 	if err != nil {
 		return nil, err
 	}
-	for i := 0; i < len(rows) && i < maxHeaderSearch; i++ {
+	for i := 0; i < len(rows) && i <= maxTitleRows; i++ {
 		if isHeader(rows[i]) {
 			t.Headers = rows[i]
 			t.Info.HeaderRow = lines[i]
 			t.Rows = rows[i+1:]
 			t.Lines = lines[i+1:]
 			t.Info.Rows = len(t.Rows)
+			t.Titles = lines[:i]
 			return t, nil
 		}
 	}
@@ -101,7 +103,21 @@ func ReadTable(path, sheet string, isHeader func([]string) bool, describe string
 		first = rows[0]
 		loc.Line = lines[0]
 	}
-	return nil, errorf(loc, "no header row found: expected %s; the first row has %s", describe, quoteList(first))
+	searched := ""
+	if len(rows) > maxTitleRows+1 {
+		searched = fmt.Sprintf(" in the first %d rows (at most %d title rows may stand above the header)", maxTitleRows+1, maxTitleRows)
+	}
+	return nil, errorf(loc, "no header row found%s: expected %s; the first row has %s", searched, describe, quoteList(first))
+}
+
+// TitleLoc is the place of a skipped title row, for the data-quality
+// account.
+func (t *Table) TitleLoc(line int) quality.Loc {
+	l := quality.Loc{File: t.Info.Path, Line: line}
+	if t.xlsx {
+		l.Sheet = t.Info.Sheet
+	}
+	return l
 }
 
 func xlsxAll(path string, data []byte, sheet string) ([][]string, []int, string, error) {
