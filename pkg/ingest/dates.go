@@ -392,12 +392,3 @@ func isTimeOfDay(b []byte) bool {
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 func isLetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
-
-// academicYear is the year an academic year starts in: September to August.
-func academicYear(d register.Day) int {
-	y, m, _ := d.Civil()
-	if m < 9 {
-		return y - 1
-	}
-	return y
-}

@@ -59,7 +59,9 @@ type marksCols struct {
 	lastDate         []byte
 	lastDay, lastAlt register.Day
 	lastKind         dateKind
-	lastOK           bool
+	lastOK, lastFar  bool
+	// The days a date may fall on: within maxYearsAway of anchor.
+	nearFrom, nearTo register.Day
 	// Whether a day-first-only and a month-first-only date has been seen
 	// (in this chunk): only the first of each keeps its text.
 	sawDayFirst, sawMonthFirst bool
@@ -164,7 +166,7 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		rec.reason, rec.detail = "bad_date", quoteShort([]byte(m.text(raw)))
 		return nil
 	}
-	if m.far(m.lastDay) && m.far(m.lastAlt) {
+	if m.lastFar {
 		rec.reason, rec.detail = "far_date", m.farDetail(raw)
 		return nil
 	}
@@ -240,22 +242,35 @@ func (m *marksCols) evidence(rec *markRec, date []byte) {
 // ways when the file's order is still to be decided.
 func (m *marksCols) readDate(raw []byte) {
 	r, ok := scanDate(raw, m.serial, true)
-	m.lastOK = ok
+	m.lastOK, m.lastFar = ok, false
 	if !ok {
 		return
 	}
 	if m.order != orderAuto {
 		m.lastDay, m.lastOK = r.in(m.order)
 		m.lastAlt, m.lastKind = m.lastDay, dateFixed
-		return
+	} else {
+		m.lastDay, m.lastAlt, m.lastKind, m.lastOK = r.classify()
 	}
-	m.lastDay, m.lastAlt, m.lastKind, m.lastOK = r.classify()
+	// A date is far when it is far in every order the file may use.
+	m.lastFar = m.far(m.lastDay) && m.far(m.lastAlt)
 }
 
-// far reports a date more than maxYearsAway from the middle year of
-// the file's dates: a mistyped year (1924, 2094), not a register date.
+// setAnchor sets the middle year of the file's dates, against which a
+// mistyped year is rejected.
+func (m *marksCols) setAnchor(year int) {
+	m.anchor = year
+	if year != 0 {
+		// Dates are read in 1900-2200 only: the bounds stay in that range.
+		m.nearFrom = register.MustDay(min(max(year-maxYearsAway, 1900), 2200), 1, 1)
+		m.nearTo = register.MustDay(min(max(year+maxYearsAway, 1900), 2200), 12, 31)
+	}
+}
+
+// far reports a date more than maxYearsAway from the middle year of the
+// file's dates: a mistyped year (1924, 2094), not a register date.
 func (m *marksCols) far(d register.Day) bool {
-	return m.anchor != 0 && farFrom(d, m.anchor)
+	return m.anchor != 0 && (d < m.nearFrom || d > m.nearTo)
 }
 
 func farFrom(d register.Day, anchor int) bool {
@@ -422,7 +437,7 @@ func (f *freeList[T]) put(x T) {
 func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder, cp1252 bool, fd *fileDates) error {
 	cols := newMarksCols(h.cols, opts)
 	cols.cp1252 = cp1252
-	cols.anchor = fd.anchor
+	cols.setAnchor(fd.anchor)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

@@ -287,7 +287,7 @@ func readRows(src rowSource, h header, opts Options, b *register.Builder, fd *fi
 	mc := newMarksCols(h.cols, opts)
 	mc.serial = src.serial()
 	if fd != nil {
-		mc.anchor = fd.anchor
+		mc.setAnchor(fd.anchor)
 	}
 	var prevID []byte
 	for {
