@@ -545,3 +545,39 @@ func TestContextTitleRows(t *testing.T) {
 		t.Errorf("err = %v\nwant %s", err, want)
 	}
 }
+
+// TestProfileDateOrder: a profile's date_order declares the order; without
+// one the order is the file's own; a bad one is refused.
+func TestProfileDateOrder(t *testing.T) {
+	for _, tt := range []struct {
+		yaml string
+		want DateOrder
+	}{
+		{"name: x\ndate_order: mdy\n", MDY},
+		{"name: x\ndate_order: dmy\n", DMY},
+		{"name: x\ndate_order: ymd\n", YMD},
+		{"name: x\n", DateAuto},
+	} {
+		p, err := ParseProfile("p.yaml", []byte(tt.yaml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var o Options
+		p.Apply(&o)
+		if o.DateOrder != tt.want {
+			t.Errorf("%q: DateOrder = %q, want %q", tt.yaml, o.DateOrder, tt.want)
+		}
+	}
+	_, err := ParseProfile("p.yaml", []byte("name: x\ndate_order: us\n"))
+	if want := `p.yaml: date_order "us": expected dmy, ymd or mdy`; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+	for _, s := range []string{"", "auto", "dmy", "mdy", "ymd"} {
+		if _, err := ParseDateOrder(s); err != nil {
+			t.Errorf("ParseDateOrder(%q): %v", s, err)
+		}
+	}
+	if _, err := ParseDateOrder("DMY"); err == nil || err.Error() != `"DMY": expected dmy, mdy or ymd (or auto)` {
+		t.Errorf("ParseDateOrder(DMY) err = %v", err)
+	}
+}
