@@ -108,8 +108,19 @@ const (
 // day-first reading, the month-first one, and which of them are real dates.
 // ok is false when neither is.
 func (r rawDate) classify() (dmy, mdy register.Day, kind dateKind, ok bool) {
-	d1, ok1 := r.in(orderDMY)
-	d2, ok2 := r.in(orderMDY)
+	if r.fixed || r.a == r.b { // one reading: 2024-09-03, 05/05/2024
+		d, ok := r.in(orderDMY)
+		return d, d, dateFixed, ok
+	}
+	// A number over 12 is no month: most dates need one reading only.
+	var d1, d2 register.Day
+	var ok1, ok2 bool
+	if r.b <= 12 {
+		d1, ok1 = r.in(orderDMY)
+	}
+	if r.a <= 12 {
+		d2, ok2 = r.in(orderMDY)
+	}
 	switch {
 	case ok1 && ok2 && d1 == d2:
 		return d1, d1, dateFixed, true
