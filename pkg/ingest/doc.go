@@ -8,4 +8,8 @@
 // by one goroutine per core, and applied to the register in file order, so
 // line numbers, duplicate handling and the first examples of each problem are
 // exactly what a single pass would give.
+//
+// Each file's numeric dates are read in one order, declared or decided
+// from the file's own dates before any row is applied (order.go); a file
+// whose dates contradict each other is refused rather than half-read.
 package ingest
