@@ -51,6 +51,7 @@ type AnalyseOptions struct {
 	KeyFile      string
 	// Benchmarks is summary's --benchmarks file.
 	Benchmarks string
+	DateOrder  string
 
 	layoutSet bool
 	ingest    ingest.Options
@@ -136,6 +137,7 @@ func addInputFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl.StringVar(&opts.From, "from", "", "first date to count (dd/mm/yyyy or yyyy-mm-dd)")
 	fl.StringVar(&opts.To, "to", "", "last date to count (dd/mm/yyyy or yyyy-mm-dd)")
 	fl.BoolVar(&opts.ingest.AllowIncomplete, "allow-incomplete", false, "read a file that ends mid-row (a cut-off export or copy) with that row rejected, instead of failing")
+	fl.StringVar(&opts.DateOrder, "date-order", "", "order of numeric dates in the files: dmy, mdy or ymd (default: decided per file from its dates, day-first when none settles it)")
 }
 
 func (o *AnalyseOptions) validate() error {
@@ -182,6 +184,13 @@ func (o *AnalyseOptions) validate() error {
 	}
 	if o.Sheet != "" {
 		o.ingest.Sheet = o.Sheet
+	}
+	if o.DateOrder != "" { // the flag wins over the profile; auto restores detection
+		d, err := ingest.ParseDateOrder(o.DateOrder)
+		if err != nil {
+			return usagef("--date-order %s", err)
+		}
+		o.ingest.DateOrder = d
 	}
 	if len(o.Map) > 0 {
 		m, err := ingest.ParseMap(o.Map)

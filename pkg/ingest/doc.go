@@ -15,4 +15,8 @@
 // line; an over-long line is skipped, not held); a file that ends mid-row,
 // or in zero bytes, fails unless Options.AllowIncomplete; a workbook's zip
 // sizes are checked before anything is unpacked.
+//
+// Each file's numeric dates are read in one order, declared or decided
+// from the file's own dates before any row is applied (order.go); a file
+// whose dates contradict each other is refused rather than half-read.
 package ingest

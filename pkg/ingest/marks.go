@@ -37,6 +37,13 @@ type markRec struct {
 	// extra is the 1-based column of a non-blank cell to the right of the
 	// header's last column, or 0.
 	extra int32
+	// For a file whose date order is not declared: the month-first reading
+	// of an ambiguous date (day is the day-first one), and what the date
+	// says about the order. A date that settles the order carries its text
+	// in detail (reason stays empty), for the message if the file turns out
+	// to mix orders.
+	alt   register.Day
+	dkind dateKind
 }
 
 type chunk struct {
@@ -58,10 +65,19 @@ type marksCols struct {
 	surname, forename, year, reg, school int
 	need                                 int // fields a row must have
 	serial                               int // Excel date system of date cells, or noSerial
-	monthFirst                           bool
+	order                                dateOrder
+	anchor                               int // the middle year of the file's dates; 0: none known
 	local                                map[string]mark.ID
-	lastDate                             []byte // the date cache: per worker
-	lastDay                              register.Day
+	// The date cache, per worker: a pupil's AM and PM rows share a date.
+	lastDate         []byte
+	lastDay, lastAlt register.Day
+	lastKind         dateKind
+	lastOK, lastFar  bool
+	// The days a date may fall on: within maxYearsAway of anchor.
+	nearFrom, nearTo register.Day
+	// Whether a day-first-only and a month-first-only date has been seen
+	// (in this chunk): only the first of each keeps its text.
+	sawDayFirst, sawMonthFirst bool
 	// cp1252 says the row bytes are Windows-1252, not UTF-8. Everything
 	// the parser interprets (delimiters, quotes, dates, sessions, codes) is
 	// ASCII in both, so rows are parsed as they are and only text that
@@ -136,7 +152,7 @@ func newMarksCols(c columns, o Options) marksCols {
 	m := marksCols{id: get(PupilID), date: get(Date), session: get(Session), mark: get(Mark),
 		surname: get(Surname), forename: get(Forename), year: get(YearGroup), reg: get(RegGroup), school: get(School)}
 	m.need = max(m.id, m.date, m.mark, m.session) + 1
-	m.monthFirst = o.MonthFirst
+	m.order = o.DateOrder.internal()
 	m.local = o.LocalCodes
 	return m
 }
@@ -166,19 +182,22 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 	}
 	rec.id = id
 	// A pupil's AM and PM rows share a date: reuse the last one parsed.
-	var day register.Day
-	ok := true
-	if raw := fields[m.date]; len(raw) == len(m.lastDate) && string(raw) == string(m.lastDate) {
-		day = m.lastDay
-	} else if day, ok = parseDateOrder(raw, m.serial, m.monthFirst); ok {
+	raw := fields[m.date]
+	if len(raw) != len(m.lastDate) || string(raw) != string(m.lastDate) || m.lastDate == nil {
+		m.readDate(raw)
 		m.lastDate = append(m.lastDate[:0], raw...)
-		m.lastDay = day
 	}
-	if !ok {
-		rec.reason, rec.detail = "bad_date", quoteShort([]byte(m.text(fields[m.date])))
+	if !m.lastOK {
+		rec.reason, rec.detail = "bad_date", quoteShort([]byte(m.text(raw)))
 		return nil
 	}
-	rec.day = day
+	if m.lastFar {
+		rec.reason, rec.detail = "far_date", m.farDetail(raw)
+		return nil
+	}
+	day := m.lastDay
+	rec.day, rec.alt, rec.dkind = day, m.lastAlt, m.lastKind
+	date := raw
 	if string(id) != string(prevID) {
 		for _, i := range [...]int{m.surname, m.forename, m.year, m.reg, m.school} {
 			if m.notUTF8(field(fields, i)) {
@@ -193,14 +212,14 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 			School:    m.text(trimSpace(field(fields, m.school))),
 		}
 	}
-	raw := fields[m.mark]
+	raw = fields[m.mark]
 	if m.session < 0 {
 		am, pm, ok := splitDayCell(string(raw))
 		if !ok {
 			rec.reason, rec.detail = "unknown_code", quality.Cell(m.text(raw))
 			return nil
 		}
-		second = &markRec{id: id, day: day, sess: register.PM, line: rec.line, pmHalf: true}
+		second = &markRec{id: id, day: day, alt: rec.alt, dkind: rec.dkind, sess: register.PM, line: rec.line, pmHalf: true}
 		rec.sess = register.AM
 		rec.code, ok, rec.local = m.lookup([]byte(am))
 		if !ok {
@@ -209,6 +228,11 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		second.code, ok, second.local = m.lookup([]byte(pm))
 		if !ok {
 			second.reason, second.detail = "unknown_code", quality.Cell(pm)
+		}
+		if rec.reason == "" {
+			m.evidence(rec, date)
+		} else if second.reason == "" {
+			m.evidence(second, date)
 		}
 		return second
 	}
@@ -225,7 +249,85 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		return nil
 	}
 	rec.code = code
+	m.evidence(rec, date)
 	return nil
+}
+
+// evidence keeps the text of the first date of its kind that settles the
+// order (per chunk: the first in file order is the first of its chunk), for
+// the message when a file mixes orders.
+func (m *marksCols) evidence(rec *markRec, date []byte) {
+	switch {
+	case rec.dkind == dateDayFirst && !m.sawDayFirst:
+		m.sawDayFirst = true
+	case rec.dkind == dateMonthFirst && !m.sawMonthFirst:
+		m.sawMonthFirst = true
+	default:
+		return
+	}
+	rec.detail = quoteShort([]byte(m.text(date)))
+}
+
+// readDate parses a date into the cache: in the declared order, or both
+// ways when the file's order is still to be decided.
+func (m *marksCols) readDate(raw []byte) {
+	m.lastOK, m.lastFar = false, false
+	var r rawDate
+	if len(raw) == 10 && raw[2] == '/' && raw[5] == '/' {
+		// Fast path, nearly every row: nn/nn/nnnn, without the general
+		// scanner (the same reading as scanDate's own fast path).
+		a, ok1 := two(raw[0], raw[1])
+		b, ok2 := two(raw[3], raw[4])
+		y, ok3 := four(raw[6:10])
+		if !ok1 || !ok2 || !ok3 {
+			return
+		}
+		r = rawDate{a: a, b: b, year: y, last: y, weekday: -1}
+	} else {
+		var ok bool
+		if r, ok = scanDate(raw, m.serial, true); !ok {
+			return
+		}
+	}
+	if m.order != orderAuto {
+		m.lastDay, m.lastOK = r.in(m.order)
+		m.lastAlt, m.lastKind = m.lastDay, dateFixed
+	} else {
+		m.lastDay, m.lastAlt, m.lastKind, m.lastOK = r.classify()
+	}
+	// A date is far when it is far in every order the file may use.
+	m.lastFar = m.far(m.lastDay) && m.far(m.lastAlt)
+}
+
+// setAnchor sets the middle year of the file's dates, against which a
+// mistyped year is rejected.
+func (m *marksCols) setAnchor(year int) {
+	m.anchor = year
+	if year != 0 {
+		// Dates are read in 1900-2200 only: the bounds stay in that range.
+		m.nearFrom = register.MustDay(min(max(year-maxYearsAway, 1900), 2200), 1, 1)
+		m.nearTo = register.MustDay(min(max(year+maxYearsAway, 1900), 2200), 12, 31)
+	}
+}
+
+// far reports a date more than maxYearsAway from the middle year of the
+// file's dates: a mistyped year (1924, 2094), not a register date.
+func (m *marksCols) far(d register.Day) bool {
+	return m.anchor != 0 && (d < m.nearFrom || d > m.nearTo)
+}
+
+func farFrom(d register.Day, anchor int) bool {
+	y, _, _ := d.Civil()
+	return y < anchor-maxYearsAway || y > anchor+maxYearsAway
+}
+
+// maxYearsAway is how far a date's year may be from the middle year of
+// the file's dates. A register export covers a term, a year, or a few
+// years of history; a year decades away is a typing slip.
+const maxYearsAway = 2
+
+func (m *marksCols) farDetail(raw []byte) string {
+	return quoteShort([]byte(m.text(raw))) + " (the file's dates are around " + strconv.Itoa(m.anchor) + ")"
 }
 
 // quoteShort quotes a cell value for a message (or withholds it when it may
@@ -234,10 +336,10 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 // report.
 func quoteShort(b []byte) string { return quality.Short(string(b)) }
 
-// apply hands one parsed row to the builder and keeps the row account.
-func apply(b *register.Builder, rec *markRec, loc quality.Loc) {
+// apply hands one parsed row to the builder and keeps the row account. A
+// file that turns out to mix date orders stops here with an error.
+func apply(b *register.Builder, fd *fileDates, rec *markRec, loc quality.Loc) error {
 	q := b.Q
-	q.MarksRead++
 	if rec.notUTF8 {
 		q.Find("not_utf8", loc, "read as Windows-1252")
 	}
@@ -245,33 +347,48 @@ func apply(b *register.Builder, rec *markRec, loc quality.Loc) {
 		q.Find("beyond_header", loc, "column "+strconv.Itoa(int(rec.extra)))
 	}
 	if rec.reason != "" {
+		q.MarksRead++
 		b.Reject(rec.reason, loc, rec.detail)
-		return
+		return nil
 	}
+	day := rec.day
+	if rec.dkind != dateFixed && !(fd.order == orderDMY && rec.dkind != dateMonthFirst) {
+		var err error
+		if day, err = fd.resolve(rec, loc); err != nil {
+			return err
+		}
+	}
+	q.MarksRead++
 	p := b.Pupil(rec.id)
 	if rec.info != nil {
 		b.SetInfo(p, *rec.info)
 	}
-	if b.Mark(p, rec.day, rec.sess, rec.code, loc) && rec.local {
+	if b.Mark(p, day, rec.sess, rec.code, loc) && rec.local {
 		q.Find("local_code", loc, "read as "+mark.Get(rec.code).Code)
 	}
+	return nil
 }
 
 // applyRow applies a marks row (one or, for a whole-day mark, two session
 // marks) and counts the row as used when any of its marks was used.
-func applyRow(b *register.Builder, rec, second *markRec, loc quality.Loc) {
+func applyRow(b *register.Builder, fd *fileDates, rec, second *markRec, loc quality.Loc) error {
 	q := b.Q
-	q.RowsRead++
 	usedBefore := q.MarksUsed
-	apply(b, rec, loc)
-	if second != nil {
-		apply(b, second, loc)
+	if err := apply(b, fd, rec, loc); err != nil {
+		return err
 	}
+	if second != nil {
+		if err := apply(b, fd, second, loc); err != nil {
+			return err
+		}
+	}
+	q.RowsRead++
 	if q.MarksUsed > usedBefore {
 		q.RowsUsed++
 	} else {
 		q.RowsRejected++
 	}
+	return nil
 }
 
 // crec is markRec packed for the parallel path: no pointers, so a chunk's
@@ -286,8 +403,10 @@ type crec struct {
 	bad          int32 // index into batch.bad, or -1
 	sess         register.Session
 	code         mark.ID
+	alt          register.Day
 	pmHalf       bool
 	local        bool
+	dkind        dateKind
 }
 
 // badRec holds the rare extras of a row: a rejection, or a finding about
@@ -309,7 +428,7 @@ type batch struct {
 }
 
 func (bt *batch) add(rec *markRec) {
-	c := crec{day: rec.day, line: rec.line, info: -1, bad: -1, sess: rec.sess, code: rec.code, pmHalf: rec.pmHalf, local: rec.local}
+	c := crec{day: rec.day, alt: rec.alt, dkind: rec.dkind, line: rec.line, info: -1, bad: -1, sess: rec.sess, code: rec.code, pmHalf: rec.pmHalf, local: rec.local}
 	// Rows come grouped by pupil: store an id once per run of rows.
 	if n := len(bt.recs); n > 0 {
 		last := bt.recs[n-1]
@@ -325,7 +444,7 @@ func (bt *batch) add(rec *markRec) {
 		c.info = int32(len(bt.infos))
 		bt.infos = append(bt.infos, *rec.info)
 	}
-	if rec.reason != "" || rec.notUTF8 || rec.extra > 0 {
+	if rec.reason != "" || rec.detail != "" || rec.notUTF8 || rec.extra > 0 {
 		c.bad = int32(len(bt.bad))
 		bt.bad = append(bt.bad, badRec{rec.reason, rec.detail, rec.notUTF8, rec.extra})
 	}
@@ -334,7 +453,7 @@ func (bt *batch) add(rec *markRec) {
 
 // unpack rebuilds the markRec for applying.
 func (bt *batch) unpack(c *crec, rec *markRec) {
-	*rec = markRec{id: bt.ids[c.idOff : c.idOff+c.idLen], day: c.day, sess: c.sess, code: c.code, line: c.line, pmHalf: c.pmHalf, local: c.local}
+	*rec = markRec{id: bt.ids[c.idOff : c.idOff+c.idLen], day: c.day, alt: c.alt, dkind: c.dkind, sess: c.sess, code: c.code, line: c.line, pmHalf: c.pmHalf, local: c.local}
 	if c.info >= 0 {
 		rec.info = &bt.infos[c.info]
 	}
@@ -370,9 +489,10 @@ func (f *freeList[T]) put(x T) {
 // readMarksCSV streams a marks-layout CSV: one goroutine cuts the input into
 // chunks at record boundaries, workers parse chunks in parallel, and this
 // goroutine applies the parsed rows in file order.
-func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder, cp1252 bool, tail textTail) error {
+func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder, cp1252 bool, tail textTail, fd *fileDates) error {
 	cols := newMarksCols(h.cols, opts)
 	cols.cp1252 = cp1252
+	cols.setAnchor(fd.anchor)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -505,6 +625,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				bt := batches.get()
 				bt.seq, bt.line, bt.buf = c.seq, c.line, c.buf
 				bt.recs, bt.ids, bt.infos, bt.bad = bt.recs[:0], bt.ids[:0], bt.infos[:0], bt.bad[:0]
+				cols.sawDayFirst, cols.sawMonthFirst = false, false
 				if c.long > 0 {
 					bt.add(&markRec{reason: "line_too_long", detail: strconv.Itoa(c.long) + " bytes"})
 				}
@@ -602,7 +723,9 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					sp = &second
 					i++
 				}
-				applyRow(b, &rec, sp, loc)
+				if err := applyRow(b, fd, &rec, sp, loc); err != nil {
+					return err
+				}
 			}
 			if cur.buf != nil {
 				*cur.buf = (*cur.buf)[:0]
@@ -628,7 +751,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 		if !opts.AllowIncomplete {
 			return incompleteError(loc, zerosDetail(tail.zeros, false))
 		}
-		applyRow(b, &markRec{reason: "incomplete_row", detail: zerosDetail(tail.zeros, false)}, nil, loc)
+		return applyRow(b, fd, &markRec{reason: "incomplete_row", detail: zerosDetail(tail.zeros, false)}, nil, loc)
 	}
 	return nil
 }

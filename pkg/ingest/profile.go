@@ -78,7 +78,9 @@ func (p *Profile) Apply(o *Options) {
 			}
 		}
 	}
-	o.MonthFirst = p.DateOrder == "mdy"
+	if p.DateOrder != "" {
+		o.DateOrder = DateOrder(p.DateOrder)
+	}
 	if len(p.LocalCodes) > 0 {
 		o.LocalCodes = map[string]mark.ID{}
 		for local, dfe := range p.LocalCodes {

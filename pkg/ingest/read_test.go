@@ -143,6 +143,7 @@ func TestReadMarksCSV(t *testing.T) {
 		Found: map[string][]string{
 			"missing_mark": {f(14) + " 04/09/2024 AM"},
 			"legacy_code":  {f(15) + " H"},
+			"title_row":    {f(1), f(2)}, // the blank line 3 is no title
 		},
 	}
 	if diff := cmp.Diff(wantAcct, viewAccount(b.Q)); diff != "" {

@@ -65,6 +65,16 @@ func (t *textRows) loc(line, col int, header string) quality.Loc {
 }
 
 func (t *textRows) next() ([]string, int, error) {
+	fields, line, err := t.fields()
+	if err != nil {
+		return nil, line, err
+	}
+	return toStrings(fields), line, nil
+}
+
+// fields is next without the conversion to text: the fields are valid
+// until the following call.
+func (t *textRows) fields() ([][]byte, int, error) {
 	for {
 		if t.pos < len(t.buf) {
 			start, line := t.pos, t.line
@@ -119,11 +129,10 @@ func (t *textRows) next() ([]string, int, error) {
 						return nil, line, &rowReject{line, "incomplete_row", strconv.Itoa(len(fields)) + " of " + strconv.Itoa(t.headerFields) + " columns and no line break at the end"}
 					}
 				}
-				row := toStrings(fields)
 				if t.q != nil && anyNotUTF8(fields) {
 					t.q.Find("not_utf8", quality.Loc{File: t.file, Line: line}, "read as Windows-1252")
 				}
-				return row, line, nil
+				return fields, line, nil
 			}
 			// Otherwise the record is not decided yet: read more.
 		} else if t.eof {
@@ -238,7 +247,8 @@ func readXLSX(f *os.File, size int64, path string, opts Options, b *register.Bui
 
 	var cand [][]string
 	var lines []int
-	for len(cand) < maxHeaderSearch {
+	for len(cand) < maxTitleRows+2 { // blank rows are skipped: titles, a header of two rows
+
 		r, line, err := src.next()
 		if err == io.EOF {
 			break
@@ -261,10 +271,53 @@ func readXLSX(f *os.File, size int64, path string, opts Options, b *register.Bui
 		return err
 	}
 	info := quality.FileInfo{Path: path, Sheet: sheet, Layout: string(h.layout), Encoding: "xlsx", HeaderRow: h.line, Columns: h.columnNames()}
+	reportTitles(b.Q, cand[:h.first], lines, func(line int) quality.Loc { return quality.Loc{File: path, Sheet: sheet, Line: line} })
+	var fd *fileDates
+	if h.layout == LayoutMarks {
+		// The date scans (order.go) read the sheet again from the top,
+		// through their own row iterator.
+		mc := newMarksCols(h.cols, opts)
+		mc.serial = src.serial()
+		last, width := lines[hi], len(h.cols.headers)
+		scan := scanRows(func() (func() ([][]byte, int, error), func(), error) {
+			rs, err := wb.Rows(sheet)
+			if err != nil {
+				return nil, nil, &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
+			}
+			x := &xlsxRows{rows: rs, file: path, sheet: sheet, date1904: src.date1904}
+			var fields [][]byte
+			return func() ([][]byte, int, error) {
+				for {
+					r, line, err := x.next()
+					if err != nil {
+						return nil, line, err
+					}
+					if line <= last {
+						continue
+					}
+					fields = fields[:0]
+					for _, c := range r {
+						fields = append(fields, []byte(c))
+					}
+					for len(fields) < width { // as readRows pads a spreadsheet row
+						fields = append(fields, nil)
+					}
+					return fields, line, nil
+				}
+			}, func() { rs.Close() }, nil
+		}, mc, func(line int) quality.Loc { return src.loc(line, mc.mark, "") })
+		if fd, err = newFileDates(opts.DateOrder, scan); err != nil {
+			return err
+		}
+	}
 	// Rows already read past the header are replayed first.
 	src2 := &replayRows{rowSource: src, rows: cand[hi+1:], lines: lines[hi+1:]}
 	before := b.Q.RowsRead
-	err = readRows(src2, h, opts, b)
+	err = readRows(src2, h, opts, b, fd)
+	if fd != nil {
+		fd.report(b.Q)
+	}
+	reportMonthFirst(b.Q, h.monthFirst)
 	info.Rows = b.Q.RowsRead - before
 	b.Q.Files = append(b.Q.Files, info)
 	if err == nil && info.Rows == 0 {
@@ -290,10 +343,13 @@ func (r *replayRows) next() ([]string, int, error) {
 }
 
 // readRows applies every row of a source in the header's layout.
-func readRows(src rowSource, h header, opts Options, b *register.Builder) error {
+func readRows(src rowSource, h header, opts Options, b *register.Builder, fd *fileDates) error {
 	mc := newMarksCols(h.cols, opts)
 	mc.serial = src.serial()
 	named := namedColumns(h.cols.headers)
+	if fd != nil {
+		mc.setAnchor(fd.anchor)
+	}
 	var prevID []byte
 	for n := 0; ; n++ {
 		if n%1024 == 0 {
@@ -342,7 +398,9 @@ func readRows(src rowSource, h header, opts Options, b *register.Builder) error 
 			if rec.reason == "" {
 				prevID = rec.id
 			}
-			applyRow(b, &rec, second, src.loc(line, mc.mark, ""))
+			if err := applyRow(b, fd, &rec, second, src.loc(line, mc.mark, "")); err != nil {
+				return err
+			}
 		case LayoutGrid:
 			gridRow(src, h, mc, row, line, b)
 		case LayoutSummary:
@@ -384,7 +442,7 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 		q.RowsRejected++
 		// Count the row's marks as read and rejected with it.
 		n := 0
-		for _, g := range h.grid {
+		for _, g := range append(h.grid[:len(h.grid):len(h.grid)], h.far...) {
 			if cell(g.index) != "" {
 				n++
 			}
@@ -399,6 +457,21 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 		return
 	}
 	q.RowsUsed++
+	// Marks under a column dated years away from the rest are rejected
+	// with their place; the column has no part in the pupil's enrolment.
+	for _, g := range h.far {
+		if cell(g.index) == "" {
+			continue
+		}
+		n := 1
+		if g.both {
+			n = 2
+		}
+		for k := 0; k < n; k++ {
+			q.MarksRead++
+			b.Reject("far_date", src.loc(line, g.index, headerAt(h, g.index)), strconv.Quote(headerAt(h, g.index))+" (the file's dates are around "+strconv.Itoa(h.anchor)+")")
+		}
+	}
 	p := b.Pupil([]byte(id))
 	b.SetInfo(p, register.Info{Surname: cell(mc.surname), Forename: cell(mc.forename), YearGroup: cell(mc.year), RegGroup: cell(mc.reg), School: cell(mc.school)})
 	first, last := -1, -1

@@ -18,6 +18,7 @@ type Table struct {
 	Headers []string
 	Rows    [][]string
 	Lines   []int // line (CSV) or row (XLSX) of each row
+	Titles  []int // lines (rows) of the title rows skipped above the header
 	Info    quality.FileInfo
 	xlsx    bool
 }
@@ -36,9 +37,9 @@ func (t *Table) Loc(row, col int) quality.Loc {
 	return l
 }
 
-// ReadTable reads a CSV or XLSX file whose header row is the first row (among
-// the first 30) that isHeader accepts; describe says what such a header
-// looks like, for the error when none is found.
+// ReadTable reads a CSV or XLSX file whose header row is the first row that
+// isHeader accepts, at most maxTitleRows non-blank rows down; describe says
+// what such a header looks like, for the error when none is found.
 func ReadTable(path, sheet string, isHeader func([]string) bool, describe string) (*Table, error) {
 	data, err := readWhole(path)
 	if err != nil {
@@ -96,7 +97,7 @@ func ReadTable(path, sheet string, isHeader func([]string) bool, describe string
 	if err != nil {
 		return nil, err
 	}
-	for i := 0; i < len(rows) && i < maxHeaderSearch; i++ {
+	for i := 0; i < len(rows) && i <= maxTitleRows; i++ {
 		if !isHeader(rows[i]) {
 			continue
 		}
@@ -109,6 +110,7 @@ func ReadTable(path, sheet string, isHeader func([]string) bool, describe string
 		t.Rows = rows[i+1:]
 		t.Lines = lines[i+1:]
 		t.Info.Rows = len(t.Rows)
+		t.Titles = lines[:i]
 		return t, nil
 	}
 	first := []string{}
@@ -117,7 +119,21 @@ func ReadTable(path, sheet string, isHeader func([]string) bool, describe string
 		first = rows[0]
 		loc.Line = lines[0]
 	}
-	return nil, errorf(loc, "no header row found: expected %s; the first row has %s", describe, describeRow(first))
+	searched := ""
+	if len(rows) > maxTitleRows+1 {
+		searched = fmt.Sprintf(" in the first %d rows (at most %d title rows may stand above the header)", maxTitleRows+1, maxTitleRows)
+	}
+	return nil, errorf(loc, "no header row found%s: expected %s; the first row has %s", searched, describe, describeRow(first))
+}
+
+// TitleLoc is the place of a skipped title row, for the data-quality
+// account.
+func (t *Table) TitleLoc(line int) quality.Loc {
+	l := quality.Loc{File: t.Info.Path, Line: line}
+	if t.xlsx {
+		l.Sheet = t.Info.Sheet
+	}
+	return l
 }
 
 func xlsxAll(path string, data []byte, sheet string) ([][]string, []int, string, error) {

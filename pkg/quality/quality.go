@@ -119,7 +119,10 @@ func New() *Report {
 // The rejection and finding reasons. Keys are stable: they appear in JSON.
 var texts = map[string]string{
 	"missing_pupil_id":  "no pupil id",
-	"bad_date":          "date is not a valid dd/mm/yyyy or yyyy-mm-dd date",
+	"bad_date":          "date is not a real date in the file's date order (dd/mm/yyyy, yyyy-mm-dd, 2 Sep 2024, ...)",
+	"far_date":          "date more than 2 years from the middle of the file's dates (a mistyped year?)",
+	"title_row":         "row above the header, skipped as a title",
+	"month_first":       "dates read month-first (mm/dd/yyyy) throughout the file, as its own dates show",
 	"bad_session":       "session is not AM or PM",
 	"unknown_code":      "mark is not a DfE attendance code",
 	"duplicate_mark":    "the same mark again for a session already marked (counted once)",
