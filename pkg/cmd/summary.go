@@ -106,7 +106,13 @@ func summaryRun(o *AnalyseOptions, by []string, suppress int, benchmarks []cohor
 		case "json":
 			return render.CohortJSON(w, by, groups, benchmarks, meta)
 		}
-		return render.CohortTable(w, by, groups, benchmarks)
+		var tiers []string
+		if res.Rules != nil {
+			for _, t := range res.Rules.Tiers {
+				tiers = append(tiers, t.Name)
+			}
+		}
+		return render.CohortTable(w, by, groups, benchmarks, tiers)
 	}
 	return o.emit(write, render.N(len(groups), "group"))
 }
