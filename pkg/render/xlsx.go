@@ -675,9 +675,6 @@ const (
 	xlNameCut    = 30
 )
 
-// xlCut shortens text to n characters, ending with an ellipsis when cut.
-func xlCut(s string, n int) string { return clip(s, n) }
-
 // xlShortLabel is a factor's label without its parenthesised detail
 // ("Persistently absent (10% or more of possible sessions missed)" is
 // "Persistently absent"): the short form a one-line list has room for. The
@@ -841,7 +838,7 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 				abs = xlPctOf(f.Pct(f.Absent()))
 			}
 			split := []xlCell{xlNum(xlUnexplained(f)), xlNum(f.Unauthorised), xlNum(f.Authorised)}
-			name := xlTxt(xlCut(pupilName(p), xlNameCut))
+			name := xlTxt(clip(pupilName(p), xlNameCut))
 			var cells []xlCell
 			if rules != nil {
 				o := outcome(p)
@@ -856,8 +853,8 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 				cells = []xlCell{xlNum(ranks[i]), xlStyled(o.Tier, b.tierLook(p)), xlNum(o.Score), id, name,
 					xlTxt(p.Info.School), {v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), abs}
 				cells = append(cells, split...)
-				cells = append(cells, xlTxt(xlFlag(p)), xlStyled(xlCut(xlFactorLabels(p), xlFactorsCut), xlLook{wide: true}),
-					xlStyled(xlCut(step, xlStepCut), xlLook{wide: true}))
+				cells = append(cells, xlTxt(xlFlag(p)), xlStyled(clip(xlFactorLabels(p), xlFactorsCut), xlLook{wide: true}),
+					xlStyled(clip(step, xlStepCut), xlLook{wide: true}))
 			} else {
 				flag := "persistent"
 				if p.SA() {
