@@ -618,6 +618,14 @@ func TestXLSXPriorityNoRules(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Priority without rules (-want +got):\n%s", diff)
 	}
+	// No factors or steps to detail, and so no links to them.
+	detail := xtRows(t, f, "Pupil detail")
+	if len(detail) != 4 || !strings.HasPrefix(detail[1][0], "No rules were applied") {
+		t.Errorf("Pupil detail without rules: %q", detail)
+	}
+	if ok, target, _ := f.GetCellHyperLink("Priority", xtCell(3, header+1)); ok {
+		t.Errorf("a link to %s without rules", target)
+	}
 	rules := xtRows(t, f, "Rules")
 	if got := rules[0]; !slices.Contains(got, "none: figures only (--no-rules)") {
 		t.Errorf("Rules sheet without rules starts %q", got)
