@@ -54,6 +54,7 @@ type AnalyseOptions struct {
 	DateOrder  string
 
 	layoutSet bool
+	topSet    bool // --top given: no terminal default
 	ingest    ingest.Options
 	from, to  register.Day
 	asOf      time.Time
@@ -91,6 +92,7 @@ JSON output.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Files = args
 			opts.layoutSet = c.Flags().Changed("layout")
+			opts.topSet = c.Flags().Changed("top")
 			if err := opts.validate(); err != nil {
 				return err
 			}
@@ -409,7 +411,9 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 		case "jsonl":
 			return render.JSONL(w, res)
 		}
-		return render.Table(w, res, render.TableOptions{Changes: meta.Changes, Compared: meta.Compared})
+		t := o.tableOptions()
+		t.Changes, t.Compared = meta.Changes, meta.Compared
+		return render.Table(w, res, t)
 	}
 	if err := o.emit(ctx, write, render.N(len(res.Pupils), "pupil")); err != nil {
 		return err

@@ -113,7 +113,13 @@ func summaryRun(ctx context.Context, o *AnalyseOptions, by []string, suppress in
 		case "json":
 			return render.CohortJSON(w, by, groups, benchmarks, meta)
 		}
-		return render.CohortTable(w, by, groups, benchmarks)
+		var tiers []string
+		if res.Rules != nil {
+			for _, t := range res.Rules.Tiers {
+				tiers = append(tiers, t.Name)
+			}
+		}
+		return render.CohortTable(w, by, groups, benchmarks, tiers)
 	}
 	return o.emit(ctx, write, render.N(len(groups), "group"))
 }
