@@ -267,7 +267,7 @@ func TestHostileTerminalTable(t *testing.T) {
 		`    \x1b[31mX: act, absence 0.0% -> not in the data`,
 		`rules: =Local rules, version +1 (sha256:`,
 		"│ 1 │ H1    │ \\x1b]0;pwned\\x07 =H… │ +7   │ 50.0% │ act   │    25 │ -Persistently absent; =Noted │",
-		"│ 2 │ H2    │ Bel\\x07\\x08la\\rX \\x… │ @7   │ 50.0% │ act   │    25 │ -Persistently absent; =Noted │",
+		"│ 2 │ H2    │ Bel\\x07\\x08la\\nX \\x… │ @7   │ 50.0% │ act   │    25 │ -Persistently absent; =Noted │",
 		"│ 5 │ H5    │ two\\nlines Ann\\u202… │ 7    │  0.0% │ watch │     0 │                              │",
 	} {
 		if !strings.Contains(out.String(), want) {
