@@ -55,6 +55,15 @@ type Pupil struct {
 	// with their evidence, and the next steps. Nil for group rows, and when
 	// the rules stage was skipped.
 	Outcome *rule.Outcome
+
+	// The judgement's facts (see judgement.go): absence by cause, age on
+	// the last day, the support state as read from the context (and the
+	// value as written), and whether social care is involved.
+	Causes     metrics.Causes
+	Age        Age
+	Support    string
+	SupportRaw string
+	SocialCare bool
 }
 
 // PA reports persistent absence. It is decided pupil by pupil, so a school
@@ -156,6 +165,10 @@ func Run(in Input) (*Result, error) {
 	if !in.NoRules {
 		if err := applyRules(in, res, reg, q); err != nil {
 			return nil, err
+		}
+	} else {
+		for _, p := range res.Pupils {
+			p.judge(res.To) // the cause breakdown is in every output
 		}
 	}
 	Rank(res.Pupils, res.Rules)

@@ -21,15 +21,11 @@ import (
 const DefaultFamilyColumn = "family_id"
 
 // pupilVars are the indicators that describe the pupil rather than the
-// register: available to rules like any other.
+// register: available to rules like any other. Compulsory school age is
+// decided in judgement.go, from a date of birth or the year group.
 func pupilVars(vars map[string]any, info register.Info) {
 	vars["year_group"] = info.YearGroup
-	nc := ncYear(info.YearGroup)
-	vars["nc_year"] = nc
-	// Compulsory school age is Years 1 to 11 (aged 5 to 15 at the start of
-	// the year): the cohort DfE's persistent-absence statistics and the
-	// penalty notice framework cover.
-	vars["compulsory_age"] = nc >= 1 && nc <= 11
+	vars["nc_year"] = ncYear(info.YearGroup)
 }
 
 // ncYear reads a national curriculum year from "7", "Year 7", "Y7", "Yr 7"
@@ -56,6 +52,7 @@ func Schema(ctx *ingest.Context) rule.Schema {
 	metrics.Figures{}.AddVars(vars, 1)
 	metrics.Patterns{}.AddVars(vars)
 	pupilVars(vars, register.Info{})
+	judgementSchema(vars)
 	vars["siblings_pa"] = 0
 	vars["siblings_sa"] = 0
 	return rule.Schema{Vars: vars, Context: ctx.Sample()}
@@ -156,6 +153,7 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		if rp := reg.Get(p.ID); rp != nil && rp.HasMarks() {
 			p.Patterns = metrics.ComputePatterns(rp, cal, end)
 		}
+		p.judge(end)
 	})
 	byFamily := map[string][]*Pupil{}
 	for _, p := range res.Pupils {
@@ -237,6 +235,7 @@ func (p *Pupil) fillVars(vars map[string]any, minSessions int) {
 	p.Figures.AddVars(vars, minSessions)
 	p.Patterns.AddVars(vars)
 	pupilVars(vars, p.Info)
+	p.judgementVars(vars)
 	vars["siblings_pa"] = p.SiblingsPA
 	vars["siblings_sa"] = p.SiblingsSA
 }
@@ -270,6 +269,7 @@ func (l *lazyEvidence) get(name string) (string, bool) {
 	}
 	if !l.patDone {
 		l.p.Patterns.AddEvidence(l.pat)
+		l.p.judgementEvidence(l.pat)
 		l.patDone = true
 	}
 	s, ok := l.pat[name]
@@ -279,6 +279,7 @@ func (l *lazyEvidence) get(name string) (string, bool) {
 func (p *Pupil) fillEvidence(ev map[string]string) {
 	p.Figures.AddEvidence(ev)
 	p.Patterns.AddEvidence(ev)
+	p.judgementEvidence(ev)
 	if p.SiblingsPA > 0 || p.SiblingsSA > 0 {
 		s := fmt.Sprintf("%d sibling(s) persistently absent, %d severely absent", p.SiblingsPA, p.SiblingsSA)
 		ev["siblings_pa"], ev["siblings_sa"] = s, s
