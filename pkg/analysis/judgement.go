@@ -308,7 +308,12 @@ func (p *Pupil) judgementVars(vars map[string]any) {
 
 	pt, f := &p.Patterns, &p.Figures
 	enough, _ := vars["enough_data"].(bool)
-	rateConcern := enough && (f.Persistent() || f.Approaching() || pt.Declining())
+	// A decline counts when the recent weeks are themselves at the
+	// persistent-absence level: a move from 1% to 6% is worth watching
+	// (declining_attendance) but is not yet a concern that makes a
+	// characteristic or a social worker's involvement count.
+	recentPA := pt.RecentPossible > 0 && 10*pt.RecentAbsent >= pt.RecentPossible
+	rateConcern := enough && (f.Persistent() || f.Approaching() || pt.Declining() && recentPA)
 	// Any current absence concern: what makes a child with a social worker
 	// a matter for the DSL now, whatever the overall rate.
 	vars["attendance_concern"] = rateConcern || pt.CurrentUnexplainedRun >= 1 ||

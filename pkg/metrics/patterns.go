@@ -20,6 +20,10 @@ const (
 	// minEarlierWeeks is how many school weeks of earlier data a trend needs:
 	// fewer, and one bad week at the start of term would read as a change.
 	minEarlierWeeks = 4
+	// minPriorWeeks is how many school weeks a sustained trend needs before
+	// its eight recent weeks (a local choice: a fortnight is the least that
+	// shows a pattern to improve on).
+	minPriorWeeks = 2
 	// trendPoints is the change, in percentage points, that counts as
 	// improving or declining.
 	trendPoints = 5
@@ -613,12 +617,13 @@ func (pt Patterns) Improving() bool {
 
 // SustainedImproving is an improvement that has lasted: the latest four
 // school weeks and the four before them each at least 5 points below the
-// weeks before both (of which there must be at least 4), and each under
-// 10%. One good month after a bad term is Improving, not this: the
+// weeks before both (of which there must be at least 2, so a bad fortnight
+// at the start of a term followed by eight good weeks counts), and each
+// under 10%. One good month after a bad term is Improving, not this: the
 // Southampton guidance's protective factor is "sustained improvements".
 func (pt Patterns) SustainedImproving() bool {
 	rp, mp, pp := pt.RecentPossible, pt.MidPossible, pt.PriorPossible
-	if rp == 0 || mp == 0 || pp == 0 || pt.PriorWeeks < minEarlierWeeks {
+	if rp == 0 || mp == 0 || pp == 0 || pt.PriorWeeks < minPriorWeeks {
 		return false
 	}
 	below := func(abs, poss int) bool {
@@ -776,7 +781,7 @@ func (pt Patterns) sustainedText() string {
 	s := "absence " + fmtPct(ratePct(pt.RecentAbsent, pt.RecentPossible)) + " in the last 4 school weeks, " +
 		fmtPct(ratePct(pt.MidAbsent, pt.MidPossible)) + " in the 4 before, " +
 		fmtPct(ratePct(pt.PriorAbsent, pt.PriorPossible)) + " earlier"
-	if pt.PriorWeeks < minEarlierWeeks {
+	if pt.PriorWeeks < minPriorWeeks {
 		s += " (only " + countNoun(pt.PriorWeeks, "earlier school week") + ", too few for a trend)"
 	}
 	return s
