@@ -60,6 +60,9 @@ func pupilAge(info register.Info, ctx map[string]any, end register.Day) Age {
 			continue
 		}
 		dob, ok := contextDate(v)
+		if y, _, _ := dob.Civil(); ok && y >= 2100 {
+			ok = false // no one's date of birth, and past the calendar's range once 16 is added
+		}
 		if !ok {
 			return Age{AgeUnknown, fmt.Sprintf("context.%s %q is not a date", col, fmt.Sprint(v))}
 		}
@@ -153,10 +156,12 @@ func ageFromYear(year string, end register.Day) Age {
 func contextDate(v any) (register.Day, bool) {
 	switch x := v.(type) {
 	case float64:
-		if x < 1 || x > 100000 || x != math.Trunc(x) {
+		// Serial 61 is 1 March 1900 (Excel counts a 29 February 1900 that
+		// never was); earlier serials are no one's date of birth.
+		if x < 61 || x > 73051 || x != math.Trunc(x) { // 73051 is 31/12/2099
 			return 0, false
 		}
-		return register.MustDay(1899, 12, 30) + register.Day(int(x)), true
+		return register.MustDay(1900, 3, 1) + register.Day(int(x)-61), true
 	case string:
 		s := strings.TrimSpace(x)
 		if i := strings.IndexAny(s, " T"); i > 0 {
