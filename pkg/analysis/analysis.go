@@ -64,6 +64,10 @@ type Pupil struct {
 	Support    string
 	SupportRaw string
 	SocialCare bool
+	// Concern and OpenConcern say what makes the pupil's own attendance
+	// concern and what keeps a concern open (empty: none), as the rules
+	// read them.
+	Concern, OpenConcern []string
 }
 
 // PA reports persistent absence. It is decided pupil by pupil, so a school

@@ -311,23 +311,46 @@ func (p *Pupil) judgementVars(vars map[string]any) {
 	vars["social_care"] = p.SocialCare
 	p.Causes.AddVars(vars)
 
-	pt, f := &p.Patterns, &p.Figures
 	enough, _ := vars["enough_data"].(bool)
+	p.Concern, p.OpenConcern = p.concerns(enough)
+	vars["attendance_concern"] = len(p.Concern) > 0
+	vars["open_concern"] = len(p.OpenConcern) > 0
+}
+
+// concerns lists what makes an attendance concern, and what keeps a
+// concern open, for the pupil: the reasons are the evidence.
+//
+// Any current absence concern is what makes a child with a social worker a
+// matter for the DSL now, whatever the overall rate. An open concern rules
+// out the protective factors: nobody should be reassured by an improving
+// trend while the child is missing now.
+func (p *Pupil) concerns(enough bool) (concern, open []string) {
+	pt, f := &p.Patterns, &p.Figures
 	// A decline counts when the recent weeks are themselves at the
 	// persistent-absence level: a move from 1% to 6% is worth watching
 	// (declining_attendance) but is not yet a concern that makes a
 	// characteristic or a social worker's involvement count.
 	recentPA := pt.RecentPossible > 0 && 10*pt.RecentAbsent >= pt.RecentPossible
-	rateConcern := enough && (f.Persistent() || f.Approaching() || pt.Declining() && recentPA)
-	// Any current absence concern: what makes a child with a social worker
-	// a matter for the DSL now, whatever the overall rate.
-	vars["attendance_concern"] = rateConcern || pt.CurrentUnexplainedRun >= 1 ||
-		pt.Unauth10wk-pt.N10wk >= 10 || p.Causes.NoEducation >= 10 ||
-		pt.LongestMissingRun >= 5 || pt.CurrentAbsenceRun >= 5
-	// An open concern rules out the protective factors: nobody should be
-	// reassured by an improving trend while the child is missing now.
-	vars["open_concern"] = pt.CurrentUnexplainedRun >= 1 || pt.LongestGNORun >= 20 ||
-		p.Causes.NoEducation > 0 || pt.LongestMissingRun >= 5 || pt.UnresolvedN > 0
+	add := func(list *[]string, ok bool, why string) {
+		if ok {
+			*list = append(*list, why)
+		}
+	}
+	add(&concern, enough && f.Persistent(), "persistently absent")
+	add(&concern, enough && f.Approaching(), "approaching persistent absence")
+	add(&concern, enough && pt.Declining() && recentPA, "declining, with 10% or more absence in the last 4 school weeks")
+	add(&concern, pt.CurrentUnexplainedRun >= 1, "absent now with no reason known")
+	add(&concern, pt.Unauth10wk-pt.N10wk >= 10, "10 or more unauthorised sessions (G, O, U) in the latest 10 school weeks")
+	add(&concern, p.Causes.NoEducation >= 10, "5 or more days with no education on offer")
+	add(&concern, pt.LongestMissingRun >= 5, "register not marked for 5 or more school days in a row")
+	add(&concern, pt.CurrentAbsenceRun >= 5, "absent for the last 5 or more school days")
+
+	add(&open, pt.CurrentUnexplainedRun >= 1, "absent now with no reason known")
+	add(&open, pt.LongestGNORun >= 20, "a spell of 20 or more school days with no known reason")
+	add(&open, p.Causes.NoEducation > 0, "sessions with no education on offer")
+	add(&open, pt.LongestMissingRun >= 5, "register not marked for 5 or more school days in a row")
+	add(&open, pt.UnresolvedN > 0, "N codes not resolved within 5 school days")
+	return concern, open
 }
 
 // judgementSchema gives the derived indicators' types.
@@ -362,4 +385,14 @@ func (p *Pupil) judgementEvidence(ev map[string]string) {
 		ev["social_care"] = "no child protection plan, child in need plan or looked-after status recorded"
 	}
 	p.Causes.AddEvidence(ev)
+	if len(p.Concern) == 0 {
+		ev["attendance_concern"] = "no attendance concern of the child's own"
+	} else {
+		ev["attendance_concern"] = "attendance concern: " + strings.Join(p.Concern, "; ")
+	}
+	if len(p.OpenConcern) == 0 {
+		ev["open_concern"] = "no open concern"
+	} else {
+		ev["open_concern"] = "open concern: " + strings.Join(p.OpenConcern, "; ")
+	}
 }
