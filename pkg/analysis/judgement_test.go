@@ -109,3 +109,55 @@ func TestSocialCare(t *testing.T) {
 		}
 	}
 }
+
+// What the judgement cannot decide is reported in the data-quality
+// account: unknown ages, and rule expressions that fail as they run.
+func TestJudgementReported(t *testing.T) {
+	res, err := Run(Input{Files: []string{"../../testdata/cases/no-year-column/register.csv"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Quality.Findings(); len(got) != 1 || got[0].Key != "age_unknown" || got[0].Examples[0].Detail != "no year group or date of birth (2 pupils)" {
+		t.Errorf("findings = %+v, want one age_unknown for 2 pupils", got)
+	}
+
+	rules := []byte(`
+version: 1
+name: t
+factors:
+  - {id: broken, kind: risk, group: attendance, label: B, weight: 1, source: s,
+     when: "possible_sessions % (absence_sessions - absence_sessions) == 0"}
+tiers:
+  - {name: all, min_score: 0}
+next_steps:
+  - {id: broken_step, step: S, source: s, when: "possible_sessions % (absence_sessions - absence_sessions) == 1"}
+`)
+	res, err = Run(Input{Files: []string{"../../testdata/cases/holiday-four-days/register.csv"}, RulesFile: "t.yaml", RulesData: rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Quality.Finding("rule_not_evaluated"); got != 2 {
+		t.Errorf("rule_not_evaluated findings = %d, want 2 (a factor and a step)", got)
+	}
+	var details []string
+	for _, r := range res.Quality.Findings() {
+		if r.Key == "rule_not_evaluated" {
+			for _, e := range r.Examples {
+				details = append(details, e.Detail)
+			}
+		}
+	}
+	want := []string{
+		"factor broken: could not evaluate: runtime error: integer divide by zero (1:19) (2 pupils)",
+		"next step broken_step: could not evaluate: runtime error: integer divide by zero (1:19) (2 pupils)",
+	}
+	for _, w := range want {
+		found := false
+		for _, d := range details {
+			found = found || d == w
+		}
+		if !found {
+			t.Errorf("no finding %q in %q", w, details)
+		}
+	}
+}

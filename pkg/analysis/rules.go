@@ -181,7 +181,55 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		}
 	}
 
-	return evaluateAll(set, res.Pupils, minSessions)
+	if err := evaluateAll(set, res.Pupils, minSessions); err != nil {
+		return err
+	}
+	reportJudgement(res.Pupils, in.Files, q)
+	return nil
+}
+
+// reportJudgement puts into the data-quality account what the judgement
+// could not decide: pupils whose compulsory school age is unknown (their
+// statutory steps were not evaluated), and rule expressions that failed as
+// they ran, which are never quietly counted as false. One finding per
+// distinct reason, with the number of pupils: pupils are counted, never
+// named.
+func reportJudgement(ps []*Pupil, files []string, q *quality.Report) {
+	loc := quality.Loc{}
+	if len(files) > 0 {
+		loc.File = files[0]
+	}
+	type finding struct{ key, detail string }
+	var order []finding
+	count := map[finding]int{}
+	add := func(key, detail string) {
+		f := finding{key, detail}
+		if count[f] == 0 {
+			order = append(order, f)
+		}
+		count[f]++
+	}
+	for _, p := range ps {
+		if p.Aggregate || p.Outcome == nil {
+			continue
+		}
+		if !p.Age.Known() {
+			add("age_unknown", p.Age.Basis)
+		}
+		for _, u := range p.Outcome.Unknown {
+			if rule.RuntimeFailure(u.Reason) {
+				add("rule_not_evaluated", "factor "+u.Factor.ID+": "+u.Reason)
+			}
+		}
+		for _, u := range p.Outcome.StepsUnknown {
+			if rule.RuntimeFailure(u.Reason) {
+				add("rule_not_evaluated", "next step "+u.Step.ID+": "+u.Reason)
+			}
+		}
+	}
+	for _, f := range order {
+		q.Find(f.key, loc, fmt.Sprintf("%s (%d %s)", f.detail, count[f], map[bool]string{true: "pupil", false: "pupils"}[count[f] == 1]))
+	}
 }
 
 // evaluateAll scores every pupil, on every core. Each worker reuses its
