@@ -33,6 +33,10 @@ type Age struct {
 	// Basis says what it was decided from: "date of birth", "year group",
 	// or why it could not be.
 	Basis string
+	// From and To bound compulsory school age where they are known (0:
+	// open on that side, or not known): the statutory counts take only
+	// sessions between them.
+	From, To register.Day
 }
 
 // Known reports whether compulsory school age was decided.
@@ -64,7 +68,7 @@ func pupilAge(info register.Info, ctx map[string]any, end register.Day) Age {
 			ok = false // no one's date of birth, and past the calendar's range once 16 is added
 		}
 		if !ok {
-			return Age{AgeUnknown, fmt.Sprintf("context.%s %q is not a date", col, fmt.Sprint(v))}
+			return Age{Status: AgeUnknown, Basis: fmt.Sprintf("context.%s %q is not a date", col, fmt.Sprint(v))}
 		}
 		return ageFromBirth(dob, end)
 	}
@@ -78,19 +82,20 @@ func ageFromBirth(dob, end register.Day) Age {
 	if !ok { // 29 February: the birthday falls on 1 March
 		fifth = register.MustDay(y+5, 3, 1)
 	}
-	if end < prescribedDay(fifth) {
-		return Age{AgeBelow, basis}
-	}
 	// The school year in which the child turns 16 ends in the summer of
 	// y+16 for a birthday from January to August, of y+17 from September.
 	leaveYear := y + 16
 	if m >= 9 {
 		leaveYear++
 	}
-	if end > leavingDate(leaveYear) {
-		return Age{AgeOver, basis}
+	from, to := prescribedDay(fifth), leavingDate(leaveYear)
+	switch {
+	case end < from:
+		return Age{AgeBelow, basis, from, to}
+	case end > to:
+		return Age{AgeOver, basis, from, to}
 	}
-	return Age{AgeCompulsory, basis}
+	return Age{AgeCompulsory, basis, from, to}
 }
 
 // prescribedDay is the first of 31 December, 31 March and 31 August on or
@@ -119,36 +124,40 @@ func ageFromYear(year string, end register.Day) Age {
 	const basis = "year group"
 	t := strings.ToLower(strings.TrimSpace(year))
 	if t == "" {
-		return Age{AgeUnknown, "no year group or date of birth"}
+		return Age{Status: AgeUnknown, Basis: "no year group or date of birth"}
 	}
 	switch strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(t, "year"), "yr")) {
 	case "n", "n1", "n2", "nursery", "nur":
-		return Age{AgeBelow, basis}
+		return Age{Status: AgeBelow, Basis: basis}
 	}
 	nc := ncYear(year)
 	switch {
 	case nc < 0:
-		return Age{AgeUnknown, fmt.Sprintf("year group %q not recognised, and no date of birth", year)}
+		return Age{Status: AgeUnknown, Basis: fmt.Sprintf("year group %q not recognised, and no date of birth", year)}
 	case nc == 0:
 		// Reception: nobody in the year is of compulsory age in the autumn
 		// term; from 31 December the autumn-born are and the summer-born
 		// are not, which only a date of birth can tell.
 		if _, m, _ := end.Civil(); m >= 9 {
-			return Age{AgeBelow, basis}
+			return Age{Status: AgeBelow, Basis: basis}
 		}
-		return Age{AgeUnknown, "Reception after 31 December: some children are of compulsory school age and some not; needs a date of birth"}
+		return Age{Status: AgeUnknown, Basis: "Reception after 31 December: some children are of compulsory school age and some not; needs a date of birth"}
 	case nc <= 10:
-		return Age{AgeCompulsory, basis}
+		return Age{Status: AgeCompulsory, Basis: basis}
 	case nc == 11:
 		// Year 11 all turn 16 in the school year: compulsory school age
 		// ends on the last Friday in June.
 		y, m, _ := end.Civil()
-		if m >= 6 && m <= 8 && end > leavingDate(y) {
-			return Age{AgeOver, basis}
+		if m >= 9 {
+			y++ // the leaving date is next summer
 		}
-		return Age{AgeCompulsory, basis}
+		leave := leavingDate(y)
+		if end > leave {
+			return Age{AgeOver, basis, 0, leave}
+		}
+		return Age{AgeCompulsory, basis, 0, leave}
 	}
-	return Age{AgeOver, basis}
+	return Age{Status: AgeOver, Basis: basis}
 }
 
 // contextDate reads a date cell: dd/mm/yyyy (UK), yyyy-mm-dd, or an Excel
@@ -355,7 +364,7 @@ func (p *Pupil) concerns(enough bool) (concern, open []string) {
 
 // judgementSchema gives the derived indicators' types.
 func judgementSchema(vars map[string]any) {
-	p := &Pupil{Age: Age{AgeUnknown, ""}, Support: SupportNotRecorded}
+	p := &Pupil{Age: Age{Status: AgeUnknown}, Support: SupportNotRecorded}
 	vars["enough_data"] = false
 	p.judgementVars(vars)
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
@@ -18,43 +19,67 @@ func TestPupilAge(t *testing.T) {
 		want Age
 	}{
 		// Date of birth: the prescribed days after the fifth birthday.
-		{"born 10/05/2020, summer 2025: five, but compulsory only from 31/08/2025", "R", map[string]any{"date_of_birth": "10/05/2020"}, day(2025, 7, 18), Age{AgeBelow, "date of birth"}},
-		{"born 10/05/2020, on 31/08/2025", "R", map[string]any{"date_of_birth": "10/05/2020"}, day(2025, 8, 31), Age{AgeCompulsory, "date of birth"}},
-		{"born 01/10/2019: compulsory from 31/12/2024", "R", map[string]any{"date_of_birth": "2019-10-01"}, day(2024, 12, 31), Age{AgeCompulsory, "date of birth"}},
-		{"born 01/10/2019, on 30/12/2024", "R", map[string]any{"dob": "01/10/2019"}, day(2024, 12, 30), Age{AgeBelow, "date of birth"}},
-		{"born 15/01/2020: compulsory from 31/03/2025", "R", map[string]any{"date_of_birth": "15/01/2020"}, day(2025, 3, 31), Age{AgeCompulsory, "date of birth"}},
-		{"fifth birthday on a prescribed day: compulsory that day", "1", map[string]any{"date_of_birth": "31/08/2019"}, day(2024, 8, 31), Age{AgeCompulsory, "date of birth"}},
-		{"born 29/02/2020: five on 01/03/2025", "R", map[string]any{"date_of_birth": "29/02/2020"}, day(2025, 3, 31), Age{AgeCompulsory, "date of birth"}},
+		{"born 10/05/2020, summer 2025: five, but compulsory only from 31/08/2025", "R", map[string]any{"date_of_birth": "10/05/2020"}, day(2025, 7, 18), Age{Status: AgeBelow, Basis: "date of birth"}},
+		{"born 10/05/2020, on 31/08/2025", "R", map[string]any{"date_of_birth": "10/05/2020"}, day(2025, 8, 31), Age{Status: AgeCompulsory, Basis: "date of birth"}},
+		{"born 01/10/2019: compulsory from 31/12/2024", "R", map[string]any{"date_of_birth": "2019-10-01"}, day(2024, 12, 31), Age{Status: AgeCompulsory, Basis: "date of birth"}},
+		{"born 01/10/2019, on 30/12/2024", "R", map[string]any{"dob": "01/10/2019"}, day(2024, 12, 30), Age{Status: AgeBelow, Basis: "date of birth"}},
+		{"born 15/01/2020: compulsory from 31/03/2025", "R", map[string]any{"date_of_birth": "15/01/2020"}, day(2025, 3, 31), Age{Status: AgeCompulsory, Basis: "date of birth"}},
+		{"fifth birthday on a prescribed day: compulsory that day", "1", map[string]any{"date_of_birth": "31/08/2019"}, day(2024, 8, 31), Age{Status: AgeCompulsory, Basis: "date of birth"}},
+		{"born 29/02/2020: five on 01/03/2025", "R", map[string]any{"date_of_birth": "29/02/2020"}, day(2025, 3, 31), Age{Status: AgeCompulsory, Basis: "date of birth"}},
 		// The leaving date: the last Friday in June of the school year in
 		// which the child turns 16 (27/06/2025 for 2024/25).
-		{"turns 16 in May 2025: on the leaving date", "11", map[string]any{"date_of_birth": "20/05/2009"}, day(2025, 6, 27), Age{AgeCompulsory, "date of birth"}},
-		{"turns 16 in May 2025: the day after", "11", map[string]any{"date_of_birth": "20/05/2009"}, day(2025, 6, 28), Age{AgeOver, "date of birth"}},
-		{"turns 16 in September 2025: compulsory until June 2026", "11", map[string]any{"date_of_birth": "01/09/2009"}, day(2025, 7, 18), Age{AgeCompulsory, "date of birth"}},
-		{"an Excel date serial (43831 is 01/01/2020)", "N", map[string]any{"date_of_birth": 43831.0}, day(2024, 9, 2), Age{AgeBelow, "date of birth"}}, // 01/01/2020
-		{"a date of birth that is not a date", "5", map[string]any{"date_of_birth": "soon"}, day(2024, 9, 2), Age{AgeUnknown, `context.date_of_birth "soon" is not a date`}},
-		{"a date of birth far in the future", "5", map[string]any{"date_of_birth": "01/01/2199"}, day(2024, 9, 2), Age{AgeUnknown, `context.date_of_birth "01/01/2199" is not a date`}},
-		{"a two-digit year", "5", map[string]any{"date_of_birth": "01/01/19"}, day(2024, 9, 2), Age{AgeUnknown, `context.date_of_birth "01/01/19" is not a date`}},
-		{"an impossible date", "5", map[string]any{"date_of_birth": "31/02/2019"}, day(2024, 9, 2), Age{AgeUnknown, `context.date_of_birth "31/02/2019" is not a date`}},
-		{"an Excel serial beyond 2099", "5", map[string]any{"date_of_birth": 80000.0}, day(2024, 9, 2), Age{AgeUnknown, `context.date_of_birth "80000" is not a date`}},
+		{"turns 16 in May 2025: on the leaving date", "11", map[string]any{"date_of_birth": "20/05/2009"}, day(2025, 6, 27), Age{Status: AgeCompulsory, Basis: "date of birth"}},
+		{"turns 16 in May 2025: the day after", "11", map[string]any{"date_of_birth": "20/05/2009"}, day(2025, 6, 28), Age{Status: AgeOver, Basis: "date of birth"}},
+		{"turns 16 in September 2025: compulsory until June 2026", "11", map[string]any{"date_of_birth": "01/09/2009"}, day(2025, 7, 18), Age{Status: AgeCompulsory, Basis: "date of birth"}},
+		{"an Excel date serial (43831 is 01/01/2020)", "N", map[string]any{"date_of_birth": 43831.0}, day(2024, 9, 2), Age{Status: AgeBelow, Basis: "date of birth"}}, // 01/01/2020
+		{"a date of birth that is not a date", "5", map[string]any{"date_of_birth": "soon"}, day(2024, 9, 2), Age{Status: AgeUnknown, Basis: `context.date_of_birth "soon" is not a date`}},
+		{"a date of birth far in the future", "5", map[string]any{"date_of_birth": "01/01/2199"}, day(2024, 9, 2), Age{Status: AgeUnknown, Basis: `context.date_of_birth "01/01/2199" is not a date`}},
+		{"a two-digit year", "5", map[string]any{"date_of_birth": "01/01/19"}, day(2024, 9, 2), Age{Status: AgeUnknown, Basis: `context.date_of_birth "01/01/19" is not a date`}},
+		{"an impossible date", "5", map[string]any{"date_of_birth": "31/02/2019"}, day(2024, 9, 2), Age{Status: AgeUnknown, Basis: `context.date_of_birth "31/02/2019" is not a date`}},
+		{"an Excel serial beyond 2099", "5", map[string]any{"date_of_birth": 80000.0}, day(2024, 9, 2), Age{Status: AgeUnknown, Basis: `context.date_of_birth "80000" is not a date`}},
 		// Year group only.
-		{"no year group", "", nil, day(2024, 11, 22), Age{AgeUnknown, "no year group or date of birth"}},
-		{"an unrecognised year group", "Blue", nil, day(2024, 11, 22), Age{AgeUnknown, `year group "Blue" not recognised, and no date of birth`}},
-		{"nursery", "N2", nil, day(2025, 3, 1), Age{AgeBelow, "year group"}},
-		{"Reception in the autumn term", "R", nil, day(2024, 11, 22), Age{AgeBelow, "year group"}},
-		{"Reception in the summer term", "Reception", nil, day(2025, 6, 2), Age{AgeUnknown, "Reception after 31 December: some children are of compulsory school age and some not; needs a date of birth"}},
-		{"Year 1", "Year 1", nil, day(2024, 9, 2), Age{AgeCompulsory, "year group"}},
-		{"Year 11 on 27/06/2025", "11", nil, day(2025, 6, 27), Age{AgeCompulsory, "year group"}},
-		{"Year 11 on 30/06/2025", "Y11", nil, day(2025, 6, 30), Age{AgeOver, "year group"}},
-		{"Year 11 in the autumn", "11", nil, day(2024, 12, 20), Age{AgeCompulsory, "year group"}},
-		{"Year 12", "12", nil, day(2024, 9, 2), Age{AgeOver, "year group"}},
+		{"no year group", "", nil, day(2024, 11, 22), Age{Status: AgeUnknown, Basis: "no year group or date of birth"}},
+		{"an unrecognised year group", "Blue", nil, day(2024, 11, 22), Age{Status: AgeUnknown, Basis: `year group "Blue" not recognised, and no date of birth`}},
+		{"nursery", "N2", nil, day(2025, 3, 1), Age{Status: AgeBelow, Basis: "year group"}},
+		{"Reception in the autumn term", "R", nil, day(2024, 11, 22), Age{Status: AgeBelow, Basis: "year group"}},
+		{"Reception in the summer term", "Reception", nil, day(2025, 6, 2), Age{Status: AgeUnknown, Basis: "Reception after 31 December: some children are of compulsory school age and some not; needs a date of birth"}},
+		{"Year 1", "Year 1", nil, day(2024, 9, 2), Age{Status: AgeCompulsory, Basis: "year group"}},
+		{"Year 11 on 27/06/2025", "11", nil, day(2025, 6, 27), Age{Status: AgeCompulsory, Basis: "year group"}},
+		{"Year 11 on 30/06/2025", "Y11", nil, day(2025, 6, 30), Age{Status: AgeOver, Basis: "year group"}},
+		{"Year 11 in the autumn", "11", nil, day(2024, 12, 20), Age{Status: AgeCompulsory, Basis: "year group"}},
+		{"Year 12", "12", nil, day(2024, 9, 2), Age{Status: AgeOver, Basis: "year group"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := pupilAge(register.Info{YearGroup: tt.year}, tt.ctx, tt.end)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Age{}, "From", "To")); diff != "" {
 				t.Errorf("pupilAge (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// The compulsory-school-age range the statutory counts use.
+func TestAgeRange(t *testing.T) {
+	day := register.MustDay
+	tests := []struct {
+		name     string
+		year     string
+		ctx      map[string]any
+		end      register.Day
+		from, to register.Day
+	}{
+		{"from a date of birth", "R", map[string]any{"date_of_birth": "10/01/2020"}, day(2025, 4, 11), day(2025, 3, 31), day(2036, 6, 27)},
+		{"Year 11 by year group, in the autumn", "11", nil, day(2024, 11, 22), 0, day(2025, 6, 27)},
+		{"Year 11 by year group, in July", "11", nil, day(2025, 7, 18), 0, day(2025, 6, 27)},
+		{"Year 5: open on both sides", "5", nil, day(2025, 7, 18), 0, 0},
+		{"unknown: no range", "", nil, day(2025, 7, 18), 0, 0},
+	}
+	for _, tt := range tests {
+		got := pupilAge(register.Info{YearGroup: tt.year}, tt.ctx, tt.end)
+		if got.From != tt.from || got.To != tt.to {
+			t.Errorf("%s: range %s to %s, want %s to %s", tt.name, got.From.UK(), got.To.UK(), tt.from.UK(), tt.to.UK())
+		}
 	}
 }
 

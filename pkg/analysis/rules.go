@@ -150,10 +150,10 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		if p.Aggregate {
 			return
 		}
+		p.judge(end) // first: the statutory counts need the age
 		if rp := reg.Get(p.ID); rp != nil && rp.HasMarks() {
-			p.Patterns = metrics.ComputePatterns(rp, cal, end)
+			p.Patterns = metrics.ComputePatternsAged(rp, cal, end, p.Age.From, p.Age.To)
 		}
-		p.judge(end)
 	})
 	byFamily := map[string][]*Pupil{}
 	for _, p := range res.Pupils {

@@ -124,3 +124,31 @@ func TestSustainedImproving(t *testing.T) {
 		})
 	}
 }
+
+// The statutory counts take only sessions of compulsory school age.
+func TestStatutoryCounts(t *testing.T) {
+	school := schoolDays(testDay(2, 6), testDay(18, 7))
+	p := presentOn(school).on(testDay(23, 6), "O", "G").on(testDay(24, 6), "N", "O").
+		on(testDay(30, 6), "G", "G").on(testDay(1, 7), "O", "U")
+	reg := testRegister(t, map[string]testMarks{"BG": presentOn(school), "P": p})
+	tests := []struct {
+		name     string
+		from, to register.Day
+		want     map[string]any
+	}{
+		{"age range not known: every session", 0, 0, map[string]any{"unauthorised_10wk_resolved": 7, "holiday_10wk": 3}},
+		{"a Year 11 after the leaving date (27/06)", 0, testDay(27, 6), map[string]any{"unauthorised_10wk_resolved": 3, "holiday_10wk": 1}},
+		{"compulsory from 30/06", testDay(30, 6), 0, map[string]any{"unauthorised_10wk_resolved": 4, "holiday_10wk": 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pt := ComputePatternsAged(reg.Get("P"), NewCalendar(reg), testDay(18, 7), tt.from, tt.to)
+			if diff := cmp.Diff(tt.want, pickKeys(patternVars(pt), tt.want)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if pt.Unauth10wk != 8 {
+				t.Errorf("Unauth10wk = %d, want 8 whatever the age", pt.Unauth10wk)
+			}
+		})
+	}
+}

@@ -190,6 +190,10 @@ type Patterns struct {
 	// sessions, N sessions alone (a threshold that rests on N waits until
 	// they are resolved), and G sessions (the holiday route).
 	Unexplained10wk, N10wk, Holiday10wk int
+	// The same window counted only on days of compulsory school age (all
+	// days when the age range is not known): unauthorised (G, N, O, U), N,
+	// and G sessions. The statutory steps read these.
+	StatUnauth10wk, StatN10wk, StatHoliday10wk int
 
 	// AbsenceSessions is authorised plus unauthorised sessions, the
 	// denominator of the shares below.
@@ -281,6 +285,15 @@ type Patterns struct {
 // One pass over the calendar's school days within the pupil's span, two
 // register reads per day, no allocation: it runs for every pupil.
 func ComputePatterns(p *register.Pupil, cal *Calendar, end register.Day) Patterns {
+	return ComputePatternsAged(p, cal, end, 0, 0)
+}
+
+// ComputePatternsAged is ComputePatterns for a pupil whose compulsory
+// school age is known to run from csaFrom to csaTo (inclusive; 0 means
+// open-ended on that side): the statutory counts (Stat*) then count only
+// sessions on those days, because the penalty-notice threshold and the
+// holiday route apply session by session within compulsory school age.
+func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo register.Day) Patterns {
 	var pt Patterns
 	if !p.HasMarks() || cal.Len() == 0 {
 		return pt
@@ -358,6 +371,15 @@ func ComputePatterns(p *register.Pupil, cal *Calendar, end register.Day) Pattern
 					}
 				case f&fG != 0:
 					pt.Holiday10wk++
+				}
+				if f&fUnauth != 0 && (csaFrom == 0 || d >= csaFrom) && (csaTo == 0 || d <= csaTo) {
+					pt.StatUnauth10wk++
+					if f&fN != 0 {
+						pt.StatN10wk++
+					}
+					if f&fG != 0 {
+						pt.StatHoliday10wk++
+					}
 				}
 			}
 			switch {
@@ -671,11 +693,12 @@ func (pt Patterns) AddVars(vars map[string]any) {
 	vars["longest_no_education_run_days"] = pt.LongestNoEducationRun
 	vars["unexplained_10wk"] = pt.Unexplained10wk
 	vars["n_10wk"] = pt.N10wk
-	vars["holiday_10wk"] = pt.Holiday10wk
-	// The threshold without N: a count that rests on N codes waits until
-	// they are resolved (within 5 school days), since the reason may turn
-	// out to be illness.
-	vars["unauthorised_10wk_resolved"] = pt.Unauth10wk - pt.N10wk
+	// The statutory counts: G in the window on days of compulsory school
+	// age (the holiday route), and the threshold without N, since a count
+	// that rests on N codes waits until they are resolved (within 5 school
+	// days: the reason may turn out to be illness).
+	vars["holiday_10wk"] = pt.StatHoliday10wk
+	vars["unauthorised_10wk_resolved"] = pt.StatUnauth10wk - pt.StatN10wk
 	vars["holiday_sessions"] = pt.HolidaySessions
 	vars["part_time_sessions"] = pt.PartTimeSessions
 	vars["part_time_weeks"] = pt.PartTimeWeeks
@@ -720,8 +743,12 @@ func (pt Patterns) AddEvidence(ev map[string]string) {
 	ev["unauthorised_episodes_10_days"] = countNoun(pt.UnauthEpisodes10, "episode") + " of 10 or more school days in a row of unauthorised absence" + unauthCodes
 	ev["unexplained_10wk"] = countNoun(pt.Unexplained10wk, "session") + " coded N or O in the 10 school weeks to " + shortDay(pt.end)
 	ev["n_10wk"] = countNoun(pt.N10wk, "session") + " still coded N (reason not yet known) in the 10 school weeks to " + shortDay(pt.end)
-	ev["holiday_10wk"] = countNoun(pt.Holiday10wk, "session") + " of G (holiday not agreed) in the 10 school weeks to " + shortDay(pt.end)
-	ev["unauthorised_10wk_resolved"] = countNoun(pt.Unauth10wk-pt.N10wk, "unauthorised session") + " with the reason resolved (G, O, U) in the 10 school weeks to " + shortDay(pt.end)
+	csa := ""
+	if pt.StatUnauth10wk != pt.Unauth10wk {
+		csa = ", of compulsory school age"
+	}
+	ev["holiday_10wk"] = countNoun(pt.StatHoliday10wk, "session") + " of G (holiday not agreed) in the 10 school weeks to " + shortDay(pt.end) + csa
+	ev["unauthorised_10wk_resolved"] = countNoun(pt.StatUnauth10wk-pt.StatN10wk, "unauthorised session") + " with the reason resolved (G, O, U) in the 10 school weeks to " + shortDay(pt.end) + csa
 
 	ev["absence_spells"] = countNoun(pt.AbsenceSpells, "separate spell") + " of absence"
 	ev["monday_friday_share"] = strconv.Itoa(pt.MondayFridaySessions) + " of " +
