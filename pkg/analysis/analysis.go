@@ -58,6 +58,19 @@ type Pupil struct {
 	// with their evidence, and the next steps. Nil for group rows, and when
 	// the rules stage was skipped.
 	Outcome *rule.Outcome
+
+	// The judgement's facts (see judgement.go): absence by cause, age on
+	// the last day, the support state as read from the context (and the
+	// value as written), and whether social care is involved.
+	Causes     metrics.Causes
+	Age        Age
+	Support    string
+	SupportRaw string
+	SocialCare bool
+	// Concern and OpenConcern say what makes the pupil's own attendance
+	// concern and what keeps a concern open (empty: none), as the rules
+	// read them.
+	Concern, OpenConcern []string
 }
 
 // PA reports persistent absence. It is decided pupil by pupil, so a school
@@ -237,6 +250,10 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			if err := res.Context.CheckJoin(pupilIDs(res.Pupils)); err != nil {
 				return nil, err
 			}
+		}
+	} else {
+		for _, p := range res.Pupils {
+			p.judge(res.To) // the cause breakdown is in every output
 		}
 	}
 	Rank(res.Pupils, res.Rules)

@@ -123,7 +123,7 @@ JSON output.`,
 // addRulesFlags adds the flags of the rules stage.
 func addRulesFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl := c.Flags()
-	fl.StringVar(&opts.Rules, "rules", "", "rules file (default: the built-in educational neglect indicators, see 'attendrisk rules show')")
+	fl.StringVar(&opts.Rules, "rules", "", "rules file (default: the built-in attendance concern indicators, see 'attendrisk rules show')")
 	fl.StringVar(&opts.Context, "context", "", "pupil context file (CSV or XLSX) joined on the pupil id; columns become context.<name> in rules")
 	fl.IntVar(&opts.MinSessions, "min-sessions", metrics.DefaultMinSessions, "possible sessions a pupil needs before the figures count as enough data (enough_data in rules)")
 	fl.StringVar(&opts.FamilyColumn, "family-column", "family_id", "context column that identifies a family, for the siblings indicators")

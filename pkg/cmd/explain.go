@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -118,7 +119,16 @@ func explainRun(ctx context.Context, o *AnalyseOptions, id string) error {
 			codes = append(codes, fmt.Sprintf("%s %d", c.Code, fg.Codes[c.ID]))
 		}
 	}
-	fmt.Fprintf(w, "  codes               %s\n\n", strings.Join(codes, ", "))
+	fmt.Fprintf(w, "  codes               %s\n", strings.Join(codes, ", "))
+	c := p.Causes
+	fmt.Fprintf(w, "  by cause            unexplained %d, unauthorised known %d, authorised known %d, no education on offer %d, off-site %d\n",
+		c.Unexplained, c.UnauthorisedKnown, c.AuthorisedKnown, c.NoEducation, c.OffSite)
+	fmt.Fprintf(w, "  age                 %s\n", p.Age)
+	support := strings.ReplaceAll(p.Support, "_", " ")
+	if p.SupportRaw != "" {
+		support += fmt.Sprintf(" (recorded as %q)", p.SupportRaw)
+	}
+	fmt.Fprintf(w, "  support state       %s\n\n", support)
 
 	if rp := res.Register.Get(p.ID); rp != nil && rp.HasMarks() {
 		weekView(w, rp, res)
@@ -163,10 +173,13 @@ func explainRun(ctx context.Context, o *AnalyseOptions, id string) error {
 	for _, u := range out.Unknown {
 		unknown[u.Factor.ID] = u.Reason
 	}
+	env := p.Env(o.MinSessions)
 	for _, fc := range out.NotFired {
 		note := ""
 		if r, ok := unknown[fc.ID]; ok {
 			note = " — not evaluated: " + r
+		} else if why := res.Rules.WhyNot(fc.When, env); why != "" {
+			note = " — " + why
 		}
 		fmt.Fprintf(w, "  %s: %s%s\n", t(fc.ID), t(fc.Label), t(note))
 	}
@@ -185,6 +198,23 @@ func explainRun(ctx context.Context, o *AnalyseOptions, id string) error {
 			cond = "tier " + out.Tier
 		}
 		fmt.Fprintf(w, "  %d. %s\n     because: %s\n     source: %s\n", i+1, t(s.Text), t(cond), t(s.Source))
+	}
+	fmt.Fprintln(w, "\nSteps not suggested, and why")
+	for i := range res.Rules.Steps {
+		s := &res.Rules.Steps[i]
+		if slices.Contains(out.Steps, s) {
+			continue
+		}
+		why := res.Rules.WhyNot(s.When, env)
+		if why == "" && len(s.Tiers) > 0 {
+			why = "only for tiers " + strings.Join(s.Tiers, ", ")
+		}
+		fmt.Fprintf(w, "  %s: %s\n", s.ID, why)
+	}
+	for _, k := range res.Rules.Skipped {
+		if k.Step {
+			fmt.Fprintf(w, "  %s: %s\n", k.ID, k.Reason())
+		}
 	}
 	fmt.Fprintf(w, "\n%s\n", render.Disclaimer)
 	return nil

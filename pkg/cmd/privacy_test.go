@@ -230,6 +230,7 @@ func TestPseudonymiseLeavesNoRealID(t *testing.T) {
 		`bad_date w2.csv:10 "P-` + pseudonymOf(t, key, "M3V8X1") + `"`,
 		`bad_date w2.csv:12 (value not shown: it may identify a pupil)`,
 		`unknown_code w2.csv:11 "P-` + pseudonymOf(t, key, "K7Q2W9") + `"`,
+		"age_unknown w2.csv no year group or date of birth (3 pupils)",
 		"context_no_pupil ctx.csv:5 (UPN) ",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -25,7 +25,7 @@ func NewCmdRules(f *Factory) *cobra.Command {
 steps, in YAML. The built-in set is used when analyse is given no --rules.`,
 		Args: noArgs,
 	}
-	c.AddCommand(newCmdRulesCheck(f), newCmdRulesShow(f))
+	c.AddCommand(newCmdRulesCheck(f), newCmdRulesShow(f), newCmdRulesSources(f))
 	return c
 }
 
@@ -121,6 +121,78 @@ func newCmdRulesShow(f *Factory) *cobra.Command {
 			return writeCatalogue(f, set)
 		},
 	}
+}
+
+func newCmdRulesSources(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "sources [FILE]",
+		Short: "List the documents the rules cite, the sections cited and which factors and steps cite them",
+		Long: `List every document a rules file cites, by title, with its web address where
+one is public, each section cited and the factors and steps that cite it; then
+the local choices: thresholds and weights the file says no document sets.`,
+		Example: `  $ attendrisk rules sources
+  $ attendrisk rules sources my-rules.yaml`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usagef("rules sources takes at most one rules file")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			name, data := "built-in "+rules.DefaultName, rules.Default()
+			if len(args) == 1 {
+				var err error
+				if data, err = os.ReadFile(args[0]); err != nil {
+					return fmt.Errorf("%s: cannot read: %w", args[0], unwrapPathErr(err))
+				}
+				name = args[0]
+			}
+			s := analysis.Schema(nil)
+			s.OptionalContext = true
+			set, err := rule.Parse(name, data, s)
+			if err != nil {
+				return err
+			}
+			return writeSources(f, set)
+		},
+	}
+}
+
+func writeSources(f *Factory, set *rule.Set) error {
+	w := f.IO.Out
+	var titles []string
+	about := map[string]rules.Document{}
+	for _, d := range rules.Documents {
+		titles = append(titles, d.Title)
+		about[d.Title] = d
+	}
+	docs, local := set.Sources(titles)
+	// A local rules file can hold anything: its text passes through Term.
+	t := render.Term
+	fmt.Fprintf(w, "Sources cited by %s (version %s)\n", t(set.Name), t(set.Version))
+	for _, d := range docs {
+		fmt.Fprintf(w, "\n%s\n", t(d.Document))
+		if k, ok := about[d.Document]; ok {
+			fmt.Fprintf(w, "  %s\n", strings.ReplaceAll(wrap(k.About, 92), "\n", "\n  "))
+			if k.URL != "" {
+				fmt.Fprintf(w, "  %s\n", k.URL)
+			}
+		}
+		for _, sec := range d.Sections {
+			fmt.Fprintf(w, "  - %s: %s\n", t(sec.Name), t(strings.Join(sec.IDs, ", ")))
+		}
+	}
+	if len(local) > 0 {
+		fmt.Fprintln(w, "\nLocal choices (no document sets these; change them in a local rules file):")
+		for _, l := range local {
+			what := l.What
+			if what == "" {
+				what = "the weight or threshold"
+			}
+			fmt.Fprintf(w, "  - %s: %s\n", t(l.ID), t(what))
+		}
+	}
+	return nil
 }
 
 // writeCatalogue prints a rules file for people. Its text is the file's own

@@ -56,6 +56,24 @@ var pupilColumns = []column{
 	{"risk_points", func(p *analysis.Pupil) any { return outcome(p).RiskPoints }},
 	{"protective_points", func(p *analysis.Pupil) any { return outcome(p).ProtectivePoints }},
 	{"change", func(p *analysis.Pupil) any { return strings.Join(p.Changes, " ") }},
+	// Absence by cause (sessions), then what the judgement read: the age
+	// status and its basis, and the support state.
+	{"unexplained_sessions", func(p *analysis.Pupil) any { return p.Causes.Unexplained }},
+	{"unauthorised_known_sessions", func(p *analysis.Pupil) any { return p.Causes.UnauthorisedKnown }},
+	{"authorised_known_sessions", func(p *analysis.Pupil) any { return p.Causes.AuthorisedKnown }},
+	{"no_education_sessions", func(p *analysis.Pupil) any { return p.Causes.NoEducation }},
+	{"off_site_sessions", func(p *analysis.Pupil) any { return p.Causes.OffSite }},
+	{"age_status", func(p *analysis.Pupil) any { return ageText(p) }},
+	{"support_state", func(p *analysis.Pupil) any { return p.Support }},
+}
+
+// ageText is the pupil's compulsory-school-age status with its basis,
+// empty for group rows.
+func ageText(p *analysis.Pupil) string {
+	if p.Aggregate || p.Age.Status == "" {
+		return ""
+	}
+	return p.Age.String()
 }
 
 var noOutcome rule.Outcome
