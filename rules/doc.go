@@ -1,5 +1,5 @@
 // Package rules holds the data shipped inside the attendrisk binary: the
-// rule sets (default.yaml, the educational neglect indicators `attendrisk
+// rule sets (default.yaml, the attendance concern indicators `attendrisk
 // analyse` uses when no --rules file is given) and the register mapping
 // profiles. The engine that reads the rules is package rule (pkg/rule);
 // this package is only data, and lives at the top of the module because

@@ -2,17 +2,18 @@ package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/xuri/excelize/v2"
-
-	"github.com/attendrisk/attendrisk/pkg/cmd"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected files in the scripts")
@@ -21,7 +22,7 @@ var update = flag.Bool("update", false, "rewrite the expected files in the scrip
 // binary itself, running cmd.Main as the real main does.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"attendrisk": func() { os.Exit(cmd.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"attendrisk": func() { os.Exit(run()) },
 	})
 }
 
@@ -34,7 +35,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		UpdateScripts:       *update,
-		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"mkxlsx": mkxlsx},
+		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"mkxlsx": mkxlsx, "exits": exits},
 	})
 }
 
@@ -67,4 +68,26 @@ func mkxlsx(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Check(f.SaveAs(ts.MkAbs(args[1])))
+}
+
+// exits runs a program as exec does and checks its exit code, which
+// scripts and schedulers rely on: exits 2 attendrisk analyse --bogus x.csv.
+// stdout and stderr are checked after it as after exec.
+func exits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
 }

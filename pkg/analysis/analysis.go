@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -67,6 +68,19 @@ type Pupil struct {
 	// child possibly missing education, however short the time.
 	JoinedAbsent bool
 	Joined       register.Day
+
+	// The judgement's facts (see judgement.go): absence by cause, age on
+	// the last day, the support state as read from the context (and the
+	// value as written), and whether social care is involved.
+	Causes     metrics.Causes
+	Age        Age
+	Support    string
+	SupportRaw string
+	SocialCare bool
+	// Concern and OpenConcern say what makes the pupil's own attendance
+	// concern and what keeps a concern open (empty: none), as the rules
+	// read them.
+	Concern, OpenConcern []string
 }
 
 // Marks returns the register pupil the figures were computed from (the
@@ -125,7 +139,49 @@ func (r *Result) Persistent() (pa, sa, assessable int) {
 	return pa, sa, assessable
 }
 
+// Prepared is a run whose context file has been read and whose rules are
+// compiled, before any register is read: a mistake in the rules, or a flag
+// naming a tier the rules lack, is reported at once rather than after
+// minutes of reading.
+type Prepared struct {
+	in Input
+	// cq holds what reading the context file found; it joins the run's
+	// report once the registers are read.
+	cq *quality.Report
+	// Rules is the compiled rule set; nil with NoRules.
+	Rules *rule.Set
+	// Context is the pupil context file, nil when none was given.
+	Context *ingest.Context
+}
+
+// Prepare checks the window, reads the context file and compiles the rules.
+func Prepare(in Input) (*Prepared, error) {
+	if in.From != 0 && in.To != 0 && in.From > in.To {
+		return nil, fmt.Errorf("--from %s is after --to %s", in.From.UK(), in.To.UK())
+	}
+	p := &Prepared{in: in, cq: quality.New()}
+	p.cq.Limit = in.ExampleLimit
+	if !in.NoRules {
+		ctx, set, err := loadContextAndRules(in, p.cq)
+		if err != nil {
+			return nil, err
+		}
+		p.Context, p.Rules = ctx, set
+	}
+	return p, nil
+}
+
 // Run reads every file and measures every pupil.
+func Run(in Input) (*Result, error) {
+	p, err := Prepare(in)
+	if err != nil {
+		return nil, err
+	}
+	return p.Run(context.Background())
+}
+
+// Run reads every register file and measures every pupil. Cancelling ctx
+// stops the reading between chunks of rows; the error is then ctx's.
 //
 // Persistent and severe absence are defined per academic year (1 September
 // to 31 August), so two years' marks are never silently added together.
@@ -136,11 +192,10 @@ func (r *Result) Persistent() (pa, sa, assessable int) {
 // it, so every row is still accounted for, and a finding names the years.
 // With --from/--to the user chose the window, and a window whose possible
 // sessions still fall in two academic years is refused (*YearsError).
-func Run(in Input) (*Result, error) {
-	if in.From != 0 && in.To != 0 && in.From > in.To {
-		return nil, fmt.Errorf("--from %s is after --to %s", in.From.UK(), in.To.UK())
-	}
-	b, err := read(in, 0)
+func (p *Prepared) Run(ctx context.Context) (*Result, error) {
+	in := p.in
+	in.Ingest.Context = ctx
+	b, err := read(ctx, in, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -157,13 +212,14 @@ func Run(in Input) (*Result, error) {
 		} else {
 			y := years.Last
 			from, to = y.Start(), y.End()
-			if b, err = read(in, y); err != nil {
+			if b, err = read(ctx, in, y); err != nil {
 				return nil, err
 			}
 			years.First, years.Last = register.YearOf(first), register.YearOf(last)
 			b.Q.Find("academic_years", quality.Loc{File: strings.Join(in.Files, ", ")}, years.finding(y, b.Q.Rejection("outside_academic_year")))
 		}
 	}
+	b.Q.AddFindings(p.cq)
 	q := b.Q
 	if err := q.Balanced(); err != nil {
 		return nil, err
@@ -207,13 +263,17 @@ func Run(in Input) (*Result, error) {
 	}
 	markJoinedAbsent(res.Pupils, reg, from, to)
 	if !in.NoRules {
-		if err := applyRules(in, res, reg, q); err != nil {
+		if err := applyRules(in, res, reg, q, p.Context, p.Rules); err != nil {
 			return nil, err
 		}
 		if res.Context != nil {
 			if err := res.Context.CheckJoin(pupilIDs(res.Pupils)); err != nil {
 				return nil, err
 			}
+		}
+	} else {
+		for _, p := range res.Pupils {
+			p.judge(res.To) // the cause breakdown is in every output
 		}
 	}
 	res.Enrolments = enrolments(res.Pupils, from, to)
@@ -288,7 +348,12 @@ func enrolments(ps []*Pupil, from, to register.Day) []*Pupil {
 		for _, e := range p.reg.Enrolments() {
 			info := p.Info
 			info.School = e.Info.School
-			ep := &Pupil{ID: p.ID, Info: info, Figures: metrics.Compute(e, from, to), Context: p.Context, Outcome: p.Outcome, reg: e}
+			ep := &Pupil{ID: p.ID, Info: info, Figures: metrics.Compute(e, from, to), Context: p.Context, Outcome: p.Outcome, reg: e,
+				Age: p.Age, Support: p.Support, SupportRaw: p.SupportRaw, SocialCare: p.SocialCare,
+				Concern: p.Concern, OpenConcern: p.OpenConcern}
+			// The school's own absence by cause; the child's age, support
+			// and verdict.
+			ep.Causes = ep.Figures.Causes(p.Age.Status == AgeCompulsory)
 			ep.First, ep.Last = e.Span()
 			if from != 0 && ep.First < from {
 				ep.First = from
@@ -360,7 +425,7 @@ func plural(n int, noun string) string {
 
 // read reads every file into a new register. year, when set, is the
 // academic year analysed by default (see Run).
-func read(in Input, year register.AcademicYear) (*register.Builder, error) {
+func read(ctx context.Context, in Input, year register.AcademicYear) (*register.Builder, error) {
 	q := quality.New()
 	q.Limit = in.ExampleLimit
 	b := register.NewBuilder(q)
@@ -368,6 +433,9 @@ func read(in Input, year register.AcademicYear) (*register.Builder, error) {
 	if year != 0 {
 		b.YearFrom, b.YearTo = year.Start(), year.End()
 	}
+	// ReadFiles checks in.Ingest.Context (ctx) before each file and
+	// within it, so an interrupted run stops between or inside files.
+	in.Ingest.Context = ctx
 	if err := ingest.ReadFiles(in.Files, in.Ingest, b); err != nil {
 		return nil, err
 	}

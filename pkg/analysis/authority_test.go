@@ -143,3 +143,63 @@ func TestAuthorityEqualsOwnSchool(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorityEnrolmentsJudgedAndPseudonymised: a dual-registered child's
+// rows per school carry the child's age and the school's own absence by
+// cause, and pseudonymising leaves no real id or register link on them:
+// each has the child's pseudonym.
+func TestAuthorityEnrolmentsJudgedAndPseudonymised(t *testing.T) {
+	const dual = "C823200112001"
+	res, err := Run(Input{Files: authorityFiles("oak.csv", "riverside-pru.csv"), NoRules: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var child *Pupil
+	for _, p := range res.All {
+		if p.ID == dual {
+			child = p
+		}
+	}
+	if child == nil {
+		t.Fatalf("no pupil %s", dual)
+	}
+	n := 0
+	for _, e := range res.Enrolments {
+		if e.ID != dual {
+			continue
+		}
+		n++
+		if e == child {
+			t.Fatalf("%s has one row, want one per school", dual)
+		}
+		if e.Age != child.Age {
+			t.Errorf("%s at %s: age %+v, want the child's %+v", dual, e.Info.School, e.Age, child.Age)
+		}
+		if want := e.Figures.Causes(child.Age.Status == AgeCompulsory); e.Causes != want {
+			t.Errorf("%s at %s: causes %+v, want the school's own %+v", dual, e.Info.School, e.Causes, want)
+		}
+	}
+	if n != 2 {
+		t.Fatalf("%s has %d rows per school, want 2", dual, n)
+	}
+
+	if err := Pseudonymise(res, []byte("0123456789abcdef")); err != nil {
+		t.Fatal(err)
+	}
+	ps := Pseudonym([]byte("0123456789abcdef"), dual)
+	var got []string
+	for _, e := range res.Enrolments {
+		if e.Marks() != nil || e.Info.Surname != "" || e.Info.Forename != "" {
+			t.Errorf("%s at %s keeps its register link or name after pseudonymising", e.ID, e.Info.School)
+		}
+		if e.ID == dual {
+			t.Errorf("real id %s left at %s", dual, e.Info.School)
+		}
+		if e.ID == ps {
+			got = append(got, e.Info.School)
+		}
+	}
+	if diff := cmp.Diff([]string{"Oak Primary", "Riverside PRU"}, got); diff != "" {
+		t.Errorf("schools under the child's pseudonym (-want +got):\n%s", diff)
+	}
+}

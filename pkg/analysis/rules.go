@@ -21,15 +21,11 @@ import (
 const DefaultFamilyColumn = "family_id"
 
 // pupilVars are the indicators that describe the pupil rather than the
-// register: available to rules like any other.
+// register: available to rules like any other. Compulsory school age is
+// decided in judgement.go, from a date of birth or the year group.
 func pupilVars(vars map[string]any, info register.Info) {
 	vars["year_group"] = info.YearGroup
-	nc := ncYear(info.YearGroup)
-	vars["nc_year"] = nc
-	// Compulsory school age is Years 1 to 11 (aged 5 to 15 at the start of
-	// the year): the cohort DfE's persistent-absence statistics and the
-	// penalty notice framework cover.
-	vars["compulsory_age"] = nc >= 1 && nc <= 11
+	vars["nc_year"] = ncYear(info.YearGroup)
 }
 
 // ncYear reads a national curriculum year from "7", "Year 7", "Y7", "Yr 7"
@@ -56,6 +52,7 @@ func Schema(ctx *ingest.Context) rule.Schema {
 	metrics.Figures{}.AddVars(vars, 1)
 	metrics.Patterns{}.AddVars(vars)
 	pupilVars(vars, register.Info{})
+	judgementSchema(vars)
 	vars["siblings_pa"] = 0
 	vars["siblings_sa"] = 0
 	return rule.Schema{Vars: vars, Context: ctx.Sample()}
@@ -90,21 +87,29 @@ func unwrap(err error) error {
 	return err
 }
 
-// applyRules measures patterns and evaluates the rules for every pupil.
-func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report) error {
+// loadContextAndRules reads the context file and compiles the rules against
+// its columns (see Prepare).
+func loadContextAndRules(in Input, q *quality.Report) (*ingest.Context, *rule.Set, error) {
 	var ctx *ingest.Context
 	if in.ContextFile != "" {
 		c, err := ingest.ReadContext(in.ContextFile, "", in.Ingest.Map, q)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		ctx = c
-		res.Context = c
-		q.Files = append(q.Files, c.Info)
 	}
 	set, err := loadRules(in, ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
+	}
+	return ctx, set, nil
+}
+
+// applyRules measures patterns and evaluates the rules for every pupil.
+func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report, ctx *ingest.Context, set *rule.Set) error {
+	if ctx != nil {
+		res.Context = ctx
+		q.Files = append(q.Files, ctx.Info)
 	}
 	res.Rules = set
 	cal := metrics.NewCalendar(reg)
@@ -153,8 +158,9 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		if p.Aggregate {
 			return
 		}
+		p.judge(end) // first: the statutory counts need the age
 		if rp := p.reg; rp != nil && rp.HasMarks() {
-			p.Patterns = metrics.ComputePatterns(rp, cal, end)
+			p.Patterns = metrics.ComputePatternsAged(rp, cal, end, p.Age.From, p.Age.To)
 		}
 	})
 	byFamily := map[string][]*Pupil{}
@@ -183,7 +189,55 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		}
 	}
 
-	return evaluateAll(set, res.Pupils, minSessions)
+	if err := evaluateAll(set, res.Pupils, minSessions); err != nil {
+		return err
+	}
+	reportJudgement(res.Pupils, in.Files, q)
+	return nil
+}
+
+// reportJudgement puts into the data-quality account what the judgement
+// could not decide: pupils whose compulsory school age is unknown (their
+// statutory steps were not evaluated), and rule expressions that failed as
+// they ran, which are never quietly counted as false. One finding per
+// distinct reason, with the number of pupils: pupils are counted, never
+// named.
+func reportJudgement(ps []*Pupil, files []string, q *quality.Report) {
+	loc := quality.Loc{}
+	if len(files) > 0 {
+		loc.File = files[0]
+	}
+	type finding struct{ key, detail string }
+	var order []finding
+	count := map[finding]int{}
+	add := func(key, detail string) {
+		f := finding{key, detail}
+		if count[f] == 0 {
+			order = append(order, f)
+		}
+		count[f]++
+	}
+	for _, p := range ps {
+		if p.Aggregate || p.Outcome == nil {
+			continue
+		}
+		if !p.Age.Known() {
+			add("age_unknown", p.Age.Basis)
+		}
+		for _, u := range p.Outcome.Unknown {
+			if rule.RuntimeFailure(u.Reason) {
+				add("rule_not_evaluated", "factor "+u.Factor.ID+": "+u.Reason)
+			}
+		}
+		for _, u := range p.Outcome.StepsUnknown {
+			if rule.RuntimeFailure(u.Reason) {
+				add("rule_not_evaluated", "next step "+u.Step.ID+": "+u.Reason)
+			}
+		}
+	}
+	for _, f := range order {
+		q.Find(f.key, loc, fmt.Sprintf("%s (%d %s)", f.detail, count[f], map[bool]string{true: "pupil", false: "pupils"}[count[f] == 1]))
+	}
 }
 
 // evaluateAll scores every pupil, on every core. Each worker reuses its
@@ -240,6 +294,7 @@ func (p *Pupil) fillVars(vars map[string]any, minSessions int) {
 	if p.JoinedAbsent {
 		vars["enough_data"] = true
 	}
+	p.judgementVars(vars)
 	vars["siblings_pa"] = p.SiblingsPA
 	vars["siblings_sa"] = p.SiblingsSA
 }
@@ -274,6 +329,7 @@ func (l *lazyEvidence) get(name string) (string, bool) {
 	}
 	if !l.patDone {
 		l.p.Patterns.AddEvidence(l.pat)
+		l.p.judgementEvidence(l.pat)
 		l.patDone = true
 	}
 	s, ok := l.pat[name]
@@ -291,6 +347,7 @@ func (p *Pupil) fillEvidence(ev map[string]string) {
 	p.Figures.AddEvidence(ev)
 	p.joinedEvidence(ev)
 	p.Patterns.AddEvidence(ev)
+	p.judgementEvidence(ev)
 	if p.SiblingsPA > 0 || p.SiblingsSA > 0 {
 		s := fmt.Sprintf("%d sibling(s) persistently absent, %d severely absent", p.SiblingsPA, p.SiblingsSA)
 		ev["siblings_pa"], ev["siblings_sa"] = s, s

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -48,12 +49,16 @@ type AnalyseOptions struct {
 	FailOn       string
 	Pseudonymise bool
 	KeyFile      string
+	// Benchmarks is summary's --benchmarks file.
+	Benchmarks string
+	DateOrder  string
 	// School names the school of rows that name none; RevisionOrder is
 	// "data" (default) or "given".
 	School        string
 	RevisionOrder string
 
 	layoutSet bool
+	topSet    bool // --top given: no terminal default
 	ingest    ingest.Options
 	from, to  register.Day
 	asOf      time.Time
@@ -91,13 +96,14 @@ JSON output.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Files = args
 			opts.layoutSet = c.Flags().Changed("layout")
+			opts.topSet = c.Flags().Changed("top")
 			if err := opts.validate(); err != nil {
 				return err
 			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return analyseRun(opts)
+			return analyseRun(c.Context(), opts)
 		},
 	}
 	addInputFlags(c, opts)
@@ -121,7 +127,7 @@ JSON output.`,
 // addRulesFlags adds the flags of the rules stage.
 func addRulesFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl := c.Flags()
-	fl.StringVar(&opts.Rules, "rules", "", "rules file (default: the built-in educational neglect indicators, see 'attendrisk rules show')")
+	fl.StringVar(&opts.Rules, "rules", "", "rules file (default: the built-in attendance concern indicators, see 'attendrisk rules show')")
 	fl.StringVar(&opts.Context, "context", "", "pupil context file (CSV or XLSX) joined on the pupil id; columns become context.<name> in rules")
 	fl.IntVar(&opts.MinSessions, "min-sessions", metrics.DefaultMinSessions, "possible sessions a pupil needs before the figures count as enough data (enough_data in rules)")
 	fl.StringVar(&opts.FamilyColumn, "family-column", "family_id", "context column that identifies a family, for the siblings indicators")
@@ -138,6 +144,8 @@ func addInputFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl.StringVar(&opts.To, "to", "", "last date to count (dd/mm/yyyy or yyyy-mm-dd)")
 	fl.StringVar(&opts.School, "school", "", "the school of every row whose file has no school column (all the files given)")
 	fl.StringVar(&opts.RevisionOrder, "revision-order", "data", "which of two exports of one school is later: data (the one whose data ends later, then the newer file) or given (command-line order)")
+	fl.BoolVar(&opts.ingest.AllowIncomplete, "allow-incomplete", false, "read a file that ends mid-row (a cut-off export or copy) with that row rejected, instead of failing")
+	fl.StringVar(&opts.DateOrder, "date-order", "", "order of numeric dates in the files: dmy, mdy or ymd (default: decided per file from its dates, day-first when none settles it)")
 }
 
 func (o *AnalyseOptions) validate() error {
@@ -189,6 +197,13 @@ func (o *AnalyseOptions) validate() error {
 	}
 	if o.Sheet != "" {
 		o.ingest.Sheet = o.Sheet
+	}
+	if o.DateOrder != "" { // the flag wins over the profile; auto restores detection
+		d, err := ingest.ParseDateOrder(o.DateOrder)
+		if err != nil {
+			return usagef("--date-order %s", err)
+		}
+		o.ingest.DateOrder = d
 	}
 	if len(o.Map) > 0 {
 		m, err := ingest.ParseMap(o.Map)
@@ -242,7 +257,21 @@ func (o *AnalyseOptions) validate() error {
 	if o.KeyFile != "" && !o.Pseudonymise {
 		return usagef("--key-file is for --pseudonymise")
 	}
+	if o.Output != "" {
+		// Before anything is read: a run that would end by refusing its
+		// output should not take minutes to say so.
+		if err := render.CheckOutput(o.Output, o.inputs()); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// inputs lists every file the run reads, none of which -o may replace. A
+// built-in profile's name is listed too; it names no file, so it matches
+// none.
+func (o *AnalyseOptions) inputs() []string {
+	return append(append([]string(nil), o.Files...), o.Rules, o.Context, o.KeyFile, o.Profile, o.Compare, o.Benchmarks)
 }
 
 // loadProfile reads --profile: a file if one exists at that path, else a
@@ -262,6 +291,14 @@ func loadProfile(name string) (*ingest.Profile, error) {
 	return ingest.ParseProfile("built-in profile "+name, data)
 }
 
+// The years a date flag may name. Registers are electronic since the
+// 1990s; a date outside these years is a typing mistake, and would fall
+// outside the days the register package can hold.
+const (
+	minFlagYear = 1990
+	maxFlagYear = 2100
+)
+
 // flagDate parses a date flag: dd/mm/yyyy (UK) or yyyy-mm-dd.
 func flagDate(name, s string) (register.Day, error) {
 	if s == "" {
@@ -269,6 +306,9 @@ func flagDate(name, s string) (register.Day, error) {
 	}
 	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006-01-02"} {
 		if t, err := time.Parse(layout, s); err == nil {
+			if y := t.Year(); y < minFlagYear || y > maxFlagYear {
+				return 0, usagef("%s %q: expected a date from %d to %d", name, s, minFlagYear, maxFlagYear)
+			}
 			return register.DayFromTime(t), nil
 		}
 	}
@@ -290,7 +330,22 @@ func (o *AnalyseOptions) input() analysis.Input {
 		NoRules: o.NoRules, RulesFile: o.Rules, ContextFile: o.Context, MinSessions: o.MinSessions, FamilyColumn: o.FamilyColumn}
 }
 
-func analyseRun(o *AnalyseOptions) error {
+func analyseRun(ctx context.Context, o *AnalyseOptions) error {
+	in := o.input()
+	in.Ingest.Progress = progress(o.IO)
+	prep, err := analysis.Prepare(in)
+	if err != nil {
+		return err
+	}
+	for _, t := range []struct{ flag, name string }{{"--tier", o.Tier}, {"--fail-on", o.FailOn}} {
+		if t.name != "" && prep.Rules.TierIndex(t.name) < 0 {
+			names := make([]string, len(prep.Rules.Tiers))
+			for i, t := range prep.Rules.Tiers {
+				names[i] = t.Name
+			}
+			return usagef("%s %q: the rules have the tiers %s", t.flag, t.name, strings.Join(names, ", "))
+		}
+	}
 	var key []byte
 	if o.Pseudonymise {
 		k, err := pseudonymKey(o.KeyFile)
@@ -306,26 +361,23 @@ func analyseRun(o *AnalyseOptions) error {
 			return err
 		}
 		prev = p
+		if key == nil && len(p.Pupils) > 0 && p.Pseudonymised() {
+			return fmt.Errorf("--compare %s: that run was pseudonymised, so its pupils cannot be matched with real ids; add --pseudonymise with the same key", o.Compare)
+		}
 	}
-	in := o.input()
-	in.Ingest.Progress = progress(o.IO)
-	res, err := analysis.Run(in)
+	res, err := prep.Run(ctx)
 	endProgress(o.IO)
 	if err != nil {
 		return err
 	}
-	for _, t := range []struct{ flag, name string }{{"--tier", o.Tier}, {"--fail-on", o.FailOn}} {
-		if t.name != "" && res.Rules.TierIndex(t.name) < 0 {
-			names := make([]string, len(res.Rules.Tiers))
-			for i, t := range res.Rules.Tiers {
-				names[i] = t.Name
-			}
-			return usagef("%s %q: the rules have the tiers %s", t.flag, t.name, strings.Join(names, ", "))
-		}
-	}
 	if key != nil {
 		if err := analysis.Pseudonymise(res, key); err != nil {
 			return err
+		}
+		if prev != nil {
+			if err := prev.Pseudonymise(key); err != nil {
+				return err
+			}
 		}
 	}
 	meta := render.Meta{Version: version.String(), AsOf: register.DayFromTime(o.asOf).ISO()}
@@ -335,13 +387,7 @@ func analyseRun(o *AnalyseOptions) error {
 		if prev.AsOf != "" {
 			meta.Compared += ", as of " + prev.AsOf
 		}
-		for id, kinds := range compare.ByPupil(meta.Changes) {
-			for _, p := range res.All {
-				if p.ID == id {
-					p.Changes = kinds
-				}
-			}
-		}
+		compare.Annotate(res, meta.Changes)
 	}
 	alert := 0
 	if o.FailOn != "" {
@@ -386,9 +432,11 @@ func analyseRun(o *AnalyseOptions) error {
 		case "jsonl":
 			return render.JSONL(w, res)
 		}
-		return render.Table(w, res, render.TableOptions{Changes: meta.Changes, Compared: meta.Compared})
+		t := o.tableOptions()
+		t.Changes, t.Compared = meta.Changes, meta.Compared
+		return render.Table(w, res, t)
 	}
-	if err := o.emit(write, render.N(len(res.Pupils), "pupil")); err != nil {
+	if err := o.emit(ctx, write, render.N(len(res.Pupils), "pupil")); err != nil {
 		return err
 	}
 	if alert > 0 {
@@ -402,11 +450,11 @@ func usable(res *analysis.Result) error { return res.Usable() }
 
 // emit writes the output to -o (whole or not at all, private to the user)
 // or to stdout, and says on stderr what was written where.
-func (o *AnalyseOptions) emit(write func(io.Writer) error, what string) error {
+func (o *AnalyseOptions) emit(ctx context.Context, write func(io.Writer) error, what string) error {
 	if o.Output == "" {
 		return write(o.IO.Out)
 	}
-	if err := render.WriteFile(o.Output, o.Files, write); err != nil {
+	if err := render.WriteFile(ctx, o.Output, o.inputs(), write); err != nil {
 		return err
 	}
 	if !o.Quiet {

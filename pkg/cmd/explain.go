@@ -1,8 +1,10 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -43,7 +45,7 @@ Give the same files, --rules and --context as the analyse run being explained.`,
 			if err := opts.validate(); err != nil {
 				return err
 			}
-			return explainRun(opts, args[0])
+			return explainRun(c.Context(), opts, args[0])
 		},
 	}
 	addInputFlags(c, opts)
@@ -51,8 +53,12 @@ Give the same files, --rules and --context as the analyse run being explained.`,
 	return c
 }
 
-func explainRun(o *AnalyseOptions, id string) error {
-	res, err := analysis.Run(o.input())
+func explainRun(ctx context.Context, o *AnalyseOptions, id string) error {
+	prep, err := analysis.Prepare(o.input())
+	if err != nil {
+		return err
+	}
+	res, err := prep.Run(ctx)
 	if err != nil {
 		return err
 	}
@@ -68,12 +74,15 @@ func explainRun(o *AnalyseOptions, id string) error {
 		return err
 	}
 	w := o.IO.Out
+	// Every text below that came from a file (register, context, rules)
+	// passes through t, so no cell can drive the terminal.
+	t := render.Term
 	name := strings.TrimSpace(p.Info.Forename + " " + p.Info.Surname)
-	fmt.Fprintf(w, "%s  %s\n", p.ID, name)
+	fmt.Fprintf(w, "%s  %s\n", t(p.ID), t(name))
 	var desc []string
 	for _, kv := range [][2]string{{"Year", p.Info.YearGroup}, {"Reg group", p.Info.RegGroup}, {"School", p.Info.School}} {
 		if kv[1] != "" {
-			desc = append(desc, kv[0]+" "+kv[1])
+			desc = append(desc, kv[0]+" "+t(kv[1]))
 		}
 	}
 	if p.First != 0 {
@@ -106,7 +115,16 @@ func explainRun(o *AnalyseOptions, id string) error {
 			codes = append(codes, fmt.Sprintf("%s %d", c.Code, fg.Codes[c.ID]))
 		}
 	}
-	fmt.Fprintf(w, "  codes               %s\n\n", strings.Join(codes, ", "))
+	fmt.Fprintf(w, "  codes               %s\n", strings.Join(codes, ", "))
+	c := p.Causes
+	fmt.Fprintf(w, "  by cause            unexplained %d, unauthorised known %d, authorised known %d, no education on offer %d, off-site %d\n",
+		c.Unexplained, c.UnauthorisedKnown, c.AuthorisedKnown, c.NoEducation, c.OffSite)
+	fmt.Fprintf(w, "  age                 %s\n", p.Age)
+	support := strings.ReplaceAll(p.Support, "_", " ")
+	if p.SupportRaw != "" {
+		support += fmt.Sprintf(" (recorded as %q)", p.SupportRaw)
+	}
+	fmt.Fprintf(w, "  support state       %s\n\n", support)
 
 	if rp := p.Marks(); rp != nil && rp.HasMarks() {
 		weekView(w, rp, res)
@@ -117,7 +135,7 @@ func explainRun(o *AnalyseOptions, id string) error {
 		fmt.Fprintln(w, "No rules were applied.")
 		return nil
 	}
-	fmt.Fprintf(w, "Factors that apply (rules: %s, version %s)\n", res.Rules.Name, res.Rules.Version)
+	fmt.Fprintf(w, "Factors that apply (rules: %s, version %s)\n", t(res.Rules.Name), t(res.Rules.Version))
 	if len(out.Fired) == 0 {
 		fmt.Fprintln(w, "  none")
 	}
@@ -127,11 +145,11 @@ func explainRun(o *AnalyseOptions, id string) error {
 		if fd.Factor.Kind == "protective" {
 			sign = "−"
 		}
-		fmt.Fprintf(w, "  %s%-3d %s (%s, %s)\n", sign, fd.Factor.Weight, fd.Factor.Label, fd.Factor.ID, fd.Factor.Group)
+		fmt.Fprintf(w, "  %s%-3d %s (%s, %s)\n", sign, fd.Factor.Weight, t(fd.Factor.Label), t(fd.Factor.ID), t(fd.Factor.Group))
 		for _, e := range dedupe(fd.Evidence) {
-			fmt.Fprintf(w, "         evidence: %s\n", e)
+			fmt.Fprintf(w, "         evidence: %s\n", t(e))
 		}
-		fmt.Fprintf(w, "         rule: %s\n         source: %s\n", fd.Factor.When, fd.Factor.Source)
+		fmt.Fprintf(w, "         rule: %s\n         source: %s\n", t(fd.Factor.When), t(fd.Factor.Source))
 		sum = append(sum, fmt.Sprintf("%s %d", sign, fd.Factor.Weight))
 	}
 	fmt.Fprintf(w, "\nScore: %s = %d", strings.TrimPrefix(strings.Join(sum, " "), "+ "), out.RiskPoints-out.ProtectivePoints)
@@ -139,28 +157,31 @@ func explainRun(o *AnalyseOptions, id string) error {
 		fmt.Fprint(w, ", floored at 0")
 	}
 	minScore := 0
-	for _, t := range res.Rules.Tiers {
-		if t.Name == out.Tier {
-			minScore = t.MinScore
+	for _, tr := range res.Rules.Tiers {
+		if tr.Name == out.Tier {
+			minScore = tr.MinScore
 		}
 	}
-	fmt.Fprintf(w, " → tier %s (score %d or more)\n\n", out.Tier, minScore)
+	fmt.Fprintf(w, " → tier %s (score %d or more)\n\n", t(out.Tier), minScore)
 
 	fmt.Fprintln(w, "Factors that do not apply")
 	unknown := map[string]string{}
 	for _, u := range out.Unknown {
 		unknown[u.Factor.ID] = u.Reason
 	}
+	env := p.Env(o.MinSessions)
 	for _, fc := range out.NotFired {
 		note := ""
 		if r, ok := unknown[fc.ID]; ok {
 			note = " — not evaluated: " + r
+		} else if why := res.Rules.WhyNot(fc.When, env); why != "" {
+			note = " — " + why
 		}
-		fmt.Fprintf(w, "  %s: %s%s\n", fc.ID, fc.Label, note)
+		fmt.Fprintf(w, "  %s: %s%s\n", t(fc.ID), t(fc.Label), t(note))
 	}
 	for _, k := range res.Rules.Skipped {
 		if !k.Step {
-			fmt.Fprintf(w, "  %s: %s\n", k.ID, k.Reason())
+			fmt.Fprintf(w, "  %s: %s\n", t(k.ID), t(k.Reason()))
 		}
 	}
 	fmt.Fprintln(w, "\nSuggested next steps (for a professional to consider)")
@@ -172,7 +193,24 @@ func explainRun(o *AnalyseOptions, id string) error {
 		if cond == "" {
 			cond = "tier " + out.Tier
 		}
-		fmt.Fprintf(w, "  %d. %s\n     because: %s\n     source: %s\n", i+1, s.Text, cond, s.Source)
+		fmt.Fprintf(w, "  %d. %s\n     because: %s\n     source: %s\n", i+1, t(s.Text), t(cond), t(s.Source))
+	}
+	fmt.Fprintln(w, "\nSteps not suggested, and why")
+	for i := range res.Rules.Steps {
+		s := &res.Rules.Steps[i]
+		if slices.Contains(out.Steps, s) {
+			continue
+		}
+		why := res.Rules.WhyNot(s.When, env)
+		if why == "" && len(s.Tiers) > 0 {
+			why = "only for tiers " + strings.Join(s.Tiers, ", ")
+		}
+		fmt.Fprintf(w, "  %s: %s\n", s.ID, why)
+	}
+	for _, k := range res.Rules.Skipped {
+		if k.Step {
+			fmt.Fprintf(w, "  %s: %s\n", k.ID, k.Reason())
+		}
 	}
 	fmt.Fprintf(w, "\n%s\n", render.Disclaimer)
 	return nil

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -12,6 +13,7 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
+	"github.com/attendrisk/attendrisk/pkg/render"
 )
 
 // NewCmdInspect builds `attendrisk inspect`.
@@ -36,7 +38,7 @@ row), so it can guard a scheduled job.`,
 			if err := opts.validate(); err != nil {
 				return err
 			}
-			return inspectRun(opts)
+			return inspectRun(c.Context(), opts)
 		},
 	}
 	addInputFlags(c, opts)
@@ -47,27 +49,37 @@ row), so it can guard a scheduled job.`,
 // any file a person would read through.
 const inspectLimit = 1000
 
-func inspectRun(o *AnalyseOptions) error {
+func inspectRun(ctx context.Context, o *AnalyseOptions) error {
 	w := o.IO.Out
+	// Everything printed from a file (paths, sheet names, headers, cells)
+	// passes through t, so no cell can drive the terminal.
+	t := render.Term
 	failed := 0
 	for i, file := range o.Files {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		res, err := analysis.Run(analysis.Input{Files: []string{file}, Ingest: o.ingest, From: o.from, To: o.to, ExampleLimit: inspectLimit})
+		prep, err := analysis.Prepare(analysis.Input{Files: []string{file}, Ingest: o.ingest, From: o.from, To: o.to, ExampleLimit: inspectLimit})
 		if err != nil {
-			fmt.Fprintf(w, "%s: CANNOT BE ANALYSED\n  %s\n", file, strings.ReplaceAll(err.Error(), "\n", "\n  "))
+			return err
+		}
+		res, err := prep.Run(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			fmt.Fprintf(w, "%s: CANNOT BE ANALYSED\n  %s\n", t(file), strings.ReplaceAll(render.TermLines(err.Error()), "\n", "\n  "))
 			failed++
 			continue
 		}
 		q := res.Quality
 		for _, fi := range q.Files {
-			fmt.Fprintf(w, "%s\n", fi.Path)
+			fmt.Fprintf(w, "%s\n", t(fi.Path))
 			if fi.Sheet != "" {
-				fmt.Fprintf(w, "  sheet:      %s\n", fi.Sheet)
+				fmt.Fprintf(w, "  sheet:      %s\n", t(fi.Sheet))
 			}
-			fmt.Fprintf(w, "  layout:     %s\n", fi.Layout)
-			fmt.Fprintf(w, "  encoding:   %s\n", fi.Encoding)
+			fmt.Fprintf(w, "  layout:     %s\n", t(fi.Layout))
+			fmt.Fprintf(w, "  encoding:   %s\n", t(fi.Encoding))
 			if fi.Delimiter != "" {
 				fmt.Fprintf(w, "  delimiter:  %s\n", fi.Delimiter)
 			}
@@ -99,9 +111,9 @@ func inspectRun(o *AnalyseOptions) error {
 		} else {
 			fmt.Fprintln(w, "  problems:")
 			for _, r := range append(q.Rejections(), q.Findings()...) {
-				fmt.Fprintf(w, "    %d × %s\n", r.Count, r.Text)
+				fmt.Fprintf(w, "    %d × %s\n", r.Count, t(r.Text))
 				for _, e := range r.Examples {
-					fmt.Fprintf(w, "      %s %s\n", e.Where, e.Detail)
+					fmt.Fprintf(w, "      %s %s\n", t(e.Where), t(e.Detail))
 				}
 				if r.Count > len(r.Examples) {
 					fmt.Fprintf(w, "      ... and %d more\n", r.Count-len(r.Examples))
@@ -141,7 +153,7 @@ func writeMapping(w io.Writer, cols map[string]string) {
 	})
 	fmt.Fprintln(w, "  columns:")
 	for _, k := range keys {
-		fmt.Fprintf(w, "    %-12s <- %q\n", k, cols[k])
+		fmt.Fprintf(w, "    %-12s <- %q\n", render.Term(k), cols[k])
 	}
 }
 

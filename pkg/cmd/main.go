@@ -1,14 +1,18 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/attendrisk/attendrisk/pkg/render"
 )
 
 // Exit codes. README.md documents them; keep the two in step.
@@ -60,9 +64,32 @@ func (e *ExitError) Error() string { return e.Err.Error() }
 var errSilent = errors.New("silent failure")
 
 // Main runs attendrisk with the given arguments and streams and returns the
-// exit code. It is the only place that maps errors to exit codes.
+// exit code; it is never interrupted (see MainContext).
 func Main(args []string, in io.Reader, out, errOut io.Writer) int {
-	ios := &IO{In: in, Out: out, ErrOut: errOut}
+	return MainContext(context.Background(), args, in, out, errOut)
+}
+
+// MainContext runs attendrisk until it ends or ctx is cancelled (Ctrl-C,
+// SIGTERM): a cancelled run stops reading and writing, leaves no temporary
+// file and no half-written output, and exits 1 with "interrupted". It is the
+// only place that maps errors to exit codes.
+//
+// A panic is a bug, but it must not kill the run with Go's exit code 2 (a
+// usage error to a script) or print its value, which could hold a pupil's
+// details: it is reported as an internal error, with the stack only when
+// ATTENDRISK_DEBUG is set.
+func MainContext(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintln(errOut, "attendrisk: internal error: a bug in attendrisk, please report it (ATTENDRISK_DEBUG=1 prints the stack trace)")
+			if os.Getenv("ATTENDRISK_DEBUG") != "" {
+				errOut.Write(debug.Stack())
+			}
+			code = ExitFailure
+		}
+	}()
+	stdout := render.NewStickyWriter(ctx, out)
+	ios := &IO{In: in, Out: stdout, ErrOut: errOut}
 	if f, ok := out.(*os.File); ok {
 		ios.StdoutTTY = term.IsTerminal(int(f.Fd()))
 	}
@@ -70,19 +97,29 @@ func Main(args []string, in io.Reader, out, errOut io.Writer) int {
 		ios.StderrTTY = term.IsTerminal(int(f.Fd()))
 	}
 	f := &Factory{IO: ios, Now: time.Now}
-	root := NewCmdRoot(f)
+	root := newRoot(f)
 	root.SetArgs(args)
 	root.SetIn(in)
-	root.SetOut(out)
+	root.SetOut(stdout)
 	root.SetErr(errOut)
-	err := root.Execute()
-	if err == nil {
+	err := root.ExecuteContext(ctx)
+	switch {
+	case ctx.Err() != nil && (errors.Is(err, ctx.Err()) || errors.Is(stdout.Err(), ctx.Err())):
+		// The run stopped because it was told to. A signal that came
+		// after the output was written whole changes nothing.
+		fmt.Fprintln(errOut, "attendrisk: interrupted")
+		return ExitFailure
+	case stdout.Err() != nil:
+		fmt.Fprintf(errOut, "attendrisk: writing to standard output: %s\n", plainErr(stdout.Err()))
+		return ExitFailure
+	case err == nil:
 		return ExitOK
-	}
-	if errors.Is(err, errSilent) {
+	case errors.Is(err, errSilent):
 		return ExitFailure
 	}
-	msg := strings.TrimSpace(err.Error())
+	// An error can quote a header, a sheet name or a rules file: it is made
+	// safe for the terminal like every other text from a file.
+	msg := render.TermLines(strings.TrimSpace(err.Error()))
 	var ue *UsageError
 	var ee *ExitError
 	switch {
@@ -95,6 +132,19 @@ func Main(args []string, in io.Reader, out, errOut io.Writer) int {
 	}
 	fmt.Fprintf(errOut, "attendrisk: %s\n", msg)
 	return ExitFailure
+}
+
+// newRoot builds the command tree; a test replaces it to reach a panic.
+var newRoot = NewCmdRoot
+
+// plainErr drops the file name from an OS error ("write /dev/stdout: broken
+// pipe" becomes "broken pipe"): the message names the place itself.
+func plainErr(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // isCobraUsage recognises the usage errors cobra raises itself.

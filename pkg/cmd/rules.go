@@ -11,6 +11,7 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/quality"
+	"github.com/attendrisk/attendrisk/pkg/render"
 	"github.com/attendrisk/attendrisk/pkg/rule"
 	"github.com/attendrisk/attendrisk/rules"
 )
@@ -24,7 +25,7 @@ func NewCmdRules(f *Factory) *cobra.Command {
 steps, in YAML. The built-in set is used when analyse is given no --rules.`,
 		Args: noArgs,
 	}
-	c.AddCommand(newCmdRulesCheck(f), newCmdRulesShow(f))
+	c.AddCommand(newCmdRulesCheck(f), newCmdRulesShow(f), newCmdRulesSources(f))
 	return c
 }
 
@@ -61,13 +62,13 @@ file; without it, references to context columns are listed, not checked.`,
 			s.OptionalContext = ctx == nil
 			set, err := rule.Parse(args[0], data, s)
 			if err != nil {
-				fmt.Fprintln(f.IO.ErrOut, err.Error())
+				fmt.Fprintln(f.IO.ErrOut, render.TermLines(err.Error()))
 				return errSilent
 			}
 			fmt.Fprintf(f.IO.Out, "%s: ok: %q version %s, %d factors, %d tiers, %d next steps (%s)\n",
-				args[0], set.Name, set.Version, len(set.Factors), len(set.Tiers), len(set.Steps), set.Hash)
+				render.Term(args[0]), set.Name, render.Term(set.Version), len(set.Factors), len(set.Tiers), len(set.Steps), set.Hash)
 			for _, k := range set.Skipped {
-				fmt.Fprintf(f.IO.Out, "  %s (line %d): %s\n", k.ID, k.Line, k.Reason())
+				fmt.Fprintf(f.IO.Out, "  %s (line %d): %s\n", k.ID, k.Line, render.Term(k.Reason()))
 			}
 			return nil
 		},
@@ -122,32 +123,107 @@ func newCmdRulesShow(f *Factory) *cobra.Command {
 	}
 }
 
+func newCmdRulesSources(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "sources [FILE]",
+		Short: "List the documents the rules cite, the sections cited and which factors and steps cite them",
+		Long: `List every document a rules file cites, by title, with its web address where
+one is public, each section cited and the factors and steps that cite it; then
+the local choices: thresholds and weights the file says no document sets.`,
+		Example: `  $ attendrisk rules sources
+  $ attendrisk rules sources my-rules.yaml`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usagef("rules sources takes at most one rules file")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			name, data := "built-in "+rules.DefaultName, rules.Default()
+			if len(args) == 1 {
+				var err error
+				if data, err = os.ReadFile(args[0]); err != nil {
+					return fmt.Errorf("%s: cannot read: %w", args[0], unwrapPathErr(err))
+				}
+				name = args[0]
+			}
+			s := analysis.Schema(nil)
+			s.OptionalContext = true
+			set, err := rule.Parse(name, data, s)
+			if err != nil {
+				return err
+			}
+			return writeSources(f, set)
+		},
+	}
+}
+
+func writeSources(f *Factory, set *rule.Set) error {
+	w := f.IO.Out
+	var titles []string
+	about := map[string]rules.Document{}
+	for _, d := range rules.Documents {
+		titles = append(titles, d.Title)
+		about[d.Title] = d
+	}
+	docs, local := set.Sources(titles)
+	// A local rules file can hold anything: its text passes through Term.
+	t := render.Term
+	fmt.Fprintf(w, "Sources cited by %s (version %s)\n", t(set.Name), t(set.Version))
+	for _, d := range docs {
+		fmt.Fprintf(w, "\n%s\n", t(d.Document))
+		if k, ok := about[d.Document]; ok {
+			fmt.Fprintf(w, "  %s\n", strings.ReplaceAll(wrap(k.About, 92), "\n", "\n  "))
+			if k.URL != "" {
+				fmt.Fprintf(w, "  %s\n", k.URL)
+			}
+		}
+		for _, sec := range d.Sections {
+			fmt.Fprintf(w, "  - %s: %s\n", t(sec.Name), t(strings.Join(sec.IDs, ", ")))
+		}
+	}
+	if len(local) > 0 {
+		fmt.Fprintln(w, "\nLocal choices (no document sets these; change them in a local rules file):")
+		for _, l := range local {
+			what := l.What
+			if what == "" {
+				what = "the weight or threshold"
+			}
+			fmt.Fprintf(w, "  - %s: %s\n", t(l.ID), t(what))
+		}
+	}
+	return nil
+}
+
+// writeCatalogue prints a rules file for people. Its text is the file's own
+// (a local rules file can hold anything), so every string passes through t.
 func writeCatalogue(f *Factory, set *rule.Set) error {
 	w := f.IO.Out
-	fmt.Fprintf(w, "%s (version %s, %s)\n", set.Name, set.Version, set.Hash)
+	t := render.Term
+	fmt.Fprintf(w, "%s (version %s, %s)\n", t(set.Name), t(set.Version), set.Hash)
 	if set.Description != "" {
-		fmt.Fprintf(w, "%s\n", wrap(set.Description, 96))
+		fmt.Fprintf(w, "%s\n", wrap(t(set.Description), 96))
 	}
 	fmt.Fprintln(w, "\nFactors:")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tKIND\tGROUP\tWEIGHT\tLABEL")
 	all := append([]rule.Factor(nil), set.Factors...)
 	for _, fc := range all {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", fc.ID, fc.Kind, fc.Group, fc.Weight, fc.Label)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", t(fc.ID), t(fc.Kind), t(fc.Group), fc.Weight, t(fc.Label))
 	}
 	tw.Flush()
 	for _, k := range set.Skipped {
 		if !k.Step {
-			fmt.Fprintf(w, "  (%s %s)\n", k.ID, k.Reason())
+			fmt.Fprintf(w, "  (%s %s)\n", t(k.ID), t(k.Reason()))
 		}
 	}
 	fmt.Fprintln(w, "\nSources and conditions:")
 	for _, fc := range all {
-		fmt.Fprintf(w, "  %s: when %s\n      source: %s\n", fc.ID, fc.When, fc.Source)
+		fmt.Fprintf(w, "  %s: when %s\n      source: %s\n", t(fc.ID), t(fc.When), t(fc.Source))
 	}
 	fmt.Fprintln(w, "\nTiers (highest first):")
-	for _, t := range set.Tiers {
-		fmt.Fprintf(w, "  %-10s score %d or more\n", t.Name, t.MinScore)
+	for _, tr := range set.Tiers {
+		fmt.Fprintf(w, "  %-10s score %d or more\n", t(tr.Name), tr.MinScore)
 	}
 	fmt.Fprintln(w, "\nNext steps:")
 	for _, s := range set.Steps {
@@ -157,9 +233,9 @@ func writeCatalogue(f *Factory, set *rule.Set) error {
 		}
 		tiers := ""
 		if len(s.Tiers) > 0 {
-			tiers = " (tiers: " + strings.Join(s.Tiers, ", ") + ")"
+			tiers = " (tiers: " + t(strings.Join(s.Tiers, ", ")) + ")"
 		}
-		fmt.Fprintf(w, "  %s: %s\n      when %s%s\n      source: %s\n", s.ID, s.Text, cond, tiers, s.Source)
+		fmt.Fprintf(w, "  %s: %s\n      when %s%s\n      source: %s\n", t(s.ID), t(s.Text), t(cond), tiers, t(s.Source))
 	}
 	return nil
 }

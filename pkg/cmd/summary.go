@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"io"
 	"strings"
 
@@ -17,7 +18,7 @@ import (
 // NewCmdSummary builds `attendrisk summary`.
 func NewCmdSummary(f *Factory) *cobra.Command {
 	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions}
-	var by, benchFile string
+	var by string
 	var suppress int
 	c := &cobra.Command{
 		Use:   "summary [flags] FILE...",
@@ -30,8 +31,10 @@ authorised 4.7%, unauthorised 2.5%, persistent 20.0%, severe 2.3%); give
 --benchmarks FILE for others.
 
 Groups with fewer pupils than --suppress-below show "c" instead of figures,
-as DfE does. When the summary is written to a file (-o), the default is 5:
-files get shared.`,
+as DfE does, and when only one group would be, the next smallest is too, so
+that the total minus the groups shown never gives a suppressed group away.
+When the summary is written to a file (-o), the default is 5: files get
+shared.`,
 		Example: `  $ attendrisk summary register.csv --by year_group
   $ attendrisk summary register.csv --context context.csv --by year_group,context.free_school_meals
   $ attendrisk summary register.csv --by school -o summary.csv`,
@@ -58,21 +61,21 @@ files get shared.`,
 				}
 			}
 			benchmarks := []cohort.Benchmark{cohort.England202324}
-			if benchFile != "" {
-				b, err := cohort.ReadBenchmarks(benchFile)
+			if opts.Benchmarks != "" {
+				b, err := cohort.ReadBenchmarks(opts.Benchmarks)
 				if err != nil {
 					return err
 				}
 				benchmarks = b
 			}
-			return summaryRun(opts, dims, suppress, benchmarks)
+			return summaryRun(c.Context(), opts, dims, suppress, benchmarks)
 		},
 	}
 	addInputFlags(c, opts)
 	addRulesFlags(c, opts)
 	fl := c.Flags()
 	fl.StringVar(&by, "by", "", "group by these, comma-separated: year_group, reg_group, school, tier, context.<column>")
-	fl.StringVar(&benchFile, "benchmarks", "", "YAML file of benchmark rates to show instead of England 2023/24")
+	fl.StringVar(&opts.Benchmarks, "benchmarks", "", "YAML file of benchmark rates to show instead of England 2023/24")
 	fl.IntVar(&suppress, "suppress-below", 0, "show c for groups with fewer pupils than this (default 0, or 5 with -o)")
 	fl.StringVar(&opts.Format, "format", "", "output format: table, csv or json (default: from the -o extension, else table)")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (created private to you) instead of stdout")
@@ -81,13 +84,19 @@ files get shared.`,
 	return c
 }
 
-func summaryRun(o *AnalyseOptions, by []string, suppress int, benchmarks []cohort.Benchmark) error {
-	res, err := analysis.Run(o.input())
+func summaryRun(ctx context.Context, o *AnalyseOptions, by []string, suppress int, benchmarks []cohort.Benchmark) error {
+	prep, err := analysis.Prepare(o.input())
 	if err != nil {
 		return err
 	}
-	if err := cohort.CheckDimensions(by, res); err != nil {
+	// --by is checked against the rules and the context before the
+	// registers are read.
+	if err := cohort.CheckDimensions(by, &analysis.Result{Rules: prep.Rules, Context: prep.Context}); err != nil {
 		return &UsageError{err}
+	}
+	res, err := prep.Run(ctx)
+	if err != nil {
+		return err
 	}
 	if !o.Quiet {
 		render.Quality(o.IO.ErrOut, res.Quality)
@@ -104,7 +113,13 @@ func summaryRun(o *AnalyseOptions, by []string, suppress int, benchmarks []cohor
 		case "json":
 			return render.CohortJSON(w, by, groups, benchmarks, meta)
 		}
-		return render.CohortTable(w, by, groups, benchmarks)
+		var tiers []string
+		if res.Rules != nil {
+			for _, t := range res.Rules.Tiers {
+				tiers = append(tiers, t.Name)
+			}
+		}
+		return render.CohortTable(w, by, groups, benchmarks, tiers)
 	}
-	return o.emit(write, render.N(len(groups), "group"))
+	return o.emit(ctx, write, render.N(len(groups), "group"))
 }

@@ -20,8 +20,11 @@ type Group struct {
 	Figures metrics.Figures
 	PA, SA  int
 	// Suppressed is set when the group has fewer pupils than the
-	// suppression threshold: its figures must not be shared.
+	// suppression threshold, or when its figures would give away such a
+	// group's by subtraction from the total (Secondary): its figures must
+	// not be shared.
 	Suppressed bool
+	Secondary  bool
 }
 
 // PAPct is the persistent absence rate: persistent absentees as a share of
@@ -111,13 +114,15 @@ func CheckDimensions(by []string, res *analysis.Result) error {
 // Summarise groups the pupils of res (all of them, whatever a list showed)
 // by the dimensions, with the whole cohort first. Group figures are summed
 // sessions, never averaged rates. Groups smaller than suppressBelow pupils
-// are marked suppressed. Group rows of a summary file (schools, areas) are
-// left out: they are not pupils.
+// are marked suppressed, and more with them where subtraction would undo it
+// (see suppress). Group rows of a summary file (schools, areas) are left
+// out: they are not pupils.
 //
 // Grouped by school, the rows are enrolments, as DfE counts them: a pupil
 // on two schools' rolls (dual registration, a move) is counted at each
 // with that school's own figures, and the total is the sum of the
-// schools'.
+// schools'. So the groups still partition the total (each enrolment is in
+// one group), which secondary suppression relies on.
 func Summarise(res *analysis.Result, by []string, suppressBelow int) []Group {
 	total := Group{Key: []string{"All pupils"}}
 	groups := map[string]*Group{}
@@ -157,10 +162,60 @@ func Summarise(res *analysis.Result, by []string, suppressBelow int) []Group {
 	}
 	sort.Slice(rest, func(i, j int) bool { return keyLess(rest[i].Key, rest[j].Key) })
 	out = append(out, rest...)
-	for i := range out {
-		out[i].Suppressed = suppressBelow > 0 && out[i].Pupils < suppressBelow
-	}
+	suppress(out, suppressBelow)
 	return out
+}
+
+// suppress marks the groups whose figures must not be shown: those with
+// fewer than below pupils (primary suppression), and then enough others
+// that no suppressed group can be worked out from what is shown (secondary
+// suppression, as DfE's disclosure control does). The groups after the
+// total partition it (every pupil is in exactly one), so the total minus
+// the shown groups is the sum of the suppressed ones: with one suppressed
+// group that sum is the group itself. So when exactly one group with pupils
+// is suppressed, the next smallest group is suppressed too (the first in
+// order among equals), and the two can only be known together. When the
+// total itself is under the threshold every group is. A group with no
+// assessable pupils discloses nobody and does not call for a second.
+func suppress(out []Group, below int) {
+	if below <= 0 {
+		return
+	}
+	for i := range out {
+		out[i].Suppressed = out[i].Pupils < below
+	}
+	total, cells := &out[0], out[1:]
+	if len(cells) == 0 {
+		return
+	}
+	if total.Suppressed {
+		for i := range cells {
+			cells[i].Suppressed = true
+		}
+		return
+	}
+	hidden := 0
+	for _, g := range cells {
+		if g.Suppressed && g.Pupils > 0 {
+			hidden++
+		}
+	}
+	if hidden != 1 {
+		return
+	}
+	next := -1
+	for i, g := range cells {
+		if !g.Suppressed && (next < 0 || g.Pupils < cells[next].Pupils) {
+			next = i
+		}
+	}
+	if next < 0 {
+		// Cannot happen (the total is not suppressed, so some group is
+		// shown), but if it did, the total is what would give it away.
+		total.Suppressed = true
+		return
+	}
+	cells[next].Suppressed, cells[next].Secondary = true, true
 }
 
 func add(g *Group, p *analysis.Pupil) {

@@ -2,7 +2,9 @@ package compare
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 
@@ -29,28 +31,191 @@ type PrevPupil struct {
 	Severe     bool    `json:"severe_absence"`
 }
 
-// Read loads an earlier JSON output of attendrisk analyse.
+// MaxFileBytes bounds the earlier run's JSON file. A JSON output of
+// attendrisk analyse takes some 3 KB a pupil with the default rules, so a
+// whole country's register fits many times over; a bigger file is not an
+// output of attendrisk, and reading it could exhaust the machine.
+const MaxFileBytes = 1 << 30
+
+// Read loads an earlier JSON output of attendrisk analyse. The file is
+// decoded as a stream, pupil by pupil, keeping only the fields a comparison
+// needs, so memory follows the number of pupils and not the size of their
+// evidence. Every refusal names the file and, for a bad pupil entry, its
+// position in the list, never a pupil id.
 func Read(path string) (*Previous, error) {
-	data, err := os.ReadFile(path)
+	// Stat before opening: opening a named pipe with no writer would hang.
+	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("--compare %s: cannot read: %w", path, err)
+		return nil, fmt.Errorf("--compare %s: cannot read: %w", path, plainErr(err))
 	}
-	var doc struct {
-		Tool   string      `json:"tool"`
-		AsOf   string      `json:"as_of"`
-		Pupils []PrevPupil `json:"pupils"`
-		Rules  struct {
-			Hash string `json:"hash"`
-		} `json:"rules"`
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("--compare %s: not a regular file (expected the file written by --format json)", path)
 	}
-	if err := json.Unmarshal(data, &doc); err != nil || doc.Tool != "attendrisk" {
-		return nil, fmt.Errorf("--compare %s: not a JSON output of attendrisk analyse (expected the file written by --format json)", path)
+	if st.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("--compare %s: %d bytes, more than the %d bytes (1 GiB) an attendrisk JSON output can be", path, st.Size(), int64(MaxFileBytes))
 	}
-	p := &Previous{Path: path, AsOf: doc.AsOf, Pupils: map[string]PrevPupil{}, RulesHash: doc.Rules.Hash}
-	for _, pp := range doc.Pupils {
-		p.Pupils[pp.ID] = pp
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--compare %s: cannot read: %w", path, plainErr(err))
+	}
+	defer f.Close()
+	// The limit holds even for a file that grows while it is read.
+	p, err := decode(path, io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// Pseudonymised reports whether the earlier run was pseudonymised: every
+// pupil id in it is a pseudonym. An earlier run with no pupils counts as
+// both.
+func (p *Previous) Pseudonymised() bool {
+	for id := range p.Pupils {
+		if !analysis.IsPseudonym(id) {
+			return false
+		}
+	}
+	return true
+}
+
+// Pseudonymise prepares an earlier run for comparison with a pseudonymised
+// one. An earlier pseudonymised run is used as it is. An earlier identified
+// run has its ids replaced by their pseudonyms under the same key, so the
+// comparison, and everything it writes, is exactly what comparing with that
+// run pseudonymised would give: nothing from the identified file but its
+// name, its date and the tiers and rates it recorded, keyed by pseudonym.
+// A file mixing real ids and pseudonyms is refused: it is not one run.
+func (p *Previous) Pseudonymise(key []byte) error {
+	real, pseudo := 0, 0
+	for id := range p.Pupils {
+		if analysis.IsPseudonym(id) {
+			pseudo++
+		} else {
+			real++
+		}
+	}
+	if real == 0 {
+		return nil
+	}
+	if pseudo > 0 {
+		return fmt.Errorf("--compare %s: %d pupil ids are pseudonyms and %d are not; expected the output of one attendrisk analyse run", p.Path, pseudo, real)
+	}
+	out := make(map[string]PrevPupil, len(p.Pupils))
+	for id, pp := range p.Pupils {
+		pp.ID = analysis.Pseudonym(key, id)
+		out[pp.ID] = pp
+	}
+	p.Pupils = out
+	return nil
+}
+
+// notOurs is the refusal of a file that is not an attendrisk JSON output.
+func notOurs(path string) error {
+	return fmt.Errorf("--compare %s: not a JSON output of attendrisk analyse (expected the file written by --format json)", path)
+}
+
+func decode(path string, r io.Reader) (*Previous, error) {
+	dec := json.NewDecoder(r)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, notOurs(path)
+	}
+	p := &Previous{Path: path, Pupils: map[string]PrevPupil{}}
+	var tool string
+	sawPupils := false
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, notOurs(path)
+		}
+		key, _ := t.(string)
+		switch key {
+		case "tool":
+			err = dec.Decode(&tool)
+		case "as_of":
+			err = dec.Decode(&p.AsOf)
+		case "rules":
+			var rules struct {
+				Hash string `json:"hash"`
+			}
+			err = dec.Decode(&rules)
+			p.RulesHash = rules.Hash
+		case "pupils":
+			sawPupils = true
+			err = decodePupils(path, dec, p)
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return nil, decodeErr(path, err)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, decodeErr(path, err)
+	}
+	if tool != "attendrisk" || !sawPupils {
+		return nil, notOurs(path)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, notOurs(path) // something after the document
+	}
+	return p, nil
+}
+
+// decodeErr says why the document could not be read: a bad pupil entry, a
+// file that ends inside the document, or not our JSON at all.
+func decodeErr(path string, err error) error {
+	var pe *pupilError
+	switch {
+	case errors.As(err, &pe):
+		return err
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("--compare %s: the file ends inside its JSON document (cut short by a copy or a full disk?)", path)
+	}
+	return notOurs(path)
+}
+
+// pupilError is a bad entry of the pupils list.
+type pupilError struct{ msg string }
+
+func (e *pupilError) Error() string { return e.msg }
+
+func decodePupils(path string, dec *json.Decoder, p *Previous) error {
+	t, err := dec.Token()
+	if err == nil && t == nil {
+		return nil // null: no pupils
+	}
+	if err != nil || t != json.Delim('[') {
+		return notOurs(path)
+	}
+	for n := 1; dec.More(); n++ {
+		var pp PrevPupil
+		if err := dec.Decode(&pp); err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				return err
+			}
+			return &pupilError{fmt.Sprintf("--compare %s: pupil %d of the list is not a pupil of an attendrisk JSON output", path, n)}
+		}
+		if pp.ID == "" {
+			return &pupilError{fmt.Sprintf("--compare %s: pupil %d of the list has no pupil_id", path, n)}
+		}
+		if _, dup := p.Pupils[pp.ID]; dup {
+			// An output lists each pupil once; the id itself is not shown.
+			return &pupilError{fmt.Sprintf("--compare %s: pupil %d of the list has the same pupil_id as an earlier one", path, n)}
+		}
+		p.Pupils[pp.ID] = pp
+	}
+	_, err = dec.Token() // ]
+	return err
+}
+
+func plainErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // Kinds of change, in the order they are shown.
@@ -83,8 +248,8 @@ type Change struct {
 // the current priority order.
 func Diff(prev *Previous, res *analysis.Result) []Change {
 	var out []Change
-	seen := map[string]bool{}
-	pos := map[string]int{}
+	seen := make(map[string]bool, len(res.All))
+	pos := make(map[string]int, len(res.All))
 	for i, p := range res.All {
 		pos[p.ID] = i
 	}
@@ -158,6 +323,18 @@ func orNone(s string) string {
 		return "no tier"
 	}
 	return s
+}
+
+// Annotate sets each pupil's Changes from cs, in one pass over the pupils:
+// linear in pupils and changes, so 20,000 changed pupils cost 20,000
+// lookups rather than 400 million comparisons.
+func Annotate(res *analysis.Result, cs []Change) {
+	byPupil := ByPupil(cs)
+	for _, p := range res.All {
+		if kinds, ok := byPupil[p.ID]; ok {
+			p.Changes = kinds
+		}
+	}
 }
 
 // ByPupil indexes the changes by pupil id (a pupil can have several).

@@ -72,6 +72,9 @@ func ReadContext(path, sheet string, user map[Field]string, q *quality.Report) (
 	if err != nil {
 		return nil, err
 	}
+	for _, line := range t.Titles {
+		q.Find("title_row", t.TitleLoc(line), "")
+	}
 	cols, _ := matchHeader(t.Headers, onlyID(user))
 	idCol := cols.idx[PupilID]
 	ctx := &Context{Rows: map[string]map[string]any{}, Loc: map[string]quality.Loc{}, Info: t.Info}

@@ -6,19 +6,58 @@ import (
 	"math/bits"
 )
 
+// The bounds on one CSV record. A register row is a few dozen bytes on one
+// line; a quoted cell may hold line breaks (a note, an address), but a
+// record that runs on past these is a stray quote swallowing the rows below
+// it, or a file that is not a register, and holding it whole would let one
+// bad byte cost gigabytes. They are variables only so tests can lower them.
+var (
+	// maxRecordBytes bounds a record's length, line breaks inside quotes
+	// included: 1 MiB.
+	maxRecordBytes = 1 << 20
+	// maxRecordLines bounds the physical lines one record may span: a
+	// quoted field still open after this many line breaks is a runaway.
+	maxRecordLines = 100
+)
+
+// recStatus says how splitRecord's record ended.
+type recStatus uint8
+
+const (
+	// recOK: a whole record, ended by a line break or by the end of data
+	// (the caller knows whether more data may follow).
+	recOK recStatus = iota
+	// recOpen: a quoted field is still open at the end of data, within the
+	// bounds. At the end of the file that is a cut-off export (or a missing
+	// quote); otherwise more data is needed to decide.
+	recOpen
+	// recRunaway: a quoted field ran past maxRecordLines lines or
+	// maxRecordBytes bytes without closing. The record is rejected as one
+	// row at its first line, and next is the start of the line after that
+	// one, so the rows the quote would have swallowed are read after all.
+	recRunaway
+	// recLong: the record's first line is longer than maxRecordBytes. next
+	// is past its line break, or len(data) when the break is not in data
+	// (a streaming caller then skips input up to it).
+	recLong
+)
+
 // splitRecord parses the CSV record that starts at data[pos:] into dst and
-// returns the fields, the position after the record and the number of line
-// breaks it consumed. Unquoted fields are slices of data (no copying); a
-// quoted field is copied only when it holds an escaped quote. The record
-// ends at a line break outside quotes or at the end of data; a quoted field
-// that never closes runs to the end of data, which the caller reports.
+// returns the fields, the position after the record, the number of line
+// breaks it consumed and how it ended. Unquoted fields are slices of data
+// (no copying); a quoted field is copied only when it holds an escaped
+// quote. The record ends at a line break outside quotes or at the end of
+// data; see recStatus for the bounded cases. A caller reading in pieces
+// gets the same answer for a record whatever the piece, as long as the
+// piece holds the record or maxRecordBytes+1 bytes of it, which is what
+// keeps the parallel reader's chunks in step with a single pass.
 //
 // It follows RFC 4180 with the leniencies Excel's own exports need: CRLF or
 // LF, a stray quote inside an unquoted field kept as text, and trailing
 // empty fields kept (they are harmless and keep column positions).
-func splitRecord(data []byte, pos int, delim byte, dst [][]byte) ([][]byte, int, int, bool) {
+func splitRecord(data []byte, pos int, delim byte, dst [][]byte) ([][]byte, int, int, recStatus) {
 	dst = dst[:0]
-	lines := 0
+	start0 := pos
 	n := len(data)
 	// Fast path, nearly every row of a register: find the line end and make
 	// sure the line holds no quote (both with the vectorised IndexByte),
@@ -28,18 +67,41 @@ func splitRecord(data []byte, pos int, delim byte, dst [][]byte) ([][]byte, int,
 		if i := bytes.IndexByte(data[pos:], '\n'); i >= 0 {
 			end, next = pos+i, pos+i+1
 		}
+		if end-pos > maxRecordBytes {
+			lines := 0
+			if next > end {
+				lines = 1
+			}
+			return dst, next, lines, recLong
+		}
 		line := data[pos:end]
 		if bytes.IndexByte(line, '"') < 0 {
 			if len(line) > 0 && line[len(line)-1] == '\r' {
 				line = line[:len(line)-1]
 			}
 			dst = splitDelim(line, delim, dst)
+			lines := 0
 			if next > end {
 				lines = 1
 			}
-			return dst, next, lines, true
+			return dst, next, lines, recOK
 		}
 	}
+	// The record must end within maxRecordBytes (its line break may be the
+	// byte after): scan no further, so a runaway is decided from a bounded
+	// prefix, the same one whatever follows.
+	capped := false
+	if n-start0 > maxRecordBytes+1 {
+		n = start0 + maxRecordBytes + 1
+		capped = true
+	}
+	// runaway ends the record at its first line: the first line is not
+	// longer than the bound (checked above), so its break is within data.
+	runaway := func() ([][]byte, int, int, recStatus) {
+		i := bytes.IndexByte(data[start0:], '\n')
+		return dst[:0], start0 + i + 1, 1, recRunaway
+	}
+	lines := 0
 	for {
 		if pos < n && data[pos] == '"' {
 			// Quoted field.
@@ -48,13 +110,16 @@ func splitRecord(data []byte, pos int, delim byte, dst [][]byte) ([][]byte, int,
 			var buf []byte
 			closed := false
 			for pos < n {
-				i := bytes.IndexByte(data[pos:], '"')
+				i := bytes.IndexByte(data[pos:n], '"')
 				if i < 0 {
-					lines += bytes.Count(data[pos:], nl)
+					lines += bytes.Count(data[pos:n], nl)
 					pos = n
 					break
 				}
 				lines += bytes.Count(data[pos:pos+i], nl)
+				if lines >= maxRecordLines {
+					return runaway()
+				}
 				if pos+i+1 < n && data[pos+i+1] == '"' {
 					buf = append(buf, data[start:pos+i+1]...)
 					pos += i + 2
@@ -71,13 +136,16 @@ func splitRecord(data []byte, pos int, delim byte, dst [][]byte) ([][]byte, int,
 				break
 			}
 			if !closed {
+				if capped || lines >= maxRecordLines {
+					return runaway()
+				}
 				if buf == nil {
 					buf = data[start:n]
 				} else {
 					buf = append(buf, data[start:n]...)
 				}
 				dst = append(dst, buf)
-				return dst, n, lines, false
+				return dst, n, lines, recOpen
 			}
 			// Text after the closing quote up to the delimiter is kept, as
 			// Excel does ("a"b -> ab).
@@ -100,64 +168,65 @@ func splitRecord(data []byte, pos int, delim byte, dst [][]byte) ([][]byte, int,
 			dst = append(dst, data[start:end])
 		}
 		if pos >= n {
-			return dst, n, lines, true
+			if capped {
+				return runaway()
+			}
+			return dst, n, lines, recOK
 		}
 		if data[pos] == '\n' {
-			return dst, pos + 1, lines + 1, true
+			return dst, pos + 1, lines + 1, recOK
 		}
 		pos++ // delimiter
 		if pos == n {
+			if capped {
+				return runaway()
+			}
 			dst = append(dst, data[n:n])
-			return dst, n, lines, true
+			return dst, n, lines, recOK
 		}
 	}
 }
 
 var nl = []byte{'\n'}
 
-// lastRecordEnd returns the end of the last complete record in data (just
-// past its line break), or -1 when there is none. Chunks always start at a
-// record boundary, so quote state starts outside quotes. It follows
-// splitRecord's quoting rules exactly (a quote opens a quoted field only at
-// the start of a field; inside one, "" is a quote; elsewhere a quote is
-// text), or a stray quote in a name would move a chunk boundary and the
-// parallel parse would disagree with a single pass.
-func lastRecordEnd(data []byte, delim byte) int {
+// lastRecordEnd returns the end of the last record in data that is decided
+// without more input, or -1 when there is none; and, when data ends inside a
+// line longer than maxRecordBytes, where that line starts (else -1), for the
+// caller to skip the rest of it. Chunks always start at a record boundary.
+// It walks the records with splitRecord itself, so a stray quote or a
+// runaway field moves a chunk boundary exactly as a single pass would see
+// it. Within a chunk cut here, a record whose quote is still open at the
+// chunk's end can only be one decided a runaway (see the reader).
+func lastRecordEnd(data []byte, delim byte) (end, longAt int) {
 	if bytes.IndexByte(data, '"') < 0 {
 		i := bytes.LastIndexByte(data, '\n')
+		if len(data)-(i+1) > maxRecordBytes {
+			longAt = i + 1
+		} else {
+			longAt = -1
+		}
 		if i < 0 {
-			return -1
+			return -1, longAt
 		}
-		return i + 1
+		return i + 1, longAt
 	}
-	end := -1
-	inQuote, fieldStart := false, true
-	for i := 0; i < len(data); i++ {
-		c := data[i]
-		if inQuote {
-			if c == '"' {
-				if i+1 < len(data) && data[i+1] == '"' {
-					i++
-				} else {
-					inQuote = false
-				}
-			}
-			continue
+	end, longAt = -1, -1
+	var fields [][]byte
+	for pos := 0; pos < len(data); {
+		var next int
+		var st recStatus
+		fields, next, _, st = splitRecord(data, pos, delim, fields)
+		switch {
+		case st == recOpen:
+			return end, -1
+		case st == recLong && data[next-1] != '\n':
+			return end, pos
+		case st == recOK && data[next-1] != '\n':
+			return end, -1
 		}
-		switch c {
-		case '"':
-			inQuote = fieldStart
-			fieldStart = false
-		case delim:
-			fieldStart = true
-		case '\n':
-			end = i + 1
-			fieldStart = true
-		default:
-			fieldStart = false
-		}
+		pos, end = next, next
 	}
-	return end
+	return end, longAt
 }
 
 // blank reports whether a record is empty (a blank line, or only empty

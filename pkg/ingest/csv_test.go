@@ -19,57 +19,57 @@ func strs(fields [][]byte) []string {
 
 func TestSplitRecord(t *testing.T) {
 	tests := []struct {
-		name     string
-		data     string
-		pos      int
-		delim    byte
-		want     []string
-		next     int
-		lines    int
-		complete bool
+		name   string
+		data   string
+		pos    int
+		delim  byte
+		want   []string
+		next   int
+		lines  int
+		status recStatus
 	}{
-		{"simple LF", "a,b,c\nd", 0, ',', []string{"a", "b", "c"}, 6, 1, true},
-		{"last record without a line break", "a,b,c", 0, ',', []string{"a", "b", "c"}, 5, 0, true},
-		{"CRLF", "a,b\r\nc", 0, ',', []string{"a", "b"}, 5, 1, true},
-		{"CR inside an unquoted field is kept", "a\rb,c\n", 0, ',', []string{"a\rb", "c"}, 6, 1, true},
-		{"CR before EOF", "a,b\r", 0, ',', []string{"a", "b"}, 4, 0, true},
-		{"starting mid-data", "x\na,b\n", 2, ',', []string{"a", "b"}, 6, 1, true},
-		{"blank line", "\nnext", 0, ',', []string{""}, 1, 1, true},
-		{"blank CRLF line", "\r\nnext", 0, ',', []string{""}, 2, 1, true},
-		{"quoted delimiter", `"a,b",c` + "\n", 0, ',', []string{"a,b", "c"}, 8, 1, true},
-		{"escaped quotes", `"say ""hi""",x`, 0, ',', []string{`say "hi"`, "x"}, 14, 0, true},
-		{"only an escaped quote", `""""`, 0, ',', []string{`"`}, 4, 0, true},
-		{"empty quoted field", `"",x`, 0, ',', []string{"", "x"}, 4, 0, true},
-		{"embedded newline", "\"line1\nline2\",x\nnext", 0, ',', []string{"line1\nline2", "x"}, 16, 2, true},
-		{"embedded CRLF kept inside quotes", "\"a\r\nb\",c\r\n", 0, ',', []string{"a\r\nb", "c"}, 10, 2, true},
-		{"quoted field then CRLF", "\"a\"\r\nb", 0, ',', []string{"a"}, 5, 1, true},
-		{"trailing empty field at EOF", "a,b,", 0, ',', []string{"a", "b", ""}, 4, 0, true},
-		{"trailing empty field before LF", "a,b,\n", 0, ',', []string{"a", "b", ""}, 5, 1, true},
-		{"trailing empty fields CRLF", "a,,\r\n", 0, ',', []string{"a", "", ""}, 5, 1, true},
-		{"only delimiters", ",,\n", 0, ',', []string{"", "", ""}, 3, 1, true},
-		{"text after closing quote kept", `"a"b,c`, 0, ',', []string{"ab", "c"}, 6, 0, true},
-		{"stray quote in an unquoted field", `O"Brien,x`, 0, ',', []string{`O"Brien`, "x"}, 9, 0, true},
-		{"semicolon", "a;\"b;c\";d\n", 0, ';', []string{"a", "b;c", "d"}, 10, 1, true},
-		{"tab keeps commas", "a,b\tc\n", 0, '\t', []string{"a,b", "c"}, 6, 1, true},
-		{"unclosed quote runs to the end", "\"abc\nxyz", 0, ',', []string{"abc\nxyz"}, 8, 1, false},
-		{"unclosed quote after an escaped one", `"a""b`, 0, ',', []string{`a"b`}, 5, 0, false},
-		{"unclosed quote in a later field", "a,\"b", 0, ',', []string{"a", "b"}, 4, 0, false},
+		{"simple LF", "a,b,c\nd", 0, ',', []string{"a", "b", "c"}, 6, 1, recOK},
+		{"last record without a line break", "a,b,c", 0, ',', []string{"a", "b", "c"}, 5, 0, recOK},
+		{"CRLF", "a,b\r\nc", 0, ',', []string{"a", "b"}, 5, 1, recOK},
+		{"CR inside an unquoted field is kept", "a\rb,c\n", 0, ',', []string{"a\rb", "c"}, 6, 1, recOK},
+		{"CR before EOF", "a,b\r", 0, ',', []string{"a", "b"}, 4, 0, recOK},
+		{"starting mid-data", "x\na,b\n", 2, ',', []string{"a", "b"}, 6, 1, recOK},
+		{"blank line", "\nnext", 0, ',', []string{""}, 1, 1, recOK},
+		{"blank CRLF line", "\r\nnext", 0, ',', []string{""}, 2, 1, recOK},
+		{"quoted delimiter", `"a,b",c` + "\n", 0, ',', []string{"a,b", "c"}, 8, 1, recOK},
+		{"escaped quotes", `"say ""hi""",x`, 0, ',', []string{`say "hi"`, "x"}, 14, 0, recOK},
+		{"only an escaped quote", `""""`, 0, ',', []string{`"`}, 4, 0, recOK},
+		{"empty quoted field", `"",x`, 0, ',', []string{"", "x"}, 4, 0, recOK},
+		{"embedded newline", "\"line1\nline2\",x\nnext", 0, ',', []string{"line1\nline2", "x"}, 16, 2, recOK},
+		{"embedded CRLF kept inside quotes", "\"a\r\nb\",c\r\n", 0, ',', []string{"a\r\nb", "c"}, 10, 2, recOK},
+		{"quoted field then CRLF", "\"a\"\r\nb", 0, ',', []string{"a"}, 5, 1, recOK},
+		{"trailing empty field at EOF", "a,b,", 0, ',', []string{"a", "b", ""}, 4, 0, recOK},
+		{"trailing empty field before LF", "a,b,\n", 0, ',', []string{"a", "b", ""}, 5, 1, recOK},
+		{"trailing empty fields CRLF", "a,,\r\n", 0, ',', []string{"a", "", ""}, 5, 1, recOK},
+		{"only delimiters", ",,\n", 0, ',', []string{"", "", ""}, 3, 1, recOK},
+		{"text after closing quote kept", `"a"b,c`, 0, ',', []string{"ab", "c"}, 6, 0, recOK},
+		{"stray quote in an unquoted field", `O"Brien,x`, 0, ',', []string{`O"Brien`, "x"}, 9, 0, recOK},
+		{"semicolon", "a;\"b;c\";d\n", 0, ';', []string{"a", "b;c", "d"}, 10, 1, recOK},
+		{"tab keeps commas", "a,b\tc\n", 0, '\t', []string{"a,b", "c"}, 6, 1, recOK},
+		{"unclosed quote runs to the end", "\"abc\nxyz", 0, ',', []string{"abc\nxyz"}, 8, 1, recOpen},
+		{"unclosed quote after an escaped one", `"a""b`, 0, ',', []string{`a"b`}, 5, 0, recOpen},
+		{"unclosed quote in a later field", "a,\"b", 0, ',', []string{"a", "b"}, 4, 0, recOpen},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fields, next, lines, complete := splitRecord([]byte(tt.data), tt.pos, tt.delim, nil)
+			fields, next, lines, status := splitRecord([]byte(tt.data), tt.pos, tt.delim, nil)
 			got := struct {
-				Fields   []string
-				Next     int
-				Lines    int
-				Complete bool
-			}{strs(fields), next, lines, complete}
+				Fields []string
+				Next   int
+				Lines  int
+				Status recStatus
+			}{strs(fields), next, lines, status}
 			want := struct {
-				Fields   []string
-				Next     int
-				Lines    int
-				Complete bool
-			}{tt.want, tt.next, tt.lines, tt.complete}
+				Fields []string
+				Next   int
+				Lines  int
+				Status recStatus
+			}{tt.want, tt.next, tt.lines, tt.status}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("splitRecord(%q) (-want +got):\n%s", tt.data, diff)
 			}
@@ -95,9 +95,9 @@ func TestSplitRecordMatchesEncodingCSV(t *testing.T) {
 	var fields [][]byte
 	for pos < len(b) {
 		var n int
-		var complete bool
-		fields, pos, n, complete = splitRecord(b, pos, ',', fields)
-		if !complete {
+		var st recStatus
+		fields, pos, n, st = splitRecord(b, pos, ',', fields)
+		if st != recOK {
 			t.Fatalf("incomplete record at %d", pos)
 		}
 		lines += n
@@ -142,7 +142,7 @@ func TestLastRecordEnd(t *testing.T) {
 		{"\"a\"\"\nb\"\n", 8},
 	}
 	for _, tt := range tests {
-		if got := lastRecordEnd([]byte(tt.data), ','); got != tt.want {
+		if got, _ := lastRecordEnd([]byte(tt.data), ','); got != tt.want {
 			t.Errorf("lastRecordEnd(%q) = %d, want %d", tt.data, got, tt.want)
 		}
 	}

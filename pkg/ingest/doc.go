@@ -8,4 +8,15 @@
 // by one goroutine per core, and applied to the register in file order, so
 // line numbers, duplicate handling and the first examples of each problem are
 // exactly what a single pass would give.
+//
+// No input may hang it, exhaust memory, or be read silently wrong
+// (bounds.go, xlsx.go): only regular files are opened; a CSV record is
+// bounded (a runaway quote rejects one row and reading resumes on the next
+// line; an over-long line is skipped, not held); a file that ends mid-row,
+// or in zero bytes, fails unless Options.AllowIncomplete; a workbook's zip
+// sizes are checked before anything is unpacked.
+//
+// Each file's numeric dates are read in one order, declared or decided
+// from the file's own dates before any row is applied (order.go); a file
+// whose dates contradict each other is refused rather than half-read.
 package ingest

@@ -19,6 +19,10 @@ import (
 func ReadFiles(paths []string, opts Options, b *register.Builder) error {
 	b.School = strings.TrimSpace(opts.School)
 	for _, path := range paths {
+		// An interrupted run (Ctrl-C) stops before the next file.
+		if err := opts.cancelled(); err != nil {
+			return err
+		}
 		var mtime = fileTime(path)
 		// One file is one school whatever it is called: its name is only
 		// needed to tell two files' local ids apart.

@@ -36,8 +36,8 @@ func FuzzSplitRecord(f *testing.F) {
 		for records := 0; pos < len(data); records++ {
 			start := pos
 			var lines int
-			var complete bool
-			fields, pos, lines, complete = splitRecord(data, start, delim, fields)
+			var st recStatus
+			fields, pos, lines, st = splitRecord(data, start, delim, fields)
 			if pos <= start || pos > len(data) {
 				t.Fatalf("record at %d ended at %d (len %d)", start, pos, len(data))
 			}
@@ -45,11 +45,14 @@ func FuzzSplitRecord(f *testing.F) {
 			if lines != bytes.Count(seg, []byte{'\n'}) {
 				t.Fatalf("record %q: lines = %d, want %d", seg, lines, bytes.Count(seg, []byte{'\n'}))
 			}
-			if complete && pos < len(data) && data[pos-1] != '\n' {
-				t.Fatalf("record %q ended before a line break", seg)
+			if pos < len(data) && data[pos-1] != '\n' {
+				t.Fatalf("record %q (status %d) ended before a line break", seg, st)
 			}
-			if !complete && pos != len(data) {
-				t.Fatalf("incomplete record %q did not run to the end", seg)
+			if st == recOpen && pos != len(data) {
+				t.Fatalf("open record %q did not run to the end", seg)
+			}
+			if st == recRunaway && lines != 1 {
+				t.Fatalf("runaway record %q did not end after its first line", seg)
 			}
 			joined := bytes.Join(fields, []byte{delim})
 			if len(joined) > len(seg) {
@@ -70,30 +73,55 @@ func FuzzSplitRecord(f *testing.F) {
 
 // FuzzParseDate: never panics; any date accepted is a real calendar date in
 // the supported range that round-trips through Day.Civil, whichever date
-// system (text only, Excel 1900 serials, Excel 1904 serials) it is read in.
+// system (text only, Excel 1900 serials, Excel 1904 serials) and date order
+// it is read in; a date that needs no order (ISO, a month name, a serial)
+// reads the same in every order; and classify agrees with the orders.
 func FuzzParseDate(f *testing.F) {
 	for _, s := range []string{"03/09/2024", "3/9/24", "2024-09-03", "03.09.2024", "03-09-2024", "29/02/2024", "29/02/2025",
 		"03/09/2024 00:00:00", "2024-09-03T08:45:00Z", "45538", "45538.5", "1", "2", "109939", "2958465", "0x1p16", "1e5",
-		"99/99/9999", "", " ", "31/12/2200", "01/01/1900"} {
+		"99/99/9999", "", " ", "31/12/2200", "01/01/1900",
+		"09/13/2024", "13/09/2024", "9/13/2024 12:00:00 AM", "24/09/03", "24-09-03",
+		"02-Sep-2024", "02-SEP-24", "2 Sep 2024", "2 September 2024", "Mon 02 Sep 2024", "Monday, 2 September 2024",
+		"2nd September 2024", "Sep 2, 2024", "September 2 2024", "Tue 03/09/2024", "Sat 09/03/2024", "31 Feb 2024",
+		"2 Sept 2024 08:45", "02-Oct-2024", "May 2024", "2 Sep", "Sep 2024 2"} {
 		for system := byte(0); system < 3; system++ {
-			f.Add(s, system, false)
+			f.Add(s, system, byte(0))
 		}
 	}
-	f.Add("09/03/2024", byte(0), true)
-	f.Fuzz(func(t *testing.T, s string, system byte, monthFirst bool) {
+	f.Add("09/03/2024", byte(0), byte(2))
+	f.Add("24/09/03", byte(0), byte(3))
+	f.Fuzz(func(t *testing.T, s string, system, order byte) {
 		serial := []int{noSerial, serial1900, serial1904}[system%3]
-		d, ok := parseDateOrder([]byte(s), serial, monthFirst)
+		r, ok := scanDate([]byte(s), serial, true)
 		if !ok {
 			return
 		}
-		y, m, dd := d.Civil()
-		back, valid := register.DayOf(y, m, dd)
-		if !valid || back != d {
-			t.Fatalf("parseDateOrder(%q, serial %d) = day %d (%04d-%02d-%02d), which DayOf gives as %d, %v", s, serial, d, y, m, dd, back, valid)
+		o := dateOrder(order%3 + 1)
+		d, ok := r.in(o)
+		if ok {
+			y, m, dd := d.Civil()
+			back, valid := register.DayOf(y, m, dd)
+			if !valid || back != d {
+				t.Fatalf("scanDate(%q, serial %d).in(%d) = day %d (%04d-%02d-%02d), which DayOf gives as %d, %v", s, serial, o, d, y, m, dd, back, valid)
+			}
+			if r.fixed {
+				for o2 := orderDMY; o2 <= orderYMD; o2++ {
+					if d2, ok2 := r.in(o2); !ok2 || d2 != d {
+						t.Fatalf("%q needs no date order but reads %s in order %d and %s, %v in order %d", s, d.ISO(), o, d2.ISO(), ok2, o2)
+					}
+				}
+			}
 		}
-		if !monthFirst && serial != serial1904 {
-			if d2, ok2 := parseDate([]byte(s), serial == serial1900); !ok2 || d2 != d {
-				t.Fatalf("parseDate and parseDateOrder disagree on %q", s)
+		dmy, mdy, kind, ok := r.classify()
+		d1, ok1 := r.in(orderDMY)
+		d2, ok2 := r.in(orderMDY)
+		if ok != (ok1 || ok2) || (kind == dateAmbiguous) != (ok1 && ok2 && d1 != d2) ||
+			(ok1 && dmy != d1) || (ok2 && !ok1 && mdy != d2) || (kind == dateAmbiguous && mdy != d2) {
+			t.Fatalf("classify(%q) = %s, %s, kind %d, %v; day-first %s, %v; month-first %s, %v", s, dmy.ISO(), mdy.ISO(), kind, ok, d1.ISO(), ok1, d2.ISO(), ok2)
+		}
+		if serial != serial1904 {
+			if d3, ok3 := parseDate([]byte(s), serial == serial1900); ok3 != ok1 || d3 != d1 {
+				t.Fatalf("parseDate and scanDate(...).in(dmy) disagree on %q", s)
 			}
 		}
 	})

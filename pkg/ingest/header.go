@@ -124,7 +124,7 @@ func matchHeader(headers []string, user map[Field]string) (columns, error) {
 			}
 		}
 		if found < 0 {
-			return c, fmt.Errorf("--map %s=%q: no such column (columns: %s)", f, want, quoteList(headers))
+			return c, fmt.Errorf("--map %s=%q: no such column (%s)", f, want, describeColumns(headers))
 		}
 		c.idx[f] = found
 		taken[found] = true
@@ -145,6 +145,82 @@ func matchHeader(headers []string, user map[Field]string) (columns, error) {
 		}
 	}
 	return c, nil
+}
+
+// describeRow names a row that was not taken for a header, for an error
+// message: the cells that are known header names are quoted, the others only
+// counted. The row may be a pupil's record (a headerless export) or a title
+// naming a pupil, and error messages never quote a pupil's details.
+func describeRow(r []string) string {
+	known := map[string]bool{}
+	for _, as := range aliases {
+		for _, a := range as {
+			known[a] = true
+		}
+	}
+	var names []string
+	others := 0
+	for _, c := range r {
+		switch {
+		case strings.TrimSpace(c) == "":
+		case known[normHeader(c)], isCodeLike(c):
+			names = append(names, c)
+		default:
+			others++
+		}
+	}
+	const why = " (not quoted: a row may hold a pupil's details)"
+	switch {
+	case others == 0 && len(names) == 0:
+		return "no text"
+	case others == 0:
+		return quoteList(names)
+	case len(names) == 0 && others == 1:
+		return "1 cell" + why
+	case len(names) == 0:
+		return fmt.Sprintf("%d cells%s", others, why)
+	case others == 1:
+		return quoteList(names) + " and 1 other cell" + why
+	}
+	return fmt.Sprintf("%s and %d other cells%s", quoteList(names), others, why)
+}
+
+// isCodeLike is a cell too short to be a name: a code column such as I, M
+// or C1 in a summary header (one capital letter, perhaps with a digit).
+func isCodeLike(c string) bool {
+	c = strings.TrimSpace(c)
+	switch {
+	case len(c) == 1:
+		return c[0] >= 'A' && c[0] <= 'Z'
+	case len(c) == 2:
+		return c[0] >= 'A' && c[0] <= 'Z' && c[1] >= '0' && c[1] <= '9'
+	}
+	return false
+}
+
+// describeColumns lists the columns of the row taken as the likeliest
+// header, so a user can correct a --map. A row with at least one known
+// header name is a header, whose cells are column names and safe to quote;
+// any other row is described as describeRow does, since it may be a pupil's.
+func describeColumns(r []string) string {
+	for _, c := range r {
+		if isKnownHeader(c) {
+			return "columns: " + quoteList(r)
+		}
+	}
+	return "the row has " + describeRow(r)
+}
+
+func isKnownHeader(c string) bool {
+	n := normHeader(c)
+	for _, as := range aliases {
+		for _, a := range as {
+			if a == n {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func quoteList(hs []string) string {

@@ -14,8 +14,9 @@ import (
 )
 
 // chunkSize is the unit of parallel work: big enough that channel traffic
-// is negligible, small enough that a few in flight stay within memory.
-const chunkSize = 4 << 20
+// is negligible, small enough that a few in flight stay within memory. A
+// variable only so that a fuzz test can cut a small file into many chunks.
+var chunkSize = 4 << 20
 
 // markRec is one parsed row of the marks layout. id points into the chunk's
 // bytes, which stay alive until the record has been applied.
@@ -30,6 +31,19 @@ type markRec struct {
 	info   *register.Info // set on the first row of each pupil in a chunk
 	pmHalf bool           // the PM half of a whole-day mark; same row as the record before
 	local  bool           // the mark was a local code mapped by a profile
+	// notUTF8: a field of the row held bytes that are not UTF-8 in a file
+	// read as UTF-8 (they were read as Windows-1252; see decodeMixed).
+	notUTF8 bool
+	// extra is the 1-based column of a non-blank cell to the right of the
+	// header's last column, or 0.
+	extra int32
+	// For a file whose date order is not declared: the month-first reading
+	// of an ambiguous date (day is the day-first one), and what the date
+	// says about the order. A date that settles the order carries its text
+	// in detail (reason stays empty), for the message if the file turns out
+	// to mix orders.
+	alt   register.Day
+	dkind dateKind
 }
 
 type chunk struct {
@@ -37,6 +51,12 @@ type chunk struct {
 	line int // line number of the chunk's first record
 	data []byte
 	buf  *[]byte
+	// last: data runs to the end of the file, so a record still open at
+	// its end is a cut-off one, not a runaway (see lastRecordEnd).
+	last bool
+	// long, when above 0, makes this chunk a line longer than
+	// maxRecordBytes that the reader skipped: long is its length.
+	long int
 }
 
 // marksCols are the column indexes a marks row is read through.
@@ -45,10 +65,19 @@ type marksCols struct {
 	surname, forename, year, reg, school int
 	need                                 int // fields a row must have
 	serial                               int // Excel date system of date cells, or noSerial
-	monthFirst                           bool
+	order                                dateOrder
+	anchor                               int // the middle year of the file's dates; 0: none known
 	local                                map[string]mark.ID
-	lastDate                             []byte // the date cache: per worker
-	lastDay                              register.Day
+	// The date cache, per worker: a pupil's AM and PM rows share a date.
+	lastDate         []byte
+	lastDay, lastAlt register.Day
+	lastKind         dateKind
+	lastOK, lastFar  bool
+	// The days a date may fall on: within maxYearsAway of anchor.
+	nearFrom, nearTo register.Day
+	// Whether a day-first-only and a month-first-only date has been seen
+	// (in this chunk): only the first of each keeps its text.
+	sawDayFirst, sawMonthFirst bool
 	// prevSchool is the school field of the row that last captured the
 	// pupil's details: a new school with the same id is another pupil
 	// (a local id) or enrolment (a UPN), so it is captured again.
@@ -66,10 +95,21 @@ type marksCols struct {
 // the first 64 KiB, and an export can be plain ASCII that far and still be
 // Excel's Windows CSV.
 func (m *marksCols) text(b []byte) string {
-	if hasHigh(b) && (m.cp1252 || !utf8.Valid(b)) {
-		return decode1252(b)
+	if hasHigh(b) {
+		if m.cp1252 {
+			return decode1252(b)
+		}
+		if !utf8.Valid(b) {
+			return decodeMixed(b)
+		}
 	}
 	return string(b)
+}
+
+// notUTF8 reports a field with bytes that are not UTF-8 in a file read as
+// UTF-8: the row gets a not_utf8 finding.
+func (m *marksCols) notUTF8(b []byte) bool {
+	return !m.cp1252 && hasHigh(b) && !utf8.Valid(b)
 }
 
 func hasHigh(b []byte) bool {
@@ -116,7 +156,7 @@ func newMarksCols(c columns, o Options) marksCols {
 	m := marksCols{id: get(PupilID), date: get(Date), session: get(Session), mark: get(Mark),
 		surname: get(Surname), forename: get(Forename), year: get(YearGroup), reg: get(RegGroup), school: get(School)}
 	m.need = max(m.id, m.date, m.mark, m.session) + 1
-	m.monthFirst = o.MonthFirst
+	m.order = o.DateOrder.internal()
 	m.local = o.LocalCodes
 	return m
 }
@@ -141,26 +181,35 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		return nil
 	}
 	if hasHigh(id) && (m.cp1252 || !utf8.Valid(id)) {
-		id = []byte(decode1252(id))
+		rec.notUTF8 = m.notUTF8(id)
+		id = []byte(m.text(id))
 	}
 	rec.id = id
 	// A pupil's AM and PM rows share a date: reuse the last one parsed.
-	var day register.Day
-	ok := true
-	if raw := fields[m.date]; len(raw) == len(m.lastDate) && string(raw) == string(m.lastDate) {
-		day = m.lastDay
-	} else if day, ok = parseDateOrder(raw, m.serial, m.monthFirst); ok {
+	raw := fields[m.date]
+	if len(raw) != len(m.lastDate) || string(raw) != string(m.lastDate) || m.lastDate == nil {
+		m.readDate(raw)
 		m.lastDate = append(m.lastDate[:0], raw...)
-		m.lastDay = day
 	}
-	if !ok {
-		rec.reason, rec.detail = "bad_date", quoteShort([]byte(m.text(fields[m.date])))
+	if !m.lastOK {
+		rec.reason, rec.detail = "bad_date", quoteShort([]byte(m.text(raw)))
 		return nil
 	}
-	rec.day = day
+	if m.lastFar {
+		rec.reason, rec.detail = "far_date", m.farDetail(raw)
+		return nil
+	}
+	day := m.lastDay
+	rec.day, rec.alt, rec.dkind = day, m.lastAlt, m.lastKind
+	date := raw
 	school := trimSpace(field(fields, m.school))
 	if string(id) != string(prevID) || string(school) != string(m.prevSchool) {
 		m.prevSchool = append(m.prevSchool[:0], school...)
+		for _, i := range [...]int{m.surname, m.forename, m.year, m.reg, m.school} {
+			if m.notUTF8(field(fields, i)) {
+				rec.notUTF8 = true
+			}
+		}
 		rec.info = &register.Info{
 			Surname:   m.text(trimSpace(field(fields, m.surname))),
 			Forename:  m.text(trimSpace(field(fields, m.forename))),
@@ -169,22 +218,27 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 			School:    m.text(school),
 		}
 	}
-	raw := fields[m.mark]
+	raw = fields[m.mark]
 	if m.session < 0 {
 		am, pm, ok := splitDayCell(string(raw))
 		if !ok {
-			rec.reason, rec.detail = "unknown_code", strconv.Quote(m.text(raw))
+			rec.reason, rec.detail = "unknown_code", quality.Cell(m.text(raw))
 			return nil
 		}
-		second = &markRec{id: id, day: day, sess: register.PM, line: rec.line, pmHalf: true}
+		second = &markRec{id: id, day: day, alt: rec.alt, dkind: rec.dkind, sess: register.PM, line: rec.line, pmHalf: true}
 		rec.sess = register.AM
 		rec.code, ok, rec.local = m.lookup([]byte(am))
 		if !ok {
-			rec.reason, rec.detail = "unknown_code", strconv.Quote(am)
+			rec.reason, rec.detail = "unknown_code", quality.Cell(am)
 		}
 		second.code, ok, second.local = m.lookup([]byte(pm))
 		if !ok {
-			second.reason, second.detail = "unknown_code", strconv.Quote(pm)
+			second.reason, second.detail = "unknown_code", quality.Cell(pm)
+		}
+		if rec.reason == "" {
+			m.evidence(rec, date)
+		} else if second.reason == "" {
+			m.evidence(second, date)
 		}
 		return second
 	}
@@ -197,31 +251,120 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 	code, ok, local := m.lookup(raw)
 	rec.local = local
 	if !ok {
-		rec.reason, rec.detail = "unknown_code", strconv.Quote(m.text(raw))
+		rec.reason, rec.detail = "unknown_code", quality.Cell(m.text(raw))
 		return nil
 	}
 	rec.code = code
+	m.evidence(rec, date)
 	return nil
 }
 
-// quoteShort quotes a cell value for a message, cut short so that a stray
-// long cell (a pasted note, a name in the wrong column) does not flood the
-// report.
-func quoteShort(b []byte) string {
-	if len(b) > 16 {
-		return strconv.Quote(string(b[:16])) + "..."
-	}
-	return strconv.Quote(string(b))
-}
-
-// apply hands one parsed row to the builder and keeps the row account.
-func apply(b *register.Builder, rec *markRec, loc quality.Loc) {
-	q := b.Q
-	q.MarksRead++
-	if rec.reason != "" {
-		b.Reject(rec.reason, loc, rec.detail)
+// evidence keeps the text of the first date of its kind that settles the
+// order (per chunk: the first in file order is the first of its chunk), for
+// the message when a file mixes orders.
+func (m *marksCols) evidence(rec *markRec, date []byte) {
+	switch {
+	case rec.dkind == dateDayFirst && !m.sawDayFirst:
+		m.sawDayFirst = true
+	case rec.dkind == dateMonthFirst && !m.sawMonthFirst:
+		m.sawMonthFirst = true
+	default:
 		return
 	}
+	rec.detail = quoteShort([]byte(m.text(date)))
+}
+
+// readDate parses a date into the cache: in the declared order, or both
+// ways when the file's order is still to be decided.
+func (m *marksCols) readDate(raw []byte) {
+	m.lastOK, m.lastFar = false, false
+	var r rawDate
+	if len(raw) == 10 && raw[2] == '/' && raw[5] == '/' {
+		// Fast path, nearly every row: nn/nn/nnnn, without the general
+		// scanner (the same reading as scanDate's own fast path).
+		a, ok1 := two(raw[0], raw[1])
+		b, ok2 := two(raw[3], raw[4])
+		y, ok3 := four(raw[6:10])
+		if !ok1 || !ok2 || !ok3 {
+			return
+		}
+		r = rawDate{a: a, b: b, year: y, last: y, weekday: -1}
+	} else {
+		var ok bool
+		if r, ok = scanDate(raw, m.serial, true); !ok {
+			return
+		}
+	}
+	if m.order != orderAuto {
+		m.lastDay, m.lastOK = r.in(m.order)
+		m.lastAlt, m.lastKind = m.lastDay, dateFixed
+	} else {
+		m.lastDay, m.lastAlt, m.lastKind, m.lastOK = r.classify()
+	}
+	// A date is far when it is far in every order the file may use.
+	m.lastFar = m.far(m.lastDay) && m.far(m.lastAlt)
+}
+
+// setAnchor sets the middle year of the file's dates, against which a
+// mistyped year is rejected.
+func (m *marksCols) setAnchor(year int) {
+	m.anchor = year
+	if year != 0 {
+		// Dates are read in 1900-2200 only: the bounds stay in that range.
+		m.nearFrom = register.MustDay(min(max(year-maxYearsAway, 1900), 2200), 1, 1)
+		m.nearTo = register.MustDay(min(max(year+maxYearsAway, 1900), 2200), 12, 31)
+	}
+}
+
+// far reports a date more than maxYearsAway from the middle year of the
+// file's dates: a mistyped year (1924, 2094), not a register date.
+func (m *marksCols) far(d register.Day) bool {
+	return m.anchor != 0 && (d < m.nearFrom || d > m.nearTo)
+}
+
+func farFrom(d register.Day, anchor int) bool {
+	y, _, _ := d.Civil()
+	return y < anchor-maxYearsAway || y > anchor+maxYearsAway
+}
+
+// maxYearsAway is how far a date's year may be from the middle year of
+// the file's dates. A register export covers a term, a year, or a few
+// years of history; a year decades away is a typing slip.
+const maxYearsAway = 2
+
+func (m *marksCols) farDetail(raw []byte) string {
+	return quoteShort([]byte(m.text(raw))) + " (the file's dates are around " + strconv.Itoa(m.anchor) + ")"
+}
+
+// quoteShort quotes a cell value for a message (or withholds it when it may
+// be a name: see quality.MayBeName), cut short so that a stray
+// long cell (a pasted note, a name in the wrong column) does not flood the
+// report.
+func quoteShort(b []byte) string { return quality.Short(string(b)) }
+
+// apply hands one parsed row to the builder and keeps the row account. A
+// file that turns out to mix date orders stops here with an error.
+func apply(b *register.Builder, fd *fileDates, rec *markRec, loc quality.Loc) error {
+	q := b.Q
+	if rec.notUTF8 {
+		q.Find("not_utf8", loc, "read as Windows-1252")
+	}
+	if rec.extra > 0 {
+		q.Find("beyond_header", loc, "column "+strconv.Itoa(int(rec.extra)))
+	}
+	if rec.reason != "" {
+		q.MarksRead++
+		b.Reject(rec.reason, loc, rec.detail)
+		return nil
+	}
+	day := rec.day
+	if rec.dkind != dateFixed && !(fd.order == orderDMY && rec.dkind != dateMonthFirst) {
+		var err error
+		if day, err = fd.resolve(rec, loc); err != nil {
+			return err
+		}
+	}
+	q.MarksRead++
 	var p *register.Pupil
 	if rec.info != nil {
 		// The first row of a pupil (or of a new school for the same id)
@@ -231,26 +374,32 @@ func apply(b *register.Builder, rec *markRec, loc quality.Loc) {
 	} else {
 		p = b.Pupil(rec.id)
 	}
-	if b.Mark(p, rec.day, rec.sess, rec.code, loc) && rec.local {
+	if b.Mark(p, day, rec.sess, rec.code, loc) && rec.local {
 		q.Find("local_code", loc, "read as "+mark.Get(rec.code).Code)
 	}
+	return nil
 }
 
 // applyRow applies a marks row (one or, for a whole-day mark, two session
 // marks) and counts the row as used when any of its marks was used.
-func applyRow(b *register.Builder, rec, second *markRec, loc quality.Loc) {
+func applyRow(b *register.Builder, fd *fileDates, rec, second *markRec, loc quality.Loc) error {
 	q := b.Q
-	q.RowsRead++
 	usedBefore := q.MarksUsed
-	apply(b, rec, loc)
-	if second != nil {
-		apply(b, second, loc)
+	if err := apply(b, fd, rec, loc); err != nil {
+		return err
 	}
+	if second != nil {
+		if err := apply(b, fd, second, loc); err != nil {
+			return err
+		}
+	}
+	q.RowsRead++
 	if q.MarksUsed > usedBefore {
 		q.RowsUsed++
 	} else {
 		q.RowsRejected++
 	}
+	return nil
 }
 
 // crec is markRec packed for the parallel path: no pointers, so a chunk's
@@ -265,11 +414,19 @@ type crec struct {
 	bad          int32 // index into batch.bad, or -1
 	sess         register.Session
 	code         mark.ID
+	alt          register.Day
 	pmHalf       bool
 	local        bool
+	dkind        dateKind
 }
 
-type badRec struct{ reason, detail string }
+// badRec holds the rare extras of a row: a rejection, or a finding about
+// it (kept here so that crec stays small).
+type badRec struct {
+	reason, detail string
+	notUTF8        bool
+	extra          int32
+}
 
 // batch is one parsed chunk, applied as a unit and then recycled.
 type batch struct {
@@ -282,7 +439,7 @@ type batch struct {
 }
 
 func (bt *batch) add(rec *markRec) {
-	c := crec{day: rec.day, line: rec.line, info: -1, bad: -1, sess: rec.sess, code: rec.code, pmHalf: rec.pmHalf, local: rec.local}
+	c := crec{day: rec.day, alt: rec.alt, dkind: rec.dkind, line: rec.line, info: -1, bad: -1, sess: rec.sess, code: rec.code, pmHalf: rec.pmHalf, local: rec.local}
 	// Rows come grouped by pupil: store an id once per run of rows.
 	if n := len(bt.recs); n > 0 {
 		last := bt.recs[n-1]
@@ -298,21 +455,22 @@ func (bt *batch) add(rec *markRec) {
 		c.info = int32(len(bt.infos))
 		bt.infos = append(bt.infos, *rec.info)
 	}
-	if rec.reason != "" {
+	if rec.reason != "" || rec.detail != "" || rec.notUTF8 || rec.extra > 0 {
 		c.bad = int32(len(bt.bad))
-		bt.bad = append(bt.bad, badRec{rec.reason, rec.detail})
+		bt.bad = append(bt.bad, badRec{rec.reason, rec.detail, rec.notUTF8, rec.extra})
 	}
 	bt.recs = append(bt.recs, c)
 }
 
 // unpack rebuilds the markRec for applying.
 func (bt *batch) unpack(c *crec, rec *markRec) {
-	*rec = markRec{id: bt.ids[c.idOff : c.idOff+c.idLen], day: c.day, sess: c.sess, code: c.code, line: c.line, pmHalf: c.pmHalf, local: c.local}
+	*rec = markRec{id: bt.ids[c.idOff : c.idOff+c.idLen], day: c.day, alt: c.alt, dkind: c.dkind, sess: c.sess, code: c.code, line: c.line, pmHalf: c.pmHalf, local: c.local}
 	if c.info >= 0 {
 		rec.info = &bt.infos[c.info]
 	}
 	if c.bad >= 0 {
-		rec.reason, rec.detail = bt.bad[c.bad].reason, bt.bad[c.bad].detail
+		b := &bt.bad[c.bad]
+		rec.reason, rec.detail, rec.notUTF8, rec.extra = b.reason, b.detail, b.notUTF8, b.extra
 	}
 }
 
@@ -342,9 +500,10 @@ func (f *freeList[T]) put(x T) {
 // readMarksCSV streams a marks-layout CSV: one goroutine cuts the input into
 // chunks at record boundaries, workers parse chunks in parallel, and this
 // goroutine applies the parsed rows in file order.
-func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder, cp1252 bool) error {
+func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder, cp1252 bool, tail textTail, fd *fileDates) error {
 	cols := newMarksCols(h.cols, opts)
 	cols.cp1252 = cp1252
+	cols.setAnchor(fd.anchor)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -357,13 +516,32 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	done := make(chan struct{})
 	defer close(done)
 
-	// Reader: cut at record boundaries, carry the tail over.
-	var readErr error
+	// Reader: cut at record boundaries, carry the tail over. endLine and
+	// endsNL (the line after the last, and whether the text ends with a
+	// line break) are read after results is closed.
+	var readErr, cancelErr error
+	endLine, endsNL := firstLine, true
 	go func() {
 		defer close(chunks)
 		var carry []byte
 		seq, line := 0, firstLine
+		send := func(c chunk) bool {
+			c.seq, c.line = seq, line
+			select {
+			case chunks <- c:
+			case <-done:
+				return false
+			}
+			seq++
+			line += countLines(c.data)
+			endLine = line
+			return true
+		}
 		for {
+			if err := opts.cancelled(); err != nil {
+				cancelErr = err
+				return
+			}
 			bp := bufs.get()
 			buf := append((*bp)[:0], carry...)
 			if cap(buf)-len(buf) < chunkSize/2 {
@@ -378,26 +556,63 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				readErr = err
 				return
 			}
-			end := len(buf)
+			if len(buf) > 0 {
+				endsNL = buf[len(buf)-1] == '\n'
+			}
+			end, longAt := len(buf), -1
 			if !eof {
-				end = lastRecordEnd(buf, delim)
-				if end < 0 { // one record larger than the buffer: read more
+				end, longAt = lastRecordEnd(buf, delim)
+				if end < 0 && longAt < 0 { // an undecided record fills the buffer: read more
 					carry = append(carry[:0], buf...)
 					*bp = buf[:0]
 					bufs.put(bp)
 					continue
 				}
+				if end < 0 {
+					end = 0
+				}
+			}
+			if longAt >= 0 {
+				// A line longer than maxRecordBytes: skip it without
+				// holding it, then carry on after its line break.
+				skipped := len(buf) - longAt
+				buf = buf[:longAt]
+				var rest []byte
+				var eofInLine bool
+				skipped, rest, eofInLine, err = skipLine(r, skipped, carry[:0])
+				if err != nil {
+					readErr = err
+					return
+				}
+				if end > 0 {
+					*bp = buf
+					if !send(chunk{data: buf[:end], buf: bp}) {
+						return
+					}
+				} else {
+					bufs.put(bp)
+				}
+				if !send(chunk{long: skipped, last: eofInLine}) {
+					return
+				}
+				if !eofInLine {
+					line++ // the long line's break, not in any chunk's data
+					endLine = line
+				} else {
+					endsNL = false
+				}
+				carry = rest
+				if eofInLine {
+					return
+				}
+				continue
 			}
 			carry = append(carry[:0], buf[end:]...)
 			*bp = buf
 			if end > 0 {
-				select {
-				case chunks <- chunk{seq: seq, line: line, data: buf[:end], buf: bp}:
-				case <-done:
+				if !send(chunk{data: buf[:end], buf: bp, last: eof}) {
 					return
 				}
-				seq++
-				line += countLines(buf[:end])
 			} else {
 				bufs.put(bp)
 			}
@@ -408,6 +623,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	}()
 
 	// Workers.
+	headerFields := namedColumns(h.cols.headers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -420,23 +636,57 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				bt := batches.get()
 				bt.seq, bt.line, bt.buf = c.seq, c.line, c.buf
 				bt.recs, bt.ids, bt.infos, bt.bad = bt.recs[:0], bt.ids[:0], bt.infos[:0], bt.bad[:0]
+				cols.sawDayFirst, cols.sawMonthFirst = false, false
+				if c.long > 0 {
+					bt.add(&markRec{reason: "line_too_long", detail: strconv.Itoa(c.long) + " bytes"})
+				}
 				pos, rel := 0, 0
 				var prevID []byte
 				for pos < len(c.data) {
+					start := pos
 					var used int
-					var complete bool
-					fields, pos, used, complete = splitRecord(c.data, pos, delim, fields)
+					var st recStatus
+					fields, pos, used, st = splitRecord(c.data, pos, delim, fields)
 					line := rel
-					rel += used
-					if blank(fields) {
-						continue
-					}
 					rec := markRec{line: int32(line)}
 					var second *markRec
-					if !complete {
-						rec.reason, rec.detail = "short_row", "a quoted field is not closed"
-					} else {
-						second = cols.parseRow(fields, &rec, prevID)
+					switch st {
+					case recOpen:
+						// Open at the chunk's end: in the file's last chunk
+						// the file ends inside the quote; in any other the
+						// reader decided it a runaway (lastRecordEnd).
+						pos, used = lineAfter(c.data, start)
+						if c.last {
+							rec.reason, rec.detail = "incomplete_row", "a quoted field is never closed, or a \" is missing"
+						} else {
+							rec.reason = "unclosed_quote"
+						}
+					case recRunaway:
+						rec.reason = "unclosed_quote"
+					case recLong:
+						rec.reason, rec.detail = "line_too_long", strconv.Itoa(pos-start-used)+" bytes"
+					}
+					rel += used
+					if st == recOK {
+						if blank(fields) {
+							continue
+						}
+						if c.last && pos == len(c.data) && c.data[pos-1] != '\n' {
+							// The last line has no line break: a full row is
+							// fine; a short one, or any followed by zero
+							// bytes, was cut off.
+							if tail.zeros > 0 {
+								rec.reason, rec.detail = "incomplete_row", zerosDetail(tail.zeros, true)
+							} else if len(fields) < headerFields {
+								rec.reason, rec.detail = "incomplete_row", strconv.Itoa(len(fields))+" of "+strconv.Itoa(headerFields)+" columns and no line break at the end"
+							}
+						}
+						if rec.reason == "" {
+							second = cols.parseRow(fields, &rec, prevID)
+							if len(fields) > headerFields {
+								rec.extra = int32(beyondHeader(fields, headerFields))
+							}
+						}
 					}
 					// A rejected row's pupil details never reach the
 					// register, so the next row of the same pupil must
@@ -475,25 +725,44 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			for i := 0; i < len(cur.recs); i++ {
 				cur.unpack(&cur.recs[i], &rec)
 				loc := quality.Loc{File: file, Line: cur.line + int(rec.line)}
+				if rec.reason == "incomplete_row" && !opts.AllowIncomplete {
+					return incompleteError(loc, rec.detail)
+				}
 				var sp *markRec
 				if i+1 < len(cur.recs) && cur.recs[i+1].pmHalf {
 					cur.unpack(&cur.recs[i+1], &second)
 					sp = &second
 					i++
 				}
-				applyRow(b, &rec, sp, loc)
+				if err := applyRow(b, fd, &rec, sp, loc); err != nil {
+					return err
+				}
 			}
-			*cur.buf = (*cur.buf)[:0]
-			bufs.put(cur.buf)
-			cur.buf = nil
+			if cur.buf != nil {
+				*cur.buf = (*cur.buf)[:0]
+				bufs.put(cur.buf)
+				cur.buf = nil
+			}
 			batches.put(cur)
 			if opts.Progress != nil {
 				opts.Progress(file, b.Q.RowsRead)
 			}
 		}
 	}
+	if cancelErr != nil {
+		return cancelErr
+	}
 	if readErr != nil {
 		return &Error{Loc: quality.Loc{File: file}, Msg: "read failed: " + readErr.Error()}
+	}
+	if tail.zeros > 0 && endsNL {
+		// Zero bytes after the last line break: the row they replaced is
+		// gone, so they stand for one cut-off row.
+		loc := quality.Loc{File: file, Line: endLine}
+		if !opts.AllowIncomplete {
+			return incompleteError(loc, zerosDetail(tail.zeros, false))
+		}
+		return applyRow(b, fd, &markRec{reason: "incomplete_row", detail: zerosDetail(tail.zeros, false)}, nil, loc)
 	}
 	return nil
 }

@@ -1,25 +1,20 @@
 package ingest
 
 import (
-	"bytes"
-	"strconv"
 	"strings"
 
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
 
-// parseDate reads the date formats MIS exports use: dd/mm/yyyy (the UK
-// default, also with - or . separators, one-digit day or month, or a
-// two-digit year), ISO yyyy-mm-dd, either followed by a time of day that is
-// ignored ("03/09/2024 00:00:00"), and, when excelSerial is set, an Excel
-// serial day number as XLSX date cells hold. US month-first dates are never
-// guessed: 03/09/2024 is 3 September.
+// parseDate reads one date day-first (the UK default) when it is numeric;
+// see scanDate for the formats. excelSerial also accepts Excel serial day
+// numbers in the 1900 date system, as XLSX date cells hold.
 func parseDate(b []byte, excelSerial bool) (register.Day, bool) {
 	if excelSerial {
-		return parseDateOrder(b, serial1900, false)
+		return readDate(b, serial1900, orderDMY)
 	}
-	return parseDateOrder(b, noSerial, false)
+	return readDate(b, noSerial, orderDMY)
 }
 
 // Which Excel serial day numbers a date cell may hold. Workbooks count days
@@ -30,67 +25,6 @@ const (
 	serial1900 = 1900
 	serial1904 = 1904
 )
-
-// parseDateOrder is parseDate with the month first when monthFirst is set,
-// and serials read in the given date system.
-func parseDateOrder(b []byte, serial int, monthFirst bool) (register.Day, bool) {
-	excelSerial := serial != noSerial
-	b = trimSpace(b)
-	// Fast path: exactly dd/mm/yyyy.
-	if len(b) == 10 && b[2] == '/' && b[5] == '/' && !monthFirst {
-		d, ok1 := two(b[0], b[1])
-		m, ok2 := two(b[3], b[4])
-		y, ok3 := four(b[6:10])
-		if ok1 && ok2 && ok3 {
-			return register.DayOf(y, m, d)
-		}
-		return 0, false
-	}
-	if i := indexAny(b, " T"); i > 0 {
-		b = b[:i]
-	}
-	// An Excel serial may carry a time of day as a fraction (45538.5); a
-	// dotted date (03.09.2024) has two dots.
-	if excelSerial && len(b) > 0 && b[0] >= '0' && b[0] <= '9' && !containsAny(b, "/-") && bytes.Count(b, []byte{'.'}) <= 1 {
-		f, err := strconv.ParseFloat(string(b), 64)
-		if err != nil || f < 2 || f >= 109940 { // 1900-2200 as read here, the range DayOf accepts
-			return 0, false
-		}
-		// Excel's day 25569 is 1970-01-01 (its 1900 leap-year bug only
-		// affects serials before March 1900, which no register holds); in
-		// the 1904 system day 0 is 1904-01-01, 24107 days before.
-		d := register.Day(int(f) - 25569)
-		if serial == serial1904 {
-			d = register.Day(int(f) - 24107)
-		}
-		// The same range as a typed date: a serial far outside it is a
-		// number in the wrong column, not a register date.
-		y, m, dd := d.Civil()
-		return register.DayOf(y, m, dd)
-	}
-	parts := splitDate(b)
-	if len(parts) != 3 {
-		return 0, false
-	}
-	a, ok1 := atoi(parts[0])
-	m, ok2 := atoi(parts[1])
-	c, ok3 := atoi(parts[2])
-	if !ok1 || !ok2 || !ok3 {
-		return 0, false
-	}
-	if len(parts[0]) == 4 { // yyyy-mm-dd
-		return register.DayOf(a, m, c)
-	}
-	if len(parts[2]) == 2 {
-		c += 2000
-	} else if len(parts[2]) != 4 {
-		return 0, false
-	}
-	if monthFirst {
-		return register.DayOf(c, a, m)
-	}
-	return register.DayOf(c, m, a)
-}
 
 func splitDate(b []byte) [][]byte {
 	var parts [][]byte
@@ -169,51 +103,49 @@ type gridColumn struct {
 	both    bool
 }
 
-// parseGridHeader reads headers such as "03/09/2024 AM", "2024-09-03 PM",
-// "Tue 03/09/2024 AM", "03/09/2024" (a day column) or an Excel serial date.
-func parseGridHeader(h string, excel bool) (gridColumn, bool) {
-	if excel {
-		return parseGridHeaderSerial(h, serial1900)
-	}
-	return parseGridHeaderSerial(h, noSerial)
+// gridHead is a grid header cell read before the file's date order is
+// known: the date as written, and the session or both.
+type gridHead struct {
+	date    rawDate
+	session register.Session
+	both    bool
 }
 
-// parseGridHeaderSerial is parseGridHeader in a given date system.
-func parseGridHeaderSerial(h string, serial int) (gridColumn, bool) {
+// scanGridHeader reads headers such as "03/09/2024 AM", "2024-09-03 PM",
+// "Tue 03/09/2024 AM", "2 Sep 2024 (PM)", "03/09/2024" (a day column) or an
+// Excel serial date.
+func scanGridHeader(h string, serial int) (gridHead, bool) {
 	f := strings.Fields(strings.NewReplacer("(", " ", ")", " ", "_", " ").Replace(h))
 	if len(f) == 0 {
-		return gridColumn{}, false
+		return gridHead{}, false
 	}
-	// Drop a leading weekday name.
-	if len(f) > 1 && isWeekdayName(f[0]) {
-		f = f[1:]
+	g := gridHead{both: true}
+	if len(f) > 1 {
+		if s, ok := parseSession([]byte(f[len(f)-1])); ok {
+			g.session, g.both = s, false
+			f = f[:len(f)-1]
+		}
 	}
-	d, ok := parseDateOrder([]byte(f[0]), serial, false)
+	r, ok := scanDate([]byte(strings.Join(f, " ")), serial, false)
+	if !ok {
+		return gridHead{}, false
+	}
+	g.date = r
+	return g, true
+}
+
+// parseGridHeader reads a grid header day-first (the UK default).
+func parseGridHeader(h string, excel bool) (gridColumn, bool) {
+	serial := noSerial
+	if excel {
+		serial = serial1900
+	}
+	g, ok := scanGridHeader(h, serial)
 	if !ok {
 		return gridColumn{}, false
 	}
-	switch len(f) {
-	case 1:
-		return gridColumn{day: d, both: true}, true
-	case 2:
-		s, ok := parseSession([]byte(f[1]))
-		if !ok {
-			return gridColumn{}, false
-		}
-		return gridColumn{day: d, session: s}, true
-	}
-	return gridColumn{}, false
-}
-
-func isWeekdayName(s string) bool {
-	s = strings.ToLower(strings.TrimSuffix(s, ","))
-	for _, w := range []string{"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
-		if s == w {
-			return true
-		}
-	}
-	return false
+	d, ok := g.date.in(orderDMY)
+	return gridColumn{day: d, session: g.session, both: g.both}, ok
 }
 
 // splitDayCell splits a day cell holding the AM and PM marks together

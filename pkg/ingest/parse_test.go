@@ -64,7 +64,8 @@ func TestParseDate(t *testing.T) {
 		{"01/01/1899", false, ""}, // before the supported range
 		{"01/01/2201", false, ""},
 		{"+3/09/2024", false, ""},
-		{"3 Sep 2024", false, ""},
+		{"03/09/2024 Notes", false, ""}, // only a time of day may follow a date
+		{"03/09/2024 09", false, ""},
 		// Excel serial days, only when reading XLSX cells.
 		{"45538", true, sep3},
 		// A date-time cell: the time of day is ignored, as for text dates.
@@ -115,7 +116,7 @@ func TestParseDate1904(t *testing.T) {
 		{"03/09/2024", "2024-09-03"}, // text dates are text dates
 	}
 	for _, tt := range tests {
-		d, ok := parseDateOrder([]byte(tt.in), serial1904, false)
+		d, ok := readDate([]byte(tt.in), serial1904, orderDMY)
 		got := ""
 		if ok {
 			got = d.ISO()
@@ -139,7 +140,7 @@ func TestParseDateMonthFirst(t *testing.T) {
 		{"02/29/2025", ""},
 	}
 	for _, tt := range tests {
-		d, ok := parseDateOrder([]byte(tt.in), noSerial, true)
+		d, ok := readDate([]byte(tt.in), noSerial, orderMDY)
 		got := ""
 		if ok {
 			got = d.ISO()

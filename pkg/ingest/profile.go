@@ -80,7 +80,9 @@ func (p *Profile) Apply(o *Options) {
 			}
 		}
 	}
-	o.MonthFirst = p.DateOrder == "mdy"
+	if p.DateOrder != "" {
+		o.DateOrder = DateOrder(p.DateOrder)
+	}
 	if p.School != "" && o.School == "" {
 		o.School = strings.TrimSpace(p.School)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -25,7 +26,9 @@ type rowSource interface {
 	serial() int // the Excel date system of date cells, or noSerial
 }
 
-// textRows reads CSV records from a decoded stream.
+// textRows reads CSV records from a decoded stream. It never holds more
+// than a bounded record: a runaway quote, an over-long line and a cut-off
+// last row come back as a *rowReject for readRows to account for.
 type textRows struct {
 	r     io.Reader
 	delim byte
@@ -35,7 +38,24 @@ type textRows struct {
 	pos   int
 	eof   bool
 	flds  [][]byte
+	// tail is what the end of the file showed; headerFields the columns
+	// the header names (a shorter last line with no line break is cut off).
+	tail         textTail
+	headerFields int
+	q            *quality.Report // for the not_utf8 finding
+	// sawData and endsNL say whether the text after the header ended with
+	// a line break, for where zero bytes after it start.
+	sawData, endsNL, tailDone bool
 }
+
+// rowReject is a row the text reader could not split into fields: its line
+// and why. It is accounted as one rejected row, not a failure.
+type rowReject struct {
+	line           int
+	reason, detail string
+}
+
+func (r *rowReject) Error() string { return fmt.Sprintf("line %d: %s", r.line, r.reason) }
 
 func (t *textRows) excel() bool { return false }
 func (t *textRows) serial() int { return noSerial }
@@ -45,29 +65,87 @@ func (t *textRows) loc(line, col int, header string) quality.Loc {
 }
 
 func (t *textRows) next() ([]string, int, error) {
+	fields, line, err := t.fields()
+	if err != nil {
+		return nil, line, err
+	}
+	return toStrings(fields), line, nil
+}
+
+// fields is next without the conversion to text: the fields are valid
+// until the following call.
+func (t *textRows) fields() ([][]byte, int, error) {
 	for {
 		if t.pos < len(t.buf) {
-			fields, next, used, complete := splitRecord(t.buf, t.pos, t.delim, t.flds)
-			// A record is known to be whole when it ended at a line break
-			// inside the buffer, or the input is exhausted.
-			whole := t.eof || (complete && next <= len(t.buf) && next > 0 && t.buf[next-1] == '\n')
-			if whole {
-				line := t.line
-				t.flds = fields
-				t.pos = next
-				t.line += used
-				if !complete {
-					return nil, line, errorf(quality.Loc{File: t.file, Line: line}, "a quoted field starting on this line is never closed (a \" is missing)")
+			start, line := t.pos, t.line
+			fields, next, used, st := splitRecord(t.buf, t.pos, t.delim, t.flds)
+			t.flds = fields
+			endsLine := t.buf[next-1] == '\n'
+			switch {
+			case st == recRunaway:
+				t.pos, t.line = next, t.line+used
+				return nil, line, &rowReject{line, "unclosed_quote", ""}
+			case st == recLong && (endsLine || t.eof):
+				t.pos, t.line = next, t.line+used
+				return nil, line, &rowReject{line, "line_too_long", strconv.Itoa(next-start-used) + " bytes"}
+			case st == recLong:
+				// Skip the rest of the line without holding it.
+				n, rest, eof, err := skipLine(t.r, len(t.buf)-start, nil)
+				if err != nil {
+					return nil, 0, &Error{Loc: quality.Loc{File: t.file}, Msg: "read failed: " + err.Error()}
 				}
+				t.buf, t.pos = append(t.buf[:0], rest...), 0
+				if eof {
+					t.eof, t.endsNL = true, false
+				} else {
+					t.line++
+					if len(rest) > 0 {
+						t.endsNL = rest[len(rest)-1] == '\n'
+					} else {
+						t.endsNL = true
+					}
+				}
+				return nil, line, &rowReject{line, "line_too_long", strconv.Itoa(n) + " bytes"}
+			case st == recOpen && t.eof:
+				// The file ends inside a quoted field: cut off, or a quote
+				// is missing. Either way the lines after its first are
+				// read as rows of their own.
+				t.pos, used = lineAfter(t.buf, start)
+				t.line += used
+				return nil, line, &rowReject{line, "incomplete_row", "a quoted field is never closed, or a \" is missing"}
+			case st == recOK && (endsLine || t.eof):
+				t.pos, t.line = next, t.line+used
 				if blank(fields) {
 					continue
 				}
-				return toStrings(fields), line, nil
+				if !endsLine {
+					// The last line has no line break: a full row is fine; a
+					// short one, or any followed by zero bytes, was cut off.
+					if t.tail.zeros > 0 {
+						t.tailDone = true
+						return nil, line, &rowReject{line, "incomplete_row", zerosDetail(t.tail.zeros, true)}
+					}
+					if len(fields) < t.headerFields {
+						return nil, line, &rowReject{line, "incomplete_row", strconv.Itoa(len(fields)) + " of " + strconv.Itoa(t.headerFields) + " columns and no line break at the end"}
+					}
+				}
+				if t.q != nil && anyNotUTF8(fields) {
+					t.q.Find("not_utf8", quality.Loc{File: t.file, Line: line}, "read as Windows-1252")
+				}
+				return fields, line, nil
 			}
+			// Otherwise the record is not decided yet: read more.
 		} else if t.eof {
+			if t.tail.zeros > 0 && !t.tailDone && (!t.sawData || t.endsNL) {
+				// Zero bytes after the last line break stand for the row
+				// they replaced.
+				t.tailDone = true
+				return nil, t.line, &rowReject{t.line, "incomplete_row", zerosDetail(t.tail.zeros, false)}
+			}
 			return nil, 0, io.EOF
 		}
-		// Need more data.
+		// Need more data. What is held is at most one undecided record,
+		// which splitRecord bounds at maxRecordBytes.
 		t.buf = append(t.buf[:0], t.buf[t.pos:]...)
 		t.pos = 0
 		if cap(t.buf)-len(t.buf) < 64<<10 {
@@ -77,12 +155,25 @@ func (t *textRows) next() ([]string, int, error) {
 		}
 		n, err := t.r.Read(t.buf[len(t.buf):cap(t.buf)])
 		t.buf = t.buf[:len(t.buf)+n]
+		if n > 0 {
+			t.sawData, t.endsNL = true, t.buf[len(t.buf)-1] == '\n'
+		}
 		if err == io.EOF {
 			t.eof = true
 		} else if err != nil {
 			return nil, 0, &Error{Loc: quality.Loc{File: t.file}, Msg: "read failed: " + err.Error()}
 		}
 	}
+}
+
+// anyNotUTF8 reports a field that is not valid UTF-8.
+func anyNotUTF8(fields [][]byte) bool {
+	for _, f := range fields {
+		if hasHigh(f) && !utf8.Valid(f) {
+			return true
+		}
+	}
+	return false
 }
 
 // xlsxRows reads a worksheet through excelize's streaming row iterator.
@@ -130,35 +221,21 @@ func (x *xlsxRows) next() ([]string, int, error) {
 	return nil, 0, io.EOF
 }
 
-func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error {
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
-	}
-	wb, err := excelize.OpenReader(f)
+func readXLSX(f *os.File, size int64, path string, opts Options, b *register.Builder) error {
+	wb, unordered, err := openWorkbook(f, size, path)
 	if err != nil {
-		msg := err.Error()
-		if errors.Is(err, excelize.ErrWorkbookFileFormat) || strings.Contains(msg, "zip") {
-			msg = "not a readable XLSX workbook (" + msg + "); save it again from Excel as .xlsx, or export CSV"
-		}
-		return &Error{Loc: quality.Loc{File: path}, Msg: msg}
+		return err
 	}
 	defer wb.Close()
-	sheets := wb.GetSheetList()
-	sheet := opts.Sheet
-	if sheet == "" {
-		if len(sheets) == 0 {
-			return &Error{Loc: quality.Loc{File: path}, Msg: "workbook has no worksheets"}
-		}
-		sheet = sheets[0]
-	} else {
-		found := false
-		for _, s := range sheets {
-			if s == sheet {
-				found = true
-			}
-		}
-		if !found {
-			return &Error{Loc: quality.Loc{File: path}, Msg: fmt.Sprintf("no sheet named %q (sheets: %s)", sheet, quoteList(sheets))}
+	sheet, sheets, err := chooseSheet(wb, path, opts.Sheet, b.Q)
+	if err != nil {
+		return err
+	}
+	if unordered {
+		// Loading the sheet whole sorts its rows; the stream then reads the
+		// sorted copy.
+		if _, err := wb.GetRowVisible(sheet, 1); err != nil {
+			return &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
 		}
 	}
 	rows, err := wb.Rows(sheet)
@@ -170,7 +247,8 @@ func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error 
 
 	var cand [][]string
 	var lines []int
-	for len(cand) < maxHeaderSearch {
+	for len(cand) < maxTitleRows+2 { // blank rows are skipped: titles, a header of two rows
+
 		r, line, err := src.next()
 		if err == io.EOF {
 			break
@@ -193,10 +271,53 @@ func readXLSX(f *os.File, path string, opts Options, b *register.Builder) error 
 		return err
 	}
 	info := quality.FileInfo{Path: path, Sheet: sheet, Layout: string(h.layout), Encoding: "xlsx", HeaderRow: h.line, Columns: h.columnNames()}
+	reportTitles(b.Q, cand[:h.first], lines, func(line int) quality.Loc { return quality.Loc{File: path, Sheet: sheet, Line: line} })
+	var fd *fileDates
+	if h.layout == LayoutMarks {
+		// The date scans (order.go) read the sheet again from the top,
+		// through their own row iterator.
+		mc := newMarksCols(h.cols, opts)
+		mc.serial = src.serial()
+		last, width := lines[hi], len(h.cols.headers)
+		scan := scanRows(func() (func() ([][]byte, int, error), func(), error) {
+			rs, err := wb.Rows(sheet)
+			if err != nil {
+				return nil, nil, &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
+			}
+			x := &xlsxRows{rows: rs, file: path, sheet: sheet, date1904: src.date1904}
+			var fields [][]byte
+			return func() ([][]byte, int, error) {
+				for {
+					r, line, err := x.next()
+					if err != nil {
+						return nil, line, err
+					}
+					if line <= last {
+						continue
+					}
+					fields = fields[:0]
+					for _, c := range r {
+						fields = append(fields, []byte(c))
+					}
+					for len(fields) < width { // as readRows pads a spreadsheet row
+						fields = append(fields, nil)
+					}
+					return fields, line, nil
+				}
+			}, func() { rs.Close() }, nil
+		}, mc, func(line int) quality.Loc { return src.loc(line, mc.mark, "") })
+		if fd, err = newFileDates(opts.DateOrder, scan); err != nil {
+			return err
+		}
+	}
 	// Rows already read past the header are replayed first.
 	src2 := &replayRows{rowSource: src, rows: cand[hi+1:], lines: lines[hi+1:]}
 	before := b.Q.RowsRead
-	err = readRows(src2, h, opts, b)
+	err = readRows(src2, h, opts, b, fd)
+	if fd != nil {
+		fd.report(b.Q)
+	}
+	reportMonthFirst(b.Q, h.monthFirst)
 	info.Rows = b.Q.RowsRead - before
 	b.Q.Files = append(b.Q.Files, info)
 	if err == nil && info.Rows == 0 {
@@ -222,17 +343,41 @@ func (r *replayRows) next() ([]string, int, error) {
 }
 
 // readRows applies every row of a source in the header's layout.
-func readRows(src rowSource, h header, opts Options, b *register.Builder) error {
+func readRows(src rowSource, h header, opts Options, b *register.Builder, fd *fileDates) error {
 	mc := newMarksCols(h.cols, opts)
 	mc.serial = src.serial()
+	named := namedColumns(h.cols.headers)
+	if fd != nil {
+		mc.setAnchor(fd.anchor)
+	}
 	var prevID []byte
-	for {
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := opts.cancelled(); err != nil {
+				return err
+			}
+		}
 		row, line, err := src.next()
 		if err == io.EOF {
 			return nil
 		}
+		var rj *rowReject
+		if errors.As(err, &rj) {
+			loc := src.loc(rj.line, -1, "")
+			if rj.reason == "incomplete_row" && !opts.AllowIncomplete {
+				return incompleteError(loc, rj.detail)
+			}
+			rejectRow(b, h.layout, rj.reason, loc, rj.detail)
+			continue
+		}
 		if err != nil {
 			return err
+		}
+		for j := named; j < len(row); j++ {
+			if strings.TrimSpace(row[j]) != "" {
+				b.Q.Find("beyond_header", src.loc(line, j, ""), "column "+strconv.Itoa(j+1))
+				break
+			}
 		}
 		switch h.layout {
 		case LayoutMarks:
@@ -253,13 +398,30 @@ func readRows(src rowSource, h header, opts Options, b *register.Builder) error 
 			if rec.reason == "" {
 				prevID = rec.id
 			}
-			applyRow(b, &rec, second, src.loc(line, mc.mark, ""))
+			if err := applyRow(b, fd, &rec, second, src.loc(line, mc.mark, "")); err != nil {
+				return err
+			}
 		case LayoutGrid:
 			gridRow(src, h, mc, row, line, b)
 		case LayoutSummary:
 			summaryRow(src, h, row, line, b)
 		}
 	}
+}
+
+// rejectRow accounts for a row that could not be split into fields: one
+// row read and rejected, and in the marks and grid layouts one session mark
+// with it, as a grid row with no pupil id is.
+func rejectRow(b *register.Builder, layout Layout, key string, loc quality.Loc, detail string) {
+	q := b.Q
+	q.RowsRead++
+	q.RowsRejected++
+	if layout == LayoutSummary {
+		q.Reject(key, loc, detail)
+		return
+	}
+	q.MarksRead++
+	b.Reject(key, loc, detail)
 }
 
 // gridRow applies one grid row: a pupil and a mark per session column. The
@@ -280,7 +442,7 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 		q.RowsRejected++
 		// Count the row's marks as read and rejected with it.
 		n := 0
-		for _, g := range h.grid {
+		for _, g := range append(h.grid[:len(h.grid):len(h.grid)], h.far...) {
 			if cell(g.index) != "" {
 				n++
 			}
@@ -295,6 +457,21 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 		return
 	}
 	q.RowsUsed++
+	// Marks under a column dated years away from the rest are rejected
+	// with their place; the column has no part in the pupil's enrolment.
+	for _, g := range h.far {
+		if cell(g.index) == "" {
+			continue
+		}
+		n := 1
+		if g.both {
+			n = 2
+		}
+		for k := 0; k < n; k++ {
+			q.MarksRead++
+			b.Reject("far_date", src.loc(line, g.index, headerAt(h, g.index)), strconv.Quote(headerAt(h, g.index))+" (the file's dates are around "+strconv.Itoa(h.anchor)+")")
+		}
+	}
 	idLoc := src.loc(line, mc.id, "pupil id")
 	p := b.PupilAt([]byte(id), cell(mc.school), idLoc)
 	b.SetInfoAt(p, register.Info{Surname: cell(mc.surname), Forename: cell(mc.forename), YearGroup: cell(mc.year), RegGroup: cell(mc.reg), School: cell(mc.school)}, idLoc)
@@ -317,7 +494,7 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 			q.MarksRead++
 			id, ok, local := mc.lookup([]byte(v))
 			if !ok {
-				b.Reject("unknown_code", loc, strconv.Quote(v))
+				b.Reject("unknown_code", loc, quality.Cell(v))
 				continue
 			}
 			if b.Mark(p, g.day, g.session, id, loc) && local {
@@ -331,8 +508,8 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 			am, pm, ok = splitDayCell(v)
 			if !ok {
 				q.MarksRead += 2
-				b.Reject("unknown_code", loc, strconv.Quote(v))
-				b.Reject("unknown_code", loc, strconv.Quote(v))
+				b.Reject("unknown_code", loc, quality.Cell(v))
+				b.Reject("unknown_code", loc, quality.Cell(v))
 				continue
 			}
 		}
@@ -340,7 +517,7 @@ func gridRow(src rowSource, h header, mc marksCols, row []string, line int, b *r
 			q.MarksRead++
 			id, ok, local := mc.lookup([]byte(m))
 			if !ok {
-				b.Reject("unknown_code", loc, strconv.Quote(m))
+				b.Reject("unknown_code", loc, quality.Cell(m))
 				continue
 			}
 			if b.Mark(p, g.day, register.Session(s), id, loc) && local {

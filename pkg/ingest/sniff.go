@@ -61,10 +61,31 @@ func detectEncoding(sample []byte, truncated bool) textEncoding {
 			s = s[:len(s)-1]
 		}
 	}
-	if utf8.Valid(s) {
+	if utf8.Valid(s) || mostlyUTF8(s) {
 		return textEncoding{name: "utf-8"}
 	}
 	return textEncoding{name: "windows-1252", decoder: charmap.Windows1252.NewDecoder}
+}
+
+// mostlyUTF8 tells a UTF-8 file with a stray byte or two (a name pasted
+// from a Windows program) from a Windows-1252 one: in UTF-8 text the
+// multi-byte sequences outnumber the bytes that fit none, while in
+// Windows-1252 text nearly every byte of 0x80 and above fits none. Such a
+// file is read as UTF-8 and only its stray bytes as Windows-1252
+// (decodeMixed), so the other names keep their accents.
+func mostlyUTF8(s []byte) bool {
+	multi, bad := 0, 0
+	for len(s) > 0 {
+		r, size := utf8.DecodeRune(s)
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			bad++
+		case size > 1:
+			multi++
+		}
+		s = s[size:]
+	}
+	return multi > bad
 }
 
 // reader wraps r (positioned after any byte-order mark) to yield UTF-8.
@@ -150,12 +171,12 @@ func detectDelimiter(sample []byte) byte {
 		pos, recs := 0, 0
 		var fields [][]byte
 		for pos < len(sample) && recs < 40 {
-			var complete bool
-			fields, pos, _, complete = splitRecord(sample, pos, d, fields)
-			if !complete {
+			var st recStatus
+			fields, pos, _, st = splitRecord(sample, pos, d, fields)
+			if st == recOpen {
 				break
 			}
-			if !blank(fields) && len(fields) >= 2 {
+			if st == recOK && !blank(fields) && len(fields) >= 2 {
 				counts[len(fields)]++
 			}
 			recs++

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -19,6 +18,7 @@ type Table struct {
 	Headers []string
 	Rows    [][]string
 	Lines   []int // line (CSV) or row (XLSX) of each row
+	Titles  []int // lines (rows) of the title rows skipped above the header
 	Info    quality.FileInfo
 	xlsx    bool
 }
@@ -37,19 +37,20 @@ func (t *Table) Loc(row, col int) quality.Loc {
 	return l
 }
 
-// ReadTable reads a CSV or XLSX file whose header row is the first row (among
-// the first 30) that isHeader accepts; describe says what such a header
-// looks like, for the error when none is found.
+// ReadTable reads a CSV or XLSX file whose header row is the first row that
+// isHeader accepts, at most maxTitleRows non-blank rows down; describe says
+// what such a header looks like, for the error when none is found.
 func ReadTable(path, sheet string, isHeader func([]string) bool, describe string) (*Table, error) {
-	data, err := os.ReadFile(path)
+	data, err := readWhole(path)
 	if err != nil {
-		return nil, &Error{Loc: quality.Loc{File: path}, Msg: "cannot read: " + plainOSError(err)}
+		return nil, err
 	}
 	if len(data) == 0 {
 		return nil, &Error{Loc: quality.Loc{File: path}, Msg: "file is empty, expected " + describe}
 	}
 	var rows [][]string
 	var lines []int
+	cutLast := false // the last row has no line break after it
 	t := &Table{Info: quality.FileInfo{Path: path}}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		t.xlsx = true
@@ -57,43 +58,60 @@ func ReadTable(path, sheet string, isHeader func([]string) bool, describe string
 		t.Info.Encoding = "xlsx"
 	} else {
 		enc := detectEncoding(data, false)
+		if z := countTrailingZeros(data, strings.HasPrefix(enc.name, "utf-16")); z > 0 {
+			return nil, &Error{Loc: quality.Loc{File: path}, Msg: fmt.Sprintf("ends in %d zero bytes: the file looks cut off (an interrupted copy?); save it again", z)}
+		}
 		t.Info.Encoding = enc.name
 		text, derr := io.ReadAll(enc.reader(bytes.NewReader(data[enc.bomLen:])))
 		if derr != nil {
 			return nil, &Error{Loc: quality.Loc{File: path}, Msg: "cannot decode as " + enc.name + ": " + derr.Error()}
 		}
+		loneCRs(text, true)
 		delim := detectDelimiter(text)
 		t.Info.Delimiter = delimName(delim)
 		pos, line := 0, 1
 		var fields [][]byte
 		for pos < len(text) {
 			var used int
-			var complete bool
+			var st recStatus
 			start := line
-			fields, pos, used, complete = splitRecord(text, pos, delim, fields)
+			fields, pos, used, st = splitRecord(text, pos, delim, fields)
 			line += used
-			if !complete {
-				return nil, errorf(quality.Loc{File: path, Line: start}, "a quoted field starting on this line is never closed (a \" is missing)")
+			loc := quality.Loc{File: path, Line: start}
+			switch st {
+			case recOpen:
+				return nil, errorf(loc, "a quoted field starting on this line is never closed (a \" is missing)")
+			case recRunaway:
+				return nil, errorf(loc, "a quoted field starting on this line runs past %d lines or %d bytes without closing (a \" is missing)", maxRecordLines, maxRecordBytes)
+			case recLong:
+				return nil, errorf(loc, "the line is longer than %d bytes: not a table of pupils", maxRecordBytes)
 			}
 			if blank(fields) {
 				continue
 			}
 			rows = append(rows, toStrings(fields))
 			lines = append(lines, start)
+			cutLast = text[pos-1] != '\n'
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	for i := 0; i < len(rows) && i < maxHeaderSearch; i++ {
-		if isHeader(rows[i]) {
-			t.Headers = rows[i]
-			t.Info.HeaderRow = lines[i]
-			t.Rows = rows[i+1:]
-			t.Lines = lines[i+1:]
-			t.Info.Rows = len(t.Rows)
-			return t, nil
+	for i := 0; i < len(rows) && i <= maxTitleRows; i++ {
+		if !isHeader(rows[i]) {
+			continue
 		}
+		last := len(rows) - 1
+		if want := namedColumns(rows[i]); cutLast && last > i && len(rows[last]) < want {
+			return nil, errorf(quality.Loc{File: path, Line: lines[last]}, "the file ends in the middle of this row (%d of %d columns and no line break at the end): it looks cut off; save it again", len(rows[last]), want)
+		}
+		t.Headers = rows[i]
+		t.Info.HeaderRow = lines[i]
+		t.Rows = rows[i+1:]
+		t.Lines = lines[i+1:]
+		t.Info.Rows = len(t.Rows)
+		t.Titles = lines[:i]
+		return t, nil
 	}
 	first := []string{}
 	loc := quality.Loc{File: path}
@@ -101,25 +119,41 @@ func ReadTable(path, sheet string, isHeader func([]string) bool, describe string
 		first = rows[0]
 		loc.Line = lines[0]
 	}
-	return nil, errorf(loc, "no header row found: expected %s; the first row has %s", describe, quoteList(first))
+	searched := ""
+	if len(rows) > maxTitleRows+1 {
+		searched = fmt.Sprintf(" in the first %d rows (at most %d title rows may stand above the header)", maxTitleRows+1, maxTitleRows)
+	}
+	return nil, errorf(loc, "no header row found%s: expected %s; the first row has %s", searched, describe, describeRow(first))
+}
+
+// TitleLoc is the place of a skipped title row, for the data-quality
+// account.
+func (t *Table) TitleLoc(line int) quality.Loc {
+	l := quality.Loc{File: t.Info.Path, Line: line}
+	if t.xlsx {
+		l.Sheet = t.Info.Sheet
+	}
+	return l
 }
 
 func xlsxAll(path string, data []byte, sheet string) ([][]string, []int, string, error) {
-	wb, err := excelize.OpenReader(bytes.NewReader(data))
+	wb, unordered, err := openWorkbook(bytes.NewReader(data), int64(len(data)), path)
 	if err != nil {
-		return nil, nil, "", &Error{Loc: quality.Loc{File: path}, Msg: "not a readable XLSX workbook (" + err.Error() + ")"}
+		return nil, nil, "", err
 	}
 	defer wb.Close()
-	sheets := wb.GetSheetList()
-	if sheet == "" {
-		if len(sheets) == 0 {
-			return nil, nil, "", &Error{Loc: quality.Loc{File: path}, Msg: "workbook has no worksheets"}
+	sheet, _, err = chooseSheet(wb, path, sheet, nil)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if unordered {
+		if _, err := wb.GetRowVisible(sheet, 1); err != nil {
+			return nil, nil, "", &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
 		}
-		sheet = sheets[0]
 	}
 	rs, err := wb.Rows(sheet)
 	if err != nil {
-		return nil, nil, "", &Error{Loc: quality.Loc{File: path}, Msg: fmt.Sprintf("no sheet named %q (sheets: %s)", sheet, quoteList(sheets))}
+		return nil, nil, "", &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
 	}
 	defer rs.Close()
 	src := &xlsxRows{rows: rs, file: path, sheet: sheet}

@@ -20,6 +20,10 @@ const (
 	// minEarlierWeeks is how many school weeks of earlier data a trend needs:
 	// fewer, and one bad week at the start of term would read as a change.
 	minEarlierWeeks = 4
+	// minPriorWeeks is how many school weeks a sustained trend needs before
+	// its eight recent weeks (a local choice: a fortnight is the least that
+	// shows a pattern to improve on).
+	minPriorWeeks = 2
 	// trendPoints is the change, in percentage points, that counts as
 	// improving or declining.
 	trendPoints = 5
@@ -32,6 +36,9 @@ const (
 	nDeadlineDays = 5
 	// maxListedDays is how many dates the unresolved-N evidence lists.
 	maxListedDays = 3
+	// unauthEpisodeDays is the attendance return's episode: 10 or more
+	// continuous school days of unauthorised absence.
+	unauthEpisodeDays = 10
 )
 
 // codeFlags classifies a code once, so the per-session loop is a table read.
@@ -54,6 +61,10 @@ const (
 	// is unknown rather than a different code (it is a data-quality
 	// finding of its own).
 	fGNONeutral
+	fNO      // N or O: absence nobody has explained
+	fMissing // "-": no mark recorded
+	fNoEd    // Q, Y1, Y7: no education on offer
+	fG       // G only: the holiday route counts G, never legacy H or F
 )
 
 // codeFlagsByID is indexed by mark.ID (a byte), so lookups need no bounds check.
@@ -72,11 +83,11 @@ func init() {
 		}
 		switch c.Code {
 		case "G":
-			f |= fUnauth | fGNO | fHoliday
+			f |= fUnauth | fGNO | fHoliday | fG
 		case "N":
-			f |= fUnauth | fGNO | fN
+			f |= fUnauth | fGNO | fN | fNO
 		case "O":
-			f |= fUnauth | fGNO
+			f |= fUnauth | fGNO | fNO
 		case "U":
 			f |= fUnauth | fLate | fU
 		case "L":
@@ -89,8 +100,12 @@ func init() {
 			f |= fE
 		case "I":
 			f |= fI
-		case "#", "-":
+		case "#":
 			f |= fGNONeutral
+		case "-":
+			f |= fGNONeutral | fMissing
+		case "Q", "Y1", "Y7":
+			f |= fNoEd
 		}
 		codeFlagsByID[c.ID] = f
 	}
@@ -121,6 +136,14 @@ func (r *dayRun) add(d register.Day) {
 
 func (r *dayRun) reset() { r.n = 0 }
 
+// episodes counts the runs of at least min days, the open one included:
+// it is called as a run ends (before reset) and once at the end.
+func (r *dayRun) endEpisode(min int, count *int) {
+	if r.n >= min {
+		*count++
+	}
+}
+
 // Patterns are the time-based indicators of one pupil's register: rolling
 // windows, runs of days, spells, the recent trend and counts of the codes
 // the guidance singles out. Every field is a whole count; percentages are
@@ -145,6 +168,32 @@ type Patterns struct {
 	LongestSuspensionRun int
 	// AbsenceSpells is the number of separate spells of absence.
 	AbsenceSpells int
+	// UnauthEpisodes10 is how many separate runs of 10 or more school days
+	// of unauthorised absence the period holds, ended or still open: the
+	// attendance return covers each such episode, not only one open on
+	// the last day.
+	UnauthEpisodes10 int
+	// CurrentUnexplainedRun is school days in a row, up to the pupil's
+	// last marked day, on which every marked session was N, O or had no
+	// mark: nobody has said where the child is. A day with no mark at all
+	// (not on roll) or a closure (#) neither extends nor breaks it.
+	CurrentUnexplainedRun int
+	// LongestMissingRun is the longest run of school days on which the
+	// register was not marked for the pupil at all ("-" in every marked
+	// session).
+	LongestMissingRun int
+	// Current and longest runs of school days with no education on offer
+	// (every marked session Q, Y1 or Y7).
+	CurrentNoEducationRun, LongestNoEducationRun int
+
+	// In the latest 10 school weeks (the penalty-notice window): N and O
+	// sessions, N sessions alone (a threshold that rests on N waits until
+	// they are resolved), and G sessions (the holiday route).
+	Unexplained10wk, N10wk, Holiday10wk int
+	// The same window counted only on days of compulsory school age (all
+	// days when the age range is not known): unauthorised (G, N, O, U), N,
+	// and G sessions. The statutory steps read these.
+	StatUnauth10wk, StatN10wk, StatHoliday10wk int
 
 	// AbsenceSessions is authorised plus unauthorised sessions, the
 	// denominator of the shares below.
@@ -158,6 +207,11 @@ type Patterns struct {
 	RecentPossible, RecentAbsent   int
 	EarlierPossible, EarlierAbsent int
 	EarlierWeeks                   int
+	// The four school weeks before the recent ones, and everything before
+	// those: a sustained improvement has to hold in both four-week blocks.
+	MidPossible, MidAbsent     int
+	PriorPossible, PriorAbsent int
+	PriorWeeks                 int
 
 	// UnresolvedN is N sessions dated more than 5 school days before the
 	// end: their reason should have been established by now.
@@ -181,6 +235,8 @@ type Patterns struct {
 	win10First, win10Last register.Day // first and last G/N/O/U in the latest window
 	max10First, max10Last register.Day // the same in the worst window
 	absence, unauth, gno  dayRun
+	unexplained, missing  dayRun
+	noEducation           dayRun
 	suspension            dayRun
 	firstPoss, lastPoss   register.Day
 	unresolved            [maxListedDays]register.Day
@@ -229,6 +285,15 @@ type Patterns struct {
 // One pass over the calendar's school days within the pupil's span, two
 // register reads per day, no allocation: it runs for every pupil.
 func ComputePatterns(p *register.Pupil, cal *Calendar, end register.Day) Patterns {
+	return ComputePatternsAged(p, cal, end, 0, 0)
+}
+
+// ComputePatternsAged is ComputePatterns for a pupil whose compulsory
+// school age is known to run from csaFrom to csaTo (inclusive; 0 means
+// open-ended on that side): the statutory counts (Stat*) then count only
+// sessions on those days, because the penalty-notice threshold and the
+// holiday route apply session by session within compulsory school age.
+func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo register.Day) Patterns {
 	var pt Patterns
 	if !p.HasMarks() || cal.Len() == 0 {
 		return pt
@@ -244,6 +309,7 @@ func ComputePatterns(p *register.Pupil, cal *Calendar, end register.Day) Pattern
 	endWeek := int(cal.week[endIdx])
 	win10Week := endWeek - (unauthWindowWeeks - 1) // first week of the latest window
 	recentWeek := endWeek - (recentWeeks - 1)      // first week of the recent trend
+	midWeek := recentWeek - recentWeeks            // first week of the block before it
 
 	first, last := p.Span()
 	i0 := cal.CountTo(first - 1) // first school day on or after first
@@ -271,6 +337,7 @@ func ComputePatterns(p *register.Pupil, cal *Calendar, end register.Day) Pattern
 		wd := d.Weekday()
 		monFri := wd == time.Monday || wd == time.Friday
 		var nPoss, nAbs, nUnauth, nGNO, nGNOBreak, nE int
+		var nMarked, nUnexpl, nUnexplBreak, nMissing, nNoEd int
 		for s := register.AM; s <= register.PM; s++ {
 			id := p.Mark(d, s)
 			if id == 0 {
@@ -279,6 +346,41 @@ func ComputePatterns(p *register.Pupil, cal *Calendar, end register.Day) Pattern
 			f := codeFlagsByID[id]
 			if id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX {
 				f = fPossible // COVID-era X: possible, neither attendance nor absence
+			}
+			if f&fGNONeutral == 0 || f&fMissing != 0 {
+				nMarked++ // a closure (#) is not a day for the pupil
+			}
+			switch {
+			case f&(fNO|fMissing) != 0:
+				nUnexpl++
+			case f&fGNONeutral == 0:
+				nUnexplBreak++
+			}
+			if f&fMissing != 0 {
+				nMissing++
+			}
+			if f&fNoEd != 0 {
+				nNoEd++
+			}
+			if w >= win10Week {
+				switch {
+				case f&fNO != 0:
+					pt.Unexplained10wk++
+					if f&fN != 0 {
+						pt.N10wk++
+					}
+				case f&fG != 0:
+					pt.Holiday10wk++
+				}
+				if f&fUnauth != 0 && (csaFrom == 0 || d >= csaFrom) && (csaTo == 0 || d <= csaTo) {
+					pt.StatUnauth10wk++
+					if f&fN != 0 {
+						pt.StatN10wk++
+					}
+					if f&fG != 0 {
+						pt.StatHoliday10wk++
+					}
+				}
 			}
 			switch {
 			case f&fGNO != 0:
@@ -290,20 +392,33 @@ func ComputePatterns(p *register.Pupil, cal *Calendar, end register.Day) Pattern
 				continue
 			}
 			nPoss++
-			if w >= recentWeek {
+			absent := f&fAbsent != 0
+			switch {
+			case w >= recentWeek:
 				pt.RecentPossible++
-			} else {
+			case w >= midWeek:
+				pt.MidPossible++
+			default:
+				pt.PriorPossible++
+			}
+			if w < recentWeek {
 				pt.EarlierPossible++
 			}
-			if f&fAbsent != 0 {
+			if absent {
 				nAbs++
 				pt.AbsenceSessions++
 				if monFri {
 					pt.MondayFridaySessions++
 				}
-				if w >= recentWeek {
+				switch {
+				case w >= recentWeek:
 					pt.RecentAbsent++
-				} else {
+				case w >= midWeek:
+					pt.MidAbsent++
+				default:
+					pt.PriorAbsent++
+				}
+				if w < recentWeek {
 					pt.EarlierAbsent++
 				}
 			}
@@ -397,6 +512,24 @@ func ComputePatterns(p *register.Pupil, cal *Calendar, end register.Day) Pattern
 		} else if nPoss > 0 {
 			pt.suspension.reset()
 		}
+		if nMarked > 0 {
+			switch {
+			case nUnexplBreak > 0:
+				pt.unexplained.reset()
+			case nUnexpl > 0:
+				pt.unexplained.add(d)
+			}
+			if nMissing == nMarked {
+				pt.missing.add(d)
+			} else {
+				pt.missing.reset()
+			}
+			if nNoEd == nMarked {
+				pt.noEducation.add(d)
+			} else {
+				pt.noEducation.reset()
+			}
+		}
 		if nPoss == 0 {
 			continue // neutral for every other run
 		}
@@ -409,6 +542,9 @@ func ComputePatterns(p *register.Pupil, cal *Calendar, end register.Day) Pattern
 			if w < recentWeek {
 				pt.EarlierWeeks++
 			}
+			if w < midWeek {
+				pt.PriorWeeks++
+			}
 			lastPossWeek = w
 		}
 		if nAbs == nPoss {
@@ -419,6 +555,7 @@ func ComputePatterns(p *register.Pupil, cal *Calendar, end register.Day) Pattern
 		if nUnauth == nPoss {
 			pt.unauth.add(d)
 		} else {
+			pt.unauth.endEpisode(unauthEpisodeDays, &pt.UnauthEpisodes10)
 			pt.unauth.reset()
 		}
 		if nAbs > 0 {
@@ -438,6 +575,10 @@ func ComputePatterns(p *register.Pupil, cal *Calendar, end register.Day) Pattern
 	pt.CurrentUnauthRun = pt.unauth.n
 	pt.LongestGNORun, pt.CurrentGNORun = pt.gno.best, pt.gno.n
 	pt.LongestSuspensionRun = pt.suspension.best
+	pt.unauth.endEpisode(unauthEpisodeDays, &pt.UnauthEpisodes10)
+	pt.CurrentUnexplainedRun = pt.unexplained.n
+	pt.LongestMissingRun = pt.missing.best
+	pt.CurrentNoEducationRun, pt.LongestNoEducationRun = pt.noEducation.n, pt.noEducation.best
 	return pt
 }
 
@@ -496,6 +637,24 @@ func (pt Patterns) Improving() bool {
 	return -diff >= trendPoints*scale && 100*pt.RecentAbsent < improvedBelowPct*pt.RecentPossible
 }
 
+// SustainedImproving is an improvement that has lasted: the latest four
+// school weeks and the four before them each at least 5 points below the
+// weeks before both (of which there must be at least 2, so a bad fortnight
+// at the start of a term followed by eight good weeks counts), and each
+// under 10%. One good month after a bad term is Improving, not this: the
+// Southampton guidance's protective factor is "sustained improvements".
+func (pt Patterns) SustainedImproving() bool {
+	rp, mp, pp := pt.RecentPossible, pt.MidPossible, pt.PriorPossible
+	if rp == 0 || mp == 0 || pp == 0 || pt.PriorWeeks < minPriorWeeks {
+		return false
+	}
+	below := func(abs, poss int) bool {
+		// abs/poss <= prior - 5 points, and under 10%, in whole numbers.
+		return 100*(pt.PriorAbsent*poss-abs*pp) >= trendPoints*poss*pp && 100*abs < improvedBelowPct*poss
+	}
+	return below(pt.RecentAbsent, rp) && below(pt.MidAbsent, mp)
+}
+
 // Declining: recent absence at least 5 points above earlier, with at least
 // 4 school weeks of earlier data.
 func (pt Patterns) Declining() bool {
@@ -526,6 +685,20 @@ func (pt Patterns) AddVars(vars map[string]any) {
 	vars["improving"] = pt.Improving()
 	vars["declining"] = pt.Declining()
 	vars["unresolved_n"] = pt.UnresolvedN
+	vars["sustained_improving"] = pt.SustainedImproving()
+	vars["unauthorised_episodes_10_days"] = pt.UnauthEpisodes10
+	vars["current_unexplained_run_days"] = pt.CurrentUnexplainedRun
+	vars["longest_missing_run_days"] = pt.LongestMissingRun
+	vars["current_no_education_run_days"] = pt.CurrentNoEducationRun
+	vars["longest_no_education_run_days"] = pt.LongestNoEducationRun
+	vars["unexplained_10wk"] = pt.Unexplained10wk
+	vars["n_10wk"] = pt.N10wk
+	// The statutory counts: G in the window on days of compulsory school
+	// age (the holiday route), and the threshold without N, since a count
+	// that rests on N codes waits until they are resolved (within 5 school
+	// days: the reason may turn out to be illness).
+	vars["holiday_10wk"] = pt.StatHoliday10wk
+	vars["unauthorised_10wk_resolved"] = pt.StatUnauth10wk - pt.StatN10wk
 	vars["holiday_sessions"] = pt.HolidaySessions
 	vars["part_time_sessions"] = pt.PartTimeSessions
 	vars["part_time_weeks"] = pt.PartTimeWeeks
@@ -563,6 +736,19 @@ func (pt Patterns) AddEvidence(ev map[string]string) {
 	ev["longest_gno_run_days"] = longestRunText(pt.gno, "coded only G, N or O")
 	ev["current_gno_run_days"] = currentRunText(pt.gno, "coded only G, N or O")
 	ev["longest_suspension_run_days"] = longestRunText(pt.suspension, "suspended or excluded (E)")
+	ev["current_unexplained_run_days"] = currentRunText(pt.unexplained, "absent with no reason known (N, O or no mark)")
+	ev["longest_missing_run_days"] = longestRunText(pt.missing, "with no mark recorded")
+	ev["current_no_education_run_days"] = currentRunText(pt.noEducation, "with no education on offer (Q, Y1, Y7)")
+	ev["longest_no_education_run_days"] = longestRunText(pt.noEducation, "with no education on offer (Q, Y1, Y7)")
+	ev["unauthorised_episodes_10_days"] = countNoun(pt.UnauthEpisodes10, "episode") + " of 10 or more school days in a row of unauthorised absence" + unauthCodes
+	ev["unexplained_10wk"] = countNoun(pt.Unexplained10wk, "session") + " coded N or O in the 10 school weeks to " + shortDay(pt.end)
+	ev["n_10wk"] = countNoun(pt.N10wk, "session") + " still coded N (reason not yet known) in the 10 school weeks to " + shortDay(pt.end)
+	csa := ""
+	if pt.StatUnauth10wk != pt.Unauth10wk {
+		csa = ", of compulsory school age"
+	}
+	ev["holiday_10wk"] = countNoun(pt.StatHoliday10wk, "session") + " of G (holiday not agreed) in the 10 school weeks to " + shortDay(pt.end) + csa
+	ev["unauthorised_10wk_resolved"] = countNoun(pt.StatUnauth10wk-pt.StatN10wk, "unauthorised session") + " with the reason resolved (G, O, U) in the 10 school weeks to " + shortDay(pt.end) + csa
 
 	ev["absence_spells"] = countNoun(pt.AbsenceSpells, "separate spell") + " of absence"
 	ev["monday_friday_share"] = strconv.Itoa(pt.MondayFridaySessions) + " of " +
@@ -575,6 +761,7 @@ func (pt Patterns) AddEvidence(ev map[string]string) {
 		ev[k] = trend
 	}
 
+	ev["sustained_improving"] = pt.sustainedText()
 	if pt.UnresolvedN == 0 {
 		ev["unresolved_n"] = "no N marks older than 5 school days"
 	} else {
@@ -611,6 +798,20 @@ func (pt Patterns) AddEvidence(ev map[string]string) {
 	} else {
 		ev["days_on_roll"] = countNoun(pt.DaysOnRoll, "school day") + ", " + dayRange(pt.firstPoss, pt.lastPoss)
 	}
+}
+
+// sustainedText gives the three blocks SustainedImproving compares.
+func (pt Patterns) sustainedText() string {
+	if pt.RecentPossible == 0 || pt.MidPossible == 0 || pt.PriorPossible == 0 {
+		return "not enough school weeks for a sustained trend (8 recent weeks and 4 before them)"
+	}
+	s := "absence " + fmtPct(ratePct(pt.RecentAbsent, pt.RecentPossible)) + " in the last 4 school weeks, " +
+		fmtPct(ratePct(pt.MidAbsent, pt.MidPossible)) + " in the 4 before, " +
+		fmtPct(ratePct(pt.PriorAbsent, pt.PriorPossible)) + " earlier"
+	if pt.PriorWeeks < minPriorWeeks {
+		s += " (only " + countNoun(pt.PriorWeeks, "earlier school week") + ", too few for a trend)"
+	}
+	return s
 }
 
 func (pt Patterns) trendText() string {

@@ -108,6 +108,17 @@ func TestComputePatternsAll(t *testing.T) {
 		"illness_share":                 100.0 * 4 / 24,
 		"school_weeks":                  6,
 		"days_on_roll":                  30,
+		// The cause-model indicators.
+		"current_unexplained_run_days":  0, // 11/04 is N then present
+		"current_no_education_run_days": 0,
+		"longest_no_education_run_days": 0,
+		"longest_missing_run_days":      0,
+		"unexplained_10wk":              5, // N N on 28/03, O O on 04/04, N on 11/04
+		"n_10wk":                        3,
+		"holiday_10wk":                  4, // G only: legacy H is not the holiday route
+		"unauthorised_10wk_resolved":    7, // 10 less the 3 N
+		"unauthorised_episodes_10_days": 0,
+		"sustained_improving":           false, // too few weeks
 	}
 	if diff := cmp.Diff(want, patternVars(pt), approxPct); diff != "" {
 		t.Errorf("vars (-want +got):\n%s", diff)
@@ -141,6 +152,16 @@ func TestComputePatternsAll(t *testing.T) {
 		"illness_sessions":              "4 sessions of illness (I)",
 		"school_weeks":                  "6 school weeks with a possible session",
 		"days_on_roll":                  "30 school days, 03/03 to 11/04",
+		"current_no_education_run_days": "no current run: the pupil's last school day with a session was not with no education on offer (Q, Y1, Y7)",
+		"current_unexplained_run_days":  "no current run: the pupil's last school day with a session was not absent with no reason known (N, O or no mark)",
+		"holiday_10wk":                  "4 sessions of G (holiday not agreed) in the 10 school weeks to 11/04",
+		"longest_missing_run_days":      "no school day with no mark recorded",
+		"longest_no_education_run_days": "no school day with no education on offer (Q, Y1, Y7)",
+		"n_10wk":                        "3 sessions still coded N (reason not yet known) in the 10 school weeks to 11/04",
+		"sustained_improving":           "not enough school weeks for a sustained trend (8 recent weeks and 4 before them)",
+		"unauthorised_10wk_resolved":    "7 unauthorised sessions with the reason resolved (G, O, U) in the 10 school weeks to 11/04",
+		"unauthorised_episodes_10_days": "0 episodes of 10 or more school days in a row of unauthorised absence (G, N, O, U)",
+		"unexplained_10wk":              "5 sessions coded N or O in the 10 school weeks to 11/04",
 	}
 	if diff := cmp.Diff(wantEv, patternEvidence(pt)); diff != "" {
 		t.Errorf("evidence (-want +got):\n%s", diff)

@@ -3,7 +3,9 @@
 // (missing marks, legacy codes, duplicate sessions) are counted with the first
 // few places they were seen.
 //
-// Examples name a file and line (or sheet and cell) and the offending value,
-// never a pupil's identity: the account is printed to stderr and often ends up
-// in a cron job's log, and children's personal data must not.
+// Examples name a file and line (or sheet and cell), the kind of problem and
+// the offending value when it cannot be a name (see Cell), never a pupil's
+// identity: the account is printed to stderr and often ends up in a cron
+// job's log, and children's personal data must not. A pseudonymised run
+// rewrites the values that remain (Report.Rewrite) so no real id is left.
 package quality

@@ -24,6 +24,8 @@ func (l Loc) String() string {
 	switch {
 	case l.Sheet != "" && l.Cell != "":
 		return fmt.Sprintf("%s[%s]!%s", l.File, l.Sheet, l.Cell)
+	case l.Sheet != "" && l.Line == 0:
+		return fmt.Sprintf("%s[%s]", l.File, l.Sheet) // a finding about a sheet as a whole
 	case l.Sheet != "":
 		return fmt.Sprintf("%s[%s]:%d", l.File, l.Sheet, l.Line)
 	case l.Cell != "" && l.Line > 0:
@@ -116,26 +118,37 @@ func New() *Report {
 
 // The rejection and finding reasons. Keys are stable: they appear in JSON.
 var texts = map[string]string{
-	"missing_pupil_id":  "no pupil id",
-	"bad_date":          "date is not a valid dd/mm/yyyy or yyyy-mm-dd date",
-	"bad_session":       "session is not AM or PM",
-	"unknown_code":      "mark is not a DfE attendance code",
-	"duplicate_mark":    "the same mark again for a session already marked (counted once)",
-	"conflicting_mark":  "a different mark for a session already marked (best mark kept, see README)",
-	"outside_window":    "date outside the --from/--to window",
-	"short_row":         "row has fewer columns than the header",
-	"bad_count":         "count is not a whole number of sessions",
-	"counts_mismatch":   "counts that contradict each other (figures use the code counts)",
-	"duplicate_row":     "a second summary row for the same pupil or group (first kept)",
-	"weekend_mark":      "mark on a Saturday or Sunday",
-	"legacy_code":       "legacy code (retired August 2024) counted as DfE counts it",
-	"missing_mark":      "no mark recorded for a session (not counted as absence)",
-	"covid_x":           "X in 2020/21 or 2021/22 counted as a possible session (COVID-19 meaning)",
-	"context_no_pupil":  "context row for a pupil not in the register",
-	"pupil_no_context":  "pupil with no row in the context file",
-	"context_duplicate": "pupil appears twice in the context file (first row kept)",
-	"context_no_id":     "context row with no pupil id (ignored)",
-	"local_code":        "a school's local code, read as the DfE code its profile maps it to",
+	"missing_pupil_id":   "no pupil id",
+	"bad_date":           "date is not a real date in the file's date order (dd/mm/yyyy, yyyy-mm-dd, 2 Sep 2024, ...)",
+	"far_date":           "date more than 2 years from the middle of the file's dates (a mistyped year?)",
+	"title_row":          "row above the header, skipped as a title",
+	"month_first":        "dates read month-first (mm/dd/yyyy) throughout the file, as its own dates show",
+	"bad_session":        "session is not AM or PM",
+	"unknown_code":       "mark is not a DfE attendance code",
+	"duplicate_mark":     "the same mark again for a session already marked (counted once)",
+	"conflicting_mark":   "a different mark for a session already marked (best mark kept, see README)",
+	"outside_window":     "date outside the --from/--to window",
+	"short_row":          "row has fewer columns than the header",
+	"unclosed_quote":     "a quoted field runs past 100 lines or 1 MiB without closing (a \" is missing): the row is rejected and reading goes on at the next line",
+	"line_too_long":      "line longer than 1 MiB (skipped without reading it whole)",
+	"incomplete_row":     "row cut off at the end of the file (read with --allow-incomplete)",
+	"not_utf8":           "bytes that are not UTF-8 in a UTF-8 file, read as Windows-1252",
+	"beyond_header":      "cells to the right of the header's last column (not read)",
+	"hidden_sheet":       "hidden sheet passed over (no --sheet given)",
+	"bad_count":          "count is not a whole number of sessions",
+	"counts_mismatch":    "counts that contradict each other (figures use the code counts)",
+	"duplicate_row":      "a second summary row for the same pupil or group (first kept)",
+	"weekend_mark":       "mark on a Saturday or Sunday",
+	"legacy_code":        "legacy code (retired August 2024) counted as DfE counts it",
+	"missing_mark":       "no mark recorded for a session (not counted as absence)",
+	"covid_x":            "X in 2020/21 or 2021/22 counted as a possible session (COVID-19 meaning)",
+	"context_no_pupil":   "context row for a pupil not in the register",
+	"pupil_no_context":   "pupil with no row in the context file",
+	"context_duplicate":  "pupil appears twice in the context file (first row kept)",
+	"context_no_id":      "context row with no pupil id (ignored)",
+	"age_unknown":        "compulsory school age not known (no or unrecognised year group, or Reception without a date of birth): statutory steps not evaluated",
+	"rule_not_evaluated": "a rule's expression failed for a pupil (reported, never counted as false)",
+	"local_code":         "a school's local code, read as the DfE code its profile maps it to",
 
 	// One academic year analysed, and summary rows that cannot be true.
 	"outside_academic_year": "date outside the academic year analysed (the latest with a possible session; choose another with --from/--to)",
@@ -173,6 +186,28 @@ func (r *Report) Reject(key string, loc Loc, detail string) {
 // Find records a finding that does not reject anything.
 func (r *Report) Find(key string, loc Loc, detail string) {
 	r.reason(r.findings, key, loc, detail)
+}
+
+// AddFindings adds o's findings to r: what reading the context file found
+// joins the account of the registers read after it.
+func (r *Report) AddFindings(o *Report) {
+	for key, f := range o.findings {
+		rs := r.findings[key]
+		if rs == nil {
+			rs = &Reason{Key: f.Key, Text: f.Text, Expected: f.Expected}
+			r.findings[key] = rs
+		}
+		rs.Count += f.Count
+		limit := r.Limit
+		if limit <= 0 {
+			limit = MaxExamples
+		}
+		for _, e := range f.Examples {
+			if len(rs.Examples) < limit {
+				rs.Examples = append(rs.Examples, e)
+			}
+		}
+	}
 }
 
 // Legacy counts one use of a legacy code.

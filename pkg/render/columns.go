@@ -56,6 +56,24 @@ var pupilColumns = []column{
 	{"risk_points", func(p *analysis.Pupil) any { return outcome(p).RiskPoints }},
 	{"protective_points", func(p *analysis.Pupil) any { return outcome(p).ProtectivePoints }},
 	{"change", func(p *analysis.Pupil) any { return strings.Join(p.Changes, " ") }},
+	// Absence by cause (sessions), then what the judgement read: the age
+	// status and its basis, and the support state.
+	{"unexplained_sessions", func(p *analysis.Pupil) any { return p.Causes.Unexplained }},
+	{"unauthorised_known_sessions", func(p *analysis.Pupil) any { return p.Causes.UnauthorisedKnown }},
+	{"authorised_known_sessions", func(p *analysis.Pupil) any { return p.Causes.AuthorisedKnown }},
+	{"no_education_sessions", func(p *analysis.Pupil) any { return p.Causes.NoEducation }},
+	{"off_site_sessions", func(p *analysis.Pupil) any { return p.Causes.OffSite }},
+	{"age_status", func(p *analysis.Pupil) any { return ageText(p) }},
+	{"support_state", func(p *analysis.Pupil) any { return p.Support }},
+}
+
+// ageText is the pupil's compulsory-school-age status with its basis,
+// empty for group rows.
+func ageText(p *analysis.Pupil) string {
+	if p.Aggregate || p.Age.Status == "" {
+		return ""
+	}
+	return p.Age.String()
 }
 
 var noOutcome rule.Outcome
@@ -120,17 +138,33 @@ func formatCell(v any) string {
 }
 
 // Neutralise stops a spreadsheet from taking a text cell for a formula
-// (CSV injection): a cell beginning with =, +, -, @, a tab or a carriage
-// return gets a leading apostrophe, which Excel and LibreOffice show as text
-// and do not evaluate. Only text cells pass through here; numbers are written
-// as numbers.
+// (CSV injection): a cell beginning with =, +, -, @, a tab, a carriage
+// return or a line feed gets a leading apostrophe, which Excel and
+// LibreOffice show as text and do not evaluate. So does one beginning with
+// spaces before one of those (some importers trim them), or with the
+// full-width forms of = + - @ (which some locales' spreadsheets read as the
+// ASCII ones). Only text cells pass through here; numbers are written as
+// numbers.
 func Neutralise(s string) string {
 	if s == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	// Most cells begin with a letter or a digit: decided on one byte.
+	if c := s[0]; c > ' ' && c < 0x80 && c != '=' && c != '+' && c != '-' && c != '@' {
+		return s
+	}
+	t := strings.TrimLeft(s, " \u00a0")
+	if t == "" {
+		return s
+	}
+	switch t[0] {
+	case '=', '+', '-', '@', '\t', '\r', '\n':
 		return "'" + s
+	}
+	for _, p := range []string{"\uff1d", "\uff0b", "\uff0d", "\uff20"} {
+		if strings.HasPrefix(t, p) {
+			return "'" + s
+		}
 	}
 	return s
 }

@@ -82,10 +82,43 @@ func pupilName(p *analysis.Pupil) string {
 	return strings.TrimSpace(p.Info.Forename + " " + p.Info.Surname)
 }
 
-// mdEscape keeps table cells intact in Markdown.
+// mdSpecial is every ASCII character that Markdown (CommonMark, and GitHub's
+// and mail clients' extensions) can read as markup in the middle of a line:
+// emphasis, code, links and images, autolinks (: and @), tables, HTML and
+// entities, strikethrough, attributes, maths and superscript. CommonMark
+// lets any ASCII punctuation be escaped with a backslash, and renders it
+// literally. Text from a file never starts a line here (it always follows
+// "| ", "- " or words of attendrisk's own), so the characters that only
+// act at the start of a line (#, +, -, =, a number and a full stop) are
+// left as they are, and a pupil id or a rate reads as itself; the one
+// full stop escaped is the one after "www", which would start an autolink.
+const mdSpecial = "\\`*_{}[]()<>!|~&:@$^"
+
+// mdEscape makes text from a file (a name, an id, a tier, a rules name, the
+// compared file) literal in Markdown: control characters are escaped by
+// Term, line breaks become spaces so a table row stays one row, and every
+// markup character is backslash-escaped, so a name cannot become a link, an
+// image, a table cell, emphasis or HTML.
 func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "*", `\*`, "_", `\_`, "<", "&lt;").Replace(s)
+	s = Term(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s))
+	if !strings.ContainsAny(s, mdSpecial+".") {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if (r < 0x80 && strings.ContainsRune(mdSpecial, r)) || (r == '.' && i >= 3 && strings.EqualFold(s[i-3:i], "www")) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
+
+// htmlEscape makes text from a file literal in HTML: control characters and
+// bidirectional overrides are escaped by Term, then <, >, &, ' and " by
+// html.EscapeString, which is right for element content and quoted
+// attribute values (the only places text is put).
+func htmlEscape(s string) string { return html.EscapeString(Term(s)) }
 
 // Markdown writes a summary fit for an email body or a ticket: the headline
 // figures, the changes since the last run, and the top of the list.
@@ -100,7 +133,7 @@ func Markdown(w io.Writer, res *analysis.Result, meta Meta, top int) error {
 	if names, counts := tierCounts(res); names != nil {
 		var parts []string
 		for i := range names {
-			parts = append(parts, fmt.Sprintf("%s %d", names[i], counts[i]))
+			parts = append(parts, fmt.Sprintf("%s %d", mdEscape(names[i]), counts[i]))
 		}
 		fmt.Fprintf(w, "Pupils by tier: %s.\n\n", strings.Join(parts, ", "))
 	}
@@ -139,7 +172,7 @@ func Markdown(w io.Writer, res *analysis.Result, meta Meta, top int) error {
 // email body, with an inline SVG bar chart of pupils per tier (no external
 // resources, no scripts).
 func HTML(w io.Writer, res *analysis.Result, meta Meta, top int) error {
-	e := html.EscapeString
+	e := htmlEscape
 	s := Summarise(res)
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Attendance summary</title></head>\n<body style=\"font-family:Arial,sans-serif;font-size:14px;color:#222\">\n")
@@ -198,7 +231,7 @@ func tierChart(names []string, counts []int) string {
 		w := counts[i] * barW / max
 		y := 4 + i*rowH
 		c := colours[min(i, len(colours)-1)]
-		fmt.Fprintf(&b, "<text x=\"0\" y=\"%d\" font-size=\"12\">%s</text>", y+14, html.EscapeString(n))
+		fmt.Fprintf(&b, "<text x=\"0\" y=\"%d\" font-size=\"12\">%s</text>", y+14, htmlEscape(n))
 		fmt.Fprintf(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>", labelW, y, w, rowH-6, c)
 		fmt.Fprintf(&b, "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>\n", labelW+w+6, y+14, strconv.Itoa(counts[i]))
 	}

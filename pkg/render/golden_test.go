@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/cohort"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -31,6 +32,18 @@ var goldenMeta = Meta{Version: "test", AsOf: "2024-09-20"}
 func goldenResult(t *testing.T) *analysis.Result {
 	t.Helper()
 	res, err := analysis.Run(analysis.Input{Files: []string{goldenInput}, NoRules: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// tableRulesResult is the fixture with testdata/table-rules.yaml: the
+// terminal table's goldens show factor labels and tiers without depending
+// on the default rules.
+func tableRulesResult(t *testing.T) *analysis.Result {
+	t.Helper()
+	res, err := analysis.Run(analysis.Input{Files: []string{goldenInput}, RulesFile: "testdata/table-rules.yaml"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +76,17 @@ func TestGolden(t *testing.T) {
 		write func(*bytes.Buffer, *analysis.Result) error
 	}{
 		{"analyse-table.golden", func(b *bytes.Buffer, r *analysis.Result) error { return Table(b, r, TableOptions{}) }},
+		{"analyse-table-80.golden", func(b *bytes.Buffer, _ *analysis.Result) error {
+			return Table(b, tableRulesResult(t), TableOptions{Width: 80})
+		}},
+		{"analyse-table-120.golden", func(b *bytes.Buffer, _ *analysis.Result) error {
+			return Table(b, tableRulesResult(t), TableOptions{Width: 120})
+		}},
+		{"summary-table.golden", func(b *bytes.Buffer, _ *analysis.Result) error {
+			res := tableRulesResult(t)
+			return CohortTable(b, []string{"tier"}, cohort.Summarise(res, []string{"tier"}, 0),
+				[]cohort.Benchmark{cohort.England202324}, []string{"high", "medium", "low"})
+		}},
 		{"analyse-csv.golden", func(b *bytes.Buffer, r *analysis.Result) error { return CSV(b, r) }},
 		{"analyse-json.golden", func(b *bytes.Buffer, r *analysis.Result) error { return JSON(b, r, goldenMeta) }},
 		{"analyse-jsonl.golden", func(b *bytes.Buffer, r *analysis.Result) error { return JSONL(b, r) }},
@@ -274,6 +298,15 @@ func TestNeutralise(t *testing.T) {
 		{"a=b", "a=b"},
 		{"Zoë", "Zoë"},
 		{"'quoted", "'quoted"},
+		{"\n=1", "'\n=1"},
+		{"  =1+1", "'  =1+1"},
+		{"\u00a0@SUM(1)", "'\u00a0@SUM(1)"},
+		{"\uff1dSUM(A1)", "'\uff1dSUM(A1)"},
+		{"\uff0b1", "'\uff0b1"},
+		{"\uff0d1", "'\uff0d1"},
+		{"\uff20SUM(1)", "'\uff20SUM(1)"},
+		{"   ", "   "},
+		{"Mary Ann", "Mary Ann"},
 	}
 	for _, tt := range tests {
 		if got := Neutralise(tt.in); got != tt.want {

@@ -80,7 +80,7 @@ func CSV(w io.Writer, res *analysis.Result) error {
 			}
 			k := len(pupilColumns)
 			row[k], row[k+1] = Neutralise(factorsText(p, " | ")), Neutralise(stepsText(p, " | "))
-			row[k+2], row[k+3], row[k+4] = rm.Name, rm.Version, rm.Hash
+			row[k+2], row[k+3], row[k+4] = Neutralise(rm.Name), Neutralise(rm.Version), rm.Hash
 			for i, c := range codes {
 				v := 0
 				if p.Figures.Codes != nil {

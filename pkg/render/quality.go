@@ -22,7 +22,7 @@ func Quality(w io.Writer, q *quality.Report) {
 		if f.Delimiter != "" && f.Delimiter != "comma" {
 			desc += ", " + f.Delimiter + "-separated"
 		}
-		files[i] = fmt.Sprintf("%s (%s, %s)", f.Path, desc, N(f.Rows, "row"))
+		files[i] = fmt.Sprintf("%s (%s, %s)", Term(f.Path), Term(desc), N(f.Rows, "row"))
 	}
 	fmt.Fprintf(w, "data quality: read %s\n", strings.Join(files, "; "))
 	fmt.Fprintf(w, "  rows: %d read = %d used + %d rejected\n", q.RowsRead, q.RowsUsed, q.RowsRejected)
@@ -52,9 +52,9 @@ func Quality(w io.Writer, q *quality.Report) {
 func writeReason(w io.Writer, kind string, r *quality.Reason) {
 	ex := make([]string, len(r.Examples))
 	for i, e := range r.Examples {
-		ex[i] = e.Where
+		ex[i] = Term(e.Where)
 		if e.Detail != "" {
-			ex[i] += " " + e.Detail
+			ex[i] += " " + Term(e.Detail)
 		}
 	}
 	more := ""
@@ -74,8 +74,8 @@ func counts(m map[string]int, quote bool) string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		name := k
-		if quote {
+		name := Term(k)
+		if quote && k != quality.Withheld {
 			name = strconv.Quote(k)
 		}
 		parts[i] = fmt.Sprintf("%s ×%d", name, m[k])

@@ -3,13 +3,10 @@ package render
 import (
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/attendrisk/attendrisk/pkg/cohort"
 )
@@ -30,13 +27,17 @@ func groupValues(g cohort.Group) []any {
 // CohortCSV writes the cohort summary with one column per --by dimension.
 func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []cohort.Benchmark) error {
 	cw := csv.NewWriter(w)
-	head := append(append([]string{}, dimNames(by)...), cohortFields...)
+	var head []string
+	for _, d := range dimNames(by) {
+		head = append(head, Neutralise(d))
+	}
+	head = append(head, cohortFields...)
 	head = append(head, "suppressed")
 	if err := cw.Write(head); err != nil {
 		return err
 	}
 	for _, g := range groups {
-		row := keyCells(g, by)
+		row := keyCells(g, by, Neutralise)
 		for _, v := range groupValues(g) {
 			if g.Suppressed {
 				row = append(row, Suppressed)
@@ -68,11 +69,13 @@ func dimNames(by []string) []string {
 	return by
 }
 
-func keyCells(g cohort.Group, by []string) []string {
+// keyCells is a group's key, one cell per dimension, each made safe by clean
+// (Neutralise for a spreadsheet, Term for a terminal).
+func keyCells(g cohort.Group, by []string, clean func(string) string) []string {
 	cells := make([]string, len(dimNames(by)))
 	for i := range cells {
 		if i < len(g.Key) {
-			cells[i] = Neutralise(g.Key[i])
+			cells[i] = clean(g.Key[i])
 		}
 	}
 	if g.Key[0] == "All pupils" && len(by) > 1 {
@@ -109,46 +112,109 @@ func CohortJSON(w io.Writer, by []string, groups []cohort.Group, benchmarks []co
 	return enc.Encode(doc)
 }
 
-// CohortTable writes the cohort summary for the terminal.
-func CohortTable(w io.Writer, by []string, groups []cohort.Group, benchmarks []cohort.Benchmark) error {
-	t := tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off))
-	head := append([]string{}, titles(dimNames(by))...)
-	head = append(head, "Pupils", "Possible", "Absence", "Auth", "Unauth", "PA", "SA")
-	t.Header(head)
+// CohortTable writes the cohort summary for the terminal: counts with
+// thousands separators and every figure right-aligned. tiers, the rules'
+// tier names highest first, put a tier dimension in tier order rather than
+// alphabetical (nil: the order given).
+func CohortTable(w io.Writer, by []string, groups []cohort.Group, benchmarks []cohort.Benchmark, tiers []string) error {
+	g := &grid{}
+	dims := dimNames(by)
+	keys := make([]*gridCol, len(dims))
+	for i, t := range titles(dims) {
+		keys[i] = g.col(t, false, 0, 0)
+	}
+	var nums []*gridCol
+	for _, h := range []string{"Pupils", "Possible", "Absence", "Auth", "Unauth", "PA", "SA"} {
+		nums = append(nums, g.col(h, true, 0, 0))
+	}
 	pc := func(x float64) string { return strconv.FormatFloat(pct(x), 'f', 1, 64) + "%" }
-	for _, g := range groups {
-		row := keyCells(g, by)
-		f := g.Figures
-		if g.Suppressed {
-			row = append(row, Suppressed, Suppressed, Suppressed, Suppressed, Suppressed, Suppressed, Suppressed)
-		} else {
-			row = append(row, strconv.Itoa(g.Pupils), strconv.Itoa(f.Possible), pc(f.Pct(f.Absent())), pc(f.Pct(f.Authorised)),
-				pc(f.Pct(f.Unauthorised)), pc(g.PAPct()), pc(g.SAPct()))
+	for _, gr := range tierOrder(by, groups, tiers) {
+		for i, k := range keyCells(gr, by, Term) {
+			keys[i].add(k)
 		}
-		if err := t.Append(row); err != nil {
-			return err
-		}
-	}
-	for _, b := range benchmarks {
-		row := make([]string, len(dimNames(by)))
-		row[0] = b.Name
-		row = append(row, "", "", pc(b.Overall), pc(b.Authorised), pc(b.Unauthorised), pc(b.Persistent), pc(b.Severe))
-		if err := t.Append(row); err != nil {
-			return err
+		f := gr.Figures
+		vals := []string{thousands(gr.Pupils), thousands(f.Possible), pc(f.Pct(f.Absent())), pc(f.Pct(f.Authorised)),
+			pc(f.Pct(f.Unauthorised)), pc(gr.PAPct()), pc(gr.SAPct())}
+		for i, c := range nums {
+			if gr.Suppressed {
+				c.add(Suppressed)
+			} else {
+				c.add(vals[i])
+			}
 		}
 	}
-	if err := t.Render(); err != nil {
-		return err
+	for _, bm := range benchmarks {
+		for i, k := range keys {
+			if i == 0 {
+				k.add(Term(bm.Name))
+			} else {
+				k.add("")
+			}
+		}
+		for i, v := range []string{"", "", pc(bm.Overall), pc(bm.Authorised), pc(bm.Unauthorised), pc(bm.Persistent), pc(bm.Severe)} {
+			nums[i].add(v)
+		}
 	}
-	fmt.Fprintln(w, "Absence rates are summed sessions over possible sessions; PA and SA are the shares of pupils")
-	fmt.Fprintln(w, "persistently (10%+) and severely (50%+) absent. c: fewer pupils than --suppress-below.")
-	return nil
+	var b strings.Builder
+	// Every column is kept: a summary is short, and each figure matters.
+	g.render(&b, 1<<20)
+	b.WriteString("Absence rates are summed sessions over possible sessions; PA and SA are the shares of pupils\n")
+	b.WriteString("persistently (10%+) and severely (50%+) absent. c: fewer pupils than --suppress-below, or\n")
+	b.WriteString("withheld with such a group so that it cannot be worked out from the total.\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// tierOrder sorts the groups (after the All pupils total) so that a tier
+// dimension runs highest tier first; the other dimensions keep the order
+// they came in, and a tier the rules do not name goes last.
+func tierOrder(by []string, groups []cohort.Group, tiers []string) []cohort.Group {
+	col := slices.Index(by, "tier")
+	if col < 0 || len(tiers) == 0 || len(groups) < 2 {
+		return groups
+	}
+	out := slices.Clone(groups)
+	start := 0
+	if xlIsTotal(out[0]) {
+		start = 1
+	}
+	rest := out[start:]
+	// first[i][v] is where key value v of dimension i first appears.
+	first := make([]map[string]int, len(by))
+	for i := range first {
+		first[i] = map[string]int{}
+	}
+	for n, gr := range rest {
+		for i, k := range gr.Key {
+			if _, ok := first[i][k]; !ok && i < len(first) {
+				first[i][k] = n
+			}
+		}
+	}
+	rank := func(i int, k string) int {
+		if i == col {
+			if t := slices.Index(tiers, k); t >= 0 {
+				return t
+			}
+			return len(tiers)
+		}
+		return first[i][k]
+	}
+	slices.SortStableFunc(rest, func(x, y cohort.Group) int {
+		for i := range min(len(x.Key), len(y.Key), len(by)) {
+			if d := rank(i, x.Key[i]) - rank(i, y.Key[i]); d != 0 {
+				return d
+			}
+		}
+		return 0
+	})
+	return out
 }
 
 func titles(dims []string) []string {
 	out := make([]string, len(dims))
 	for i, d := range dims {
-		out[i] = strings.ReplaceAll(strings.TrimPrefix(d, "context."), "_", " ")
+		out[i] = Term(strings.ReplaceAll(strings.TrimPrefix(d, "context."), "_", " "))
 	}
 	return out
 }

@@ -7,142 +7,209 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
+	"github.com/mattn/go-runewidth"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/compare"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
 )
 
 // TableOptions shape the terminal table.
 type TableOptions struct {
-	Top int // 0 means every pupil
+	// Top shows only the first Top pupils, with a line saying how many
+	// more there are (0: every pupil). The command sets it on a terminal;
+	// --top itself shortens the result before it gets here.
+	Top int
 	// Changes since an earlier run, shown first.
 	Changes  []compare.Change
 	Compared string
+	// Width is the terminal's width in columns (0: 100). The table fits
+	// in it by cutting text and leaving out the least needed columns.
+	Width int
+	// Colour colours each pupil's tier (or PA/SA flag) with ANSI escapes.
+	Colour bool
 }
 
-// Table writes the pupils worst first as a table that fits in 100 columns.
+// DefaultWidth is the table's width when the terminal's is not known.
+const DefaultWidth = 100
+
+// Table writes the pupils worst first as a table that fits in opts.Width.
 func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
+	width := opts.Width
+	if width <= 0 {
+		width = DefaultWidth
+	}
 	s := Summarise(res)
 	period := "summary counts (no dates)"
 	if res.From != 0 {
 		period = ukDate(res.From) + " to " + ukDate(res.To)
 	}
+	var b strings.Builder
+	// say writes a line of prose, broken between words to fit the width.
+	say := func(format string, args ...any) { b.WriteString(wrapWords(fmt.Sprintf(format, args...), width)) }
 	if groups := len(res.All) - s.Pupils; groups > 0 {
-		fmt.Fprintf(w, "%s: %d group rows (school or area totals), not summed across groups\n", period, groups)
+		say("%s: %d group rows (school or area totals), not summed across groups", period, groups)
 	}
 	if s.Pupils > 0 {
-		fmt.Fprintf(w, "%s: %s, absence %.2f%% (authorised %.2f%%, unauthorised %.2f%%)\n",
+		say("%s: %s, absence %.2f%% (authorised %.2f%%, unauthorised %.2f%%)",
 			period, N(s.Pupils, "pupil"), s.AbsencePct, s.AuthorisedPct, s.UnauthorisedPct)
-		fmt.Fprintf(w, "persistent absence (10%%+): %s (%.1f%%); severe absence (50%%+): %s (%.1f%%)\n",
+		say("persistent absence (10%%+): %s (%.1f%%); severe absence (50%%+): %s (%.1f%%)",
 			N(s.PersistentAbsentees, "pupil"), s.PersistentAbsencePct, N(s.SevereAbsentees, "pupil"), s.SevereAbsencePct)
 	}
-	fmt.Fprintln(w)
+	b.WriteString("\n")
 	if opts.Compared != "" {
-		fmt.Fprintf(w, "Changes since %s:\n", opts.Compared)
+		fmt.Fprintf(&b, "Changes since %s:\n", Term(opts.Compared))
 		kinds, by := groupChanges(opts.Changes)
 		if len(kinds) == 0 {
-			fmt.Fprintln(w, "  none")
+			b.WriteString("  none\n")
 		}
 		for _, k := range kinds {
-			fmt.Fprintf(w, "  %s (%d)\n", changeTitles[k], len(by[k]))
+			fmt.Fprintf(&b, "  %s (%d)\n", changeTitles[k], len(by[k]))
 			for _, c := range by[k] {
-				fmt.Fprintf(w, "    %s: %s -> %s\n", c.ID, c.Before, c.After)
+				fmt.Fprintf(&b, "    %s: %s -> %s\n", Term(c.ID), Term(c.Before), Term(c.After))
 			}
 		}
-		fmt.Fprintln(w)
+		b.WriteString("\n")
 	}
 
-	withRules := res.Rules != nil
-	opts2 := []tablewriter.Option{
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAutoWrap(tw.WrapNormal),
-	}
-	var header []string
-	if withRules {
-		// The reasons column wraps, so a row can be several lines tall and
-		// the table still fits in 100 columns.
-		opts2 = append(opts2,
-			tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(1, 15).Set(2, 16).Set(6, 31)),
-			tablewriter.WithAlignment(tw.Alignment{tw.AlignRight, tw.AlignLeft, tw.AlignLeft,
-				tw.AlignRight, tw.AlignLeft, tw.AlignRight, tw.AlignLeft}))
-		header = []string{"#", "Pupil", "Name", "Abs%", "Tier", "Score", "Factors (+ protective)"}
-	} else {
-		opts2 = append(opts2, tablewriter.WithAlignment(tw.Alignment{tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft,
-			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}))
-		header = []string{"#", "Pupil", "Name", "Year", "Poss", "Abs%", "Auth", "Unauth", "Miss", "Flag"}
-	}
-	t := tablewriter.NewTable(w, opts2...)
-	t.Header(header)
 	n := len(res.Pupils)
 	if opts.Top > 0 && opts.Top < n {
 		n = opts.Top
 	}
-	for i, p := range res.Pupils[:n] {
-		f := p.Figures
-		flag := ""
-		switch {
-		case !f.Assessable():
-			flag = "n/a"
-		case p.Aggregate:
-			flag = "group row"
-		case p.SA():
-			flag = "SA"
-		case p.PA():
-			flag = "PA"
-		}
-		abs := "-"
-		if f.Assessable() {
-			abs = strconv.FormatFloat(pct(f.Pct(f.Absent())), 'f', 1, 64) + "%"
-		}
-		name := strings.TrimSpace(p.Info.Forename + " " + p.Info.Surname)
-		var row []string
-		if withRules {
-			why := flag
-			if p.Outcome != nil {
-				var ids []string
-				for _, fd := range p.Outcome.Fired {
-					id := fd.Factor.ID
-					if fd.Factor.Kind == "protective" {
-						id = "+" + id // protective: lowers the score
-					}
-					ids = append(ids, id)
-				}
-				if len(ids) > 0 {
-					why = strings.Join(ids, ", ")
-				}
-			}
-			tier := ""
-			score := ""
-			if p.Outcome != nil {
-				tier, score = p.Outcome.Tier, strconv.Itoa(p.Outcome.Score)
-			}
-			row = []string{strconv.Itoa(i + 1), clip(p.ID, 13), clip(name, 14), abs, tier, score, why}
-		} else {
-			row = []string{strconv.Itoa(i + 1), clip(p.ID, 13), clip(name, 16), clip(p.Info.YearGroup, 4),
-				strconv.Itoa(f.Possible), abs, strconv.Itoa(f.Authorised), strconv.Itoa(f.Unauthorised), strconv.Itoa(f.Missing), flag}
-		}
-		if err := t.Append(row); err != nil {
-			return err
-		}
-	}
-	if err := t.Render(); err != nil {
-		return err
-	}
-	if n < len(res.Pupils) {
-		fmt.Fprintf(w, "... %d more pupils (--top 0 shows all, --format csv for a spreadsheet)\n", len(res.Pupils)-n)
+	pupilTable(res, res.Pupils[:n], opts.Colour).render(&b, width)
+	if more := len(res.Pupils) - n; more > 0 {
+		fmt.Fprintf(&b, "%s more: use --top 0 for all\n", thousands(more))
 	}
 	if res.Rules == nil {
-		fmt.Fprintln(w, "Flag: SA severe absence (50%+), PA persistent absence (10%+), n/a no possible sessions")
+		say("Flag: SA severe absence (50%%+), PA persistent absence (10%%+), n/a no possible sessions")
+	} else {
+		say("Each pupil's evidence and next steps: attendrisk explain PUPIL_ID FILE...")
+		say("rules: %s, version %s (%s)", Term(res.Rules.Name), Term(res.Rules.Version), shortHash(res.Rules.Hash))
 	}
-	if res.Rules != nil {
-		fmt.Fprintln(w, "Each pupil's evidence and next steps: attendrisk explain PUPIL_ID FILE...")
-		fmt.Fprintf(w, "rules: %s, version %s (%s)\n", res.Rules.Name, res.Rules.Version, shortHash(res.Rules.Hash))
+	b.WriteString("Attendance indicators for professional review. They are not findings of neglect\n")
+	b.WriteString("or of any other concern about a child or family.\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// pupilTable lays out the pupils. With rules, the factors column takes the
+// width left over, and narrower terminals lose the unauthorised rate, the
+// year and the score, in that order; without rules, the missing marks,
+// authorised and possible sessions and the year go first.
+func pupilTable(res *analysis.Result, list []*analysis.Pupil, colour bool) *grid {
+	g := &grid{}
+	withRules := res.Rules != nil
+	num := g.col("#", true, 0, 0)
+	id := g.col("Pupil", false, 0, 14)
+	name := g.col("Name", false, 0, 20)
+	name.min = 10
+	var year, poss, abs, auth, unauth, miss, flag, tier, score, why *gridCol
+	if withRules {
+		year = g.col("Year", false, 3, 6)
+		abs = g.col("Abs%", true, 0, 0)
+		unauth = g.col("Unauth%", true, 1, 0)
+		tier = g.col("Tier", false, 0, 12)
+		score = g.col("Score", true, 4, 0)
+		why = g.col("Factors (+ protective)", false, 0, 0)
+		why.flex, why.min = true, 24
+	} else {
+		name.flex, name.max = true, 30
+		year = g.col("Year", false, 4, 6)
+		poss = g.col("Poss", true, 3, 0)
+		abs = g.col("Abs%", true, 0, 0)
+		auth = g.col("Auth", true, 2, 0)
+		unauth = g.col("Unauth", true, 5, 0)
+		miss = g.col("Miss", true, 1, 0)
+		flag = g.col("Flag", false, 0, 0)
 	}
-	fmt.Fprintln(w, "Attendance indicators for professional review. They are not findings of neglect")
-	fmt.Fprintln(w, "or of any other concern about a child or family.")
-	return nil
+	rate := func(f metrics.Figures, n int) string {
+		if !f.Assessable() {
+			return "-"
+		}
+		return strconv.FormatFloat(pct(f.Pct(n)), 'f', 1, 64) + "%"
+	}
+	for i, p := range list {
+		f := p.Figures
+		num.add(thousands(i + 1))
+		id.add(Term(p.ID))
+		name.add(Term(pupilName(p)))
+		year.add(Term(p.Info.YearGroup))
+		abs.add(rate(f, f.Absent()))
+		if !withRules {
+			fl, c := "", ""
+			switch {
+			case !f.Assessable():
+				fl = "n/a"
+			case p.Aggregate:
+				fl = "group row"
+			case p.SA():
+				fl, c = "SA", tierANSI[0]
+			case p.PA():
+				fl, c = "PA", tierANSI[1]
+			}
+			if colour {
+				flag.colour = append(flag.colour, c)
+			}
+			flag.add(fl)
+			poss.add(thousands(f.Possible))
+			auth.add(thousands(f.Authorised))
+			unauth.add(thousands(f.Unauthorised))
+			miss.add(thousands(f.Missing))
+			continue
+		}
+		unauth.add(rate(f, f.Unauthorised))
+		o := outcome(p)
+		tier.add(Term(o.Tier))
+		if colour {
+			tier.colour = append(tier.colour, tierColour(res.Rules.TierIndex(o.Tier), len(res.Rules.Tiers)))
+		}
+		sc := ""
+		if p.Outcome != nil {
+			sc = thousands(o.Score)
+		}
+		score.add(sc)
+		why.add(Term(factorLabels(p)))
+	}
+	return g
+}
+
+// factorLabels is the fired factors as short human labels, "; "-joined,
+// protective ones marked "+"; a group row or a pupil with none fired says
+// what it is instead.
+func factorLabels(p *analysis.Pupil) string {
+	if s := xlFactorLabels(p); s != "" {
+		return s
+	}
+	switch {
+	case !p.Figures.Assessable():
+		return "n/a: no possible sessions"
+	case p.Aggregate:
+		return "group row"
+	}
+	return ""
+}
+
+// wrapWords breaks a line of prose between words so that no line is wider
+// than width, and ends it with a line feed. A word wider than the width
+// has a line to itself.
+func wrapWords(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.Split(s, " ") {
+		ww := runewidth.StringWidth(w)
+		switch {
+		case n == 0:
+		case n+1+ww > width:
+			b.WriteString("\n")
+			n = 0
+		default:
+			b.WriteString(" ")
+			n++
+		}
+		b.WriteString(w)
+		n += ww
+	}
+	return b.String() + "\n"
 }
 
 func ukDate(d interface{ UK() string }) string { return d.UK() }

@@ -16,6 +16,7 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/cohort"
 	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
 	"github.com/attendrisk/attendrisk/pkg/rule"
@@ -24,6 +25,7 @@ import (
 // The workbook's sheets, in order.
 const (
 	sheetPriority = "Priority"
+	sheetDetail   = "Pupil detail"
 	sheetPupils   = "All pupils"
 	sheetCohort   = "Cohort summary"
 	sheetCodes    = "Codes"
@@ -50,7 +52,7 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	if err := b.f.SetSheetName("Sheet1", sheetPriority); err != nil {
 		return err
 	}
-	for _, name := range []string{sheetPupils, sheetCohort, sheetCodes, sheetQuality, sheetRules} {
+	for _, name := range []string{sheetDetail, sheetPupils, sheetCohort, sheetCodes, sheetQuality, sheetRules} {
 		if _, err := b.f.NewSheet(name); err != nil {
 			return err
 		}
@@ -58,7 +60,8 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	if groups == nil {
 		groups = cohort.Summarise(res, []string{"year_group"}, 0)
 	}
-	sheets := []*xlSheet{b.prioritySheet(), b.pupilsSheet(), b.cohortSheet(groups, benchmarks),
+	list, ranks := b.priority()
+	sheets := []*xlSheet{b.prioritySheet(list, ranks), b.detailSheet(list, ranks), b.pupilsSheet(), b.cohortSheet(groups, benchmarks),
 		b.codesSheet(), b.qualitySheet(), b.rulesSheet()}
 	for _, s := range sheets {
 		if err := b.write(s); err != nil {
@@ -104,6 +107,8 @@ type xlLook struct {
 	right   bool
 	tier    int  // 1 + the tier's index (0: no tier colour)
 	noWidth bool // text meant to overflow into empty cells: not measured
+	wide    bool // one-line text allowed the wrapped cells' width
+	link    bool // a hyperlink: blue and underlined
 }
 
 type xlNumFormat uint8
@@ -159,9 +164,15 @@ type xlSheet struct {
 	rows func(yield func(xlRow) error) error
 	// freezeCols is how many columns stay in view when scrolling right.
 	freezeCols int
-	landscape  bool
+	// oneLine keeps every row one line tall: text longer than its column
+	// is never wrapped (the sheet cuts it itself, or it is the whole
+	// value of a cell meant for filtering, shown in full in the formula
+	// bar).
+	oneLine bool
 	// chart, if set, adds a chart once the rows are known.
 	chart func(f *excelize.File) error
+	// links, if set, adds hyperlinks once the rows are known.
+	links func(f *excelize.File) error
 }
 
 // xlRowsOf is a sheet body held in memory (the small sheets).
@@ -210,12 +221,10 @@ func (b *xlBook) write(s *xlSheet) error {
 	if err != nil {
 		return err
 	}
-	if s.landscape {
-		// Fit to one page wide: set before the stream writer, which writes
-		// the sheet properties when it starts.
-		if err := b.f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: xlPtr(true)}); err != nil {
-			return err
-		}
+	// Fit to one page wide: set before the stream writer, which writes
+	// the sheet properties when it starts.
+	if err := b.f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: xlPtr(true)}); err != nil {
+		return err
 	}
 	sw, err := b.f.NewStreamWriter(s.name)
 	if err != nil {
@@ -233,9 +242,15 @@ func (b *xlBook) write(s *xlSheet) error {
 			return err
 		}
 	}
-	if s.landscape {
-		if err := b.f.SetPageLayout(s.name, &excelize.PageLayoutOptions{Orientation: xlPtr("landscape"),
-			FitToWidth: xlPtr(1), FitToHeight: xlPtr(0)}); err != nil {
+	if err := b.printSetup(s.name); err != nil {
+		return err
+	}
+	if s.oneLine && n > 0 && len(widths) > 0 {
+		// The print area ends at the last column: text that runs on past
+		// it into empty cells would otherwise widen the printed page, and
+		// one page wide would shrink the sheet to nothing.
+		if err := b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: s.name,
+			RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", xlQuoteSheet(s.name), xlColName(len(widths)), n)}); err != nil {
 			return err
 		}
 	}
@@ -262,7 +277,7 @@ func (b *xlBook) write(s *xlSheet) error {
 				}
 				c.l.wrap = true
 			}
-			if text, ok := c.v.(string); ok && !c.l.noWidth && !c.l.title && !c.l.section &&
+			if text, ok := c.v.(string); ok && (!s.oneLine || c.l.header) && !c.l.noWidth && !c.l.title && !c.l.section &&
 				float64(utf8.RuneCountInString(text)+2) > width {
 				// Longer than its column could be made: wrap rather than
 				// hide the end under the next cell.
@@ -293,8 +308,36 @@ func (b *xlBook) write(s *xlSheet) error {
 			return err
 		}
 	}
+	if s.links != nil {
+		if err := s.links(b.f); err != nil {
+			return err
+		}
+	}
 	return sw.Flush()
 }
+
+// printSetup makes a sheet print readably on A4: landscape, one page wide
+// and as many long as it takes (FitToHeight 0), with margins of about a
+// centimetre and a footer naming the sheet, the page and the as-of date.
+// The header row is repeated on every page by the Print_Titles name that
+// table defines.
+func (b *xlBook) printSetup(sheet string) error {
+	if err := b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: xlPtr(xlPaperA4),
+		Orientation: xlPtr("landscape"), FitToWidth: xlPtr(1), FitToHeight: xlPtr(0)}); err != nil {
+		return err
+	}
+	if err := b.f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: xlPtr(0.4), Right: xlPtr(0.4),
+		Top: xlPtr(0.5), Bottom: xlPtr(0.6), Header: xlPtr(0.3), Footer: xlPtr(0.3)}); err != nil {
+		return err
+	}
+	// & starts a code in a header or footer: a literal one is doubled.
+	asOf := strings.ReplaceAll(b.asOf(), "&", "&&")
+	return b.f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
+		OddFooter: "&L&A&CPage &P of &N&RAs of " + asOf})
+}
+
+// xlPaperA4 is excelize's paper size number for A4.
+const xlPaperA4 = 9
 
 // table freezes the rows down to the main table's header and the first
 // freezeCols columns, puts an autofilter on the table (which also defines
@@ -418,6 +461,9 @@ func (b *xlBook) style(l xlLook) (int, error) {
 	if l.italic && !l.header {
 		st.Font.Color = "595959"
 	}
+	if l.link {
+		st.Font.Color, st.Font.Underline = "0563C1", "single"
+	}
 	id, err := b.f.NewStyle(st)
 	if err != nil {
 		return 0, err
@@ -439,7 +485,16 @@ func xlCellWidth(c xlCell) float64 {
 			w = max(w, utf8.RuneCountInString(line))
 		}
 		if c.l.header {
-			w += 2
+			// A header of several words may take two lines, so that
+			// "Unauthorised sessions" does not make a column of
+			// numbers three times as wide as the numbers.
+			if words := strings.Fields(x); len(words) > 1 {
+				w = (w + 1) / 2
+				for _, word := range words {
+					w = max(w, utf8.RuneCountInString(word))
+				}
+			}
+			w += 2 // room for the filter button
 		}
 	case int:
 		s := strconv.Itoa(x)
@@ -454,7 +509,8 @@ func xlCellWidth(c xlCell) float64 {
 		w = 10
 	}
 	limit := xlMaxWidth
-	if c.l.wrap {
+	switch {
+	case c.l.wrap, c.l.wide:
 		limit = xlWrapWidth
 	}
 	return float64(min(w+2, limit))
@@ -545,13 +601,6 @@ func xlDateCell(d register.Day) xlCell {
 	return xlCell{v: xlDate(d)}
 }
 
-// xlFactorLines is the CSV's factors cell with a line per factor, for a
-// wrapped cell.
-func xlFactorLines(p *analysis.Pupil) string { return factorsText(p, "\n") }
-
-// xlStepLines is the next steps, a line each.
-func xlStepLines(p *analysis.Pupil) string { return stepsText(p, "\n") }
-
 // run describes the run in one line: the as-of date, the register's dates,
 // the tool and the rules.
 func (b *xlBook) run() string {
@@ -617,8 +666,125 @@ func (b *xlBook) priority() (list []*analysis.Pupil, ranks []int) {
 	return list, ranks
 }
 
-func (b *xlBook) prioritySheet() *xlSheet {
-	list, ranks := b.priority()
+// Priority sheet cut widths, in characters: the factors and the first
+// next step are cut with an ellipsis so that every pupil takes one line on
+// screen and on paper; the whole text is on the Pupil detail sheet.
+const (
+	xlFactorsCut = 60
+	xlStepCut    = 45
+	xlNameCut    = 30
+)
+
+// xlShortLabel is a factor's label without its parenthesised detail
+// ("Persistently absent (10% or more of possible sessions missed)" is
+// "Persistently absent"): the short form a one-line list has room for. The
+// full label is on the Pupil detail and Rules sheets.
+func xlShortLabel(label string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range label {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	out = strings.ReplaceAll(out, " ,", ",")
+	if out == "" {
+		return label
+	}
+	return out
+}
+
+// xlFactorLabels is the fired factors as short labels, "; "-joined,
+// protective ones marked with a "+" (they lower the score).
+func xlFactorLabels(p *analysis.Pupil) string {
+	var parts []string
+	for _, f := range outcome(p).Fired {
+		l := xlShortLabel(f.Factor.Label)
+		if f.Factor.Protective() {
+			l = "+" + l
+		}
+		parts = append(parts, l)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// xlUnexplained is the sessions with no known reason: N (no reason yet
+// provided), O (unauthorised, other or unknown) and sessions with no mark
+// at all. N and O are part of the unauthorised count; missing marks are not
+// counted as absence anywhere, which is why an officer needs to see them.
+func xlUnexplained(f metrics.Figures) int {
+	n := f.Missing
+	for _, c := range []string{"N", "O"} {
+		if id, ok := mark.Lookup(c); ok && int(id) < len(f.Codes) {
+			n += f.Codes[id]
+		}
+	}
+	return n
+}
+
+// xlFlag is a pupil's PA/SA cell.
+func xlFlag(p *analysis.Pupil) string {
+	switch {
+	case p.SA():
+		return "SA"
+	case p.PA():
+		return "PA"
+	}
+	return ""
+}
+
+// xlChangeWords is a pupil's changes since the --compare run, in words.
+func xlChangeWords(p *analysis.Pupil) string {
+	words := make([]string, 0, len(p.Changes))
+	for _, k := range p.Changes {
+		if t, ok := changeTitles[k]; ok {
+			k = t
+		}
+		words = append(words, k)
+	}
+	return strings.Join(words, "; ")
+}
+
+// xlDetail is one row of the Pupil detail sheet: a fired factor or a next
+// step of a pupil on the priority list.
+type xlDetail struct {
+	kind, label, evidence, source string
+}
+
+// xlDetails is a pupil's detail rows: the fired factors (risk, then
+// protective) with their evidence, then every next step. A pupil with
+// neither still has one row, so that the Priority sheet's link has
+// somewhere to go.
+func xlDetails(p *analysis.Pupil) []xlDetail {
+	o := outcome(p)
+	out := make([]xlDetail, 0, len(o.Fired)+len(o.Steps))
+	for _, f := range o.Fired {
+		out = append(out, xlDetail{kind: f.Factor.Kind + " factor", label: f.Factor.Label,
+			evidence: strings.Join(f.Evidence, "; "), source: f.Factor.Source})
+	}
+	for _, s := range o.Steps {
+		out = append(out, xlDetail{kind: "next step", label: s.Text, source: s.Source})
+	}
+	if len(out) == 0 {
+		out = append(out, xlDetail{kind: "none", label: "no factors fired and no next steps"})
+	}
+	return out
+}
+
+// xlDetailHeader is the row of the Pupil detail sheet's header; the first
+// pupil's rows follow it.
+const xlDetailHeader = 4
+
+// xlMaxLinks stays under Excel's limit of 65,530 hyperlinks a sheet.
+const xlMaxLinks = 65000
+
+func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 	shown := 0
 	for _, p := range b.res.Pupils {
 		if !p.Aggregate {
@@ -626,17 +792,33 @@ func (b *xlBook) prioritySheet() *xlSheet {
 		}
 	}
 	rules := b.res.Rules
+	compared := b.meta.Compared != ""
 	var summary string
 	var head []string
 	if rules != nil {
 		lowest := rules.Tiers[len(rules.Tiers)-1].Name
 		summary = fmt.Sprintf("%d of %d pupils are in a tier above %s. ", len(list), shown, lowest)
-		head = []string{"Rank", "Tier", "Score", "Pupil ID", "Name", "Year", "Reg group", "Absence %", "Unauthorised %",
-			"Factors (evidence)", "Next steps"}
+		head = []string{"Rank", "Tier", "Score", "Pupil ID", "Name", "School", "Year", "Reg group", "Absence %",
+			"Unexplained sessions", "Unauthorised sessions", "Authorised sessions", "PA/SA", "Factors (+ protective)", "First next step"}
 	} else {
 		summary = fmt.Sprintf("%d of %d pupils are persistently (10%%+) or severely (50%%+) absent. ", len(list), shown)
-		head = []string{"Rank", "Persistent or severe", "Pupil ID", "Name", "Year", "Reg group", "Possible sessions", "Absence %", "Unauthorised %"}
+		head = []string{"Rank", "Persistent or severe", "Pupil ID", "Name", "School", "Year", "Reg group", "Possible sessions",
+			"Absence %", "Unexplained sessions", "Unauthorised sessions", "Authorised sessions"}
 	}
+	if compared {
+		head = append(head, "Change since "+b.meta.Compared)
+	}
+	// Each pupil's first row on the Pupil detail sheet, for the link
+	// from the pupil's id.
+	detailRow := make([]int, len(list))
+	if rules != nil {
+		row := xlDetailHeader + 1
+		for i, p := range list {
+			detailRow[i] = row
+			row += len(xlDetails(p))
+		}
+	}
+	const headerRow = 5
 	rows := func(yield func(xlRow) error) error {
 		for _, r := range []xlRow{
 			{cells: []xlCell{xlStyled("Attendance priority list", xlLook{title: true})}},
@@ -651,23 +833,39 @@ func (b *xlBook) prioritySheet() *xlSheet {
 		}
 		for i, p := range list {
 			f := p.Figures
-			abs, unauth := xlCell{}, xlCell{}
+			abs := xlCell{}
 			if f.Assessable() {
-				abs, unauth = xlPctOf(f.Pct(f.Absent())), xlPctOf(f.Pct(f.Unauthorised))
+				abs = xlPctOf(f.Pct(f.Absent()))
 			}
+			split := []xlCell{xlNum(xlUnexplained(f)), xlNum(f.Unauthorised), xlNum(f.Authorised)}
+			name := xlTxt(clip(pupilName(p), xlNameCut))
 			var cells []xlCell
 			if rules != nil {
 				o := outcome(p)
-				cells = []xlCell{xlNum(ranks[i]), xlStyled(o.Tier, b.tierLook(p)), xlNum(o.Score), xlTxt(p.ID), xlTxt(pupilName(p)),
-					{v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), abs, unauth,
-					xlStyled(xlFactorLines(p), xlLook{wrap: true}), xlStyled(xlStepLines(p), xlLook{wrap: true})}
+				id := xlTxt(p.ID)
+				if i < xlMaxLinks {
+					id = xlStyled(p.ID, xlLook{link: true})
+				}
+				step := ""
+				if len(o.Steps) > 0 {
+					step = o.Steps[0].Text
+				}
+				cells = []xlCell{xlNum(ranks[i]), xlStyled(o.Tier, b.tierLook(p)), xlNum(o.Score), id, name,
+					xlTxt(p.Info.School), {v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), abs}
+				cells = append(cells, split...)
+				cells = append(cells, xlTxt(xlFlag(p)), xlStyled(clip(xlFactorLabels(p), xlFactorsCut), xlLook{wide: true}),
+					xlStyled(clip(step, xlStepCut), xlLook{wide: true}))
 			} else {
 				flag := "persistent"
 				if p.SA() {
 					flag = "severe"
 				}
-				cells = []xlCell{xlNum(ranks[i]), xlTxt(flag), xlTxt(p.ID), xlTxt(pupilName(p)), {v: xlYearValue(p.Info.YearGroup)},
-					xlTxt(p.Info.RegGroup), xlNum(f.Possible), abs, unauth}
+				cells = []xlCell{xlNum(ranks[i]), xlTxt(flag), xlTxt(p.ID), name, xlTxt(p.Info.School),
+					{v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), xlNum(f.Possible), abs}
+				cells = append(cells, split...)
+			}
+			if compared {
+				cells = append(cells, xlTxt(xlChangeWords(p)))
 			}
 			if err := yield(xlRow{cells: cells, role: xlRoleData}); err != nil {
 				return err
@@ -678,7 +876,58 @@ func (b *xlBook) prioritySheet() *xlSheet {
 		}
 		return nil
 	}
-	return &xlSheet{name: sheetPriority, rows: rows, landscape: true}
+	s := &xlSheet{name: sheetPriority, rows: rows, oneLine: true}
+	if rules != nil {
+		s.links = func(f *excelize.File) error {
+			for i := range list[:min(len(list), xlMaxLinks)] {
+				loc := fmt.Sprintf("%s!A%d", xlQuoteSheet(sheetDetail), detailRow[i])
+				if err := f.SetCellHyperLink(sheetPriority, xlCellName(4, headerRow+1+i), loc, "Location",
+					excelize.HyperlinkOpts{Tooltip: xlPtr("Evidence and next steps")}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	return s
+}
+
+// detailSheet is the evidence behind the Priority sheet: for each pupil on
+// it, in the same order, a row per fired factor with its evidence and
+// source, then a row per next step. Each pupil's id on the Priority sheet
+// links to the pupil's first row here.
+func (b *xlBook) detailSheet(list []*analysis.Pupil, ranks []int) *xlSheet {
+	intro := "Each pupil on the Priority sheet: the factors that fired, with the evidence, and every next step, with their sources."
+	if b.res.Rules == nil {
+		intro = "No rules were applied (--no-rules): there are no factors or next steps to show."
+	}
+	rows := func(yield func(xlRow) error) error {
+		for _, r := range []xlRow{
+			{cells: []xlCell{xlStyled("Pupil detail", xlLook{title: true})}},
+			xlNote(intro, false),
+			xlNote(Disclaimer, true),
+			xlHeaderRow("Rank", "Pupil ID", "Name", "Kind", "Factor or step", "Evidence", "Source"),
+		} {
+			if err := yield(r); err != nil {
+				return err
+			}
+		}
+		if b.res.Rules == nil {
+			return nil
+		}
+		wrap := xlLook{wrap: true}
+		for i, p := range list {
+			rank, id, name := xlNum(ranks[i]), xlTxt(p.ID), xlTxt(pupilName(p))
+			for _, d := range xlDetails(p) {
+				if err := yield(xlRow{role: xlRoleData, cells: []xlCell{rank, id, name, xlTxt(d.kind),
+					xlStyled(d.label, wrap), xlStyled(d.evidence, wrap), xlStyled(d.source, wrap)}}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return &xlSheet{name: sheetDetail, rows: rows}
 }
 
 // pupilsSheet is every listed pupil with the CSV's field names as headers,
@@ -697,8 +946,10 @@ func (b *xlBook) pupilsSheet() *xlSheet {
 			for i, c := range pupilColumns {
 				cells[i] = b.pupilCell(p, c)
 			}
-			cells[len(head)] = xlStyled(xlFactorLines(p), xlLook{wrap: true})
-			cells[len(head)+1] = xlStyled(xlStepLines(p), xlLook{wrap: true})
+			// The CSV's cells, one line: this sheet is for sorting and
+			// filtering, one row a pupil; Pupil detail has them to read.
+			cells[len(head)] = xlStyled(factorsText(p, " | "), xlLook{wide: true})
+			cells[len(head)+1] = xlStyled(stepsText(p, " | "), xlLook{wide: true})
 			if err := yield(xlRow{cells: cells, role: xlRoleData}); err != nil {
 				return err
 			}
@@ -706,7 +957,7 @@ func (b *xlBook) pupilsSheet() *xlSheet {
 		return nil
 	}
 	// Keep the id and name in view while scrolling across 30 columns.
-	return &xlSheet{name: sheetPupils, rows: rows, freezeCols: 3}
+	return &xlSheet{name: sheetPupils, rows: rows, freezeCols: 3, oneLine: true}
 }
 
 // pupilCell types one field of pupilColumns: the CSV writes every value as
@@ -842,7 +1093,11 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 		}
 		if g.Suppressed {
 			c := xlStyled(Suppressed, xlLook{right: true})
-			cells = append(cells, c, c, c, c, c, c, c, c, c, xlTxt("fewer pupils than the suppression threshold"))
+			why := "fewer pupils than the suppression threshold"
+			if g.Secondary {
+				why = "withheld so that a smaller group cannot be worked out from the total"
+			}
+			cells = append(cells, c, c, c, c, c, c, c, c, c, xlTxt(why))
 		} else {
 			f := g.Figures
 			cells = append(cells, xlNum(g.Pupils), xlNum(f.Possible), xlPctOf(f.Pct(f.Absent())), xlPctOf(f.Pct(f.Authorised)),
@@ -862,7 +1117,7 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 	}
 	rows = append(rows, xlBlank(), xlRow{cells: []xlCell{{v: "Absence rates are summed sessions over summed possible " +
 		"sessions, never averaged rates. Persistent (10%+) and severe (50%+) absence rates are shares of the pupils with " +
-		"possible sessions. c: fewer pupils than the suppression threshold, so the figures are not shown (as in DfE statistics).",
+		"possible sessions. c: fewer pupils than the suppression threshold, or withheld with such a group so that it cannot be worked out from the total, so the figures are not shown (as in DfE statistics).",
 		l: xlLook{noWidth: true, italic: true}, span: len(head)}}})
 
 	// The chart's data: persistent and severe absence by year group.
@@ -870,8 +1125,21 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 	if len(years) == 0 {
 		return &xlSheet{name: sheetCohort, rows: xlRowsOf(rows)}
 	}
-	rows = append(rows, xlBlank(), xlSection("Persistent and severe absence by year group"),
-		xlSubHeader("Year group", "Pupils", "Persistent absence rate", "Severe absence rate"))
+	// The national persistent absence rate is drawn across the chart as a
+	// line: a chart has no reference line of its own, so it is a series
+	// with the same value in every year group.
+	var national *cohort.Benchmark
+	for i := range benchmarks {
+		if benchmarks[i].Persistent > 0 {
+			national = &benchmarks[i]
+			break
+		}
+	}
+	head2 := []string{"Year group", "Pupils", "Persistent absence rate", "Severe absence rate"}
+	if national != nil {
+		head2 = append(head2, national.Name+" persistent absence rate")
+	}
+	rows = append(rows, xlBlank(), xlSection("Persistent and severe absence by year group"), xlSubHeader(head2...))
 	first := len(rows) + 1
 	for _, g := range years {
 		cells := []xlCell{{v: xlYearValue(g.Key[0])}}
@@ -881,10 +1149,13 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 		} else {
 			cells = append(cells, xlNum(g.Pupils), xlPctOf(g.PAPct()), xlPctOf(g.SAPct()))
 		}
+		if national != nil {
+			cells = append(cells, xlPctOf(national.Persistent))
+		}
 		rows = append(rows, xlRow{cells: cells})
 	}
 	last := len(rows)
-	anchor := xlCellName(6, first-2)
+	anchor := xlCellName(len(head2)+2, first-2)
 	chart := func(f *excelize.File) error {
 		ref := func(col int) string {
 			c := xlColName(col)
@@ -894,6 +1165,14 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 			return excelize.ChartSeries{Name: fmt.Sprintf("%s!$%s$%d", xlQuoteSheet(sheetCohort), xlColName(col), first-1),
 				Categories: ref(1), Values: ref(col),
 				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}}}
+		}
+		var combo []*excelize.Chart
+		if national != nil {
+			line := series(5, "404040")
+			line.Line = excelize.LineOptions{Width: 1.5, Dash: excelize.LineDashDash,
+				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"404040"}}}
+			line.Marker = excelize.ChartMarker{Symbol: "none"}
+			combo = append(combo, &excelize.Chart{Type: excelize.Line, Series: []excelize.ChartSeries{line}})
 		}
 		return f.AddChart(sheetCohort, anchor, &excelize.Chart{
 			Type:       excelize.Col,
@@ -905,7 +1184,7 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 			YAxis:      excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
 			Dimension:  excelize.ChartDimension{Width: 560, Height: 300},
 			Format:     excelize.GraphicOptions{OffsetX: 10, AltText: "Persistent and severe absence rates by year group"},
-		})
+		}, combo...)
 	}
 	return &xlSheet{name: sheetCohort, rows: xlRowsOf(rows), chart: chart}
 }
@@ -922,6 +1201,9 @@ func xlKeyValue(k string, d xlDimension) any {
 // alone it is reused as it is, suppression included. Otherwise it is
 // computed, and a year group is suppressed if it is no bigger than a group
 // the caller suppressed: the chart must not show what the table hides.
+//
+// The year groups are in school order (see xlYearOrder), whatever order
+// the summary has them in.
 func (b *xlBook) yearGroups(groups []cohort.Group, dims []xlDimension) []cohort.Group {
 	var out []cohort.Group
 	if len(dims) == 1 && dims[0].name == "year_group" {
@@ -930,15 +1212,65 @@ func (b *xlBook) yearGroups(groups []cohort.Group, dims []xlDimension) []cohort.
 				out = append(out, g)
 			}
 		}
-		return out
+	} else {
+		threshold := 0
+		for _, g := range groups {
+			if g.Suppressed {
+				threshold = max(threshold, g.Pupils+1)
+			}
+		}
+		out = append(out, cohort.Summarise(b.res, []string{"year_group"}, threshold)[1:]...)
 	}
-	threshold := 0
-	for _, g := range groups {
-		if g.Suppressed {
-			threshold = max(threshold, g.Pupils+1)
+	slices.SortStableFunc(out, func(x, y cohort.Group) int { return xlYearOrder(x.Key[0], y.Key[0]) })
+	return out
+}
+
+// xlYearOrder orders year groups as a school does: nursery, reception,
+// then years 1 to 13 by number (so 10 follows 9, not 1), then anything
+// else alphabetically, and a blank year group last. "Year 7", "Y7", "yr 7"
+// and "07" are year 7; "R", "Rec" and "Reception" are reception; "N",
+// "N1", "N2" and "Nursery" are nursery.
+func xlYearOrder(a, b string) int {
+	ra, na := xlYearRank(a)
+	rb, nb := xlYearRank(b)
+	if ra != rb {
+		return ra - rb
+	}
+	if na != nb {
+		return na - nb
+	}
+	return strings.Compare(a, b)
+}
+
+// xlYearRank is a year group's band (0 nursery, 1 reception, 2 a numbered
+// year, 3 other text, 4 blank) and its number within the band.
+func xlYearRank(s string) (band, n int) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	if t == "" || t == "(blank)" {
+		return 4, 0
+	}
+	for _, p := range []string{"year", "yr", "y"} {
+		if rest, ok := strings.CutPrefix(t, p); ok {
+			if v, err := strconv.Atoi(strings.TrimSpace(rest)); err == nil {
+				return 2, v
+			}
 		}
 	}
-	return append(out, cohort.Summarise(b.res, []string{"year_group"}, threshold)[1:]...)
+	if v, err := strconv.Atoi(t); err == nil {
+		return 2, v
+	}
+	switch t {
+	case "r", "yr", "rec", "reception", "year r":
+		return 1, 0
+	case "n", "nursery":
+		return 0, 99 // after N1 and N2
+	}
+	if rest, ok := strings.CutPrefix(t, "n"); ok {
+		if v, err := strconv.Atoi(rest); err == nil {
+			return 0, v
+		}
+	}
+	return 3, 0
 }
 
 // codesSheet is the sessions recorded with each code over the whole cohort,

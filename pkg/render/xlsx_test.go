@@ -4,11 +4,13 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
@@ -164,7 +166,7 @@ func xtZipFile(t *testing.T, data []byte, name string) string {
 
 func TestXLSXSheets(t *testing.T) {
 	_, f, _ := xtDefault(t)
-	want := []string{"Priority", "All pupils", "Cohort summary", "Codes", "Data quality", "Rules"}
+	want := []string{"Priority", "Pupil detail", "All pupils", "Cohort summary", "Codes", "Data quality", "Rules"}
 	if diff := cmp.Diff(want, f.GetSheetList()); diff != "" {
 		t.Errorf("sheets (-want +got):\n%s", diff)
 	}
@@ -341,7 +343,7 @@ func TestXLSXFormulaInjection(t *testing.T) {
 	if got, want := prio[xtFindRow(prio, "Rank")-1+xtRankOf(t, prio, "INJ0002")][4], "'@SUM(A1:A2) +1"; got != want {
 		t.Errorf("Priority name %q, want %q", got, want)
 	}
-	for i := 1; i <= 6; i++ {
+	for i := 1; i <= 7; i++ {
 		if xml := xtZipFile(t, data, "xl/worksheets/sheet"+strconv.Itoa(i)+".xml"); strings.Contains(xml, "<f>") || strings.Contains(xml, "<f ") {
 			t.Errorf("sheet%d.xml holds a formula", i)
 		}
@@ -392,25 +394,213 @@ func TestXLSXPriority(t *testing.T) {
 	if len(want) < 2 {
 		t.Fatalf("fixture gives %d pupils above %s; the test needs several", len(want), lowest)
 	}
-	// Factors and steps are wrapped, one per line, and the row is tall
-	// enough to show them.
+	// One line a pupil: the factors as short labels, cut to fit, never
+	// wrapped, every row of the default height.
+	head := rows[header-1]
+	wantHead := []string{"Rank", "Tier", "Score", "Pupil ID", "Name", "School", "Year", "Reg group", "Absence %",
+		"Unexplained sessions", "Unauthorised sessions", "Authorised sessions", "PA/SA", "Factors (+ protective)", "First next step"}
+	if diff := cmp.Diff(wantHead, head); diff != "" {
+		t.Errorf("Priority header (-want +got):\n%s", diff)
+	}
 	sev := header + xtRankOf(t, rows, "SEV0001")
-	factors := rows[sev-1][9]
-	if !strings.Contains(factors, "Severely absent") || !strings.Contains(factors, "\n") {
-		t.Errorf("SEV0001 factors %q: want the severe absence factor and one factor a line", factors)
+	fcol := xtColumn(t, head, "Factors (+ protective)")
+	factors := rows[sev-1][fcol-1]
+	if !strings.HasPrefix(factors, "Persistently absent; Severely absent; ") || strings.Contains(factors, "\n") ||
+		strings.Contains(factors, "(") || utf8.RuneCountInString(factors) > 60 || !strings.HasSuffix(factors, "…") {
+		t.Errorf("SEV0001 factors %q: want short labels, \"; \"-joined, cut to 60 characters with an ellipsis", factors)
 	}
-	id, _ := f.GetCellStyle("Priority", xtCell(10, sev))
-	if st, _ := f.GetStyle(id); st.Alignment == nil || !st.Alignment.WrapText {
-		t.Errorf("factors cell is not wrapped")
+	step := rows[sev-1][xtColumn(t, head, "First next step")-1]
+	if want := clip(res.Pupils[0].Outcome.Steps[0].Text, 45); step != want {
+		t.Errorf("SEV0001 first step %q, want %q", step, want)
 	}
-	if h, _ := f.GetRowHeight("Priority", sev); h <= 15 {
-		t.Errorf("SEV0001 row height %v: too short for its factors", h)
+	for r := header + 1; r <= len(rows); r++ {
+		if h, _ := f.GetRowHeight("Priority", r); h != 15 {
+			t.Errorf("Priority row %d height %v, want the default 15 (one line)", r, h)
+		}
+		for c := 1; c <= len(head); c++ {
+			id, _ := f.GetCellStyle("Priority", xtCell(c, r))
+			if st, _ := f.GetStyle(id); st.Alignment != nil && st.Alignment.WrapText {
+				t.Errorf("Priority %s wraps", xtCell(c, r))
+			}
+		}
 	}
-	if w, _ := f.GetColWidth("Priority", "J"); w < 40 || w > 70 {
+	if w, _ := f.GetColWidth("Priority", xtColName(fcol)); w < 40 || w > 70 {
 		t.Errorf("factors column width %v, want 40 to 70", w)
 	}
-	if w, _ := f.GetColWidth("Priority", "A"); w > 10 {
-		t.Errorf("rank column width %v, want narrow", w)
+	for _, c := range []string{"A", "J", "K", "L"} {
+		if w, _ := f.GetColWidth("Priority", c); w > 16 {
+			t.Errorf("column %s (%s) width %v, want narrow", c, head[c[0]-'A'], w)
+		}
+	}
+	// The absence split, in sessions: SEV0001 has 30 O (unexplained and
+	// unauthorised), INJ0002 6 N, PER0001 8 I (authorised).
+	split := map[string][]string{}
+	for _, r := range rows[header:] {
+		split[r[3]] = r[9:13]
+	}
+	wantSplit := map[string][]string{"SEV0001": {"30", "30", "0", "SA"}, "INJ0002": {"6", "6", "0", "PA"},
+		"PER0001": {"0", "0", "8", "PA"}}
+	for id, want := range wantSplit {
+		if got, ok := split[id]; ok {
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s unexplained, unauthorised, authorised, PA/SA (-want +got):\n%s", id, diff)
+			}
+		}
+	}
+}
+
+func xtColName(col int) string {
+	name, _ := excelize.ColumnNumberToName(col)
+	return name
+}
+
+// Each Priority row's pupil id links to the pupil's first row on Pupil
+// detail, which lists the pupil's fired factors with their evidence and
+// sources, then every next step.
+func TestXLSXPupilDetail(t *testing.T) {
+	res, f, _ := xtDefault(t)
+	prio := xtRows(t, f, "Priority")
+	detail := xtRows(t, f, "Pupil detail")
+	if got, want := detail[3], []string{"Rank", "Pupil ID", "Name", "Kind", "Factor or step", "Evidence", "Source"}; !cmp.Equal(got, want) {
+		t.Fatalf("Pupil detail header %q, want %q", got, want)
+	}
+	header := xtFindRow(prio, "Rank")
+	byID := map[string]*analysis.Pupil{}
+	for _, p := range res.Pupils {
+		byID[p.ID] = p
+	}
+	for r := header + 1; r <= len(prio); r++ {
+		id := prio[r-1][3]
+		ok, target, err := f.GetCellHyperLink("Priority", xtCell(4, r))
+		if err != nil || !ok {
+			t.Fatalf("Priority D%d (%s) has no link: %v", r, id, err)
+		}
+		row, err := strconv.Atoi(strings.TrimPrefix(target, "'Pupil detail'!A"))
+		if err != nil {
+			t.Fatalf("Priority D%d links to %q, want 'Pupil detail'!A<row>", r, target)
+		}
+		p := byID[id]
+		o := p.Outcome
+		var want [][]string
+		for _, fd := range o.Fired {
+			want = append(want, []string{prio[r-1][0], id, Neutralise(pupilName(p)), fd.Factor.Kind + " factor", fd.Factor.Label,
+				strings.Join(fd.Evidence, "; "), fd.Factor.Source})
+		}
+		for _, s := range o.Steps {
+			want = append(want, []string{prio[r-1][0], id, Neutralise(pupilName(p)), "next step", s.Text, "", s.Source})
+		}
+		var got [][]string
+		for _, d := range detail[row-1 : row-1+len(want)] {
+			got = append(got, append(d, make([]string, 7-len(d))...)[:7])
+		}
+		if row > 5 && detail[row-2][1] == id {
+			t.Errorf("%s's link goes to row %d, not the pupil's first", id, row)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Pupil detail for %s (-want +got):\n%s", id, diff)
+		}
+	}
+}
+
+// With --compare the Priority sheet says what changed for each pupil.
+func TestXLSXPriorityChange(t *testing.T) {
+	res := xtRun(t, analysis.Input{})
+	for _, p := range res.All {
+		if p.ID == "SEV0001" {
+			p.Changes = []string{"newly_severe", "tier_up"}
+		}
+	}
+	var buf bytes.Buffer
+	meta := xtMeta
+	meta.Compared = "last-week.json, as of 2024-09-30"
+	if err := XLSX(&buf, res, meta, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows := xtRows(t, f, "Priority")
+	header := xtFindRow(rows, "Rank")
+	col := xtColumn(t, rows[header-1], "Change since last-week.json, as of 2024-09-30")
+	got := map[string]string{}
+	for _, r := range rows[header:] {
+		if len(r) >= col {
+			got[r[3]] = r[col-1]
+		}
+	}
+	want := map[string]string{"SEV0001": "Newly severely absent (50%+); Moved up a tier"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("change column (-want +got):\n%s", diff)
+	}
+}
+
+// Every sheet prints on A4 landscape, one page wide, with its header row
+// repeated on each page, margins of about a centimetre and a footer; the
+// one-line sheets end their print area at their last column.
+func TestXLSXPrintSettings(t *testing.T) {
+	_, f, _ := xtDefault(t)
+	titles, areas := map[string]string{}, map[string]string{}
+	for _, d := range f.GetDefinedName() {
+		switch d.Name {
+		case "_xlnm.Print_Titles":
+			titles[d.Scope] = d.RefersTo
+		case "_xlnm.Print_Area":
+			areas[d.Scope] = d.RefersTo
+		}
+	}
+	rules := xtRows(t, f, "Rules")
+	tests := []struct {
+		sheet  string
+		header int
+		area   string
+	}{
+		{"Priority", 5, "'Priority'!$A$1:$O$8"},
+		{"Pupil detail", 4, ""},
+		{"All pupils", 1, "'All pupils'!$A$1:$AJ$7"},
+		{"Cohort summary", 1, ""},
+		{"Codes", 1, ""},
+		{"Data quality", 1, ""},
+		{"Rules", xtFindRow(rules, "ID"), ""},
+	}
+	for _, tt := range tests {
+		pl, err := f.GetPageLayout(tt.sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []any{*pl.Orientation, *pl.FitToWidth, *pl.FitToHeight, *pl.Size}
+		if diff := cmp.Diff([]any{"landscape", 1, 0, 9}, got); diff != "" {
+			t.Errorf("%s orientation, fit to width, fit to height, paper (-want +got):\n%s", tt.sheet, diff)
+		}
+		props, err := f.GetSheetProps(tt.sheet)
+		if err != nil || props.FitToPage == nil || !*props.FitToPage {
+			t.Errorf("%s: fit to page is not on (%v)", tt.sheet, err)
+		}
+		m, err := f.GetPageMargins(tt.sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *m.Left != 0.4 || *m.Right != 0.4 || *m.Top != 0.5 || *m.Bottom != 0.6 {
+			t.Errorf("%s margins %v %v %v %v", tt.sheet, *m.Left, *m.Right, *m.Top, *m.Bottom)
+		}
+		hf, err := f.GetHeaderFooter(tt.sheet)
+		if err != nil || !strings.Contains(hf.OddFooter, "Page &P of &N") || !strings.Contains(hf.OddFooter, "07/10/2024") {
+			t.Errorf("%s footer %q (%v): want the page number and the as-of date", tt.sheet, hf.OddFooter, err)
+		}
+		want := fmt.Sprintf("%s!$%d:$%d", xlQuoteSheet(tt.sheet), tt.header, tt.header)
+		if got := titles[tt.sheet]; got != want {
+			t.Errorf("%s print titles %q, want %q", tt.sheet, got, want)
+		}
+		if got := areas[tt.sheet]; got != tt.area {
+			t.Errorf("%s print area %q, want %q", tt.sheet, got, tt.area)
+		}
+	}
+	// The pupil sheet is one line a pupil too.
+	for r := 1; r <= 7; r++ {
+		if h, _ := f.GetRowHeight("All pupils", r); h != 15 {
+			t.Errorf("All pupils row %d height %v, want 15", r, h)
+		}
 	}
 }
 
@@ -427,6 +617,14 @@ func TestXLSXPriorityNoRules(t *testing.T) {
 	want := [][]string{{"severe", "SEV0001"}, {"persistent", "PER0001"}, {"persistent", "INJ0002"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Priority without rules (-want +got):\n%s", diff)
+	}
+	// No factors or steps to detail, and so no links to them.
+	detail := xtRows(t, f, "Pupil detail")
+	if len(detail) != 4 || !strings.HasPrefix(detail[1][0], "No rules were applied") {
+		t.Errorf("Pupil detail without rules: %q", detail)
+	}
+	if ok, target, _ := f.GetCellHyperLink("Priority", xtCell(3, header+1)); ok {
+		t.Errorf("a link to %s without rules", target)
 	}
 	rules := xtRows(t, f, "Rules")
 	if got := rules[0]; !slices.Contains(got, "none: figures only (--no-rules)") {
@@ -555,6 +753,7 @@ func TestXLSXPanesAndFilters(t *testing.T) {
 		header, xsplit int
 	}{
 		{"Priority", 5, 0},
+		{"Pupil detail", 4, 0},
 		{"All pupils", 1, 3},
 		{"Cohort summary", 1, 0},
 		{"Codes", 1, 0},
@@ -594,11 +793,11 @@ func TestXLSXPanesAndFilters(t *testing.T) {
 		}
 	}
 	// The All pupils filter covers every pupil and every column.
-	if got, want := filters["All pupils"], "'All pupils'!$A$1:$AC$7"; got != want {
+	if got, want := filters["All pupils"], "'All pupils'!$A$1:$AJ$7"; got != want {
 		t.Errorf("All pupils filter %s, want %s", got, want)
 	}
 	// Columns are listed in order, as the file format requires.
-	xml := xtZipFile(t, data, "xl/worksheets/sheet2.xml")
+	xml := xtZipFile(t, data, "xl/worksheets/sheet3.xml")
 	if !strings.Contains(xml, `<cols><col min="1" max="1"`) {
 		t.Errorf("All pupils columns do not start with column 1: %.200s", xml[strings.Index(xml, "<cols>"):])
 	}
@@ -637,11 +836,13 @@ func TestXLSXCohortSummary(t *testing.T) {
 	chartHead := xtFindRow(rows, "Persistent and severe absence by year group") + 1
 	var table [][]string
 	for _, r := range rows[chartHead-1:] {
-		table = append(table, r[:4])
+		table = append(table, r[:5])
 	}
+	// England's persistent absence rate in every year group: the chart's
+	// reference line.
 	wantTable := [][]string{
-		{"Year group", "Pupils", "Persistent absence rate", "Severe absence rate"},
-		{"7", "3", "0", "0"}, {"8", c, c, c}, {"9", c, c, c},
+		{"Year group", "Pupils", "Persistent absence rate", "Severe absence rate", "England 2023/24 persistent absence rate"},
+		{"7", "3", "0", "0", "0.2"}, {"8", c, c, c, "0.2"}, {"9", c, c, c, "0.2"},
 	}
 	if diff := cmp.Diff(wantTable, table); diff != "" {
 		t.Errorf("chart table (-want +got):\n%s", diff)
@@ -649,12 +850,14 @@ func TestXLSXCohortSummary(t *testing.T) {
 	chart := xtZipFile(t, data, "xl/charts/chart1.xml")
 	for _, s := range []string{`<barDir val="col">`, `<grouping val="clustered">`,
 		`'Cohort summary'!$A$` + strconv.Itoa(chartHead+1) + `:$A$` + strconv.Itoa(chartHead+3),
-		`'Cohort summary'!$C$` + strconv.Itoa(chartHead+1), `'Cohort summary'!$D$` + strconv.Itoa(chartHead+1)} {
+		`'Cohort summary'!$C$` + strconv.Itoa(chartHead+1), `'Cohort summary'!$D$` + strconv.Itoa(chartHead+1),
+		"<lineChart>", `'Cohort summary'!$E$` + strconv.Itoa(chartHead+1) + `:$E$` + strconv.Itoa(chartHead+3),
+		`<marker><symbol val="none">`} {
 		if !strings.Contains(strings.ReplaceAll(chart, "&#39;", "'"), s) {
 			t.Errorf("chart1.xml lacks %s", s)
 		}
 	}
-	if rels := xtZipFile(t, data, "xl/worksheets/_rels/sheet3.xml.rels"); !strings.Contains(rels, "drawing1.xml") {
+	if rels := xtZipFile(t, data, "xl/worksheets/_rels/sheet4.xml.rels"); !strings.Contains(rels, "drawing1.xml") {
 		t.Errorf("the Cohort summary sheet does not hold the chart's drawing: %s", rels)
 	}
 }
@@ -677,7 +880,9 @@ func TestXLSXCohortOtherGrouping(t *testing.T) {
 	for _, r := range rows[chartHead:] {
 		table = append(table, r[:4])
 	}
-	want := [][]string{{"7", "3", "0", "0"}, {"8", Suppressed, Suppressed, Suppressed}, {"9", "2", "1", "0.5"}}
+	// Year 8's one pupil is suppressed, and Year 9 (the next smallest) with
+	// it: 6 pupils minus Year 7's 3 and Year 9's 2 would be Year 8's.
+	want := [][]string{{"7", "3", "0", "0"}, {"8", Suppressed, Suppressed, Suppressed}, {"9", Suppressed, Suppressed, Suppressed}}
 	if diff := cmp.Diff(want, table); diff != "" {
 		t.Errorf("chart table (-want +got):\n%s", diff)
 	}
@@ -859,5 +1064,38 @@ func TestXLSXDeterministic(t *testing.T) {
 		if !bytes.Equal(first, again) {
 			t.Fatalf("run %d wrote a different workbook", i+2)
 		}
+	}
+}
+
+// Year groups sort as a school lists them: nursery, reception, 1 to 13 by
+// number, other text, blank last.
+func TestXLSXYearOrder(t *testing.T) {
+	in := []string{"", "Year 10", "13", "Other", "9", "R", "1", "N2", "Y2", "Reception", "10", "N1", "(blank)", "Nursery", "YR"}
+	want := []string{"N1", "N2", "Nursery", "R", "Reception", "YR", "1", "Y2", "9", "10", "Year 10", "13", "Other", "", "(blank)"}
+	got := slices.Clone(in)
+	slices.SortStableFunc(got, xlYearOrder)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("year order (-want +got):\n%s", diff)
+	}
+}
+
+// The chart sorts the summary's year groups, whatever order they come in.
+func TestXLSXChartYearOrder(t *testing.T) {
+	res := xtRun(t, analysis.Input{})
+	groups := cohort.Summarise(res, []string{"year_group"}, 0)
+	slices.Reverse(groups[1:])
+	f, data := xtWrite(t, res, groups, nil)
+	rows := xtRows(t, f, "Cohort summary")
+	chartHead := xtFindRow(rows, "Persistent and severe absence by year group") + 1
+	var years []string
+	for _, r := range rows[chartHead:] {
+		years = append(years, r[0])
+	}
+	if diff := cmp.Diff([]string{"7", "8", "9"}, years); diff != "" {
+		t.Errorf("chart years (-want +got):\n%s", diff)
+	}
+	// No benchmark: no reference line.
+	if chart := xtZipFile(t, data, "xl/charts/chart1.xml"); strings.Contains(chart, "lineChart") {
+		t.Error("a reference line without a benchmark")
 	}
 }

@@ -25,12 +25,12 @@
 //
 // The result is a prompt for a professional's review: which indicators from
 // the guidance are present for a child, and what the guidance suggests
-// considering next. It is never a finding that neglect exists.
+// considering next. It is never a finding about a child or family.
 //
 // # File format
 //
-//	version: 2025.1          # required; text or number, recorded in outputs
-//	name: Educational neglect indicators   # required
+//	version: 2026.1          # required; text or number, recorded in outputs
+//	name: Attendance concern indicators   # required
 //	description: ...         # optional
 //	factors:                 # at least one
 //	  - id: unauthorised_threshold   # [a-z0-9_]+, unique across factors and steps

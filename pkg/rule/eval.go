@@ -47,6 +47,19 @@ type Unknown struct {
 	Reason string
 }
 
+// UnknownStep is a next step that could not be evaluated for a pupil.
+type UnknownStep struct {
+	Step   *Step
+	Reason string
+}
+
+// RuntimeFailure reports whether a reason is a failure of the expression
+// itself (a wrong type of value, a division by zero) rather than a blank
+// context cell, which is expected and shown by explain.
+func RuntimeFailure(reason string) bool {
+	return strings.HasPrefix(reason, "could not evaluate") || strings.HasPrefix(reason, "wrong type of value")
+}
+
 // Outcome is one pupil's result.
 type Outcome struct {
 	// Score is RiskPoints minus ProtectivePoints, floored at 0.
@@ -63,6 +76,9 @@ type Outcome struct {
 	NotFired []*Factor
 	// Unknown lists the factors that could not be evaluated, and why.
 	Unknown []Unknown
+	// StepsUnknown lists the next steps that could not be evaluated, and
+	// why: they are not suggested, and the caller reports them.
+	StepsUnknown []UnknownStep
 	// Steps are the next steps whose when: is true and whose tiers (if
 	// any) include the pupil's tier, by Order then file order.
 	Steps []*Step
@@ -77,9 +93,10 @@ var emptyContext = map[string]any{}
 // goroutine, so it is cheap enough for every pupil of a local authority.
 //
 // An expression that cannot be evaluated for this pupil (a context value it
-// reads is missing or of the wrong type) does not fire: it is listed in
-// NotFired, and in Unknown with the reason. A next step that cannot be
-// evaluated is simply not suggested. The error is for a programming
+// reads is missing or of the wrong type, or it fails as it runs) does not
+// fire: it is listed in NotFired, and in Unknown with the reason. A next
+// step that cannot be evaluated is not suggested and is listed in
+// StepsUnknown with the reason, so the caller can report it. The error is for a programming
 // mistake, the same for every pupil: Env.Vars lacks an indicator the
 // Schema promised, or holds one of another type.
 func (s *Set) Evaluate(env Env) (Outcome, error) {
@@ -149,9 +166,12 @@ func (s *Set) Evaluate(env Env) (Outcome, error) {
 		if len(step.Tiers) > 0 && !slices.Contains(step.Tiers, out.Tier) {
 			continue
 		}
-		ok, _, err := s.run(st, &s.steps[i], env)
+		ok, reason, err := s.run(st, &s.steps[i], env)
 		if err != nil {
 			return Outcome{}, fmt.Errorf("rule: next step %s (line %d): %w", step.ID, step.Line, err)
+		}
+		if reason != "" {
+			out.StepsUnknown = append(out.StepsUnknown, UnknownStep{Step: step, Reason: reason})
 		}
 		if ok {
 			out.Steps = append(out.Steps, step)

@@ -60,6 +60,7 @@ func Parse(file string, data []byte, s Schema) (*Set, error) {
 	set := p.set
 	set.varTypes = typesOf(s.Vars)
 	set.ctxTypes = typesOf(s.Context)
+	set.env, set.schema = p.env, s
 	set.stepOrder = make([]int, len(set.Steps))
 	for i := range set.stepOrder {
 		set.stepOrder[i] = i

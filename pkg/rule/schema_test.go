@@ -30,6 +30,16 @@ func testVars() map[string]any {
 		"suspension_sessions": 0, "longest_suspension_run_days": 0,
 		"late_sessions": 0, "late_after_close": 0, "illness_sessions": 0,
 		"illness_share": 0.0, "siblings_pa": 0, "siblings_sa": 0,
+		// The cause model and the judgement's derived facts.
+		"unexplained_sessions": 0, "unauthorised_known_sessions": 0, "authorised_known_sessions": 0,
+		"no_education_sessions": 0, "off_site_sessions": 0,
+		"sustained_improving": false, "unauthorised_episodes_10_days": 0,
+		"current_unexplained_run_days": 0, "longest_missing_run_days": 0,
+		"current_no_education_run_days": 0, "longest_no_education_run_days": 0,
+		"unexplained_10wk": 0, "n_10wk": 0, "holiday_10wk": 0, "unauthorised_10wk_resolved": 0,
+		"age_status": "", "age_basis": "", "age_known": false, "below_compulsory_age": false,
+		"post_16": false, "support_state": "", "social_care": false,
+		"attendance_concern": false, "open_concern": false,
 	}
 }
 
@@ -49,7 +59,8 @@ func pupil(over map[string]any) map[string]any {
 	v := testVars()
 	v["possible_sessions"], v["present_sessions"] = 100, 100
 	v["attendance_pct"] = 100.0
-	v["assessable"], v["enough_data"], v["compulsory_age"] = true, true, true
+	v["assessable"], v["enough_data"], v["compulsory_age"], v["age_known"] = true, true, true, true
+	v["age_status"], v["age_basis"], v["support_state"] = "compulsory", "year group", "not_recorded"
 	v["year_group"], v["nc_year"], v["school_weeks"], v["days_on_roll"] = "8", 8, 10, 70
 	for k, x := range over {
 		v[k] = x

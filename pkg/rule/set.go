@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/expr-lang/expr/types"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -61,6 +62,9 @@ type Set struct {
 	pool      sync.Pool // *state
 	// The schema's types, to explain a failed evaluation.
 	varTypes, ctxTypes map[string]reflect.Type
+	// The compile environment and schema, for WhyNot.
+	env    types.Map
+	schema Schema
 }
 
 // Factor is one risk or protective factor.

@@ -1,0 +1,407 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attendrisk/attendrisk/pkg/register"
+)
+
+// The pupil facts the judgement turns on that are not in the register's
+// marks: age (what applies in law), the support state (where the family is
+// on the support-first ladder) and the social-care context. Each is worked
+// out here once, from whatever the export and context file give, so rules
+// compare plain indicators and a context column written as "Open" or "Y"
+// never reaches an expression as the wrong type.
+
+// Age status values.
+const (
+	AgeCompulsory = "compulsory"
+	AgeBelow      = "below compulsory school age"
+	AgeOver       = "over compulsory school age"
+	AgeUnknown    = "unknown"
+)
+
+// Age is what is known about a pupil's compulsory school age on the last
+// day of the analysis.
+type Age struct {
+	// Status is one of the Age* constants.
+	Status string
+	// Basis says what it was decided from: "date of birth", "year group",
+	// or why it could not be.
+	Basis string
+	// From and To bound compulsory school age where they are known (0:
+	// open on that side, or not known): the statutory counts take only
+	// sessions between them.
+	From, To register.Day
+}
+
+// Known reports whether compulsory school age was decided.
+func (a Age) Known() bool { return a.Status != AgeUnknown }
+
+// String is the age as an officer reads it: "compulsory (year group)".
+func (a Age) String() string { return a.Status + " (" + a.Basis + ")" }
+
+// dobColumns are the context columns read as a date of birth.
+var dobColumns = []string{"date_of_birth", "dob", "birth_date"}
+
+// pupilAge decides compulsory school age on day end: from a date of birth
+// in the context when there is one, else from the year group. An unknown
+// year group is unknown, never "below compulsory school age".
+//
+// Compulsory school age (Education Act 1996, section 8, and the Education
+// (Start of Compulsory School Age) Order 1998) starts on the first
+// prescribed day (31 December, 31 March, 31 August) on or after the fifth
+// birthday, and ends on the last Friday in June of the school year in which
+// the child turns 16 (the school leaving date).
+func pupilAge(info register.Info, ctx map[string]any, end register.Day) Age {
+	for _, col := range dobColumns {
+		v, ok := ctx[col]
+		if !ok {
+			continue
+		}
+		dob, ok := contextDate(v)
+		if y, _, _ := dob.Civil(); ok && y >= 2100 {
+			ok = false // no one's date of birth, and past the calendar's range once 16 is added
+		}
+		if !ok {
+			return Age{Status: AgeUnknown, Basis: fmt.Sprintf("context.%s %q is not a date", col, fmt.Sprint(v))}
+		}
+		return ageFromBirth(dob, end)
+	}
+	return ageFromYear(info.YearGroup, end)
+}
+
+func ageFromBirth(dob, end register.Day) Age {
+	const basis = "date of birth"
+	y, m, d := dob.Civil()
+	fifth, ok := register.DayOf(y+5, m, d)
+	if !ok { // 29 February: the birthday falls on 1 March
+		fifth = register.MustDay(y+5, 3, 1)
+	}
+	// The school year in which the child turns 16 ends in the summer of
+	// y+16 for a birthday from January to August, of y+17 from September.
+	leaveYear := y + 16
+	if m >= 9 {
+		leaveYear++
+	}
+	from, to := prescribedDay(fifth), leavingDate(leaveYear)
+	switch {
+	case end < from:
+		return Age{AgeBelow, basis, from, to}
+	case end > to:
+		return Age{AgeOver, basis, from, to}
+	}
+	return Age{AgeCompulsory, basis, from, to}
+}
+
+// prescribedDay is the first of 31 December, 31 March and 31 August on or
+// after d.
+func prescribedDay(d register.Day) register.Day {
+	y, _, _ := d.Civil()
+	for _, p := range []register.Day{register.MustDay(y, 3, 31), register.MustDay(y, 8, 31), register.MustDay(y, 12, 31)} {
+		if p >= d {
+			return p
+		}
+	}
+	return register.MustDay(y+1, 3, 31) // unreachable: 31 December is the year's last day
+}
+
+// leavingDate is the last Friday in June of year y.
+func leavingDate(y int) register.Day {
+	d := register.MustDay(y, 6, 30)
+	for d.Weekday() != time.Friday {
+		d--
+	}
+	return d
+}
+
+// ageFromYear decides compulsory school age from the year group alone.
+func ageFromYear(year string, end register.Day) Age {
+	const basis = "year group"
+	t := strings.ToLower(strings.TrimSpace(year))
+	if t == "" {
+		return Age{Status: AgeUnknown, Basis: "no year group or date of birth"}
+	}
+	switch strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(t, "year"), "yr")) {
+	case "n", "n1", "n2", "nursery", "nur":
+		return Age{Status: AgeBelow, Basis: basis}
+	}
+	nc := ncYear(year)
+	switch {
+	case nc < 0:
+		return Age{Status: AgeUnknown, Basis: fmt.Sprintf("year group %q not recognised, and no date of birth", year)}
+	case nc == 0:
+		// Reception: nobody in the year is of compulsory age in the autumn
+		// term; from 31 December the autumn-born are and the summer-born
+		// are not, which only a date of birth can tell.
+		if _, m, _ := end.Civil(); m >= 9 {
+			return Age{Status: AgeBelow, Basis: basis}
+		}
+		return Age{Status: AgeUnknown, Basis: "Reception after 31 December: some children are of compulsory school age and some not; needs a date of birth"}
+	case nc <= 10:
+		return Age{Status: AgeCompulsory, Basis: basis}
+	case nc == 11:
+		// Year 11 all turn 16 in the school year: compulsory school age
+		// ends on the last Friday in June.
+		y, m, _ := end.Civil()
+		if m >= 9 {
+			y++ // the leaving date is next summer
+		}
+		leave := leavingDate(y)
+		if end > leave {
+			return Age{AgeOver, basis, 0, leave}
+		}
+		return Age{AgeCompulsory, basis, 0, leave}
+	}
+	return Age{Status: AgeOver, Basis: basis}
+}
+
+// contextDate reads a date cell: dd/mm/yyyy (UK), yyyy-mm-dd, or an Excel
+// date serial (a context file from a spreadsheet).
+func contextDate(v any) (register.Day, bool) {
+	switch x := v.(type) {
+	case float64:
+		// Serial 61 is 1 March 1900 (Excel counts a 29 February 1900 that
+		// never was); earlier serials are no one's date of birth.
+		if x < 61 || x > 73051 || x != math.Trunc(x) { // 73051 is 31/12/2099
+			return 0, false
+		}
+		return register.MustDay(1900, 3, 1) + register.Day(int(x)-61), true
+	case string:
+		s := strings.TrimSpace(x)
+		if i := strings.IndexAny(s, " T"); i > 0 {
+			s = s[:i] // a time of day after the date
+		}
+		var parts []string
+		dmy := true
+		switch {
+		case strings.Contains(s, "/"):
+			parts = strings.Split(s, "/")
+		case strings.Contains(s, "-"):
+			parts, dmy = strings.Split(s, "-"), false
+		case strings.Contains(s, "."):
+			parts = strings.Split(s, ".")
+		}
+		if len(parts) != 3 {
+			return 0, false
+		}
+		n := make([]int, 3)
+		for i, p := range parts {
+			v, err := strconv.Atoi(p)
+			if err != nil {
+				return 0, false
+			}
+			n[i] = v
+		}
+		if !dmy {
+			n[0], n[2] = n[2], n[0]
+		}
+		if n[2] < 1900 {
+			return 0, false // a two-digit year is ambiguous for a birth date
+		}
+		return register.DayOf(n[2], n[1], n[0])
+	}
+	return 0, false
+}
+
+// Support states. The ladder of Working together to improve school
+// attendance puts support first: the formal rungs (attendance contract,
+// notice to improve, penalty notice, education supervision order) are for
+// when support "is not working / being engaged with" (Bury Safeguarding
+// Partnership, 7 Minute Briefing: Attendance).
+const (
+	SupportNone         = "none"
+	SupportOffered      = "offered"
+	SupportEngaged      = "engaged"
+	SupportDeclined     = "declined"
+	SupportNotWorking   = "not_working"
+	SupportNotRecorded  = "not_recorded"
+	SupportUnrecognised = "unrecognised"
+)
+
+// supportColumns are read, first found wins: a documented support_state
+// column, or the older yes/no early_help flag.
+var supportColumns = []string{"support_state", "support", "early_help_state", "early_help"}
+
+// supportState reads the support state from the context. A yes/no flag
+// means a plan is in place (engaged) or not (none). Text is read for what
+// case-management systems write: "Open" and "Active" are engaged, "Closed"
+// and "Ended" none, "Declined" and "Refused" declined, "Not engaging" and
+// "Disengaged" not working. Anything else is "unrecognised", which opens no
+// formal step, and the raw value is reported.
+func supportState(ctx map[string]any) (state, raw string) {
+	for _, col := range supportColumns {
+		v, ok := ctx[col]
+		if !ok {
+			continue
+		}
+		switch x := v.(type) {
+		case bool:
+			if x {
+				return SupportEngaged, "yes"
+			}
+			return SupportNone, "no"
+		case string:
+			return classifySupport(x), x
+		default:
+			return SupportUnrecognised, fmt.Sprint(v)
+		}
+	}
+	return SupportNotRecorded, ""
+}
+
+func classifySupport(s string) string {
+	t := " " + strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return r == ' ' || r == '_' || r == '-' || r == '/' || r == ',' || r == '.' || r == '(' || r == ')'
+	}), " ") + " "
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(t, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("declin", "refus"):
+		return SupportDeclined
+	case has("not working", "not engag", "disengag", "non engag", "no engagement", "did not engage", "not effective", "unsuccessful", "stalled"):
+		return SupportNotWorking
+	case has(" offer"):
+		return SupportOffered
+	case has("engag", " open ", " active ", "in place", " ongoing ", " current ", " yes ", " y ", " true "):
+		return SupportEngaged
+	case has(" none ", " no ", " n ", " false ", " closed ", " ended ", "complet", "stepped down", " not offered "):
+		return SupportNone
+	}
+	return SupportUnrecognised
+}
+
+// socialCareColumns name the context columns for a child protection plan,
+// a child in need plan and a looked-after child.
+var socialCareColumns = []string{"child_protection_plan", "cp_plan", "child_in_need", "cin", "looked_after", "lac", "cla"}
+
+// socialCare reports whether the context records a child protection plan,
+// a child in need plan or that the child is looked after.
+func socialCare(ctx map[string]any) bool {
+	for _, col := range socialCareColumns {
+		switch v := ctx[col].(type) {
+		case bool:
+			if v {
+				return true
+			}
+		case string:
+			if classifySupport(v) == SupportEngaged { // "Y", "Yes", "Open", "Active"
+				return true
+			}
+		case float64:
+			if v != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// judgementVars adds the derived indicators: age, support, social care,
+// the cause breakdown, and the two summaries the rules rest on.
+func (p *Pupil) judgementVars(vars map[string]any) {
+	vars["age_status"] = p.Age.Status
+	vars["age_basis"] = p.Age.Basis
+	vars["age_known"] = p.Age.Known()
+	vars["compulsory_age"] = p.Age.Status == AgeCompulsory
+	vars["below_compulsory_age"] = p.Age.Status == AgeBelow
+	vars["post_16"] = p.Age.Status == AgeOver
+	vars["support_state"] = p.Support
+	vars["social_care"] = p.SocialCare
+	p.Causes.AddVars(vars)
+
+	enough, _ := vars["enough_data"].(bool)
+	p.Concern, p.OpenConcern = p.concerns(enough)
+	vars["attendance_concern"] = len(p.Concern) > 0
+	vars["open_concern"] = len(p.OpenConcern) > 0
+}
+
+// concerns lists what makes an attendance concern, and what keeps a
+// concern open, for the pupil: the reasons are the evidence.
+//
+// Any current absence concern is what makes a child with a social worker a
+// matter for the DSL now, whatever the overall rate. An open concern rules
+// out the protective factors: nobody should be reassured by an improving
+// trend while the child is missing now.
+func (p *Pupil) concerns(enough bool) (concern, open []string) {
+	pt, f := &p.Patterns, &p.Figures
+	// A decline counts when the recent weeks are themselves at the
+	// persistent-absence level: a move from 1% to 6% is worth watching
+	// (declining_attendance) but is not yet a concern that makes a
+	// characteristic or a social worker's involvement count.
+	recentPA := pt.RecentPossible > 0 && 10*pt.RecentAbsent >= pt.RecentPossible
+	add := func(list *[]string, ok bool, why string) {
+		if ok {
+			*list = append(*list, why)
+		}
+	}
+	add(&concern, enough && f.Persistent(), "persistently absent")
+	add(&concern, enough && f.Approaching(), "approaching persistent absence")
+	add(&concern, enough && pt.Declining() && recentPA, "declining, with 10% or more absence in the last 4 school weeks")
+	add(&concern, pt.CurrentUnexplainedRun >= 1, "absent now with no reason known")
+	add(&concern, pt.Unauth10wk-pt.N10wk >= 10, "10 or more unauthorised sessions (G, O, U) in the latest 10 school weeks")
+	add(&concern, p.Causes.NoEducation >= 10, "5 or more days with no education on offer")
+	add(&concern, pt.LongestMissingRun >= 5, "register not marked for 5 or more school days in a row")
+	add(&concern, pt.CurrentAbsenceRun >= 5, "absent for the last 5 or more school days")
+
+	add(&open, pt.CurrentUnexplainedRun >= 1, "absent now with no reason known")
+	add(&open, pt.LongestGNORun >= 20, "a spell of 20 or more school days with no known reason")
+	add(&open, p.Causes.NoEducation > 0, "sessions with no education on offer")
+	add(&open, pt.LongestMissingRun >= 5, "register not marked for 5 or more school days in a row")
+	add(&open, pt.UnresolvedN > 0, "N codes not resolved within 5 school days")
+	return concern, open
+}
+
+// judgementSchema gives the derived indicators' types.
+func judgementSchema(vars map[string]any) {
+	p := &Pupil{Age: Age{Status: AgeUnknown}, Support: SupportNotRecorded}
+	vars["enough_data"] = false
+	p.judgementVars(vars)
+}
+
+// judge works out a pupil's age, support state and cause breakdown.
+func (p *Pupil) judge(end register.Day) {
+	p.Age = pupilAge(p.Info, p.Context, end)
+	p.Support, p.SupportRaw = supportState(p.Context)
+	p.SocialCare = socialCare(p.Context)
+	p.Causes = p.Figures.Causes(p.Age.Status == AgeCompulsory)
+}
+
+// judgementEvidence gives the derived indicators their sentences.
+func (p *Pupil) judgementEvidence(ev map[string]string) {
+	age := "compulsory school age: " + p.Age.String()
+	for _, k := range []string{"age_status", "age_basis", "age_known", "compulsory_age", "below_compulsory_age", "post_16"} {
+		ev[k] = age
+	}
+	sup := "support state: " + strings.ReplaceAll(p.Support, "_", " ")
+	if p.SupportRaw != "" {
+		sup += fmt.Sprintf(" (recorded as %q)", p.SupportRaw)
+	}
+	ev["support_state"] = sup
+	if p.SocialCare {
+		ev["social_care"] = "child protection plan, child in need plan or looked after (context)"
+	} else {
+		ev["social_care"] = "no child protection plan, child in need plan or looked-after status recorded"
+	}
+	p.Causes.AddEvidence(ev)
+	if len(p.Concern) == 0 {
+		ev["attendance_concern"] = "no attendance concern of the child's own"
+	} else {
+		ev["attendance_concern"] = "attendance concern: " + strings.Join(p.Concern, "; ")
+	}
+	if len(p.OpenConcern) == 0 {
+		ev["open_concern"] = "no open concern"
+	} else {
+		ev["open_concern"] = "open concern: " + strings.Join(p.OpenConcern, "; ")
+	}
+}

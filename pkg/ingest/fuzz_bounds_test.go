@@ -1,0 +1,162 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/attendrisk/attendrisk/pkg/quality"
+	"github.com/attendrisk/attendrisk/pkg/register"
+)
+
+// readView is everything a read gives a user: the error, or the register
+// and the whole account.
+type readView struct {
+	Err      string
+	Reg      map[string]pupilView
+	Counts   [6]int
+	Account  map[string][]string
+	Encoding string
+}
+
+func readForView(t *testing.T, path string, opts Options) readView {
+	t.Helper()
+	q := quality.New()
+	q.Limit = 1 << 20
+	b := register.NewBuilder(q)
+	if err := ReadFile(path, opts, b); err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("error %v is not an *ingest.Error", err)
+		}
+		return readView{Err: err.Error()}
+	}
+	if err := q.Balanced(); err != nil {
+		t.Fatal(err)
+	}
+	return readView{Reg: viewRegister(b.Reg), Account: lineView(q), Encoding: q.Files[0].Encoding,
+		Counts: [6]int{q.RowsRead, q.RowsUsed, q.RowsRejected, q.MarksRead, q.MarksUsed, q.MarksRejected}}
+}
+
+// FuzzChunkedRead: with the record bounds lowered so that small inputs hit
+// them, a marks CSV cut into chunks of a few bytes, parsed by three
+// workers, reads exactly as it does in one chunk: the same register, the
+// same account with the same line numbers, the same error. This is the
+// property the parallel reader's boundary rules (runaway quotes, long
+// lines, cut-off last rows) exist to keep.
+func FuzzChunkedRead(f *testing.F) {
+	for _, s := range []string{
+		"A1,02/09/2024,AM,/\nA1,02/09/2024,PM,\\\n",
+		"A1,\"02/09/2024,AM,/\nA2,02/09/2024,AM,/\nA3,02/09/2024,AM,/\nA4,02/09/2024,AM,/\nA5,02/09/2024,AM,/\n",
+		"A1,02/09/2024,AM,/\nA2," + strings.Repeat("x", 40) + ",AM,/\nA3,02/09/2024,AM,/\n",
+		"A1,\"a\nb\",02/09/2024,AM,/\nA2,02/09/2024,AM,/\n",
+		"A1,02/09/2024,AM,/\nA2,02/09",
+		"A1,02/09/2024,AM,/\n\x00\x00\x00",
+		"A1,02/09/2024,AM,/\rA2,02/09/2024,AM,/\r",
+		"A1,O\"Brien,02/09/2024,AM,/\nA2,\"x\"\"y\",02/09/2024,AM,/\n",
+		"A\xe91,02/09/2024,AM,/\n",
+	} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, allow bool) {
+		b, l, c := maxRecordBytes, maxRecordLines, chunkSize
+		defer func() { maxRecordBytes, maxRecordLines, chunkSize = b, l, c }()
+		maxRecordBytes, maxRecordLines = 32, 3
+		path := filepath.Join(t.TempDir(), "f.csv")
+		writeFile(t, filepath.Dir(path), "f.csv", append([]byte("UPN,Date,Session,Mark\n"), data...))
+		opts := Options{Layout: LayoutMarks, AllowIncomplete: allow}
+		opts.Workers = 1
+		one := readForView(t, path, opts)
+		chunkSize = 48
+		opts.Workers = 3
+		many := readForView(t, path, opts)
+		if diff := cmp.Diff(one, many); diff != "" {
+			t.Fatalf("one chunk and many disagree (-one +many):\n%s", diff)
+		}
+	})
+}
+
+// allocated runs f and returns the bytes it allocated.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// xlsxAllocLimit bounds what reading one small fuzzed workbook may
+// allocate: excelize's own working set for a tiny workbook is a few
+// megabytes; a reader that believed a declared size would go far past it.
+const xlsxAllocLimit = 64 << 20
+
+// FuzzReadXLSXRows: any cells under a marks header, written as a real
+// workbook, are read without a panic; every row is accounted for, and the
+// read allocates within a fixed bound.
+func FuzzReadXLSXRows(f *testing.F) {
+	f.Add("A1,02/09/2024,AM,/\nA1,02/09/2024,PM,Q9\n")
+	f.Add("A1,45538,AM,/,extra\n,,,\nA2,x,y,z\n")
+	f.Add("A1,02/09/2024,AM\n\n\nA1,03/09/2024,PM,N\n")
+	f.Fuzz(func(t *testing.T, cells string) {
+		wb := excelize.NewFile()
+		rows := append([]string{"UPN,Date,Session,Mark"}, strings.Split(cells, "\n")...)
+		if len(rows) > 200 {
+			rows = rows[:200]
+		}
+		for r, row := range rows {
+			for c, v := range strings.Split(row, ",") {
+				if c >= 20 {
+					break
+				}
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				if err := wb.SetCellStr("Sheet1", cell, v); err != nil {
+					t.Skip("excelize will not store this cell:", err)
+				}
+			}
+		}
+		var buf bytes.Buffer
+		if err := wb.Write(&buf); err != nil {
+			t.Skip(err)
+		}
+		path := writeFile(t, t.TempDir(), "f.xlsx", buf.Bytes())
+		var v readView
+		if n := allocated(func() { v = readForView(t, path, Options{}) }); n > xlsxAllocLimit {
+			t.Fatalf("reading a %d-byte workbook allocated %d MiB", buf.Len(), n>>20)
+		}
+		if v.Err == "" && v.Counts[0] != v.Counts[1]+v.Counts[2] {
+			t.Fatalf("rows %v do not balance", v.Counts)
+		}
+	})
+}
+
+// FuzzReadXLSXBytes: any bytes after a zip signature, seeded with real
+// workbooks and a bomb, are refused with an *ingest.Error or read; never a
+// panic, never an allocation beyond the bound.
+func FuzzReadXLSXBytes(f *testing.F) {
+	f.Add(workbook(f, []string{"Sheet1"}, map[string][][]string{"Sheet1": marksRows}))
+	f.Add(workbook(f, []string{"Lookup", "Register"}, map[string][][]string{"Lookup": marksRows[:2], "Register": marksRows}))
+	f.Add(rawZip(f, "xl/worksheets/sheet1.xml", 1<<40, []byte("<worksheet/>")))
+	f.Add([]byte("PK\x03\x04"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+			data = append([]byte("PK\x03\x04"), data...)
+		}
+		if _, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err != nil && len(data) > 64<<10 {
+			t.Skip("not a zip, and large")
+		}
+		path := writeFile(t, t.TempDir(), "f.xlsx", data)
+		// What a zip really holds can unpack to 1032 times its size
+		// (deflate's limit); allow for that, twice, over the fixed bound.
+		if n := allocated(func() { readForView(t, path, Options{}) }); n > xlsxAllocLimit+2*1032*uint64(len(data)) {
+			t.Fatalf("reading %d bytes allocated %d MiB", len(data), n>>20)
+		}
+	})
+}
