@@ -104,17 +104,7 @@ func newCmdRulesShow(f *Factory) *cobra.Command {
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			name, data := "built-in "+rules.DefaultName, rules.Default()
-			if len(args) == 1 {
-				var err error
-				if data, err = os.ReadFile(args[0]); err != nil {
-					return fmt.Errorf("%s: cannot read: %w", args[0], unwrapPathErr(err))
-				}
-				name = args[0]
-			}
-			s := analysis.Schema(nil)
-			s.OptionalContext = true // show every factor, whatever context a run may have
-			set, err := rule.Parse(name, data, s)
+			set, err := loadRulesArg(args)
 			if err != nil {
 				return err
 			}
@@ -139,23 +129,29 @@ the local choices: thresholds and weights the file says no document sets.`,
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			name, data := "built-in "+rules.DefaultName, rules.Default()
-			if len(args) == 1 {
-				var err error
-				if data, err = os.ReadFile(args[0]); err != nil {
-					return fmt.Errorf("%s: cannot read: %w", args[0], unwrapPathErr(err))
-				}
-				name = args[0]
-			}
-			s := analysis.Schema(nil)
-			s.OptionalContext = true
-			set, err := rule.Parse(name, data, s)
+			set, err := loadRulesArg(args)
 			if err != nil {
 				return err
 			}
 			return writeSources(f, set)
 		},
 	}
+}
+
+// loadRulesArg parses the rules file named by the optional argument, else
+// the built-in rules, for the commands that describe a rules file.
+func loadRulesArg(args []string) (*rule.Set, error) {
+	name, data := "built-in "+rules.DefaultName, rules.Default()
+	if len(args) == 1 {
+		var err error
+		if data, err = os.ReadFile(args[0]); err != nil {
+			return nil, fmt.Errorf("%s: cannot read: %w", args[0], unwrapPathErr(err))
+		}
+		name = args[0]
+	}
+	s := analysis.Schema(nil)
+	s.OptionalContext = true // describe every factor, whatever context a run may have
+	return rule.Parse(name, data, s)
 }
 
 func writeSources(f *Factory, set *rule.Set) error {
