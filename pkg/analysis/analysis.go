@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/attendrisk/attendrisk/pkg/actions"
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
@@ -32,6 +33,8 @@ type Input struct {
 	RulesData []byte
 	// ContextFile is an optional pupil context file.
 	ContextFile string
+	// ActionsFile is an optional actions log (see package actions).
+	ActionsFile string
 	// MinSessions is the enough_data guard (0: metrics.DefaultMinSessions).
 	MinSessions int
 	// FamilyColumn is the context column that groups siblings.
@@ -81,6 +84,14 @@ type Pupil struct {
 	// concern and what keeps a concern open (empty: none), as the rules
 	// read them.
 	Concern, OpenConcern []string
+
+	// Actions are the pupil's actions from the actions log, up to the last
+	// day analysed, in date order; ActionsLog says a log was given (so an
+	// action it lacks was not taken, as far as the officer recorded).
+	Actions    actions.History
+	ActionsLog bool
+	// end is the last day analysed: the actions indicators count days to it.
+	end register.Day
 }
 
 // Marks returns the register pupil the figures were computed from (the
@@ -113,6 +124,7 @@ type Result struct {
 
 	Rules    *rule.Set
 	Context  *ingest.Context
+	Actions  *actions.Log
 	Register *register.Register
 	Calendar *metrics.Calendar
 	// End is the last school day the patterns were measured to.
@@ -152,6 +164,8 @@ type Prepared struct {
 	Rules *rule.Set
 	// Context is the pupil context file, nil when none was given.
 	Context *ingest.Context
+	// Actions is the actions log, nil when none was given.
+	Actions *actions.Log
 }
 
 // Prepare checks the window, reads the context file and compiles the rules.
@@ -168,6 +182,11 @@ func Prepare(in Input) (*Prepared, error) {
 		}
 		p.Context, p.Rules = ctx, set
 	}
+	log, err := readActions(in, p.Rules)
+	if err != nil {
+		return nil, err
+	}
+	p.Actions = log
 	return p, nil
 }
 
@@ -263,6 +282,7 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 	}
 	markJoinedAbsent(res.Pupils, reg, from, to)
 	if !in.NoRules {
+		res.Actions = p.Actions
 		if err := applyRules(in, res, reg, q, p.Context, p.Rules); err != nil {
 			return nil, err
 		}
@@ -272,8 +292,13 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			}
 		}
 	} else {
-		for _, p := range res.Pupils {
-			p.judge(res.To) // the cause breakdown is in every output
+		res.Actions = p.Actions
+		if err := joinActions(p.Actions, res.Pupils, res.To, q); err != nil {
+			return nil, err
+		}
+		for _, pp := range res.Pupils {
+			pp.ActionsLog = p.Actions != nil
+			pp.judge(res.To) // the cause breakdown is in every output
 		}
 	}
 	res.Enrolments = enrolments(res.Pupils, from, to)
@@ -349,6 +374,7 @@ func enrolments(ps []*Pupil, from, to register.Day) []*Pupil {
 			info := p.Info
 			info.School = e.Info.School
 			ep := &Pupil{ID: p.ID, Info: info, Figures: metrics.Compute(e, from, to), Context: p.Context, Outcome: p.Outcome, reg: e,
+				Actions: p.Actions, ActionsLog: p.ActionsLog, end: p.end,
 				Age: p.Age, Support: p.Support, SupportRaw: p.SupportRaw, SocialCare: p.SocialCare,
 				Concern: p.Concern, OpenConcern: p.OpenConcern}
 			// The school's own absence by cause; the child's age, support

@@ -106,6 +106,9 @@ func runCase(t *testing.T, dir string) (problems []string) {
 	if _, err := os.Stat(filepath.Join(dir, "context.csv")); err == nil {
 		in.ContextFile = filepath.Join(dir, "context.csv")
 	}
+	if _, err := os.Stat(filepath.Join(dir, "actions.csv")); err == nil {
+		in.ActionsFile = filepath.Join(dir, "actions.csv")
+	}
 	res, err := Run(in)
 	if err != nil {
 		t.Fatal(err)

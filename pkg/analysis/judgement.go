@@ -319,6 +319,7 @@ func (p *Pupil) judgementVars(vars map[string]any) {
 	vars["support_state"] = p.Support
 	vars["social_care"] = p.SocialCare
 	p.Causes.AddVars(vars)
+	p.actionVars(vars)
 
 	enough, _ := vars["enough_data"].(bool)
 	p.Concern, p.OpenConcern = p.concerns(enough)
@@ -372,7 +373,9 @@ func judgementSchema(vars map[string]any) {
 // judge works out a pupil's age, support state and cause breakdown.
 func (p *Pupil) judge(end register.Day) {
 	p.Age = pupilAge(p.Info, p.Context, end)
+	p.end = end
 	p.Support, p.SupportRaw = supportState(p.Context)
+	p.actionsSupport()
 	p.SocialCare = socialCare(p.Context)
 	p.Causes = p.Figures.Causes(p.Age.Status == AgeCompulsory)
 }
@@ -394,6 +397,7 @@ func (p *Pupil) judgementEvidence(ev map[string]string) {
 		ev["social_care"] = "no child protection plan, child in need plan or looked-after status recorded"
 	}
 	p.Causes.AddEvidence(ev)
+	p.actionEvidence(ev)
 	if len(p.Concern) == 0 {
 		ev["attendance_concern"] = "no attendance concern of the child's own"
 	} else {

@@ -150,6 +150,12 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 			}
 		}
 	}
+	if err := joinActions(res.Actions, res.Pupils, end, q); err != nil {
+		return err
+	}
+	for _, p := range res.Pupils {
+		p.ActionsLog = res.Actions != nil
+	}
 
 	// Patterns (pupil by pupil, on every core), then siblings (which need
 	// every pupil's figures).

@@ -41,6 +41,7 @@ type AnalyseOptions struct {
 	Profile      string
 	Rules        string
 	Context      string
+	Actions      string
 	MinSessions  int
 	FamilyColumn string
 	Tier         string
@@ -129,6 +130,7 @@ func addRulesFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl := c.Flags()
 	fl.StringVar(&opts.Rules, "rules", "", "rules file (default: the built-in attendance concern indicators, see 'attendrisk rules show')")
 	fl.StringVar(&opts.Context, "context", "", "pupil context file (CSV or XLSX) joined on the pupil id; columns become context.<name> in rules")
+	fl.StringVar(&opts.Actions, "actions", "", "actions log (CSV or XLSX: pupil id, date, action, outcome; see the README) joined on the pupil id: the ladder suggests the next rung")
 	fl.IntVar(&opts.MinSessions, "min-sessions", metrics.DefaultMinSessions, "possible sessions a pupil needs before the figures count as enough data (enough_data in rules)")
 	fl.StringVar(&opts.FamilyColumn, "family-column", "family_id", "context column that identifies a family, for the siblings indicators")
 }
@@ -271,7 +273,7 @@ func (o *AnalyseOptions) validate() error {
 // built-in profile's name is listed too; it names no file, so it matches
 // none.
 func (o *AnalyseOptions) inputs() []string {
-	return append(append([]string(nil), o.Files...), o.Rules, o.Context, o.KeyFile, o.Profile, o.Compare, o.Benchmarks)
+	return append(append([]string(nil), o.Files...), o.Rules, o.Context, o.Actions, o.KeyFile, o.Profile, o.Compare, o.Benchmarks)
 }
 
 // loadProfile reads --profile: a file if one exists at that path, else a
@@ -327,7 +329,7 @@ func contains(list []string, s string) bool {
 // input is the analysis the options describe.
 func (o *AnalyseOptions) input() analysis.Input {
 	return analysis.Input{Files: o.Files, Ingest: o.ingest, From: o.from, To: o.to,
-		NoRules: o.NoRules, RulesFile: o.Rules, ContextFile: o.Context, MinSessions: o.MinSessions, FamilyColumn: o.FamilyColumn}
+		NoRules: o.NoRules, RulesFile: o.Rules, ContextFile: o.Context, ActionsFile: o.Actions, MinSessions: o.MinSessions, FamilyColumn: o.FamilyColumn}
 }
 
 func analyseRun(ctx context.Context, o *AnalyseOptions) error {

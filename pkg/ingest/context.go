@@ -229,13 +229,22 @@ func (c *Context) CheckJoin(pupils []string) error {
 		found = fmt.Sprintf("none of the register's %d pupils has", len(pupils))
 	}
 	fmt.Fprintf(&b, "%s: %s a row in this context file, fewer than half, so it cannot be joined on the pupil id\n", c.Info.Path, found)
-	fmt.Fprintf(&b, "  likely cause: %s\n", joinCause(regMiss, ctxMiss, len(c.Order)))
+	fmt.Fprintf(&b, "  likely cause: %s\n", joinCause(regMiss, ctxMiss, len(c.Order), "context file", "context ids"))
 	fmt.Fprintf(&b, "  register ids with no context row: %s\n", someIDs(regMiss))
 	if len(ctxMiss) > 0 {
 		fmt.Fprintf(&b, "  context ids not in the register: %s\n", someIDs(ctxMiss))
 	}
 	b.WriteString("no output written")
 	return errors.New(b.String())
+}
+
+// SomeIDs lists a few ids (joinExamples), with how many more there are.
+func SomeIDs(ids []string) string { return someIDs(ids) }
+
+// JoinCause guesses why another pupil-keyed file's ids do not match the
+// register's (see joinCause); other names the file ("actions log").
+func JoinCause(regMiss, otherMiss []string, other string) string {
+	return joinCause(regMiss, otherMiss, 0, other, other+" ids")
 }
 
 func someIDs(ids []string) string {
@@ -249,9 +258,9 @@ func someIDs(ids []string) string {
 // each side: one side's leading zeros lost (a spreadsheet read the ids as
 // numbers), UPNs on one side and admission numbers on the other, or a
 // context file that lists only some pupils.
-func joinCause(regMiss, ctxMiss []string, ctxRows int) string {
+func joinCause(regMiss, ctxMiss []string, ctxRows int, file, idsName string) string {
 	if len(ctxMiss) == 0 {
-		return fmt.Sprintf("the context file has rows for only %d of the pupils: list every pupil, leaving a cell blank where nothing is known", ctxRows)
+		return fmt.Sprintf("the %s has rows for only %d of the pupils: list every pupil, leaving a cell blank where nothing is known", file, ctxRows)
 	}
 	ctxTrim := map[string]string{}
 	for _, id := range ctxMiss {
@@ -270,16 +279,16 @@ func joinCause(regMiss, ctxMiss []string, ctxRows int) string {
 	half := (min(len(regMiss), len(ctxMiss)) + 1) / 2
 	switch {
 	case regZeros >= half && regZeros >= ctxZeros:
-		return "leading zeros: the context file's ids are the register's without their leading zeros (a spreadsheet read them as numbers: format the id column as text)"
+		return "leading zeros: the " + file + "'s ids are the register's without their leading zeros (a spreadsheet read them as numbers: format the id column as text)"
 	case ctxZeros >= half:
-		return "leading zeros: the register's ids are the context file's without their leading zeros (a spreadsheet read them as numbers: format the id column as text)"
+		return "leading zeros: the register's ids are the " + file + "'s without their leading zeros (a spreadsheet read them as numbers: format the id column as text)"
 	}
 	reg, ctx := idShape(regMiss), idShape(ctxMiss)
 	switch {
 	case ctx == "admission numbers" && reg == "UPNs", ctx == "UPNs" && reg == "admission numbers":
-		return fmt.Sprintf("the context ids look like %s, the register's like %s: use the same id in both files (--map pupil_id=HEADER chooses the column, in both)", ctx, reg)
+		return fmt.Sprintf("the %s look like %s, the register's like %s: use the same id in both files (--map pupil_id=HEADER chooses the column, in both)", idsName, ctx, reg)
 	case ctx == reg && ctx != "":
-		return fmt.Sprintf("both files' ids look like %s, but few are the same: is the context file for these pupils?", ctx)
+		return fmt.Sprintf("both files' ids look like %s, but few are the same: is the %s for these pupils?", ctx, file)
 	}
 	return "the ids are written differently in the two files (compare the examples below)"
 }

@@ -92,6 +92,10 @@ type Report struct {
 	MarksUsed     int `json:"marks_used"`
 	MarksRejected int `json:"marks_rejected"`
 
+	// Actions accounts for the rows of the actions log (--actions), when
+	// one is given.
+	Actions Account `json:"actions,omitzero"`
+
 	MissingMarks     int `json:"missing_marks"`
 	DuplicateMarks   int `json:"duplicate_marks"`
 	ConflictingMarks int `json:"conflicting_marks"`
@@ -104,6 +108,13 @@ type Report struct {
 	findings map[string]*Reason
 	unknown  map[string]int
 	legacy   map[string]int
+}
+
+// Account is read = used + rejected for a file other than the registers.
+type Account struct {
+	Read     int `json:"read"`
+	Used     int `json:"used"`
+	Rejected int `json:"rejected"`
 }
 
 // New returns an empty report.
@@ -146,6 +157,8 @@ var texts = map[string]string{
 	"pupil_no_context":   "pupil with no row in the context file",
 	"context_duplicate":  "pupil appears twice in the context file (first row kept)",
 	"context_no_id":      "context row with no pupil id (ignored)",
+	"action_no_pupil":    "actions log row for a pupil not in the register",
+	"action_after_end":   "actions log row dated after the last day analysed (not read for this run)",
 	"age_unknown":        "compulsory school age not known (no or unrecognised year group, or Reception without a date of birth): statutory steps not evaluated",
 	"rule_not_evaluated": "a rule's expression failed for a pupil (reported, never counted as false)",
 	"local_code":         "a school's local code, read as the DfE code its profile maps it to",

@@ -26,6 +26,9 @@ func Quality(w io.Writer, q *quality.Report) {
 	}
 	fmt.Fprintf(w, "data quality: read %s\n", strings.Join(files, "; "))
 	fmt.Fprintf(w, "  rows: %d read = %d used + %d rejected\n", q.RowsRead, q.RowsUsed, q.RowsRejected)
+	if a := q.Actions; a.Read > 0 {
+		fmt.Fprintf(w, "  actions log rows: %d read = %d used + %d rejected\n", a.Read, a.Used, a.Rejected)
+	}
 	if q.MarksRead != q.RowsRead && q.MarksRead > 0 {
 		fmt.Fprintf(w, "  session marks: %d read = %d used + %d rejected\n", q.MarksRead, q.MarksUsed, q.MarksRejected)
 	}

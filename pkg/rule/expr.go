@@ -56,6 +56,14 @@ type ref struct {
 func compileEnv(s Schema) types.Map {
 	env := make(types.Map, len(s.Vars)+1)
 	for k, v := range s.Vars {
+		if fs, ok := v.(Funcs); ok {
+			m := make(types.Map, len(fs))
+			for name, fn := range fs {
+				m[name] = typeOf(fn)
+			}
+			env[k] = m
+			continue
+		}
 		env[k] = typeOf(v)
 	}
 	ctx := make(types.Map, len(s.Context))
@@ -76,6 +84,7 @@ func typeOf(v any) types.Type {
 // collector gathers the nodes compile checks. ast.Walk visits children
 // before their parent, so membership is settled afterwards.
 type collector struct {
+	calls      []*ast.CallNode
 	idents     []*ast.IdentifierNode
 	members    []*ast.MemberNode
 	callees    map[*ast.IdentifierNode]bool
@@ -98,6 +107,7 @@ func (c *collector) Visit(n *ast.Node) {
 			c.handlesNil = true
 		}
 	case *ast.CallNode:
+		c.calls = append(c.calls, x)
 		if id, ok := x.Callee.(*ast.IdentifierNode); ok {
 			c.callees[id] = true
 		}
@@ -159,6 +169,16 @@ func (p *parser) compile(n *yaml.Node) (prog program, missing []string, ok bool)
 		if !isVar || !isStr {
 			continue
 		}
+		if fs, isFuncs := sample.(Funcs); isFuncs {
+			consumed[id] = true
+			if _, has := fs[prop.Value]; !has {
+				names := sortedKeys(fs)
+				p.exprErrorf(n, prop.Location().From, "%s has no function %q%s; it has %s", id.Value, prop.Value, didYouMean(prop.Value, names), strings.Join(names, ", "))
+				continue
+			}
+			prog.refs = append(prog.refs, ref{kind: refVar, name: id.Value, base: id.Value, pos: id.Location().From})
+			continue
+		}
 		keys, isMap := mapKeys(sample)
 		if !isMap {
 			continue
@@ -192,6 +212,7 @@ func (p *parser) compile(n *yaml.Node) (prog program, missing []string, ok bool)
 		}
 		p.exprErrorf(n, id.Location().From, "unknown indicator %q%s", id.Value, didYouMean(id.Value, p.varNames))
 	}
+	p.checkActionKinds(n, c.calls)
 	if len(p.errs) > nerr {
 		return program{}, nil, false
 	}
@@ -360,4 +381,26 @@ func mapKeys(sample any) ([]string, bool) {
 	}
 	slices.Sort(keys)
 	return keys, true
+}
+
+// checkActionKinds checks the kinds named in calls on the actions log
+// (actions.last("penalty_notice")) against the vocabulary.
+func (p *parser) checkActionKinds(n *yaml.Node, calls []*ast.CallNode) {
+	for _, call := range calls {
+		m, isMember := call.Callee.(*ast.MemberNode)
+		if !isMember || len(call.Arguments) == 0 {
+			continue
+		}
+		if id, isIdent := m.Node.(*ast.IdentifierNode); !isIdent || id.Value != ActionsVar {
+			continue
+		}
+		arg, isStr := call.Arguments[0].(*ast.StringNode)
+		if !isStr {
+			continue
+		}
+		if _, known := p.set.Actions.KindByID(arg.Value); !known {
+			ids := p.set.Actions.KindIDs()
+			p.exprErrorf(n, arg.Location().From, "unknown action %q%s; the actions are %s (a rules file's actions: section adds local ones)", arg.Value, didYouMean(arg.Value, ids), strings.Join(ids, ", "))
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/attendrisk/attendrisk/pkg/actions"
 	"reflect"
 	"regexp"
 	"slices"
@@ -18,10 +19,13 @@ import (
 // The keys each part of a rules file may have. Anything else is an error, so
 // a misspelt "wieght:" cannot silently leave a factor without a weight.
 var (
-	topKeys    = []string{"version", "name", "description", "factors", "tiers", "next_steps"}
-	factorKeys = []string{"id", "kind", "group", "label", "when", "weight", "source"}
-	tierKeys   = []string{"name", "min_score"}
-	stepKeys   = []string{"id", "when", "step", "source", "tiers", "order"}
+	topKeys     = []string{"version", "name", "description", "factors", "tiers", "next_steps", "actions"}
+	actionKeys  = []string{"kinds", "outcomes"}
+	kindKeys    = []string{"id", "label", "group", "aliases"}
+	outcomeKeys = []string{"id", "label", "aliases"}
+	factorKeys  = []string{"id", "kind", "group", "label", "when", "weight", "source"}
+	tierKeys    = []string{"name", "min_score"}
+	stepKeys    = []string{"id", "when", "step", "source", "tiers", "order"}
 
 	kinds  = []string{KindRisk, KindProtective}
 	groups = []string{GroupAttendance, GroupChild, GroupParent, GroupAgency}
@@ -45,7 +49,7 @@ func Parse(file string, data []byte, s Schema) (*Set, error) {
 		lines:  strings.Split(string(data), "\n"),
 		schema: s,
 		ids:    map[string]int{},
-		set:    &Set{Hash: "sha256:" + hex.EncodeToString(sum[:])},
+		set:    &Set{Hash: "sha256:" + hex.EncodeToString(sum[:]), Actions: actions.Default()},
 	}
 	p.env = compileEnv(s)
 	p.varNames = sortedKeys(s.Vars)
@@ -139,6 +143,11 @@ func (p *parser) parse(data []byte) {
 	set.Name, _ = p.text(root, top, "name", true)
 	set.Description, _ = p.text(root, top, "description", false)
 
+	// The actions vocabulary before any expression: calls name its kinds.
+	if n, ok := top["actions"]; ok {
+		p.actions(n)
+	}
+
 	// Tiers first: steps refer to them by name.
 	if n, ok := top["tiers"]; !ok {
 		p.nodeErrorf(root, "missing tiers: list at least one tier, the last with min_score: 0")
@@ -162,6 +171,66 @@ func (p *parser) parse(data []byte) {
 			}
 		}
 	}
+}
+
+// actions reads the actions: section, the local kinds and outcomes an
+// actions log may use besides the documented ones:
+//
+//	actions:
+//	  kinds:
+//	    - {id: school_nurse_referral, label: School nurse referral, group: support}
+//	  outcomes:
+//	    - {id: paid, label: Paid}
+func (p *parser) actions(n *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		p.nodeErrorf(n, "actions must be a set of keys (kinds:, outcomes:), not %s", describe(n))
+		return
+	}
+	f := p.fields(n, actionKeys, "actions")
+	read := func(key string, allowed []string, add func(id, label string, group string, aliases []string) error) {
+		list, has := f[key]
+		if !has {
+			return
+		}
+		items, ok := p.list(list, key)
+		if !ok {
+			return
+		}
+		for _, it := range items {
+			if it.Kind != yaml.MappingNode {
+				p.nodeErrorf(it, "each of actions.%s must be a set of keys (%s), not %s", key, strings.Join(allowed, ", "), describe(it))
+				continue
+			}
+			g := p.fields(it, allowed, "an action "+strings.TrimSuffix(key, "s"))
+			id, okID := p.text(it, g, "id", true)
+			label, _ := p.text(it, g, "label", false)
+			group, _ := p.text(it, g, "group", false)
+			var aliases []string
+			if an, has := g["aliases"]; has {
+				if names, ok := p.list(an, "aliases"); ok {
+					for _, a := range names {
+						if a.Kind == yaml.ScalarNode {
+							aliases = append(aliases, a.Value)
+						} else {
+							p.nodeErrorf(a, "an alias must be text, not %s", describe(a))
+						}
+					}
+				}
+			}
+			if !okID {
+				continue
+			}
+			if err := add(id, label, group, aliases); err != nil {
+				p.nodeErrorf(it, "%v", err)
+			}
+		}
+	}
+	read("kinds", kindKeys, func(id, label, group string, aliases []string) error {
+		return p.set.Actions.AddKind(actions.Kind{ID: id, Label: label, Group: group, Aliases: aliases})
+	})
+	read("outcomes", outcomeKeys, func(id, label, _ string, aliases []string) error {
+		return p.set.Actions.AddOutcome(actions.Outcome{ID: id, Label: label, Aliases: aliases})
+	})
 }
 
 // unmarshal decodes YAML into a node tree, turning a panic inside the YAML

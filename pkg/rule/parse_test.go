@@ -65,7 +65,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "unknown top-level key",
 			in:   valid + "tier: []\n",
-			want: []string{`r.yaml:13:1: unknown key "tier" in the rules file (did you mean "tiers"?) (allowed: version, name, description, factors, tiers, next_steps)`},
+			want: []string{`r.yaml:13:1: unknown key "tier" in the rules file (did you mean "tiers"?) (allowed: version, name, description, factors, tiers, next_steps, actions)`},
 		},
 		{
 			name: "unknown factor key",
@@ -245,7 +245,7 @@ tiers:`, 1),
 			in:   strings.Replace(valid, "factors:", "factors: 3\nx:", 1),
 			want: []string{
 				`r.yaml:3:10: factors must be a list (lines starting with -), not the number 3`,
-				`r.yaml:4:1: unknown key "x" in the rules file (allowed: version, name, description, factors, tiers, next_steps)`,
+				`r.yaml:4:1: unknown key "x" in the rules file (allowed: version, name, description, factors, tiers, next_steps, actions)`,
 			},
 		},
 		{

@@ -1,6 +1,9 @@
 package rule_test
 
-import "github.com/attendrisk/attendrisk/pkg/rule"
+import (
+	"github.com/attendrisk/attendrisk/pkg/actions"
+	"github.com/attendrisk/attendrisk/pkg/rule"
+)
 
 // testVars are the indicators the metrics package provides, with a sample
 // value of each one's type (the brief's list; keep in step with
@@ -40,6 +43,11 @@ func testVars() map[string]any {
 		"age_status": "", "age_basis": "", "age_known": false, "below_compulsory_age": false,
 		"post_16": false, "support_state": "", "social_care": false,
 		"attendance_concern": false, "open_concern": false,
+		// The actions log.
+		"actions": rule.Funcs(actions.History(nil).Funcs(0)), "actions_log": false,
+		"actions_recorded": 0, "days_since_action": 0, "days_since_contact": 0,
+		"formal_rung": 0, "formal_step_taken": false, "penalty_notices_3y": 0,
+		"penalty_notice_allowed": false,
 	}
 }
 
@@ -62,6 +70,7 @@ func pupil(over map[string]any) map[string]any {
 	v["assessable"], v["enough_data"], v["compulsory_age"], v["age_known"] = true, true, true, true
 	v["age_status"], v["age_basis"], v["support_state"] = "compulsory", "year group", "not_recorded"
 	v["year_group"], v["nc_year"], v["school_weeks"], v["days_on_roll"] = "8", 8, 10, 70
+	v["days_since_action"], v["days_since_contact"], v["penalty_notice_allowed"] = -1, -1, true
 	for k, x := range over {
 		v[k] = x
 	}

@@ -1,6 +1,7 @@
 package rule
 
 import (
+	"github.com/attendrisk/attendrisk/pkg/actions"
 	"reflect"
 	"strings"
 	"sync"
@@ -32,6 +33,19 @@ type Schema struct {
 	OptionalContext bool
 }
 
+// Funcs is the sample (and the value) of an indicator that is a set of
+// functions: actions.last("penalty_notice") calls the "last" entry. Each
+// value is a Go function; expressions are type-checked against its
+// signature.
+type Funcs map[string]any
+
+// ActionsVar is the Funcs indicator over the actions log. Calls on it whose
+// first argument is written as text name an action kind, which is checked
+// against Set.Actions (the default vocabulary and the file's actions:
+// section) when the file is loaded: a misspelt kind would otherwise read
+// as "never taken" and suggest a step already taken.
+const ActionsVar = "actions"
+
 // Set is a parsed, type-checked and compiled rules file. It is safe for
 // concurrent use by several goroutines once Parse has returned it.
 type Set struct {
@@ -55,6 +69,9 @@ type Set struct {
 	// Skipped lists factors and steps left out because they need context
 	// columns the context does not have (only with Schema.OptionalContext).
 	Skipped []Skip
+	// Actions is the actions-log vocabulary: the documented one plus the
+	// kinds and outcomes of the file's actions: section.
+	Actions *actions.Vocabulary
 
 	factors   []program // parallel to Factors
 	steps     []program // parallel to Steps

@@ -113,6 +113,8 @@ func (s *Set) refsOf(n ast.Node) []ref {
 		consumed[id] = true
 		if id.Value == contextVar {
 			add(ref{kind: refContext, name: contextVar + "." + prop.Value, base: prop.Value})
+		} else if _, isFuncs := s.schema.Vars[id.Value].(Funcs); isFuncs {
+			add(ref{kind: refVar, name: id.Value, base: id.Value})
 		} else {
 			add(ref{kind: refKey, name: fmt.Sprintf("%s[%q]", id.Value, prop.Value), base: id.Value, key: prop.Value})
 		}
@@ -132,6 +134,9 @@ func (s *Set) refsOf(n ast.Node) []ref {
 // expr prints codes["S"] as codes.S.
 func (s *Set) showKeys(src string) string {
 	for name, sample := range s.schema.Vars {
+		if _, isFuncs := sample.(Funcs); isFuncs {
+			continue
+		}
 		if _, isMap := mapKeys(sample); !isMap || !strings.Contains(src, name+".") {
 			continue
 		}

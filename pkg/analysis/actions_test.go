@@ -1,0 +1,90 @@
+package analysis
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/attendrisk/attendrisk/pkg/quality"
+)
+
+func writeActions(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "actions.csv")
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const declinedRegister = casesDir + "/support-declined/register.csv"
+
+// TestActionsJoin: every row of the log is accounted for (read = used +
+// rejected: a pupil not in the register, a date after the last day), each
+// pupil gets their own actions in date order, and the log's early-help
+// outcome sets the support state.
+func TestActionsJoin(t *testing.T) {
+	p := writeActions(t, "UPN,Date,Action,Outcome\n"+
+		"C100000000001,01/10/2024,Early help offered,Declined\n"+
+		"c100000000001,03/09/2024,First-day call,No contact\n"+
+		"C100000000099,04/09/2024,Letter,\n"+
+		"C100000000001,01/12/2024,Home visit,\n"+ // after 22/11/2024
+		"C999999999999,01/10/2024,Letter,\n") // not in the register
+	// Three pupils in the log, two in the register: the join holds.
+	res, err := Run(Input{Files: []string{declinedRegister}, ActionsFile: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := res.Quality
+	if diff := cmp.Diff(quality.Account{Read: 5, Used: 3, Rejected: 2}, q.Actions); diff != "" {
+		t.Errorf("account (-want +got):\n%s", diff)
+	}
+	if q.Finding("action_no_pupil") != 1 || q.Finding("action_after_end") != 1 {
+		t.Errorf("findings: no pupil %d, after end %d", q.Finding("action_no_pupil"), q.Finding("action_after_end"))
+	}
+	pp := find(res, "C100000000001")
+	var got []string
+	for _, a := range pp.Actions {
+		got = append(got, a.String())
+	}
+	if diff := cmp.Diff([]string{"03/09/2024 First-day call: No contact", "01/10/2024 Early help offered: Declined"}, got); diff != "" {
+		t.Errorf("actions (-want +got):\n%s", diff)
+	}
+	if pp.Support != SupportDeclined || !strings.Contains(pp.SupportRaw, "actions log") {
+		t.Errorf("support %q (%q)", pp.Support, pp.SupportRaw)
+	}
+	if !pp.ActionsLog {
+		t.Error("ActionsLog not set")
+	}
+}
+
+// TestActionsJoinMismatch: a log most of whose pupils are not in the
+// register is refused, with the likely cause and a few ids.
+func TestActionsJoinMismatch(t *testing.T) {
+	p := writeActions(t, "UPN,Date,Action,Outcome\n"+
+		"C100000000001,01/10/2024,Letter,\n"+
+		"A1,01/10/2024,Letter,\n"+
+		"A2,01/10/2024,Letter,\n")
+	_, err := Run(Input{Files: []string{declinedRegister}, ActionsFile: p})
+	if err == nil {
+		t.Fatal("a log for other pupils was joined")
+	}
+	for _, want := range []string{"only 1 of the 3 pupils in this actions log are in the register, fewer than half", "actions log ids not in the register: A1, A2", "no output written"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// TestActionsBadLogBeforeRegisters: a bad log fails in Prepare, before any
+// register is read.
+func TestActionsBadLogBeforeRegisters(t *testing.T) {
+	p := writeActions(t, "UPN,Date,Action,Outcome\nC100000000001,01/10/2024,Telegram,\n")
+	_, err := Prepare(Input{Files: []string{"does-not-exist.csv"}, ActionsFile: p})
+	if err == nil || !strings.Contains(err.Error(), ":2 (Action): action (value not shown") {
+		t.Fatalf("err = %v", err)
+	}
+}
