@@ -88,3 +88,57 @@ func TestActionsBadLogBeforeRegisters(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestHideActioned: a pupil actioned within the period with no new concern
+// since is left off the list (kept in All), or marked; a whole day absent
+// with no reason known after the action, or becoming persistently absent
+// since, brings the pupil back with the reason. The register's last day
+// is Friday 22/11/2024; C100000000001 is absent (O) every Thursday.
+func TestHideActioned(t *testing.T) {
+	for _, c := range []struct {
+		name, log string
+		days      int
+		mark      bool
+		listed    []string // ids on the list, in order
+		status    map[string]string
+	}{
+		{"action after the last Thursday: hidden",
+			"C100000000001,22/11/2024,Letter,\nC100000000099,20/11/2024,Letter,\n", 14, false,
+			nil, map[string]string{"C100000000001": "actioned 22/11/2024 (Letter), no new concern since"}},
+		{"marked instead",
+			"C100000000001,22/11/2024,Letter,\nC100000000099,20/11/2024,Letter,\n", 14, true,
+			[]string{"C100000000001", "C100000000099"}, map[string]string{"C100000000099": "actioned 20/11/2024 (Letter), no new concern since"}},
+		{"a Thursday absent since: back",
+			"C100000000001,15/11/2024,Home visit,No contact\nC100000000099,20/11/2024,Letter,\n", 14, false,
+			[]string{"C100000000001"}, map[string]string{"C100000000001": "new concern since the action on 15/11/2024 (Home visit): absent with no reason known on 21/11/2024"}},
+		{"outside the period: listed, no verdict",
+			"C100000000001,04/11/2024,Letter,\nC100000000099,04/11/2024,Letter,\n", 14, false,
+			[]string{"C100000000001", "C100000000099"}, map[string]string{"C100000000001": ""}},
+		{"newly persistent since",
+			"C100000000001,04/09/2024,Letter,\nC100000000099,04/11/2024,Letter,\n", 100, false,
+			[]string{"C100000000001"}, map[string]string{"C100000000001": "new concern since the action on 04/09/2024 (Letter): newly persistently absent; absent with no reason known on 11 school days since, first 05/09/2024"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := writeActions(t, "UPN,Date,Action,Outcome\n"+c.log)
+			res, err := Run(Input{Files: []string{declinedRegister}, ActionsFile: p, HideActioned: c.days, MarkActioned: c.mark})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var listed []string
+			for _, pp := range res.Pupils {
+				listed = append(listed, pp.ID)
+			}
+			if diff := cmp.Diff(c.listed, listed); diff != "" {
+				t.Errorf("listed (-want +got):\n%s", diff)
+			}
+			if len(res.All) != 2 {
+				t.Errorf("All has %d pupils, want both", len(res.All))
+			}
+			for id, want := range c.status {
+				if got := find(res, id).ActionStatus; got != want {
+					t.Errorf("%s: status %q, want %q", id, got, want)
+				}
+			}
+		})
+	}
+}

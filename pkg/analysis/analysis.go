@@ -35,6 +35,12 @@ type Input struct {
 	ContextFile string
 	// ActionsFile is an optional actions log (see package actions).
 	ActionsFile string
+	// HideActioned, when positive, leaves out of Pupils (never All) the
+	// pupils whose latest action is within that many days of the last day
+	// analysed and who have no new concern since; MarkActioned keeps them,
+	// marked (see applyActioned).
+	HideActioned int
+	MarkActioned bool
 	// MinSessions is the enough_data guard (0: metrics.DefaultMinSessions).
 	MinSessions int
 	// FamilyColumn is the context column that groups siblings.
@@ -90,6 +96,9 @@ type Pupil struct {
 	// action it lacks was not taken, as far as the officer recorded).
 	Actions    actions.History
 	ActionsLog bool
+	// ActionStatus says, with --hide-actioned, that the pupil was actioned
+	// recently with no new concern since, or what the new concern is.
+	ActionStatus string
 	// end is the last day analysed: the actions indicators count days to it.
 	end register.Day
 }
@@ -304,6 +313,7 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 	res.Enrolments = enrolments(res.Pupils, from, to)
 	Rank(res.Pupils, res.Rules)
 	res.All = append([]*Pupil(nil), res.Pupils...)
+	res.applyActioned(in.HideActioned, in.MarkActioned)
 	return res, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +43,11 @@ type AnalyseOptions struct {
 	Rules        string
 	Context      string
 	Actions      string
+	// HideActioned is --hide-actioned as given (14d, 2w); MarkActioned
+	// keeps those pupils, marked.
+	HideActioned string
+	MarkActioned bool
+	hideDays     int
 	MinSessions  int
 	FamilyColumn string
 	Tier         string
@@ -119,6 +125,8 @@ JSON output.`,
 	addRulesFlags(c, opts)
 	fl.BoolVar(&opts.NoRules, "no-rules", false, "figures only: skip the risk and protective factors")
 	fl.StringVar(&opts.Compare, "compare", "", "an earlier run's JSON output: show who changed (newly persistent or severe, tier moves, improved, joined, left) first")
+	fl.StringVar(&opts.HideActioned, "hide-actioned", "", "leave out pupils with an action in the actions log within this period (14d, 2w) and no new concern since; a new concern brings them back with the reason")
+	fl.BoolVar(&opts.MarkActioned, "mark-actioned", false, "with --hide-actioned: keep those pupils on the list, marked \"actioned\", instead of leaving them out")
 	fl.StringVar(&opts.FailOn, "fail-on", "", "exit with code 3 (after writing the output) when any pupil is in this tier or above")
 	fl.BoolVar(&opts.Pseudonymise, "pseudonymise", false, "replace pupil ids with keyed hashes and drop names; the key comes from --key-file or $ATTENDRISK_PSEUDONYM_KEY")
 	fl.StringVar(&opts.KeyFile, "key-file", "", "file holding the pseudonymisation key (at least 16 bytes; never give the key itself on the command line)")
@@ -256,6 +264,19 @@ func (o *AnalyseOptions) validate() error {
 	if o.NoRules && (o.Rules != "" || o.Tier != "" || o.FailOn != "") {
 		return usagef("--no-rules cannot be combined with --rules, --tier or --fail-on")
 	}
+	if o.HideActioned != "" {
+		d, err := parsePeriod(o.HideActioned)
+		if err != nil {
+			return usagef("--hide-actioned %q: %v", o.HideActioned, err)
+		}
+		if o.Actions == "" {
+			return usagef("--hide-actioned needs --actions FILE: the actions log says who was actioned")
+		}
+		o.hideDays = d
+	}
+	if o.MarkActioned && o.HideActioned == "" {
+		return usagef("--mark-actioned is for --hide-actioned")
+	}
 	if o.KeyFile != "" && !o.Pseudonymise {
 		return usagef("--key-file is for --pseudonymise")
 	}
@@ -329,7 +350,7 @@ func contains(list []string, s string) bool {
 // input is the analysis the options describe.
 func (o *AnalyseOptions) input() analysis.Input {
 	return analysis.Input{Files: o.Files, Ingest: o.ingest, From: o.from, To: o.to,
-		NoRules: o.NoRules, RulesFile: o.Rules, ContextFile: o.Context, ActionsFile: o.Actions, MinSessions: o.MinSessions, FamilyColumn: o.FamilyColumn}
+		NoRules: o.NoRules, RulesFile: o.Rules, ContextFile: o.Context, ActionsFile: o.Actions, HideActioned: o.hideDays, MarkActioned: o.MarkActioned, MinSessions: o.MinSessions, FamilyColumn: o.FamilyColumn}
 }
 
 func analyseRun(ctx context.Context, o *AnalyseOptions) error {
@@ -486,4 +507,21 @@ func pseudonymKey(file string) ([]byte, error) {
 		return nil, fmt.Errorf("the pseudonymisation key must be at least %d bytes, got %d", analysis.MinKeyBytes, len(key))
 	}
 	return key, nil
+}
+
+// parsePeriod reads a period of days: 14d, 2w or 14 (days).
+func parsePeriod(s string) (int, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	mult := 1
+	switch {
+	case strings.HasSuffix(t, "d"):
+		t = strings.TrimSuffix(t, "d")
+	case strings.HasSuffix(t, "w"):
+		t, mult = strings.TrimSuffix(t, "w"), 7
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n < 1 || n > 3660 {
+		return 0, fmt.Errorf("expected a number of days or weeks, such as 14d or 2w")
+	}
+	return n * mult, nil
 }

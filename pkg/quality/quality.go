@@ -159,6 +159,7 @@ var texts = map[string]string{
 	"context_no_id":      "context row with no pupil id (ignored)",
 	"action_no_pupil":    "actions log row for a pupil not in the register",
 	"action_after_end":   "actions log row dated after the last day analysed (not read for this run)",
+	"actioned_hidden":    "pupils left off the list: already being dealt with",
 	"age_unknown":        "compulsory school age not known (no or unrecognised year group, or Reception without a date of birth): statutory steps not evaluated",
 	"rule_not_evaluated": "a rule's expression failed for a pupil (reported, never counted as false)",
 	"local_code":         "a school's local code, read as the DfE code its profile maps it to",

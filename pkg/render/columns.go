@@ -65,6 +65,18 @@ var pupilColumns = []column{
 	{"off_site_sessions", func(p *analysis.Pupil) any { return p.Causes.OffSite }},
 	{"age_status", func(p *analysis.Pupil) any { return ageText(p) }},
 	{"support_state", func(p *analysis.Pupil) any { return p.Support }},
+	// The actions log (--actions): the latest action up to the last day,
+	// and --hide-actioned's verdict.
+	{"last_action", func(p *analysis.Pupil) any { return lastAction(p) }},
+	{"action_status", func(p *analysis.Pupil) any { return p.ActionStatus }},
+}
+
+// lastAction is the pupil's latest recorded action, "" when none.
+func lastAction(p *analysis.Pupil) string {
+	if len(p.Actions) == 0 {
+		return ""
+	}
+	return p.Actions[len(p.Actions)-1].String()
 }
 
 // ageText is the pupil's compulsory-school-age status with its basis,

@@ -558,7 +558,7 @@ func TestXLSXPrintSettings(t *testing.T) {
 	}{
 		{"Priority", 5, "'Priority'!$A$1:$O$8"},
 		{"Pupil detail", 4, ""},
-		{"All pupils", 1, "'All pupils'!$A$1:$AJ$7"},
+		{"All pupils", 1, "'All pupils'!$A$1:$AL$7"},
 		{"Cohort summary", 1, ""},
 		{"Codes", 1, ""},
 		{"Data quality", 1, ""},
@@ -793,7 +793,7 @@ func TestXLSXPanesAndFilters(t *testing.T) {
 		}
 	}
 	// The All pupils filter covers every pupil and every column.
-	if got, want := filters["All pupils"], "'All pupils'!$A$1:$AJ$7"; got != want {
+	if got, want := filters["All pupils"], "'All pupils'!$A$1:$AL$7"; got != want {
 		t.Errorf("All pupils filter %s, want %s", got, want)
 	}
 	// Columns are listed in order, as the file format requires.
