@@ -39,10 +39,10 @@ type AnalyseOptions struct {
 	Quiet  bool
 	Top    int
 	// Profile is a built-in profile name or a profile file.
-	Profile      string
-	Rules        string
-	Context      string
-	Actions      string
+	Profile string
+	Rules   string
+	Context string
+	Actions string
 	// HideActioned is --hide-actioned as given (14d, 2w); MarkActioned
 	// keeps those pupils, marked.
 	HideActioned string
