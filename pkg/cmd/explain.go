@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"github.com/attendrisk/attendrisk/pkg/actions"
 	"io"
 	"slices"
 	"strings"
@@ -127,7 +128,7 @@ func explainRun(ctx context.Context, o *AnalyseOptions, id string) error {
 	fmt.Fprintf(w, "  support state       %s\n\n", support)
 
 	if rp := p.Marks(); rp != nil && rp.HasMarks() {
-		weekView(w, rp, res)
+		weekView(w, rp, res, p.Actions)
 	}
 
 	out := p.Outcome
@@ -276,11 +277,28 @@ func inSchools(p *analysis.Pupil, school string) bool {
 func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
 
 // weekView prints the pupil's marks one school week to a line: AM and PM
-// for Monday to Friday, "." where there is no mark.
-func weekView(w io.Writer, p *register.Pupil, res *analysis.Result) {
+// for Monday to Friday, "." where there is no mark, and the actions of the
+// actions log recorded that week (Monday to Sunday) after it, so a meeting
+// sees absence and action together.
+func weekView(w io.Writer, p *register.Pupil, res *analysis.Result, acts actions.History) {
 	first, last := p.Span()
 	fmt.Fprintln(w, "Marks week by week (AM PM for each day; . no mark)")
 	fmt.Fprintln(w, "  week of      Mon    Tue    Wed    Thu    Fri    absent")
+	week := func(from, to register.Day) string {
+		var parts []string
+		for _, a := range acts {
+			if a.Date >= from && a.Date <= to {
+				parts = append(parts, render.Term(a.Date.Time().Format("Mon 02/01")+" "+strings.TrimPrefix(a.String(), a.Date.UK()+" ")))
+			}
+		}
+		if len(parts) == 0 {
+			return ""
+		}
+		return "   actions: " + strings.Join(parts, "; ")
+	}
+	if before := week(0, first.Monday()-1); before != "" {
+		fmt.Fprintf(w, "  before %s%s\n", first.Monday().UK(), before)
+	}
 	for wk := first.Monday(); wk <= last; wk += 7 {
 		var cells []string
 		absent, any := 0, false
@@ -300,10 +318,14 @@ func weekView(w io.Writer, p *register.Pupil, res *analysis.Result) {
 			}
 			cells = append(cells, cell)
 		}
-		if !any {
+		acted := week(wk, wk+6)
+		if !any && acted == "" {
 			continue
 		}
-		fmt.Fprintf(w, "  %s   %s  %d\n", wk.UK(), strings.Join(cells, " "), absent)
+		fmt.Fprintf(w, "  %s   %s  %d%s\n", wk.UK(), strings.Join(cells, " "), absent, acted)
+	}
+	if after := week(last.Monday()+7, 1<<30); after != "" {
+		fmt.Fprintf(w, "  after %s%s\n", last.UK(), after)
 	}
 	fmt.Fprintln(w)
 }
