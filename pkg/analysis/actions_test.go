@@ -142,3 +142,34 @@ func TestHideActioned(t *testing.T) {
 		})
 	}
 }
+
+// TestOutstanding: a review past its date with nothing of its kind since
+// is due; one followed by a later action of the kind, or not yet due, is
+// not; a flagged pupil with no action at all is listed, at or above the
+// tier given; overdue reviews come first, oldest first.
+func TestOutstanding(t *testing.T) {
+	p := writeActions(t, "UPN,Date,Action,Outcome,Review date\n"+
+		"C100000000001,30/09/2024,Attendance contract,Declined,28/10/2024\n"+ // due: nothing later
+		"C100000000001,01/10/2024,Letter,,14/10/2024\n"+ // a later letter followed
+		"C100000000001,15/11/2024,Letter,,30/11/2024\n"+ // not yet due
+		"C100000000001,10/09/2024,Meeting with parents,Engaged,20/09/2024\n") // due, older
+	res, err := Run(Input{Files: []string{declinedRegister}, ActionsFile: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range res.Outstanding("monitor") {
+		got = append(got, it.Pupil.ID+" "+it.Kind+" "+it.Detail)
+	}
+	want := []string{
+		"C100000000001 review_overdue review of the Meeting with parents of 10/09/2024 was due 20/09/2024, 63 days before 22/11/2024; no later Meeting with parents recorded",
+		"C100000000001 review_overdue review of the Attendance contract of 30/09/2024 was due 28/10/2024, 25 days before 22/11/2024; no later Attendance contract recorded",
+		"C100000000099 no_action_recorded tier monitor and no action recorded",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if n := len(res.Outstanding("high")); n != 2 {
+		t.Errorf("with --tier high: %d items, want the 2 reviews", n)
+	}
+}

@@ -1,0 +1,47 @@
+package render
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/attendrisk/attendrisk/pkg/analysis"
+)
+
+// OutstandingCSV writes the outstanding follow-ups, one a row, every text
+// cell neutralised against formula injection.
+func OutstandingCSV(w io.Writer, items []analysis.Item) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"pupil_id", "surname", "forename", "year_group", "tier", "kind", "due", "detail"})
+	for _, it := range items {
+		p := it.Pupil
+		due := ""
+		if it.Due != 0 {
+			due = it.Due.ISO()
+		}
+		_ = cw.Write([]string{Neutralise(p.ID), Neutralise(p.Info.Surname), Neutralise(p.Info.Forename), Neutralise(p.Info.YearGroup),
+			outcome(p).Tier, it.Kind, due, Neutralise(it.Detail)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// OutstandingTable writes them for a terminal.
+func OutstandingTable(w io.Writer, items []analysis.Item) error {
+	if len(items) == 0 {
+		_, err := fmt.Fprintln(w, "Nothing outstanding.")
+		return err
+	}
+	fmt.Fprintf(w, "Outstanding follow-ups (%s)\n", N(len(items), "item"))
+	for _, it := range items {
+		p := it.Pupil
+		name := strings.TrimSpace(p.Info.Forename + " " + p.Info.Surname)
+		due := "now       "
+		if it.Due != 0 {
+			due = it.Due.UK()
+		}
+		fmt.Fprintf(w, "  %s  %-14s %-22s %-8s %s\n", due, Term(p.ID), Term(clip(name, 22)), outcome(p).Tier, Term(it.Detail))
+	}
+	return nil
+}
