@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/register"
 )
 
 // Previous is what an earlier run's JSON output says about each pupil.
@@ -199,6 +200,12 @@ func decodePupils(path string, dec *json.Decoder, p *Previous) error {
 		}
 		if pp.ID == "" {
 			return &pupilError{fmt.Sprintf("--compare %s: pupil %d of the list has no pupil_id", path, n)}
+		}
+		// The earlier run's ids are compared in the register's form, so a
+		// list edited in a spreadsheet (" a1", "12.0") still matches its
+		// pupils. A pseudonym is kept as it is: it is not an id to fold.
+		if !analysis.IsPseudonym(pp.ID) {
+			pp.ID = register.CanonicalID(pp.ID)
 		}
 		if _, dup := p.Pupils[pp.ID]; dup {
 			// An output lists each pupil once; the id itself is not shown.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 
@@ -46,6 +47,25 @@ func TestRead(t *testing.T) {
 	}}
 	if diff := cmp.Diff(want, p); diff != "" {
 		t.Errorf("Read (-want +got):\n%s", diff)
+	}
+	// Ids in the earlier run are folded as the register's are: a list
+	// edited in a spreadsheet still matches its pupils, and two spellings
+	// of one id are one pupil twice.
+	p, err = Read(write("folded.json", `{"tool":"attendrisk","pupils":[
+		{"pupil_id":" a1 "},{"pupil_id":"12.0"},{"pupil_id":"0012"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for id := range p.Pupils {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	if diff := cmp.Diff([]string{"0012", "12", "A1"}, ids); diff != "" {
+		t.Errorf("folded ids (-want +got):\n%s", diff)
+	}
+	if _, err := Read(write("dupfold.json", `{"tool":"attendrisk","pupils":[{"pupil_id":"a1"},{"pupil_id":"A1"}]}`)); err == nil || !strings.Contains(err.Error(), "same pupil_id as an earlier one") {
+		t.Errorf("a1 and A1: want the duplicate error, got %v", err)
 	}
 	if p, err := Read(write("null.json", `{"tool":"attendrisk","pupils":null}`)); err != nil || len(p.Pupils) != 0 {
 		t.Errorf("null pupils: %v, %v", p, err)
