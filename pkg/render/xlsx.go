@@ -16,7 +16,6 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/cohort"
 	"github.com/attendrisk/attendrisk/pkg/mark"
-	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
 	"github.com/attendrisk/attendrisk/pkg/rule"
@@ -714,20 +713,6 @@ func xlFactorLabels(p *analysis.Pupil) string {
 	return strings.Join(parts, "; ")
 }
 
-// xlUnexplained is the sessions with no known reason: N (no reason yet
-// provided), O (unauthorised, other or unknown) and sessions with no mark
-// at all. N and O are part of the unauthorised count; missing marks are not
-// counted as absence anywhere, which is why an officer needs to see them.
-func xlUnexplained(f metrics.Figures) int {
-	n := f.Missing
-	for _, c := range []string{"N", "O"} {
-		if id, ok := mark.Lookup(c); ok && int(id) < len(f.Codes) {
-			n += f.Codes[id]
-		}
-	}
-	return n
-}
-
 // xlFlag is a pupil's PA/SA cell.
 func xlFlag(p *analysis.Pupil) string {
 	switch {
@@ -837,7 +822,9 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 			if f.Assessable() {
 				abs = xlPctOf(f.Pct(f.Absent()))
 			}
-			split := []xlCell{xlNum(xlUnexplained(f)), xlNum(f.Unauthorised), xlNum(f.Authorised)}
+			// The cause breakdown is the one every output uses
+			// (unexplained_sessions): N, O and sessions with no mark.
+			split := []xlCell{xlNum(p.Causes.Unexplained), xlNum(f.Unauthorised), xlNum(f.Authorised)}
 			name := xlTxt(clip(pupilName(p), xlNameCut))
 			var cells []xlCell
 			if rules != nil {

@@ -447,6 +447,17 @@ func TestXLSXPriority(t *testing.T) {
 			}
 		}
 	}
+	// The workbook's unexplained column is the unexplained_sessions every
+	// other output gives (the cause breakdown), for every pupil listed.
+	byID := map[string]string{}
+	for _, p := range res.Pupils {
+		byID[p.ID] = strconv.Itoa(p.Causes.Unexplained)
+	}
+	for _, r := range rows[header:] {
+		if r[9] != byID[r[3]] {
+			t.Errorf("%s: Priority unexplained %s, unexplained_sessions %s", r[3], r[9], byID[r[3]])
+		}
+	}
 }
 
 func xtColName(col int) string {
