@@ -254,10 +254,15 @@ func evaluateAll(set *rule.Set, ps []*Pupil, minSessions int) error {
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
+	caught := make([]workerCatch, workers)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			defer caught[w].catch()
+			if testWorkerHook != nil {
+				testWorkerHook()
+			}
 			vars := map[string]any{}
 			lazy := &lazyEvidence{fig: map[string]string{}, pat: map[string]string{}}
 			for i := w; i < len(ps); i += workers {
@@ -282,6 +287,7 @@ func evaluateAll(set *rule.Set, ps []*Pupil, minSessions int) error {
 		}(w)
 	}
 	wg.Wait()
+	rethrow(caught)
 	return errors.Join(errs...)
 }
 
@@ -365,14 +371,20 @@ func (p *Pupil) fillEvidence(ev map[string]string) {
 func parallel(n int, fn func(i int)) {
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
+	caught := make([]workerCatch, workers)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			defer caught[w].catch()
+			if testWorkerHook != nil {
+				testWorkerHook()
+			}
 			for i := w; i < n; i += workers {
 				fn(i)
 			}
 		}(w)
 	}
 	wg.Wait()
+	rethrow(caught)
 }

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/render"
 )
 
@@ -83,6 +84,9 @@ func MainContext(ctx context.Context, args []string, in io.Reader, out, errOut i
 		if r := recover(); r != nil {
 			fmt.Fprintln(errOut, "attendrisk: internal error: a bug in attendrisk, please report it (ATTENDRISK_DEBUG=1 prints the stack trace)")
 			if os.Getenv("ATTENDRISK_DEBUG") != "" {
+				if wp, ok := r.(analysis.WorkerPanic); ok {
+					errOut.Write(wp.Stack) // where the worker goroutine panicked
+				}
 				errOut.Write(debug.Stack())
 			}
 			code = ExitFailure
