@@ -254,12 +254,12 @@ func evaluateAll(set *rule.Set, ps []*Pupil, minSessions int) error {
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
-	caught := make([]workerCatch, workers)
+	caught := make([]WorkerCatch, workers)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			defer caught[w].catch()
+			defer caught[w].Catch()
 			if testWorkerHook != nil {
 				testWorkerHook()
 			}
@@ -287,7 +287,7 @@ func evaluateAll(set *rule.Set, ps []*Pupil, minSessions int) error {
 		}(w)
 	}
 	wg.Wait()
-	rethrow(caught)
+	Rethrow(caught)
 	return errors.Join(errs...)
 }
 
@@ -371,12 +371,12 @@ func (p *Pupil) fillEvidence(ev map[string]string) {
 func parallel(n int, fn func(i int)) {
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
-	caught := make([]workerCatch, workers)
+	caught := make([]WorkerCatch, workers)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			defer caught[w].catch()
+			defer caught[w].Catch()
 			if testWorkerHook != nil {
 				testWorkerHook()
 			}
@@ -386,5 +386,5 @@ func parallel(n int, fn func(i int)) {
 		}(w)
 	}
 	wg.Wait()
-	rethrow(caught)
+	Rethrow(caught)
 }

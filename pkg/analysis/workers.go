@@ -12,19 +12,19 @@ type WorkerPanic struct {
 	Stack []byte // the worker's stack, for ATTENDRISK_DEBUG
 }
 
-// workerCatch records a worker's panic. Deferred in the worker after its
+// WorkerCatch records a worker's panic. Deferred in the worker after its
 // cleanup (wg.Done) is deferred, so it runs first and the cleanup still
 // runs: the caller's Wait returns and nobody blocks on the dead worker.
-type workerCatch struct{ p *WorkerPanic }
+type WorkerCatch struct{ p *WorkerPanic }
 
-func (c *workerCatch) catch() {
+func (c *WorkerCatch) Catch() {
 	if r := recover(); r != nil {
 		c.p = &WorkerPanic{Value: r, Stack: debug.Stack()}
 	}
 }
 
-// rethrow raises the first recorded panic again in the caller.
-func rethrow(cs []workerCatch) {
+// Rethrow raises the first recorded panic again in the caller.
+func Rethrow(cs []WorkerCatch) {
 	for _, c := range cs {
 		if c.p != nil {
 			panic(*c.p)

@@ -97,6 +97,7 @@ func CSV(w io.Writer, res *analysis.Result) error {
 	}
 	for first := 0; first < len(res.Pupils); first += block * workers {
 		var wg sync.WaitGroup
+		caught := make([]analysis.WorkerCatch, workers)
 		for wk := 0; wk < workers; wk++ {
 			lo := first + wk*block
 			if lo >= len(res.Pupils) {
@@ -106,10 +107,12 @@ func CSV(w io.Writer, res *analysis.Result) error {
 			wg.Add(1)
 			go func(wk, lo int) {
 				defer wg.Done()
+				defer caught[wk].Catch() // a panic reaches Main as an internal error
 				errs[wk] = format(&bufs[wk], res.Pupils[lo:min(lo+block, len(res.Pupils))])
 			}(wk, lo)
 		}
 		wg.Wait()
+		analysis.Rethrow(caught)
 		for wk := range bufs {
 			if errs[wk] != nil {
 				return errs[wk]
