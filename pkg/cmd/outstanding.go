@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -67,6 +68,11 @@ func outstandingRun(ctx context.Context, o *AnalyseOptions, tier string) error {
 		return err
 	}
 	items := res.Outstanding(tier)
+	if o.Actions == "" {
+		// Without the log only the register's own follow-ups can be found;
+		// "Nothing outstanding" alone would read as all clear.
+		fmt.Fprintln(o.IO.ErrOut, "attendrisk: no --actions log given: only unresolved N codes were checked; overdue reviews, part-time timetable reviews and pupils with no recorded action need the log")
+	}
 	write := func(w io.Writer) error {
 		if o.Format == "csv" {
 			return render.OutstandingCSV(w, items)
