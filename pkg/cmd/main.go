@@ -12,8 +12,8 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/render"
+	"github.com/attendrisk/attendrisk/pkg/worker"
 )
 
 // Exit codes. README.md documents them; keep the two in step.
@@ -84,7 +84,7 @@ func MainContext(ctx context.Context, args []string, in io.Reader, out, errOut i
 		if r := recover(); r != nil {
 			fmt.Fprintln(errOut, "attendrisk: internal error: a bug in attendrisk, please report it (ATTENDRISK_DEBUG=1 prints the stack trace)")
 			if os.Getenv("ATTENDRISK_DEBUG") != "" {
-				if wp, ok := r.(analysis.WorkerPanic); ok {
+				if wp, ok := r.(worker.Panic); ok {
 					errOut.Write(wp.Stack) // where the worker goroutine panicked
 				}
 				errOut.Write(debug.Stack())
