@@ -135,7 +135,8 @@ type Result struct {
 	Context  *ingest.Context
 	Actions  *actions.Log
 	Register *register.Register
-	Calendar *metrics.Calendar
+	// Calendars are each school's own calendar, read from its marks.
+	Calendars metrics.Calendars
 	// End is the last school day the patterns were measured to.
 	End register.Day
 

@@ -203,3 +203,54 @@ func TestAuthorityEnrolmentsJudgedAndPseudonymised(t *testing.T) {
 		t.Errorf("schools under the child's pseudonym (-want +got):\n%s", diff)
 	}
 }
+
+// TestAuthorityCalendarsAreEachSchools: North Primary (half-term 21-25
+// October, no rows) and South Primary (half-term 28 October - 1 November,
+// marked #) each have a pupil 2001 with unauthorised O marks for the whole
+// week of 9 September, and the data ends on Friday 22 November.
+//
+// Worked by hand on North's own calendar, the latest 10 school weeks to
+// 22 November are the weeks of 18, 11 and 4 November, 28 and 14 and
+// 7 October, and 30, 23, 16 and 9 September (21 October is half-term, not a
+// school week for North): the O week is inside, so unauthorised_10wk is 10
+// sessions, the penalty-notice threshold ("10 sessions of unauthorised
+// absence in a rolling 10 school-week period", Working together to improve
+// school attendance, 2024). South's is the same with 28 October left out.
+// On one calendar shared by both schools every week from 2 September is a
+// school week, the window starts on 16 September, and both children would
+// drop to 0: one school's half-term would move the other's threshold.
+func TestAuthorityCalendarsAreEachSchools(t *testing.T) {
+	run := func(files ...string) map[string]map[string]any {
+		t.Helper()
+		res, err := Run(Input{Files: authorityFiles(files...)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]map[string]any{}
+		for _, p := range res.All {
+			vars := map[string]any{}
+			p.Patterns.AddVars(vars)
+			var fired []string
+			for _, f := range p.Outcome.Fired {
+				fired = append(fired, f.Factor.ID)
+			}
+			vars["fired"] = fired
+			vars["tier"] = p.Outcome.Tier
+			out[p.Info.School+"/"+p.ID] = vars
+		}
+		return out
+	}
+	all := run("north.csv", "south.csv")
+	own := run("north.csv")
+	for k, v := range run("south.csv") {
+		own[k] = v
+	}
+	if diff := cmp.Diff(own, all); diff != "" {
+		t.Errorf("authority run differs from each school's own run (-own +authority):\n%s", diff)
+	}
+	for _, k := range []string{"North Primary/2001", "South Primary/2001"} {
+		if got := all[k]["unauthorised_10wk"]; got != 10 {
+			t.Errorf("%s: unauthorised_10wk = %v, want 10", k, got)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package metrics
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
@@ -31,32 +34,147 @@ type Calendar struct {
 	weekStart []int32
 }
 
-// NewCalendar derives the calendar from every pupil's session marks. Pupils
-// read from the summary layout (counts without dates) add nothing.
+// NewCalendar derives one calendar from every pupil's session marks, as if
+// the register were one school. Pupils read from the summary layout (counts
+// without dates) add nothing. An authority run uses NewCalendars instead.
 func NewCalendar(reg *register.Register) *Calendar {
-	cal := &Calendar{}
 	first, last, ok := reg.Span()
 	if !ok {
-		return cal
+		return &Calendar{}
 	}
-	n := int(last-first) + 1
-	school := make([]bool, n)
+	school := make([]bool, int(last-first)+1)
 	for _, p := range reg.Pupils() {
-		if !p.HasMarks() {
+		markSchoolDays(school, first, p)
+	}
+	return fromSchoolDays(first, school)
+}
+
+// Calendars are each school's own calendar, by the school's name as the
+// register has it (Info.School; "" for a run with no schools).
+type Calendars map[string]*Calendar
+
+// NewCalendars derives each school's calendar from its own enrolments' marks
+// (reference §3: a school week is a week with a session for that school).
+// Half-terms, INSET days and bank holidays differ between schools, and none
+// of them may move another school's 10-school-week or 20-school-day windows:
+// a pupil's run in an authority gives the figures their own school's run
+// gives.
+func NewCalendars(reg *register.Register) Calendars {
+	type acc struct {
+		first, last register.Day
+		ps          []*register.Pupil
+	}
+	by := map[string]*acc{}
+	for _, e := range reg.Enrolments() {
+		if !e.HasMarks() {
 			continue
 		}
-		pf, pl := p.Span()
-		for d := pf; d <= pl; d++ {
-			if school[d-first] {
-				continue // already known: no need to read this pupil's day
-			}
-			if countsAsPossible(p.Mark(d, register.AM), d) || countsAsPossible(p.Mark(d, register.PM), d) {
+		f, l := e.Span()
+		a := by[e.Info.School]
+		if a == nil {
+			a = &acc{first: f, last: l}
+			by[e.Info.School] = a
+		}
+		a.first, a.last = min(a.first, f), max(a.last, l)
+		a.ps = append(a.ps, e)
+	}
+	out := make(Calendars, len(by))
+	for name, a := range by {
+		school := make([]bool, int(a.last-a.first)+1)
+		for _, e := range a.ps {
+			markSchoolDays(school, a.first, e)
+		}
+		out[name] = fromSchoolDays(a.first, school)
+	}
+	return out
+}
+
+// For returns the calendar of a pupil (an enrolment, or a child's combined
+// view): the calendar of the pupil's school, or for a child on several rolls
+// (dual registration, a move) the days on which any of those schools was
+// open, so that a window never skips a day the child was expected at one of
+// them. Calendars of school sets are made once and kept in the map under the
+// set's key.
+func (cs Calendars) For(p *register.Pupil) *Calendar {
+	es := p.Enrolments()
+	if len(es) == 1 {
+		if c := cs[es[0].Info.School]; c != nil {
+			return c
+		}
+		return &Calendar{}
+	}
+	names := make([]string, 0, len(es))
+	for _, e := range es {
+		names = append(names, e.Info.School)
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	if len(names) == 1 {
+		return cs.For(es[0])
+	}
+	key := "\x00" + strings.Join(names, "\x00") // never a school's name
+	if c := cs[key]; c != nil {
+		return c
+	}
+	c := mergeCalendars(cs, names)
+	cs[key] = c
+	return c
+}
+
+// mergeCalendars is the calendar whose school days are those of any of the
+// named schools.
+func mergeCalendars(cs Calendars, names []string) *Calendar {
+	var first, last register.Day
+	ok := false
+	for _, n := range names {
+		c := cs[n]
+		if c == nil || len(c.days) == 0 {
+			continue
+		}
+		f, l := c.days[0], c.days[len(c.days)-1]
+		if !ok || f < first {
+			first = f
+		}
+		if !ok || l > last {
+			last = l
+		}
+		ok = true
+	}
+	if !ok {
+		return &Calendar{}
+	}
+	school := make([]bool, int(last-first)+1)
+	for _, n := range names {
+		if c := cs[n]; c != nil {
+			for _, d := range c.days {
 				school[d-first] = true
 			}
 		}
 	}
-	cal.first = first
-	cal.upto = make([]int32, n)
+	return fromSchoolDays(first, school)
+}
+
+// markSchoolDays sets school[d-first] for every day on which p has a mark
+// that is a possible session.
+func markSchoolDays(school []bool, first register.Day, p *register.Pupil) {
+	if !p.HasMarks() {
+		return
+	}
+	pf, pl := p.Span()
+	for d := pf; d <= pl; d++ {
+		if school[d-first] {
+			continue // already known: no need to read this pupil's day
+		}
+		if countsAsPossible(p.Mark(d, register.AM), d) || countsAsPossible(p.Mark(d, register.PM), d) {
+			school[d-first] = true
+		}
+	}
+}
+
+// fromSchoolDays builds the calendar whose school days are the set entries
+// of school, school[0] being day first.
+func fromSchoolDays(first register.Day, school []bool) *Calendar {
+	cal := &Calendar{first: first, upto: make([]int32, len(school))}
 	count := 0
 	for i, s := range school {
 		if s {
