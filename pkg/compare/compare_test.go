@@ -64,7 +64,7 @@ func TestRead(t *testing.T) {
 	if diff := cmp.Diff([]string{"0012", "12", "A1"}, ids); diff != "" {
 		t.Errorf("folded ids (-want +got):\n%s", diff)
 	}
-	if _, err := Read(write("dupfold.json", `{"tool":"attendrisk","pupils":[{"pupil_id":"a1"},{"pupil_id":"A1"}]}`)); err == nil || !strings.Contains(err.Error(), "same pupil_id as an earlier one") {
+	if _, err := Read(write("dupfold.json", `{"tool":"attendrisk","pupils":[{"pupil_id":"a1"},{"pupil_id":"A1"}]}`)); err == nil || !strings.Contains(err.Error(), "same pupil_id and school as an earlier one") {
 		t.Errorf("a1 and A1: want the duplicate error, got %v", err)
 	}
 	if p, err := Read(write("null.json", `{"tool":"attendrisk","pupils":null}`)); err != nil || len(p.Pupils) != 0 {
@@ -102,7 +102,7 @@ func TestRead(t *testing.T) {
 		{write("noid.json", `{"tool":"attendrisk","pupils":[{"pupil_id":"A1"},{"tier":"high"}]}`),
 			"--compare " + filepath.Join(dir, "noid.json") + ": pupil 2 of the list has no pupil_id"},
 		{write("dup.json", `{"tool":"attendrisk","pupils":[{"pupil_id":"A1"},{"pupil_id":"B2"},{"pupil_id":"A1","tier":"low"}]}`),
-			"--compare " + filepath.Join(dir, "dup.json") + ": pupil 3 of the list has the same pupil_id as an earlier one"},
+			"--compare " + filepath.Join(dir, "dup.json") + ": pupil 3 of the list has the same pupil_id and school as an earlier one"},
 		{big, fmt.Sprintf("--compare %s: 1073741825 bytes, more than the 1073741824 bytes (1 GiB) an attendrisk JSON output can be", big)},
 		{dir, "--compare " + dir + ": not a regular file (expected the file written by --format json)"},
 		{filepath.Join(dir, "missing.json"), "--compare " + filepath.Join(dir, "missing.json") + ": cannot read: no such file or directory"},

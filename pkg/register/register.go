@@ -234,6 +234,11 @@ func (r *Register) Len() int {
 	return n
 }
 
+// ChildKey is the key of a child: the UPN (the same child at every school),
+// or a local id with its school (admission number 1001 at two schools is two
+// children). Pseudonyms and comparisons with an earlier run key by it too.
+func ChildKey(school, id string) string { return childKey(school, id) }
+
 // childKey is the key of a child: the UPN, or a local id with its school.
 func childKey(school, id string) string {
 	if school == "" || UPNShaped(id) {

@@ -147,7 +147,7 @@ func Markdown(w io.Writer, res *analysis.Result, meta Meta, top int) error {
 		for _, k := range kinds {
 			fmt.Fprintf(w, "**%s** (%d)\n\n", changeTitles[k], len(by[k]))
 			for _, c := range by[k] {
-				fmt.Fprintf(w, "- %s: %s → %s\n", mdEscape(c.ID), mdEscape(c.Before), mdEscape(c.After))
+				fmt.Fprintf(w, "- %s: %s → %s\n", mdEscape(c.Who()), mdEscape(c.Before), mdEscape(c.After))
 			}
 			fmt.Fprintln(w)
 		}
@@ -194,7 +194,7 @@ func HTML(w io.Writer, res *analysis.Result, meta Meta, top int) error {
 		for _, k := range kinds {
 			fmt.Fprintf(&b, "<h3 style=\"font-size:14px\">%s (%d)</h3>\n<ul>\n", e(changeTitles[k]), len(by[k]))
 			for _, c := range by[k] {
-				fmt.Fprintf(&b, "<li>%s: %s &rarr; %s</li>\n", e(c.ID), e(c.Before), e(c.After))
+				fmt.Fprintf(&b, "<li>%s: %s &rarr; %s</li>\n", e(c.Who()), e(c.Before), e(c.After))
 			}
 			b.WriteString("</ul>\n")
 		}
