@@ -54,6 +54,8 @@ type AnalyseOptions struct {
 	NoRules      bool
 	Compare      string
 	FailOn       string
+	FailOnChange string
+	failChanges  map[string]bool
 	Pseudonymise bool
 	KeyFile      string
 	// Benchmarks is summary's --benchmarks file.
@@ -124,6 +126,7 @@ JSON output.`,
 	fl.StringVar(&opts.Tier, "tier", "", "only pupils in this tier or above (e.g. --tier high)")
 	addRulesFlags(c, opts)
 	fl.BoolVar(&opts.NoRules, "no-rules", false, "figures only: skip the risk and protective factors")
+	fl.StringVar(&opts.FailOnChange, "fail-on-change", "", "with --compare: exit with code 3 (after writing the output) only when one of these changes happened, e.g. newly_severe,tier_up")
 	fl.StringVar(&opts.Compare, "compare", "", "an earlier run's JSON output: show who changed (newly persistent or severe, tier moves, improved, joined, left) first")
 	fl.StringVar(&opts.HideActioned, "hide-actioned", "", "leave out pupils with an action in the actions log within this period (14d, 2w) and no new concern since; a new concern brings them back with the reason")
 	fl.BoolVar(&opts.MarkActioned, "mark-actioned", false, "with --hide-actioned: keep those pupils on the list, marked \"actioned\", instead of leaving them out")
@@ -263,6 +266,16 @@ func (o *AnalyseOptions) validate() error {
 	}
 	if o.NoRules && (o.Rules != "" || o.Tier != "" || o.FailOn != "") {
 		return usagef("--no-rules cannot be combined with --rules, --tier or --fail-on")
+	}
+	if o.FailOnChange != "" {
+		if o.Compare == "" {
+			return usagef("--fail-on-change needs --compare PREVIOUS.json: a change is against an earlier run")
+		}
+		kinds, err := compare.ParseKinds(o.FailOnChange)
+		if err != nil {
+			return usagef("--fail-on-change %q: %v", o.FailOnChange, err)
+		}
+		o.failChanges = kinds
 	}
 	if o.HideActioned != "" {
 		d, err := parsePeriod(o.HideActioned)
@@ -411,6 +424,15 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 			meta.Compared += ", as of " + prev.AsOf
 		}
 		compare.Annotate(res, meta.Changes)
+		for _, w := range compare.Comparable(prev, res) {
+			fmt.Fprintln(o.IO.ErrOut, "attendrisk: warning: "+w)
+		}
+	}
+	changed := map[string]int{}
+	for _, c := range meta.Changes {
+		if o.failChanges[c.Kind] {
+			changed[c.Kind]++
+		}
 	}
 	alert := 0
 	if o.FailOn != "" {
@@ -464,6 +486,15 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 	}
 	if alert > 0 {
 		return &ExitError{Code: ExitAlert, Err: fmt.Errorf("--fail-on %s: %s in tier %s or above", o.FailOn, render.N(alert, "pupil"), o.FailOn)}
+	}
+	if len(changed) > 0 {
+		var parts []string
+		for _, k := range compare.Kinds {
+			if n := changed[k]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", k, n))
+			}
+		}
+		return &ExitError{Code: ExitAlert, Err: fmt.Errorf("--fail-on-change: %s since %s", strings.Join(parts, ", "), prev.Path)}
 	}
 	return nil
 }

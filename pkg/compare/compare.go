@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/register"
@@ -249,6 +250,54 @@ const (
 	Joined          = "joined"
 	Left            = "left"
 )
+
+// Kinds are the kinds of change, in the order they are shown.
+var Kinds = []string{NewlySevere, NewlyPersistent, TierUp, Joined, TierDown, Improved, Left}
+
+// ParseKinds reads a comma-separated list of change kinds, as
+// --fail-on-change takes it.
+func ParseKinds(s string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, k := range strings.Split(s, ",") {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		if _, ok := kindOrder[k]; !ok {
+			return nil, fmt.Errorf("unknown change %q; expected any of %s", k, strings.Join(Kinds, ", "))
+		}
+		out[k] = true
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no change named; expected any of %s", strings.Join(Kinds, ", "))
+	}
+	return out, nil
+}
+
+// Comparable lists what makes the two runs less than comparable, for a
+// warning: tiers moved by a change of rules are not moves of the pupils, and
+// a figures-only run has no tiers at all. A weekly cron job that alerts on
+// tier_up would otherwise page someone about a rules edit.
+func Comparable(prev *Previous, res *analysis.Result) []string {
+	var out []string
+	switch {
+	case prev.RulesHash == "" && res.Rules != nil:
+		out = append(out, "--compare "+prev.Path+" is a figures-only run (--no-rules): it has no tiers, so no tier moves are reported")
+	case prev.RulesHash != "" && res.Rules == nil:
+		out = append(out, "this run is figures only (--no-rules) and "+prev.Path+" is not: no tier moves are reported")
+	case prev.RulesHash != "" && prev.RulesHash != res.Rules.Hash:
+		out = append(out, fmt.Sprintf("--compare %s was made with other rules (%s, now %s): tier moves may come from the rules, not from the pupils", prev.Path, short(prev.RulesHash), short(res.Rules.Hash)))
+	}
+	return out
+}
+
+// short is a rules hash cut to what a person compares by eye.
+func short(h string) string {
+	if len(h) > len("sha256:")+12 {
+		return h[:len("sha256:")+12]
+	}
+	return h
+}
 
 var kindOrder = map[string]int{NewlySevere: 0, NewlyPersistent: 1, TierUp: 2, Joined: 3, TierDown: 4, Improved: 5, Left: 6}
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
+	"github.com/attendrisk/attendrisk/pkg/rule"
 )
 
 // TestRead: an earlier JSON output is read pupil by pupil; anything else,
@@ -181,5 +182,29 @@ func BenchmarkCompare20000(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		Annotate(res, Diff(prev, res))
+	}
+}
+
+func TestComparable(t *testing.T) {
+	const a, b = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	tests := []struct {
+		name      string
+		prevHash  string
+		rules     *rule.Set
+		wantWarns []string
+	}{
+		{"same rules", a, &rule.Set{Hash: a}, nil},
+		{"other rules", a, &rule.Set{Hash: b}, []string{"--compare w.json was made with other rules (sha256:aaaaaaaaaaaa, now sha256:bbbbbbbbbbbb): tier moves may come from the rules, not from the pupils"}},
+		{"earlier figures only", "", &rule.Set{Hash: b}, []string{"--compare w.json is a figures-only run (--no-rules): it has no tiers, so no tier moves are reported"}},
+		{"now figures only", a, nil, []string{"this run is figures only (--no-rules) and w.json is not: no tier moves are reported"}},
+		{"both figures only", "", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Comparable(&Previous{Path: "w.json", RulesHash: tt.prevHash}, &analysis.Result{Rules: tt.rules})
+			if diff := cmp.Diff(tt.wantWarns, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }
