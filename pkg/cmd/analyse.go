@@ -55,6 +55,7 @@ type AnalyseOptions struct {
 	Compare      string
 	FailOn       string
 	FailOnChange string
+	EmailIDsOnly bool
 	failChanges  map[string]bool
 	Pseudonymise bool
 	KeyFile      string
@@ -126,6 +127,7 @@ JSON output.`,
 	fl.StringVar(&opts.Tier, "tier", "", "only pupils in this tier or above (e.g. --tier high)")
 	addRulesFlags(c, opts)
 	fl.BoolVar(&opts.NoRules, "no-rules", false, "figures only: skip the risk and protective factors")
+	fl.BoolVar(&opts.EmailIDsOnly, "email-ids-only", false, "--format md or html: ids, tiers and rates only, no names and no factors (which can be safeguarding context), for summaries sent by email")
 	fl.StringVar(&opts.FailOnChange, "fail-on-change", "", "with --compare: exit with code 3 (after writing the output) only when one of these changes happened, e.g. newly_severe,tier_up")
 	fl.StringVar(&opts.Compare, "compare", "", "an earlier run's JSON output: show who changed (newly persistent or severe, tier moves, improved, joined, left) first")
 	fl.StringVar(&opts.HideActioned, "hide-actioned", "", "leave out pupils with an action in the actions log within this period (14d, 2w) and no new concern since; a new concern brings them back with the reason")
@@ -266,6 +268,9 @@ func (o *AnalyseOptions) validate() error {
 	}
 	if o.NoRules && (o.Rules != "" || o.Tier != "" || o.FailOn != "") {
 		return usagef("--no-rules cannot be combined with --rules, --tier or --fail-on")
+	}
+	if o.EmailIDsOnly && o.Format != "md" && o.Format != "html" {
+		return usagef("--email-ids-only is for the email summaries: add --format md or html (or -o NAME.md / NAME.html)")
 	}
 	if o.FailOnChange != "" {
 		if o.Compare == "" {
@@ -416,9 +421,10 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 			}
 		}
 	}
-	meta := render.Meta{Version: version.String(), AsOf: register.DayFromTime(o.asOf).ISO()}
+	meta := render.Meta{Version: version.String(), AsOf: register.DayFromTime(o.asOf).ISO(), IDsOnly: o.EmailIDsOnly}
 	if prev != nil {
 		meta.Changes = compare.Diff(prev, res)
+		meta.Previous, meta.PrevAsOf = prev.Headline, prev.AsOf
 		meta.Compared = prev.Path
 		if prev.AsOf != "" {
 			meta.Compared += ", as of " + prev.AsOf

@@ -23,6 +23,18 @@ type Previous struct {
 	// Rules is the hash of the earlier run's rules; tiers only compare
 	// meaningfully under the same rules.
 	RulesHash string
+	// Headline is the earlier run's summary, for the week-on-week deltas
+	// of an email summary; nil when the file has none.
+	Headline *Headline
+}
+
+// Headline is the part of an earlier run's summary that a weekly email
+// compares with: the rates, in per cent, as that run printed them.
+type Headline struct {
+	Pupils        int     `json:"pupils"`
+	AbsencePct    float64 `json:"absence_pct"`
+	PersistentPct float64 `json:"persistent_absence_pct"`
+	SeverePct     float64 `json:"severe_absence_pct"`
 }
 
 // PrevPupil is one pupil of the earlier run.
@@ -145,6 +157,10 @@ func decode(path string, r io.Reader) (*Previous, error) {
 			}
 			err = dec.Decode(&rules)
 			p.RulesHash = rules.Hash
+		case "summary":
+			var h Headline
+			err = dec.Decode(&h)
+			p.Headline = &h
 		case "pupils":
 			sawPupils = true
 			err = decodePupils(path, dec, p)

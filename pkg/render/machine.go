@@ -24,6 +24,14 @@ type Meta struct {
 	// names that run ("file, as of date").
 	Changes  []compare.Change
 	Compared string
+	// Previous is the earlier run's headline and date, for the email
+	// summaries' week-on-week deltas; nil without --compare.
+	Previous *compare.Headline
+	PrevAsOf string // yyyy-mm-dd
+	// IDsOnly makes the email summaries carry ids, tiers and rates only:
+	// no names and no factors (which can be safeguarding context), for
+	// summaries that travel by email.
+	IDsOnly bool
 }
 
 // codeColumn names the CSV column for a code: code_I, code_C1, and words for

@@ -292,12 +292,12 @@ func TestHostileMarkdown(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		`## Changes since \[week\]\(http\://evil.example\).json`,
-		`- H1 \(=SCHOOL\(\)\): watch, absence 0.0% → act, absence 50.0%`,
-		`| 1 | H1 | \\x1b\]0;pwned\\x07 =HYPERLINK\("http\://evil.example","x"\) | act | 25 | 50.0% | persistent, noted |`,
-		`| 2 | H2 | Bel\\x07\\x08la X \\x1b\[2JRoss | act | 25 | 50.0% | persistent, noted |`,
-		`| 3 | H3 | \!\[x\]\(http\://evil.example/x.png\) \[click\]\(http\://evil.example\) | act | 25 | 50.0% | persistent, noted |`,
-		"| 4 | H4 | \\*bold\\* \\_em\\_ \\`code\\` \\<script\\>alert\\(1\\)\\</script\\> | watch | 0 | 0.0% |  |",
-		`| 5 | H5 | two lines Ann\\u202eeviL | watch | 0 | 0.0% |  |`,
+		`- H1 \\x1b\]0;pwned\\x07 =HYPERLINK\("http\://evil.example","x"\) \(=SCHOOL\(\)\): watch, absence 0.0% → act, absence 50.0% (-Persistently absent; =Noted)`,
+		`| 1 | H1 | \\x1b\]0;pwned\\x07 =HYPERLINK\("http\://evil.example","x"\) | =SCHOOL\(\) | act | 25 | 50.0% | -Persistently absent; =Noted |`,
+		`| 2 | H2 | Bel\\x07\\x08la X \\x1b\[2JRoss | =SCHOOL\(\) | act | 25 | 50.0% | -Persistently absent; =Noted |`,
+		`| 3 | H3 | \!\[x\]\(http\://evil.example/x.png\) \[click\]\(http\://evil.example\) | =SCHOOL\(\) | act | 25 | 50.0% | -Persistently absent; =Noted |`,
+		"| 4 | H4 | \\*bold\\* \\_em\\_ \\`code\\` \\<script\\>alert\\(1\\)\\</script\\> | =SCHOOL\\(\\) | watch | 0 | 0.0% |  |",
+		`| 5 | H5 | two lines Ann\\u202eeviL | =SCHOOL\(\) | watch | 0 | 0.0% |  |`,
 		`Rules: =Local rules, version +1 (sha256:`,
 	} {
 		if !strings.Contains(got, want) {
@@ -320,7 +320,7 @@ func TestHostileHTML(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		`<h2 style="font-size:16px">Changes since &lt;b&gt;week&lt;/b&gt;.json</h2>`,
-		`<li>H1 (=SCHOOL()): &lt;i&gt;watch&lt;/i&gt;, absence 0.0% &rarr; act, absence 50.0%</li>`,
+		`<li>H1 \x1b]0;pwned\x07 =HYPERLINK(&#34;http://evil.example&#34;,&#34;x&#34;) (=SCHOOL()): &lt;i&gt;watch&lt;/i&gt;, absence 0.0% &rarr; act, absence 50.0% <span style="color:#555">(-Persistently absent; =Noted)</span></li>`,
 		`<tr><td>1</td><td>H1</td><td>\x1b]0;pwned\x07 =HYPERLINK(&#34;http://evil.example&#34;,&#34;x&#34;)</td>`,
 		`<tr><td>4</td><td>H4</td><td>*bold* _em_ ` + "`code`" + ` &lt;script&gt;alert(1)&lt;/script&gt;</td>`,
 		`<td>two\nlines Ann\u202eeviL</td>`,
