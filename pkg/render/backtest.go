@@ -24,6 +24,14 @@ func share(part, whole int) string {
 	return fmt.Sprintf("%d%%", (200*part+whole)/(2*whole)) // rounded half up, whole numbers only
 }
 
+// were agrees the verb with a count: 1 was, 2 were.
+func were(n int) string {
+	if n == 1 {
+		return "was"
+	}
+	return "were"
+}
+
 func rowName(r analysis.BacktestRow) string {
 	switch r.Kind {
 	case "flagged":
@@ -49,19 +57,18 @@ func BacktestTable(w io.Writer, bt *analysis.Backtest) error {
 		fmt.Fprintf(&b, "\nBacktest at %s: the rules applied to the data from %s to %s, compared with the whole data to %s\n",
 			pt.At.UK(), pt.From.UK(), pt.At.UK(), pt.End.UK())
 		fmt.Fprintf(&b, "  %s; assessable at the date: %d (flagged %d, not flagged %d)\n", N(pt.Pupils, "pupil"), pt.Assessable, pt.Flagged, pt.NotFlagged)
-		fmt.Fprintf(&b, "  not assessable at the date (too few sessions): %d, of whom %d persistently and %d severely absent by the end\n",
+		fmt.Fprintf(&b, "  not assessable at the date (too few sessions, or not yet on roll): %d, of whom %d persistently and %d severely absent by the end\n",
 			pt.NotAssessable, pt.NotAssessablePA, pt.NotAssessableSA)
 		fmt.Fprintf(&b, "  of the assessable, %d were persistently absent at the date; by the end %d were persistently and %d severely absent\n", pt.PAAtDate, pt.PA, pt.SA)
 		for _, r := range pt.Rows {
-			if r.Kind == "factor" {
-				continue
+			switch r.Kind {
+			case "flagged":
+				fmt.Fprintf(&b, "  of %d flagged, %d %s persistently absent by the end (%s), %d severely; %s persistently absent by the end %s not flagged (missed)\n",
+					r.Pupils, r.PA, were(r.PA), share(r.PA, r.Pupils), r.SA, N(r.MissedPA, "pupil"), were(r.MissedPA))
+			case "tier":
+				fmt.Fprintf(&b, "  of %d in tier %s, %d %s persistently absent by the end (%s), %d severely\n",
+					r.Pupils, Term(r.Name), r.PA, were(r.PA), share(r.PA, r.Pupils), r.SA)
 			}
-			what := "flagged"
-			if r.Kind == "tier" {
-				what = "in tier " + Term(r.Name)
-			}
-			fmt.Fprintf(&b, "  of %d %s, %d were persistently absent by the end (%s), %d severely; %d persistently absent by the end were not %s\n",
-				r.Pupils, what, r.PA, share(r.PA, r.Pupils), r.SA, r.MissedPA, what)
 		}
 		b.WriteString("\n")
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
