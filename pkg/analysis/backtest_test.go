@@ -142,3 +142,18 @@ func TestBacktestSample(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBacktestSample is a backtest of the sample school at three
+// dates: the registers are read once for the whole data and once a date.
+func BenchmarkBacktestSample(b *testing.B) {
+	p, err := Prepare(Input{Files: []string{"../../testdata/sample/school-marks.csv"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ats := []register.Day{btDay(2024, 10, 1), btDay(2025, 1, 6), btDay(2025, 4, 1)}
+	for i := 0; i < b.N; i++ {
+		if _, err := p.Backtest(context.Background(), ats); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
