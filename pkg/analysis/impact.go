@@ -3,8 +3,11 @@ package analysis
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
+	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
@@ -99,9 +102,11 @@ type ImpactReport struct {
 // Impact compares each pupil's attendance in the Days school days before
 // their first action of each kind with the Days school days after it.
 //
-// School days are the register's calendar (days the school was open to
-// some pupil), so weekends, holidays and whole-school closures (#) are not
-// counted and a window spanning half-term reaches past it. The action's own
+// School days are the pupil's own school's (days it was open to some of its
+// pupils, as the register's calendar decides them), so weekends, holidays
+// and whole-school closures (#) are not counted, a window spanning
+// half-term reaches past it, and in an authority's register one school's
+// half-term is not another's. The action's own
 // day is in neither window: the action may have come before or after that
 // day's sessions. When the data has fewer than Days school days after (or
 // before) the action, both windows are shortened to the shorter, so the
@@ -117,20 +122,8 @@ func (r *Result) Impact(o ImpactOptions) *ImpactReport {
 		o.SuppressBelow = DefaultSuppressBelow
 	}
 	rep := &ImpactReport{Days: o.Days, SuppressBelow: o.SuppressBelow, Caveat: ImpactCaveat}
-	cal := r.Calendar
 	minDays := min(MinImpactDays, o.Days)
-	// The windows stay inside the period analysed (--from, --to): the
-	// calendar is the whole register's.
-	lo, hi := 0, 0
-	if cal != nil {
-		hi = cal.Len()
-		if r.From != 0 {
-			lo = cal.CountTo(r.From - 1)
-		}
-		if r.To != 0 {
-			hi = cal.CountTo(r.To)
-		}
-	}
+	cals := impactCalendars(r.Register, r.From, r.To)
 	for _, p := range r.All {
 		if p.Aggregate {
 			continue
@@ -142,7 +135,7 @@ func (r *Result) Impact(o ImpactOptions) *ImpactReport {
 			}
 			seen[a.Kind.ID] = true
 			row := ImpactRow{Pupil: p, Kind: a.Kind.ID, Label: a.Kind.Label, Date: a.Date}
-			impactWindows(&row, cal, lo, hi, o.Days, minDays)
+			impactWindows(&row, cals.of(p.Marks()), o.Days, minDays)
 			rep.Rows = append(rep.Rows, row)
 		}
 	}
@@ -160,18 +153,98 @@ func (r *Result) Impact(o ImpactOptions) *ImpactReport {
 	return rep
 }
 
-func impactWindows(row *ImpactRow, cal *metrics.Calendar, lo, hi, days, minDays int) {
+// impactCals are the school days of each school in the register, and of
+// each combination of schools a pupil was on roll at.
+type impactCals struct {
+	school map[string][]register.Day
+	union  map[string][]register.Day
+}
+
+// impactCalendars finds each school's school days within from..to (0: no
+// bound): the days on which any of its pupils has a possible session, as
+// metrics.Calendar decides them for the whole register. Each school's own,
+// because an authority's schools take their half-terms and INSET days on
+// different dates, and a window counted on the whole register's calendar
+// would count another school's open days as this pupil's.
+func impactCalendars(reg *register.Register, from, to register.Day) *impactCals {
+	c := &impactCals{school: map[string][]register.Day{}, union: map[string][]register.Day{}}
+	if reg == nil {
+		return c
+	}
+	open := map[string]map[register.Day]bool{}
+	for _, e := range reg.Enrolments() {
+		days := open[e.Info.School]
+		if days == nil {
+			days = map[register.Day]bool{}
+			open[e.Info.School] = days
+		}
+		e.Each(func(d register.Day, _ register.Session, id mark.ID) {
+			if (from != 0 && d < from) || (to != 0 && d > to) || days[d] {
+				return
+			}
+			cat := mark.Get(id).Category
+			if id == mark.XID {
+				cat = mark.CategoryOn(id, d.Time())
+			}
+			if cat.Possible() {
+				days[d] = true
+			}
+		})
+	}
+	for school, days := range open {
+		list := make([]register.Day, 0, len(days))
+		for d := range days {
+			list = append(list, d)
+		}
+		slices.Sort(list)
+		c.school[school] = list
+	}
+	return c
+}
+
+// of returns the school days of the schools a pupil was on roll at: one
+// school's, or for a pupil at several (dual registration, a move) the days
+// any of them was open.
+func (c *impactCals) of(rp *register.Pupil) []register.Day {
+	if rp == nil {
+		return nil
+	}
+	es := rp.Enrolments()
+	if len(es) == 1 {
+		return c.school[es[0].Info.School]
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Info.School)
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	key := strings.Join(names, "\x00")
+	if days, ok := c.union[key]; ok {
+		return days
+	}
+	var days []register.Day
+	for _, n := range names {
+		days = append(days, c.school[n]...)
+	}
+	slices.Sort(days)
+	days = slices.Compact(days)
+	c.union[key] = days
+	return days
+}
+
+func impactWindows(row *ImpactRow, days []register.Day, want, minDays int) {
 	rp := row.Pupil.Marks()
-	if cal == nil || cal.Len() == 0 || rp == nil || !rp.HasMarks() {
+	if len(days) == 0 || rp == nil || !rp.HasMarks() {
 		row.Note = "left out: no dated marks for this pupil"
 		return
 	}
-	// Indices of the school days before the action day are lo..nb-1;
-	// those after it are na0..hi-1.
-	nb := min(cal.CountTo(row.Date-1), hi)
-	na0 := max(cal.CountTo(row.Date), lo)
-	avBefore, avAfter := max(nb-lo, 0), max(hi-na0, 0)
-	n := min(days, avBefore, avAfter)
+	// days[:nb] are the school days before the action day, days[na0:]
+	// those after it.
+	nb, _ := slices.BinarySearch(days, row.Date)
+	na0, _ := slices.BinarySearch(days, row.Date+1)
+	avBefore, avAfter := nb, len(days)-na0
+	n := min(want, avBefore, avAfter)
 	if n < minDays {
 		switch {
 		case avAfter < minDays:
@@ -182,8 +255,8 @@ func impactWindows(row *ImpactRow, cal *metrics.Calendar, lo, hi, days, minDays 
 		return
 	}
 	row.Days = n
-	row.BeforeFrom, row.BeforeTo = cal.Day(nb-n), cal.Day(nb-1)
-	row.AfterFrom, row.AfterTo = cal.Day(na0), cal.Day(na0+n-1)
+	row.BeforeFrom, row.BeforeTo = days[nb-n], days[nb-1]
+	row.AfterFrom, row.AfterTo = days[na0], days[na0+n-1]
 	row.Before = metrics.Compute(rp, row.BeforeFrom, row.BeforeTo)
 	row.After = metrics.Compute(rp, row.AfterFrom, row.AfterTo)
 	switch {
@@ -195,7 +268,7 @@ func impactWindows(row *ImpactRow, cal *metrics.Calendar, lo, hi, days, minDays 
 		return
 	}
 	row.Included = true
-	if n < days {
+	if n < want {
 		side := "after"
 		if avBefore < avAfter {
 			side = "before"

@@ -1,9 +1,13 @@
 package analysis
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/attendrisk/attendrisk/pkg/register"
 )
 
 // The hand-worked impact fixture, testdata/impact: a register from Mon
@@ -112,5 +116,56 @@ func TestImpactHandWorked(t *testing.T) {
 	}
 	if !found {
 		t.Error("with --to 08/11: no home visit row")
+	}
+}
+
+// TestImpactOwnSchoolDays: in an authority's register each pupil's windows
+// are counted on their own school's days. School A is open through the week
+// of 28/10/2024; school B has its half-term then. B's pupil has a letter on
+// Fri 25/10 and is absent (O O) on Mon 21/10 and Mon 04/11. With 5-day
+// windows: before 18, 21, 22, 23, 24 Oct (8/10 = 80%); after 4 to 8 Nov,
+// B's next five school days (8/10 = 80%), not A's 28/10 to 01/11, when B
+// was closed and its pupil had no possible session.
+func TestImpactOwnSchoolDays(t *testing.T) {
+	var days []register.Day
+	for d := register.MustDay(2024, 10, 14); d <= register.MustDay(2024, 11, 15); d++ {
+		if !d.Weekend() {
+			days = append(days, d)
+		}
+	}
+	head := "School,UPN,Surname,Forename,Year"
+	a, b := "A,C100000000001,Ay,Al,8", "B,C100000000002,Bee,Bo,8"
+	for _, d := range days {
+		head += "," + d.UK()
+		a += ",/\\"
+		switch {
+		case d >= register.MustDay(2024, 10, 28) && d <= register.MustDay(2024, 11, 1):
+			b += ",##"
+		case d == register.MustDay(2024, 10, 21) || d == register.MustDay(2024, 11, 4):
+			b += ",OO"
+		default:
+			b += ",/\\"
+		}
+	}
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "register.csv")
+	if err := os.WriteFile(reg, []byte(head+"\n"+a+"\n"+b+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	log := writeActions(t, "UPN,Date,Action,Outcome\nC100000000002,25/10/2024,Letter,Completed\n")
+	res, err := Run(Input{Files: []string{reg}, ActionsFile: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := res.Impact(ImpactOptions{Days: 5}).Rows
+	if len(rows) != 1 {
+		t.Fatalf("%d rows, want 1", len(rows))
+	}
+	r := rows[0]
+	got := []any{r.Included, r.BeforeFrom.ISO(), r.BeforeTo.ISO(), r.AfterFrom.ISO(), r.AfterTo.ISO(), r.Before.Possible, r.After.Possible,
+		roundPoints(r.BeforePct()), roundPoints(r.AfterPct()), r.Note}
+	want := []any{true, "2024-10-18", "2024-10-24", "2024-11-04", "2024-11-08", 10, 10, 80.0, 80.0, ""}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
 	}
 }

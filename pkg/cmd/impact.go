@@ -25,7 +25,7 @@ func NewCmdImpact(f *Factory) *cobra.Command {
 attendance in the school days before it with the same number of school days
 after it (--window, default 20 school days, 40 sessions, each side). School
 days are the days the register shows the school open: weekends, holidays and
-closures (#) are not counted, and the action's own day is in neither window.
+closures (#) are not counted (each school its own), and the action's own day is in neither window.
 When the data ends (or starts) too near the action, both windows are cut to
 the shorter and the row says so; under 5 school days the pupil is left out,
 with the reason. Each action kind is then summarised across the cohort:
