@@ -24,8 +24,9 @@ func NewCmdImpact(f *Factory) *cobra.Command {
 		Long: `For each pupil's first action of each kind in the actions log, compare
 attendance in the school days before it with the same number of school days
 after it (--window, default 20 school days, 40 sessions, each side). School
-days are the days the register shows the school open: weekends, holidays and
-closures (#) are not counted (each school its own), and the action's own day is in neither window.
+days are the days the register shows the pupil's school open (each school its
+own): weekends, holidays and closures (#) are not counted, and the action's
+own day is in neither window.
 When the data ends (or starts) too near the action, both windows are cut to
 the shorter and the row says so; under 5 school days the pupil is left out,
 with the reason. Each action kind is then summarised across the cohort:
