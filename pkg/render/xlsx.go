@@ -51,7 +51,13 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	if err := b.f.SetSheetName("Sheet1", sheetPriority); err != nil {
 		return err
 	}
-	for _, name := range []string{sheetDetail, sheetPupils, sheetCohort, sheetCodes, sheetQuality, sheetRules} {
+	names := []string{sheetDetail, sheetPupils, sheetCohort, sheetCodes, sheetQuality, sheetRules}
+	if res.Actions != nil {
+		// With an actions log, the due follow-ups (xlsx_outstanding.go)
+		// come after the priority list.
+		names = append([]string{sheetOutstanding}, names...)
+	}
+	for _, name := range names {
 		if _, err := b.f.NewSheet(name); err != nil {
 			return err
 		}
@@ -62,6 +68,9 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	list, ranks := b.priority()
 	sheets := []*xlSheet{b.prioritySheet(list, ranks), b.detailSheet(list, ranks), b.pupilsSheet(), b.cohortSheet(groups, benchmarks),
 		b.codesSheet(), b.qualitySheet(), b.rulesSheet()}
+	if res.Actions != nil {
+		sheets = append(sheets[:1], append([]*xlSheet{b.outstandingSheet()}, sheets[1:]...)...)
+	}
 	for _, s := range sheets {
 		if err := b.write(s); err != nil {
 			return fmt.Errorf("xlsx %s sheet: %w", s.name, err)
