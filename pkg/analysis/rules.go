@@ -299,6 +299,20 @@ func (p *Pupil) Env(minSessions int) rule.Env {
 	return rule.Env{Vars: vars, Context: p.Context, Evidence: ev}
 }
 
+// Indicators fills vars with the pupil's indicators exactly as the rules
+// read them (the names and Go types of Schema(nil).Vars), for the outputs
+// that carry them as columns. It leaves the pupil as it was: the concern
+// lists the rules stage set are kept.
+func (r *Result) Indicators(p *Pupil, vars map[string]any) {
+	concern, open := p.Concern, p.OpenConcern
+	min := r.minSessions
+	if min <= 0 {
+		min = metrics.DefaultMinSessions
+	}
+	p.fillVars(vars, min)
+	p.Concern, p.OpenConcern = concern, open
+}
+
 func (p *Pupil) fillVars(vars map[string]any, minSessions int) {
 	p.Figures.AddVars(vars, minSessions)
 	p.Patterns.AddVars(vars)

@@ -453,7 +453,7 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 		case "json":
 			return render.JSON(w, res, meta)
 		case "jsonl":
-			return render.JSONL(w, res)
+			return render.JSONL(w, res, meta)
 		}
 		t := o.tableOptions()
 		t.Changes, t.Compared = meta.Changes, meta.Compared
