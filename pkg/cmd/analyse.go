@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
-	"github.com/attendrisk/attendrisk/pkg/cohort"
 	"github.com/attendrisk/attendrisk/pkg/compare"
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
@@ -64,6 +63,12 @@ type AnalyseOptions struct {
 	School        string
 	RevisionOrder string
 
+	// command is the command being run (render.CmdAnalyse or
+	// render.CmdSummary), which decides the formats it may write; format is
+	// the one chosen.
+	command string
+	format  *render.Format
+
 	layoutSet bool
 	topSet    bool // --top given: no terminal default
 	ingest    ingest.Options
@@ -72,12 +77,10 @@ type AnalyseOptions struct {
 	now       func() time.Time
 }
 
-var formats = []string{"table", "csv", "json", "jsonl", "md", "html", "xlsx"}
-
 // NewCmdAnalyse builds `attendrisk analyse`. runF replaces the run in tests
 // of flag parsing.
 func NewCmdAnalyse(f *Factory, runF func(*AnalyseOptions) error) *cobra.Command {
-	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions}
+	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions, command: render.CmdAnalyse}
 	c := &cobra.Command{
 		Use:     "analyse [flags] FILE...",
 		Aliases: []string{"analyze"},
@@ -115,7 +118,7 @@ JSON output.`,
 	}
 	addInputFlags(c, opts)
 	fl := c.Flags()
-	fl.StringVar(&opts.Format, "format", "", "output format: table, csv, json, jsonl, xlsx, md or html (default: from the -o extension, else table)")
+	fl.StringVar(&opts.Format, "format", "", render.FormatHelp(render.CmdAnalyse))
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (created private to you) instead of stdout")
 	fl.StringVar(&opts.AsOf, "as-of", "", "date recorded in the output as the run date (default: today)")
 	fl.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) if any row is rejected")
@@ -164,29 +167,14 @@ func (o *AnalyseOptions) validate() error {
 		return err
 	}
 	o.Files = files
-	if o.Format == "" {
-		o.Format = "table"
-		if o.Output != "" {
-			ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(o.Output), "."))
-			switch ext {
-			case "csv", "json", "jsonl", "md", "html", "xlsx":
-				o.Format = ext
-			case "markdown":
-				o.Format = "md"
-			case "htm":
-				o.Format = "html"
-			case "txt":
-				o.Format = "table"
-			default:
-				return usagef("cannot tell the format from -o %q: use a .csv, .json, .jsonl, .xlsx, .md, .html or .txt name, or --format", o.Output)
-			}
+	if o.command != "" {
+		f, err := render.ChooseFormat(o.command, o.Format, o.Output)
+		if err != nil {
+			return &UsageError{err}
 		}
-	}
-	if !contains(formats, o.Format) {
-		return usagef("--format %q: expected one of %s", o.Format, strings.Join(formats, ", "))
-	}
-	if o.Format == "xlsx" && o.Output == "" {
-		return usagef("--format xlsx needs -o FILE.xlsx: a workbook is not written to a terminal")
+		o.Format, o.format = f.Name, f
+	} else if err := o.legacyFormat(); err != nil {
+		return err
 	}
 	if o.Profile != "" {
 		p, err := loadProfile(o.Profile)
@@ -286,6 +274,32 @@ func (o *AnalyseOptions) validate() error {
 		if err := render.CheckOutput(o.Output, o.inputs()); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// legacyFormat decides --format for the commands that do not take their
+// formats from render's registry (explain, inspect, outstanding), as before
+// the registry: from the -o extension, else the table. Each checks what
+// it can write itself.
+func (o *AnalyseOptions) legacyFormat() error {
+	if o.Format != "" || o.Output == "" {
+		if o.Format == "" {
+			o.Format = "table"
+		}
+		return nil
+	}
+	switch ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(o.Output), ".")); ext {
+	case "csv", "json", "jsonl", "md", "html", "xlsx":
+		o.Format = ext
+	case "markdown":
+		o.Format = "md"
+	case "htm":
+		o.Format = "html"
+	case "txt":
+		o.Format = "table"
+	default:
+		return usagef("cannot tell the format from -o %q: use a .csv, .json, .jsonl, .xlsx, .md, .html or .txt name, or --format", o.Output)
 	}
 	return nil
 }
@@ -438,27 +452,8 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 			return fmt.Errorf("--strict: %d session marks were rejected (see the data-quality account above); no output written", n)
 		}
 	}
-	write := func(w io.Writer) error {
-		switch o.Format {
-		case "md":
-			return render.Markdown(w, res, meta, o.Top)
-		case "html":
-			return render.HTML(w, res, meta, o.Top)
-		case "xlsx":
-			// The workbook names every pupil, so its cohort sheet is not
-			// suppressed; summary -o is the output meant for sharing.
-			return render.XLSX(w, res, meta, nil, []cohort.Benchmark{cohort.England202324})
-		case "csv":
-			return render.CSV(w, res)
-		case "json":
-			return render.JSON(w, res, meta)
-		case "jsonl":
-			return render.JSONL(w, res, meta)
-		}
-		t := o.tableOptions()
-		t.Changes, t.Compared = meta.Changes, meta.Compared
-		return render.Table(w, res, t)
-	}
+	run := &render.Run{Res: res, Meta: meta, Top: o.Top, Table: o.tableOptions()}
+	write := func(w io.Writer) error { return o.format.Analyse(w, run) }
 	if err := o.emit(ctx, write, render.N(len(res.Pupils), "pupil")); err != nil {
 		return err
 	}
