@@ -51,7 +51,7 @@ type Input struct {
 type Pupil struct {
 	// Rank is the pupil's place in the whole cohort's priority order, from
 	// 1: a filtered or shortened list keeps each pupil's own rank.
-	Rank int
+	Rank    int
 	ID      string
 	Info    register.Info
 	First   register.Day // first and last session in the window (0 for counts-only pupils)

@@ -65,4 +65,6 @@ func BenchmarkJSON(b *testing.B) {
 	benchFormat(b, func(w io.Writer, r *analysis.Result) error { return JSON(w, r, goldenMeta) })
 }
 
-func BenchmarkJSONL(b *testing.B) { benchFormat(b, func(w io.Writer, r *analysis.Result) error { return JSONL(w, r, goldenMeta) }) }
+func BenchmarkJSONL(b *testing.B) {
+	benchFormat(b, func(w io.Writer, r *analysis.Result) error { return JSONL(w, r, goldenMeta) })
+}

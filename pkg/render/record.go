@@ -220,4 +220,3 @@ func flatNames() []string {
 	}
 	return out
 }
-
