@@ -33,6 +33,8 @@ authorised 4.7%, unauthorised 2.5%, persistent 20.0%, severe 2.3%); give
 Groups with fewer pupils than --suppress-below show "c" instead of figures,
 as DfE does, and when only one group would be, the next smallest is too, so
 that the total minus the groups shown never gives a suppressed group away.
+In CSV and JSON a suppressed figure is empty (null) with suppressed=true,
+and every row says what it is (row_kind: total, group or benchmark).
 When the summary is written to a file (-o), the default is 5: files get
 shared.`,
 		Example: `  $ attendrisk summary register.csv --by year_group
