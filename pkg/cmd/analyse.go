@@ -133,6 +133,9 @@ JSON output.`,
 	fl.StringVar(&opts.FailOn, "fail-on", "", "exit with code 3 (after writing the output) when any pupil is in this tier or above")
 	fl.BoolVar(&opts.Pseudonymise, "pseudonymise", false, "replace pupil ids with keyed hashes and drop names; the key comes from --key-file or $ATTENDRISK_PSEUDONYM_KEY")
 	fl.StringVar(&opts.KeyFile, "key-file", "", "file holding the pseudonymisation key (at least 16 bytes; never give the key itself on the command line)")
+	completeFormats(c, render.CmdAnalyse)
+	completeTiers(c, "tier")
+	completeTiers(c, "fail-on")
 	return c
 }
 
@@ -159,6 +162,7 @@ func addInputFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl.StringVar(&opts.RevisionOrder, "revision-order", "data", "which of two exports of one school is later: data (the one whose data ends later, then the newer file) or given (command-line order)")
 	fl.BoolVar(&opts.ingest.AllowIncomplete, "allow-incomplete", false, "read a file that ends mid-row (a cut-off export or copy) with that row rejected, instead of failing")
 	fl.StringVar(&opts.DateOrder, "date-order", "", "order of numeric dates in the files: dmy, mdy or ymd (default: decided per file from its dates, day-first when none settles it)")
+	completeInputFlags(c)
 }
 
 func (o *AnalyseOptions) validate() error {

@@ -80,6 +80,8 @@ shared.`,
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (created private to you) instead of stdout")
 	fl.StringVar(&opts.AsOf, "as-of", "", "date recorded in the output as the run date (default: today)")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not print the data-quality account to stderr")
+	completeFormats(c, render.CmdSummary)
+	completeBy(c)
 	return c
 }
 
