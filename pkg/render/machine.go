@@ -67,16 +67,7 @@ func CSV(w io.Writer, res *analysis.Result) error {
 		return err
 	}
 	cw.Flush()
-	// Rows are formatted a block of pupils at a time on every core, one
-	// round of blocks at a time, and written in order: the output is the
-	// same as one pass, formatting an authority's list is not held up on one
-	// core, and only a round of blocks is ever held in memory.
-	const block = 1024
-	workers := runtime.GOMAXPROCS(0)
-	bufs := make([]bytes.Buffer, workers)
-	errs := make([]error, workers)
 	format := func(buf *bytes.Buffer, pupils []*analysis.Pupil) error {
-		buf.Reset()
 		row := make([]string, len(head))
 		bcw := csv.NewWriter(buf)
 		var rec record
@@ -106,20 +97,39 @@ func CSV(w io.Writer, res *analysis.Result) error {
 		bcw.Flush()
 		return bcw.Error()
 	}
-	for first := 0; first < len(res.Pupils); first += block * workers {
+	if err := inBlocks(res.Pupils, format, bw.Write); err != nil {
+		return err
+	}
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// inBlocks formats the pupils a block at a time on every core, one round of
+// blocks at a time, and hands each block's bytes to write in order: the
+// output is the same as one pass, formatting an authority's list is not
+// held up on one core, and only a round of blocks is ever held in memory.
+// format appends one block's pupils to buf (which it is given empty).
+func inBlocks(pupils []*analysis.Pupil, format func(buf *bytes.Buffer, pupils []*analysis.Pupil) error, write func([]byte) (int, error)) error {
+	const block = 1024
+	workers := runtime.GOMAXPROCS(0)
+	bufs := make([]bytes.Buffer, workers)
+	errs := make([]error, workers)
+	for first := 0; first < len(pupils); first += block * workers {
 		var wg sync.WaitGroup
 		caught := make([]analysis.WorkerCatch, workers)
 		for wk := 0; wk < workers; wk++ {
+			bufs[wk].Reset()
 			lo := first + wk*block
-			if lo >= len(res.Pupils) {
-				bufs[wk].Reset()
+			if lo >= len(pupils) {
 				continue
 			}
 			wg.Add(1)
 			go func(wk, lo int) {
 				defer wg.Done()
 				defer caught[wk].Catch() // a panic reaches Main as an internal error
-				errs[wk] = format(&bufs[wk], res.Pupils[lo:min(lo+block, len(res.Pupils))])
+				errs[wk] = format(&bufs[wk], pupils[lo:min(lo+block, len(pupils))])
 			}(wk, lo)
 		}
 		wg.Wait()
@@ -128,15 +138,12 @@ func CSV(w io.Writer, res *analysis.Result) error {
 			if errs[wk] != nil {
 				return errs[wk]
 			}
-			if _, err := bw.Write(bufs[wk].Bytes()); err != nil {
+			if _, err := write(bufs[wk].Bytes()); err != nil {
 				return err
 			}
 		}
 	}
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return nil
 }
 
 // RulesMeta identifies the rules that produced an output.
@@ -360,22 +367,33 @@ func JSON(w io.Writer, res *analysis.Result, meta Meta) error {
 	// The head object without its closing brace, then the pupils array.
 	bw.Write(bytes.TrimSuffix(hb, []byte("\n}")))
 	bw.WriteString(",\n  \"pupils\": [")
-	var raw, ind bytes.Buffer
-	var rec record
-	for i, p := range res.Pupils {
-		raw.Reset()
-		if err := pupilJSON(&raw, res, p, nil, nil, &rec); err != nil {
-			return err
+	// Each pupil is encoded compact, then indented as encoding/json would
+	// indent it inside the document; a comma goes before every pupil but
+	// the first.
+	first := true
+	format := func(buf *bytes.Buffer, pupils []*analysis.Pupil) error {
+		var raw bytes.Buffer
+		var rec record
+		for _, p := range pupils {
+			raw.Reset()
+			if err := pupilJSON(&raw, res, p, nil, nil, &rec); err != nil {
+				return err
+			}
+			buf.WriteString(",\n    ")
+			if err := json.Indent(buf, raw.Bytes(), "    ", "  "); err != nil {
+				return err
+			}
 		}
-		ind.Reset()
-		if err := json.Indent(&ind, raw.Bytes(), "    ", "  "); err != nil {
-			return err
+		return nil
+	}
+	write := func(b []byte) (int, error) {
+		if first && len(b) > 0 {
+			b, first = b[1:], false // no comma before the first pupil
 		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n    ")
-		bw.Write(ind.Bytes())
+		return bw.Write(b)
+	}
+	if err := inBlocks(res.Pupils, format, write); err != nil {
+		return err
 	}
 	if len(res.Pupils) > 0 {
 		bw.WriteString("\n  ")
@@ -412,17 +430,18 @@ func JSONL(w io.Writer, res *analysis.Result, meta Meta) error {
 	extra.WriteByte(',')
 	writeKey(&extra, "window")
 	writeValue(&extra, runWindow(res))
-	var b bytes.Buffer
-	var rec record
-	for _, p := range res.Pupils {
-		b.Reset()
-		if err := pupilJSON(&b, res, p, &rm, extra.Bytes(), &rec); err != nil {
-			return err
+	format := func(buf *bytes.Buffer, pupils []*analysis.Pupil) error {
+		var rec record
+		for _, p := range pupils {
+			if err := pupilJSON(buf, res, p, &rm, extra.Bytes(), &rec); err != nil {
+				return err
+			}
+			buf.WriteByte('\n')
 		}
-		b.WriteByte('\n')
-		if _, err := bw.Write(b.Bytes()); err != nil {
-			return err
-		}
+		return nil
+	}
+	if err := inBlocks(res.Pupils, format, bw.Write); err != nil {
+		return err
 	}
 	return bw.Flush()
 }

@@ -241,3 +241,52 @@ func norm(v any) any {
 	}
 	return v
 }
+
+// TestJSONStreamLayout writes a list of several blocks of pupils (the
+// fixture's five, repeated) and checks that the streamed document is laid
+// out exactly as encoding/json's two-space indent lays it out, with every
+// pupil present, and that JSON Lines has one line each.
+func TestJSONStreamLayout(t *testing.T) {
+	res := goldenResult(t)
+	five := res.Pupils
+	res.Pupils = nil
+	for len(res.Pupils) < 3*1024+7 {
+		res.Pupils = append(res.Pupils, five...)
+	}
+	var b bytes.Buffer
+	if err := JSON(&b, res, goldenMeta); err != nil {
+		t.Fatal(err)
+	}
+	var compact, want bytes.Buffer
+	if err := json.Compact(&compact, b.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	json.Indent(&want, compact.Bytes(), "", "  ")
+	want.WriteByte('\n')
+	if !bytes.Equal(want.Bytes(), b.Bytes()) {
+		t.Errorf("the streamed document is not encoding/json's layout:\n%s", cmp.Diff(want.String(), b.String()))
+	}
+	var doc struct{ Pupils []map[string]any }
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Pupils) != len(res.Pupils) {
+		t.Errorf("%d pupils in the document, want %d", len(doc.Pupils), len(res.Pupils))
+	}
+	b.Reset()
+	if err := JSONL(&b, res, goldenMeta); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "\n"); n != len(res.Pupils) {
+		t.Errorf("%d JSON Lines, want %d", n, len(res.Pupils))
+	}
+	// No pupils: an empty array, as encoding/json writes it.
+	res.Pupils = nil
+	b.Reset()
+	if err := JSON(&b, res, goldenMeta); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "\n  \"pupils\": [],\n  \"data_quality\": {") {
+		t.Errorf("an empty list is not []:\n%s", b.String())
+	}
+}
