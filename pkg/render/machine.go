@@ -239,7 +239,23 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 	return nil
 }
 
+// jsonKeys holds every field name of the pupil record already encoded
+// with its colon: a record writes some 130 keys, and encoding each anew
+// was most of the garbage the JSON output made.
+var jsonKeys = func() map[string][]byte {
+	m := map[string][]byte{}
+	for _, n := range append(flatNames(), "codes", "schema_version", "as_of", "window") {
+		v, _ := json.Marshal(n)
+		m[n] = append(v, ':')
+	}
+	return m
+}()
+
 func writeKey(b *bytes.Buffer, k string) {
+	if v, ok := jsonKeys[k]; ok {
+		b.Write(v)
+		return
+	}
 	v, _ := json.Marshal(k)
 	b.Write(v)
 	b.WriteByte(':')
