@@ -301,16 +301,16 @@ func (p *Pupil) Env(minSessions int) rule.Env {
 
 // Indicators fills vars with the pupil's indicators exactly as the rules
 // read them (the names and Go types of Schema(nil).Vars), for the outputs
-// that carry them as columns. It leaves the pupil as it was: the concern
-// lists the rules stage set are kept.
+// that carry them as columns. It works on a copy of the pupil, so the
+// pupil is only read: fillVars records the concern lists as it goes, and
+// outputs fill several pupils' rows at once.
 func (r *Result) Indicators(p *Pupil, vars map[string]any) {
-	concern, open := p.Concern, p.OpenConcern
 	min := r.minSessions
 	if min <= 0 {
 		min = metrics.DefaultMinSessions
 	}
-	p.fillVars(vars, min)
-	p.Concern, p.OpenConcern = concern, open
+	q := *p
+	q.fillVars(vars, min)
 }
 
 func (p *Pupil) fillVars(vars map[string]any, minSessions int) {

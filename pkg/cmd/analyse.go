@@ -356,15 +356,6 @@ func flagDate(name, s string) (register.Day, error) {
 	return 0, usagef("%s %q: expected a date as dd/mm/yyyy or yyyy-mm-dd", name, s)
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // input is the analysis the options describe.
 func (o *AnalyseOptions) input() analysis.Input {
 	return analysis.Input{Files: o.Files, Ingest: o.ingest, From: o.from, To: o.to,

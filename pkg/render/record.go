@@ -1,7 +1,6 @@
 package render
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -183,27 +182,6 @@ func csvValue(v any) string {
 	return formatCell(v)
 }
 
-// Field describes one field of the pupil record, for the schema command
-// and the README.
-type Field struct {
-	Name     string
-	Type     string // JSON Schema type
-	Nullable bool
-}
-
-// checkColumns fails on a name given twice: a new indicator with the name
-// of an established column would otherwise shadow it silently.
-func checkColumns() error {
-	seen := map[string]bool{}
-	for _, n := range flatNames() {
-		if seen[n] {
-			return fmt.Errorf("render: column %s is defined twice", n)
-		}
-		seen[n] = true
-	}
-	return nil
-}
-
 // flatNames is every column name of the flat record (CSV, Parquet), in
 // order.
 func flatNames() []string {
@@ -212,9 +190,7 @@ func flatNames() []string {
 		out = append(out, c.name)
 	}
 	out = append(out, "factors", "next_steps", "rules_name", "rules_version", "rules_hash")
-	for _, c := range codeColumns() {
-		out = append(out, c)
-	}
+	out = append(out, codeColumns()...)
 	for _, c := range analystColumns {
 		out = append(out, c.name)
 	}
