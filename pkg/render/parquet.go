@@ -84,7 +84,10 @@ func Parquet(w io.Writer, res *analysis.Result, meta Meta) error {
 		parquet.KeyValueMetadata("attendrisk.as_of", meta.AsOf),
 		parquet.KeyValueMetadata("attendrisk.window_from", win.From),
 		parquet.KeyValueMetadata("attendrisk.window_to", win.To),
-		parquet.KeyValueMetadata("attendrisk.note", Disclaimer))
+		parquet.KeyValueMetadata("attendrisk.note", Disclaimer),
+		// Row groups of 8,192 pupils: the writer holds one row group in
+		// memory, so memory stays flat however long the list.
+		parquet.MaxRowsPerRowGroup(8192))
 	rm := rulesMeta(res)
 	codes := mark.Table()
 	row := reflect.New(t).Elem()
