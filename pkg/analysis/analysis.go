@@ -49,6 +49,9 @@ type Input struct {
 
 // Pupil is one pupil's result.
 type Pupil struct {
+	// Rank is the pupil's place in the whole cohort's priority order, from
+	// 1: a filtered or shortened list keeps each pupil's own rank.
+	Rank    int
 	ID      string
 	Info    register.Info
 	First   register.Day // first and last session in the window (0 for counts-only pupils)
@@ -143,6 +146,8 @@ type Result struct {
 	// counts says some rows gave session counts (the summary layout)
 	// rather than marks.
 	counts bool
+	// minSessions is the enough_data guard the run used.
+	minSessions int
 }
 
 // Persistent counts the persistently absent pupils.
@@ -313,6 +318,13 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 	}
 	res.Enrolments = enrolments(res.Pupils, from, to)
 	Rank(res.Pupils, res.Rules)
+	for i, p := range res.Pupils {
+		p.Rank = i + 1
+	}
+	res.minSessions = in.MinSessions
+	if res.minSessions <= 0 {
+		res.minSessions = metrics.DefaultMinSessions
+	}
 	res.All = append([]*Pupil(nil), res.Pupils...)
 	res.applyActioned(in.HideActioned, in.MarkActioned)
 	return res, nil

@@ -316,6 +316,20 @@ func (p *Pupil) Env(minSessions int) rule.Env {
 	return rule.Env{Vars: vars, Context: p.Context, Evidence: ev}
 }
 
+// Indicators fills vars with the pupil's indicators exactly as the rules
+// read them (the names and Go types of Schema(nil).Vars), for the outputs
+// that carry them as columns. It works on a copy of the pupil, so the
+// pupil is only read: fillVars records the concern lists as it goes, and
+// outputs fill several pupils' rows at once.
+func (r *Result) Indicators(p *Pupil, vars map[string]any) {
+	min := r.minSessions
+	if min <= 0 {
+		min = metrics.DefaultMinSessions
+	}
+	q := *p
+	q.fillVars(vars, min)
+}
+
 func (p *Pupil) fillVars(vars map[string]any, minSessions int) {
 	p.Figures.AddVars(vars, minSessions)
 	p.Patterns.AddVars(vars)

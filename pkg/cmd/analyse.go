@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
-	"github.com/attendrisk/attendrisk/pkg/cohort"
 	"github.com/attendrisk/attendrisk/pkg/compare"
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
@@ -67,6 +66,12 @@ type AnalyseOptions struct {
 	School        string
 	RevisionOrder string
 
+	// command is the command being run (render.CmdAnalyse or
+	// render.CmdSummary), which decides the formats it may write; format is
+	// the one chosen.
+	command string
+	format  *render.Format
+
 	layoutSet bool
 	topSet    bool // --top given: no terminal default
 	ingest    ingest.Options
@@ -75,12 +80,10 @@ type AnalyseOptions struct {
 	now       func() time.Time
 }
 
-var formats = []string{"table", "csv", "json", "jsonl", "md", "html", "xlsx"}
-
 // NewCmdAnalyse builds `attendrisk analyse`. runF replaces the run in tests
 // of flag parsing.
 func NewCmdAnalyse(f *Factory, runF func(*AnalyseOptions) error) *cobra.Command {
-	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions}
+	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions, command: render.CmdAnalyse}
 	c := &cobra.Command{
 		Use:     "analyse [flags] FILE...",
 		Aliases: []string{"analyze"},
@@ -118,7 +121,7 @@ JSON output.`,
 	}
 	addInputFlags(c, opts)
 	fl := c.Flags()
-	fl.StringVar(&opts.Format, "format", "", "output format: table, csv, json, jsonl, xlsx, md or html (default: from the -o extension, else table)")
+	fl.StringVar(&opts.Format, "format", "", render.FormatHelp(render.CmdAnalyse))
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (created private to you) instead of stdout")
 	fl.StringVar(&opts.AsOf, "as-of", "", "date recorded in the output as the run date (default: today)")
 	fl.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) if any row is rejected")
@@ -135,6 +138,9 @@ JSON output.`,
 	fl.StringVar(&opts.FailOn, "fail-on", "", "exit with code 3 (after writing the output) when any pupil is in this tier or above")
 	fl.BoolVar(&opts.Pseudonymise, "pseudonymise", false, "replace pupil ids with keyed hashes and drop names; the key comes from --key-file or $ATTENDRISK_PSEUDONYM_KEY")
 	fl.StringVar(&opts.KeyFile, "key-file", "", "file holding the pseudonymisation key (at least 16 bytes; never give the key itself on the command line)")
+	completeFormats(c, render.CmdAnalyse)
+	completeTiers(c, "tier")
+	completeTiers(c, "fail-on")
 	return c
 }
 
@@ -161,6 +167,7 @@ func addInputFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl.StringVar(&opts.RevisionOrder, "revision-order", "data", "which of two exports of one school is later: data (the one whose data ends later, then the newer file) or given (command-line order)")
 	fl.BoolVar(&opts.ingest.AllowIncomplete, "allow-incomplete", false, "read a file that ends mid-row (a cut-off export or copy) with that row rejected, instead of failing")
 	fl.StringVar(&opts.DateOrder, "date-order", "", "order of numeric dates in the files: dmy, mdy or ymd (default: decided per file from its dates, day-first when none settles it)")
+	completeInputFlags(c)
 }
 
 func (o *AnalyseOptions) validate() error {
@@ -169,29 +176,14 @@ func (o *AnalyseOptions) validate() error {
 		return err
 	}
 	o.Files = files
-	if o.Format == "" {
-		o.Format = "table"
-		if o.Output != "" {
-			ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(o.Output), "."))
-			switch ext {
-			case "csv", "json", "jsonl", "md", "html", "xlsx":
-				o.Format = ext
-			case "markdown":
-				o.Format = "md"
-			case "htm":
-				o.Format = "html"
-			case "txt":
-				o.Format = "table"
-			default:
-				return usagef("cannot tell the format from -o %q: use a .csv, .json, .jsonl, .xlsx, .md, .html or .txt name, or --format", o.Output)
-			}
+	if o.command != "" {
+		f, err := render.ChooseFormat(o.command, o.Format, o.Output)
+		if err != nil {
+			return &UsageError{err}
 		}
-	}
-	if !contains(formats, o.Format) {
-		return usagef("--format %q: expected one of %s", o.Format, strings.Join(formats, ", "))
-	}
-	if o.Format == "xlsx" && o.Output == "" {
-		return usagef("--format xlsx needs -o FILE.xlsx: a workbook is not written to a terminal")
+		o.Format, o.format = f.Name, f
+	} else if err := o.legacyFormat(); err != nil {
+		return err
 	}
 	if o.Profile != "" {
 		p, err := loadProfile(o.Profile)
@@ -308,6 +300,32 @@ func (o *AnalyseOptions) validate() error {
 	return nil
 }
 
+// legacyFormat decides --format for the commands that do not take their
+// formats from render's registry (explain, inspect, outstanding), as before
+// the registry: from the -o extension, else the table. Each checks what
+// it can write itself.
+func (o *AnalyseOptions) legacyFormat() error {
+	if o.Format != "" || o.Output == "" {
+		if o.Format == "" {
+			o.Format = "table"
+		}
+		return nil
+	}
+	switch ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(o.Output), ".")); ext {
+	case "csv", "json", "jsonl", "md", "html", "xlsx":
+		o.Format = ext
+	case "markdown":
+		o.Format = "md"
+	case "htm":
+		o.Format = "html"
+	case "txt":
+		o.Format = "table"
+	default:
+		return usagef("cannot tell the format from -o %q: use a .csv, .json, .jsonl, .xlsx, .md, .html or .txt name, or --format", o.Output)
+	}
+	return nil
+}
+
 // inputs lists every file the run reads, none of which -o may replace. A
 // built-in profile's name is listed too; it names no file, so it matches
 // none.
@@ -354,15 +372,6 @@ func flagDate(name, s string) (register.Day, error) {
 		}
 	}
 	return 0, usagef("%s %q: expected a date as dd/mm/yyyy or yyyy-mm-dd", name, s)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // input is the analysis the options describe.
@@ -466,27 +475,8 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 			return fmt.Errorf("--strict: %d session marks were rejected (see the data-quality account above); no output written", n)
 		}
 	}
-	write := func(w io.Writer) error {
-		switch o.Format {
-		case "md":
-			return render.Markdown(w, res, meta, o.Top)
-		case "html":
-			return render.HTML(w, res, meta, o.Top)
-		case "xlsx":
-			// The workbook names every pupil, so its cohort sheet is not
-			// suppressed; summary -o is the output meant for sharing.
-			return render.XLSX(w, res, meta, nil, []cohort.Benchmark{cohort.England202324})
-		case "csv":
-			return render.CSV(w, res)
-		case "json":
-			return render.JSON(w, res, meta)
-		case "jsonl":
-			return render.JSONL(w, res)
-		}
-		t := o.tableOptions()
-		t.Changes, t.Compared = meta.Changes, meta.Compared
-		return render.Table(w, res, t)
-	}
+	run := &render.Run{Res: res, Meta: meta, Top: o.Top, Table: o.tableOptions()}
+	write := func(w io.Writer) error { return o.format.Analyse(w, run) }
 	if err := o.emit(ctx, write, render.N(len(res.Pupils), "pupil")); err != nil {
 		return err
 	}

@@ -209,13 +209,14 @@ func TestSummaryCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatal(stderr)
 	}
-	want := "year_group,pupils,possible_sessions,absence_pct,authorised_pct,unauthorised_pct,persistent_absentees,persistent_absence_pct,severe_absentees,severe_absence_pct,suppressed\n" +
-		"All pupils,3,6,50,0,50,2,66.67,2,66.67,false\n" +
+	want := "year_group,pupils,possible_sessions,absence_pct,authorised_pct,unauthorised_pct,persistent_absentees,persistent_absence_pct,severe_absentees,severe_absence_pct,suppressed,row_kind\n" +
+		"All pupils,3,6,50,0,50,2,66.67,2,66.67,false,total\n" +
 		// Year 8's one pupil is suppressed, and Year 7 with it: the total
-		// minus Year 7 would be Year 8's figures.
-		"7,c,c,c,c,c,c,c,c,c,true\n" +
-		"8,c,c,c,c,c,c,c,c,c,true\n" +
-		"England 2023/24,,,7.1,4.7,2.5,,20,,2.3,false\n"
+		// minus Year 7 would be Year 8's figures. Suppressed figures are
+		// empty cells (null), with the flag: never a number to sum.
+		"7,,,,,,,,,,true,group\n" +
+		"8,,,,,,,,,,true,group\n" +
+		"England 2023/24,,,7.1,4.7,2.5,,20,,2.3,false,benchmark\n"
 	if out != want {
 		t.Errorf("summary csv:\n%s\nwant:\n%s", out, want)
 	}
@@ -240,7 +241,7 @@ func TestSummaryCommand(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	b, _ := os.ReadFile(out2)
-	if !strings.Contains(string(b), "7,c,c") {
+	if !strings.Contains(string(b), "\n7,,,,,,,,,,true,group\n") {
 		t.Errorf("summary -o should suppress groups under 5 by default:\n%s", b)
 	}
 	if st, _ := os.Stat(out2); st.Mode().Perm() != 0o600 {
