@@ -482,6 +482,9 @@ func explainText(w io.Writer, pg *ExplainPage) {
 		fmt.Fprintf(w, "  %d. %s\n     because: %s\n     source: %s\n", s.N, s.Text, s.Because, s.Source)
 	}
 	fmt.Fprintln(w, "\nSteps not suggested, and why")
+	if len(pg.NotSuggested) == 0 {
+		fmt.Fprintln(w, "  none")
+	}
 	for _, r := range pg.NotSuggested {
 		fmt.Fprintf(w, "  %s: %s\n", r.ID, r.Why)
 	}

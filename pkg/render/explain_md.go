@@ -118,6 +118,9 @@ func ExplainMarkdown(w io.Writer, pages []*ExplainPage, meta PackMeta) error {
 				fmt.Fprintln(w)
 			}
 			fmt.Fprint(w, "\n## Steps not suggested, and why\n\n")
+			if len(pg.NotSuggested) == 0 {
+				fmt.Fprint(w, "None.\n")
+			}
 			for _, r := range pg.NotSuggested {
 				fmt.Fprintf(w, "- %s: %s\n", e(r.ID), e(r.Why))
 			}
