@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -64,6 +65,14 @@ Give the same files, --rules and --context as the analyse run being explained.`,
 			opts.layoutSet = c.Flags().Changed("layout")
 			if err := opts.validate(); err != nil {
 				return err
+			}
+			dir := strings.HasSuffix(output, "/") || strings.HasSuffix(output, string(filepath.Separator)) || isDir(output)
+			if dir {
+				// A folder pack: one HTML page per pupil and an index.
+				if format != "" && format != "html" {
+					return usagef("-o %s is a folder: a folder pack is HTML (--format html), one page per pupil", output)
+				}
+				return explainRun(c.Context(), opts, ids, "dir", output)
 			}
 			fm, err := explainFormat(format, output)
 			if err != nil {
@@ -189,6 +198,15 @@ func explainRun(ctx context.Context, o *AnalyseOptions, ids []string, format, ou
 	if output == "" {
 		return write(o.IO.Out)
 	}
+	if format == "dir" {
+		if err := render.WritePackDir(ctx, output, o.inputs(), pages, meta); err != nil {
+			return err
+		}
+		if !o.Quiet {
+			fmt.Fprintf(o.IO.ErrOut, "wrote %s and index.html to %s\n", render.N(len(pages), "pupil page"), output)
+		}
+		return nil
+	}
 	if err := render.WriteFile(ctx, output, o.inputs(), write); err != nil {
 		return err
 	}
@@ -240,6 +258,12 @@ func inSchools(p *analysis.Pupil, school string) bool {
 		}
 	}
 	return false
+}
+
+// isDir reports whether path is an existing folder.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
