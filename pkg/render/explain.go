@@ -152,7 +152,7 @@ type GridCell struct {
 // Days are the weekday names of a grid row.
 var Days = []string{"Mon", "Tue", "Wed", "Thu", "Fri"}
 
-// ExplainPage builds a child's page from a finished run. rank is the
+// BuildExplainPage builds a child's page from a finished run. rank is the
 // child's 1-based place on res.Pupils (before any --tier or --top), of is
 // that list's length, and minSessions the run's --min-sessions, which the
 // "why not" of each factor needs.
