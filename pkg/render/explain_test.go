@@ -150,7 +150,7 @@ func TestExplainPackPrints(t *testing.T) {
 		t.Fatalf("%d printed pages for %d pupils, want one child per page", n, len(pages))
 	}
 	for i, pg := range pages {
-		out, err := exec.Command("pdftotext", "-layout", "-f", itoa(i+1), "-l", itoa(i+1), pdf, "-").Output()
+		out, err := exec.Command("pdftotext", "-layout", "-f", strconv.Itoa(i+1), "-l", strconv.Itoa(i+1), pdf, "-").Output()
 		if err != nil {
 			t.Fatalf("pdftotext: %v", err)
 		}
@@ -178,6 +178,5 @@ func TestExplainPackPrints(t *testing.T) {
 	}
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
 
 func fmtSscan(s string, n *int) (int, error) { return fmt.Sscan(s, n) }
