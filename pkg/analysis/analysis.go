@@ -135,7 +135,10 @@ type Result struct {
 	Context  *ingest.Context
 	Actions  *actions.Log
 	Register *register.Register
-	Calendar *metrics.Calendar
+	// Calendar is every school's days together; Calendars is each school's
+	// own, which the patterns are counted on.
+	Calendar  *metrics.Calendar
+	Calendars *metrics.Calendars
 	// End is the last school day the patterns were measured to.
 	End register.Day
 

@@ -2,9 +2,13 @@ package analysis
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/attendrisk/attendrisk/pkg/metrics"
 
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 )
@@ -201,5 +205,69 @@ func TestAuthorityEnrolmentsJudgedAndPseudonymised(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"Oak Primary", "Riverside PRU"}, got); diff != "" {
 		t.Errorf("schools under the child's pseudonym (-want +got):\n%s", diff)
+	}
+}
+
+// TestAuthorityCalendarsPerSchool: Oak's half-term is 28/10 to 01/11 and
+// Elm's 21/10 to 25/10, so a calendar read from both schools together has no
+// half-term week at all. Each school's pupils' patterns (the 10-school-week
+// counts, the runs of absence, the N-code days) in the authority run must be
+// those of their own school's run, counted on their own school's weeks.
+func TestAuthorityCalendarsPerSchool(t *testing.T) {
+	run := func(files ...string) *Result {
+		t.Helper()
+		res, err := Run(Input{Files: authorityFiles(files...)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	type key struct{ school, id string }
+	type view struct {
+		Patterns metrics.Patterns
+		Tier     string
+		Fired    []string
+	}
+	viewOf := func(p *Pupil) view {
+		v := view{Patterns: p.Patterns, Tier: p.Outcome.Tier}
+		for _, f := range p.Outcome.Fired {
+			v.Fired = append(v.Fired, f.Factor.ID+": "+strings.Join(f.Evidence, "; "))
+		}
+		return v
+	}
+	all := run("oak.csv", "oak-corrected.csv", "elm.csv", "riverside-pru.csv")
+	got := map[key]view{}
+	for _, p := range all.All {
+		if p.reg.Combined() {
+			continue // the dual-registered child: the union of two calendars
+		}
+		got[key{p.Info.School, p.ID}] = viewOf(p)
+	}
+	own := map[key]view{}
+	for school, files := range map[string][]string{
+		"Oak Primary": {"oak.csv", "oak-corrected.csv"},
+		"elm":         {"elm.csv"},
+	} {
+		for _, p := range run(files...).All {
+			if p.ID == "C823200112001" {
+				continue // dual-registered: not the same child view alone
+			}
+			s := school
+			if p.ID == "B823200212002" {
+				s = "" // a UPN in a file naming no school has none
+			}
+			own[key{s, p.ID}] = viewOf(p)
+		}
+	}
+	if diff := cmp.Diff(own, got, cmpopts.IgnoreUnexported(metrics.Patterns{})); diff != "" {
+		t.Errorf("authority run's patterns (-own school's run +authority run):\n%s", diff)
+	}
+	// The school weeks themselves: each school's autumn data (02/09 to
+	// 08/11) is 10 weeks less its own half-term week, so 9 school weeks;
+	// every school's days together would make it 10.
+	for k, v := range got {
+		if v.Patterns.SchoolWeeks != 9 {
+			t.Errorf("%v: %d school weeks on roll, want 9 (own half-term left out)", k, v.Patterns.SchoolWeeks)
+		}
 	}
 }

@@ -112,7 +112,11 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		q.Files = append(q.Files, ctx.Info)
 	}
 	res.Rules = set
-	cal := metrics.NewCalendar(reg)
+	// Each school's own calendar (see metrics.Calendars); the run's end is
+	// the last school day of any school.
+	cals := metrics.NewCalendars(reg)
+	res.Calendars = cals
+	cal := cals.All()
 	res.Calendar = cal
 	end := in.To
 	if last, ok := cal.Last(); ok && (end == 0 || end > last) {
@@ -166,7 +170,7 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		}
 		p.judge(end) // first: the statutory counts need the age
 		if rp := p.reg; rp != nil && rp.HasMarks() {
-			p.Patterns = metrics.ComputePatternsAged(rp, cal, end, p.Age.From, p.Age.To)
+			p.Patterns = metrics.ComputePatternsAged(rp, cals.For(rp), end, p.Age.From, p.Age.To)
 		}
 	})
 	byFamily := map[string][]*Pupil{}
