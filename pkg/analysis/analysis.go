@@ -77,6 +77,10 @@ type Pupil struct {
 	// child possibly missing education, however short the time.
 	JoinedAbsent bool
 	Joined       register.Day
+	// Left and Moves are the child's leaving the roll and moves between
+	// schools in the run (see movers.go); nil when none.
+	Left  *LeftRoll
+	Moves []Move
 
 	// The judgement's facts (see judgement.go): absence by cause, age on
 	// the last day, the support state as read from the context (and the
@@ -313,6 +317,10 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			pp.judge(res.To) // the cause breakdown is in every output
 		}
 	}
+	if res.Calendars == nil {
+		res.Calendars = metrics.NewCalendars(reg)
+	}
+	findMovers(res.Pupils, res.Calendars, from, to)
 	res.Enrolments = enrolments(res.Pupils, from, to)
 	Rank(res.Pupils, res.Rules)
 	res.All = append([]*Pupil(nil), res.Pupils...)

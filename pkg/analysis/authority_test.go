@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/attendrisk/attendrisk/pkg/metrics"
+	"github.com/attendrisk/attendrisk/pkg/register"
 
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 )
@@ -269,5 +270,60 @@ func TestAuthorityCalendarsPerSchool(t *testing.T) {
 		if v.Patterns.SchoolWeeks != 9 {
 			t.Errorf("%v: %d school weeks on roll, want 9 (own half-term left out)", k, v.Patterns.SchoolWeeks)
 		}
+	}
+}
+
+// TestAuthorityMovers: Ash Primary (half term 28/10 to 01/11) and Birch
+// Academy (21/10 to 25/10), worked by hand. U823300113001 is last marked at
+// Ash on 04/10 (present but for an I on 02/10 AM and O on 03/10 and 04/10)
+// and at no other school: Ash has 20 school days after (07/10 to 25/10 and
+// 04/11 to 08/11), and the 20 school days to 04/10 (09/09 on) hold 40
+// possible sessions, 5 absent, 4 unexplained. H823300113002 leaves Ash after
+// 27/09 and joins Birch on 14/10: one child, 10 of Birch's school days
+// (30/09 to 11/10) between the rolls, and no leaver. The stayers are
+// neither. Ash's leaver is the same in Ash's run alone.
+func TestAuthorityMovers(t *testing.T) {
+	run := func(files ...string) map[string]*Pupil {
+		t.Helper()
+		res, err := Run(Input{Files: authorityFiles(files...)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]*Pupil{}
+		for _, p := range res.All {
+			if out[p.ID] != nil {
+				t.Fatalf("%s listed twice", p.ID)
+			}
+			out[p.ID] = p
+		}
+		return out
+	}
+	type view struct {
+		Left  *LeftRoll
+		Moves []Move
+	}
+	day := func(dd, mm int) register.Day { return register.MustDay(2024, mm, dd) }
+	leaver := &LeftRoll{School: "Ash Primary", LastDay: day(4, 10), SchoolDaysAfter: 20, Unexplained: 4, Absent: 5, Possible: 40}
+	want := map[string]view{
+		"U823300113001": {Left: leaver},
+		"H823300113002": {Moves: []Move{{From: "Ash Primary", To: "Birch Academy", Left: day(27, 9), Joined: day(14, 10), GapDays: 10}}},
+		"X823300113003": {},
+		"L823300113004": {},
+	}
+	got := map[string]view{}
+	for id, p := range run("ash.csv", "birch.csv") {
+		got[id] = view{p.Left, p.Moves}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("movers (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(leaver, run("ash.csv")["U823300113001"].Left); diff != "" {
+		t.Errorf("Ash's run alone (-want +got):\n%s", diff)
+	}
+	if s := got["H823300113002"].Moves[0].Summary(); !strings.Contains(s, "10 school days missed between the rolls") {
+		t.Errorf("move summary %q", s)
+	}
+	if s := leaver.Summary(); !strings.Contains(s, "4 unexplained (N, O) and 5 absent of 40 possible") || !strings.Contains(s, "children-missing-education") {
+		t.Errorf("leaver summary %q", s)
 	}
 }
