@@ -148,12 +148,12 @@ func marked(es []*register.Pupil) []*register.Pupil {
 // Summary is the one-line account of a left-the-roll finding, unexplained
 // absence first, for explain and the outputs.
 func (l *LeftRoll) Summary() string {
-	return fmt.Sprintf("left the roll of %s: last marked %s, %d school days before the end of its data, at no other school in the run; in the last %d school days on roll %d unexplained (N, O) and %d absent of %d possible sessions. Check the deletion return, the destination and the children-missing-education procedures.",
+	return fmt.Sprintf("%s, last marked %s, %d school days before the end of its data, at no other school in the run; in the last %d school days on roll %d unexplained (N, O) and %d absent of %d possible sessions. Check the deletion return, the destination and the children-missing-education procedures.",
 		schoolName(l.School), l.LastDay.UK(), l.SchoolDaysAfter, LeavingWindow, l.Unexplained, l.Absent, l.Possible)
 }
 
 // Summary is the one-line account of a move between schools.
 func (m Move) Summary() string {
-	return fmt.Sprintf("moved from %s (last marked %s) to %s (first marked %s): %d school days missed between the rolls",
+	return fmt.Sprintf("from %s (last marked %s) to %s (first marked %s): %d school days missed between the rolls",
 		schoolName(m.From), m.Left.UK(), schoolName(m.To), m.Joined.UK(), m.GapDays)
 }

@@ -125,7 +125,14 @@ func explainRun(ctx context.Context, o *AnalyseOptions, id string) error {
 	if p.SupportRaw != "" {
 		support += fmt.Sprintf(" (recorded as %q)", p.SupportRaw)
 	}
-	fmt.Fprintf(w, "  support state       %s\n\n", support)
+	fmt.Fprintf(w, "  support state       %s\n", support)
+	for _, m := range p.Moves {
+		fmt.Fprintf(w, "  moved school        %s\n", t(m.Summary()))
+	}
+	if p.Left != nil {
+		fmt.Fprintf(w, "  left the roll       %s\n", t(p.Left.Summary()))
+	}
+	fmt.Fprintln(w)
 
 	if rp := p.Marks(); rp != nil && rp.HasMarks() {
 		weekView(w, rp, res, p.Actions)
