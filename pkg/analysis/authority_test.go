@@ -309,6 +309,9 @@ func TestAuthorityMovers(t *testing.T) {
 		"H823300113002": {Moves: []Move{{From: "Ash Primary", To: "Birch Academy", Left: day(27, 9), Joined: day(14, 10), GapDays: 10}}},
 		"X823300113003": {},
 		"L823300113004": {},
+		"A823300113005": {},
+		"P823300113006": {},
+		"D823300113007": {},
 	}
 	got := map[string]view{}
 	for id, p := range run("ash.csv", "birch.csv") {
@@ -325,5 +328,32 @@ func TestAuthorityMovers(t *testing.T) {
 	}
 	if s := leaver.Summary(); !strings.Contains(s, "4 unexplained (N, O) and 5 absent of 40 possible") || !strings.Contains(s, "children-missing-education") {
 		t.Errorf("leaver summary %q", s)
+	}
+}
+
+// TestSevereNoPlan: in Ash and Birch, three children are severely absent.
+// A823300113005 (O every morning: 45 of 90) has attendance_plan Yes and is
+// not listed; D823300113007 (45 mornings and the first week's afternoons:
+// 50 of 90) has a blank plan cell, and P823300113006 (O to 11/10: 60 of 90)
+// has No. Each school's list, Ash's first; with them the leaver's
+// deletion-return check.
+func TestSevereNoPlan(t *testing.T) {
+	res, err := Run(Input{Files: authorityFiles("ash.csv", "birch.csv"), ContextFile: authorityFiles("ash-birch-context.csv")[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range res.Outstanding("") {
+		if it.Kind == DueSevereNoPlan || it.Kind == DueLeftRoll {
+			got = append(got, it.Kind+" "+it.Pupil.ID+" "+it.Detail)
+		}
+	}
+	want := []string{
+		"left_roll U823300113001 Ash Primary, last marked 04/10/2024, 20 school days before the end of its data, at no other school in the run; in the last 20 school days on roll 4 unexplained (N, O) and 5 absent of 40 possible sessions. Check the deletion return, the destination and the children-missing-education procedures.",
+		"severe_no_plan D823300113007 Ash Primary: severely absent (50 of 90 possible sessions) and no plan recorded (no plan value and no engaged support state in the context): for the termly meeting with the local authority",
+		"severe_no_plan P823300113006 Birch Academy: severely absent (60 of 90 possible sessions) and no plan in place recorded in context.attendance_plan: for the termly meeting with the local authority",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("outstanding (-want +got):\n%s", diff)
 	}
 }
