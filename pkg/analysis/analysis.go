@@ -80,6 +80,10 @@ type Pupil struct {
 	// child possibly missing education, however short the time.
 	JoinedAbsent bool
 	Joined       register.Day
+	// Left and Moves are the child's leaving the roll and moves between
+	// schools in the run (see movers.go); nil when none.
+	Left  *LeftRoll
+	Moves []Move
 
 	// The judgement's facts (see judgement.go): absence by cause, age on
 	// the last day, the support state as read from the context (and the
@@ -138,8 +142,10 @@ type Result struct {
 	Context  *ingest.Context
 	Actions  *actions.Log
 	Register *register.Register
-	// Calendars are each school's own calendar, read from its marks.
-	Calendars metrics.Calendars
+	// Calendar is every school's days together; Calendars is each school's
+	// own, which the patterns are counted on.
+	Calendar  *metrics.Calendar
+	Calendars *metrics.Calendars
 	// End is the last school day the patterns were measured to.
 	End register.Day
 
@@ -316,6 +322,10 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			pp.judge(res.To) // the cause breakdown is in every output
 		}
 	}
+	if res.Calendars == nil {
+		res.Calendars = metrics.NewCalendars(reg)
+	}
+	findMovers(res.Pupils, res.Calendars, from, to)
 	res.Enrolments = enrolments(res.Pupils, from, to)
 	Rank(res.Pupils, res.Rules)
 	for i, p := range res.Pupils {

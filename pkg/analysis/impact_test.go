@@ -40,7 +40,7 @@ func TestImpactHandWorked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := res.Calendars[""].Len(); got != 19 {
+	if got := res.Calendar.Len(); got != 19 {
 		t.Fatalf("school days = %d, want 19", got)
 	}
 	type row struct {

@@ -112,30 +112,17 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		q.Files = append(q.Files, ctx.Info)
 	}
 	res.Rules = set
-	// Each school's own calendar: another school's half-term or INSET day
-	// must not move this pupil's windows. The run's end is the last school
-	// day of any school; each pupil's patterns stop at their own school's.
+	// Each school's own calendar (see metrics.Calendars); the run's end is
+	// the last school day of any school.
 	cals := metrics.NewCalendars(reg)
 	res.Calendars = cals
-	var last register.Day
-	for _, c := range cals {
-		if l, ok := c.Last(); ok && l > last {
-			last = l
-		}
-	}
+	cal := cals.All()
+	res.Calendar = cal
 	end := in.To
-	if last != 0 && (end == 0 || end > last) {
+	if last, ok := cal.Last(); ok && (end == 0 || end > last) {
 		end = last
 	}
 	res.End = end
-	// A child on several rolls gets the union of their schools' calendars,
-	// made here, before the workers, since For caches it in the map.
-	pcal := make([]*metrics.Calendar, len(res.Pupils))
-	for i, p := range res.Pupils {
-		if p.reg != nil && !p.Aggregate && p.reg.HasMarks() {
-			pcal[i] = cals.For(p.reg)
-		}
-	}
 	minSessions := in.MinSessions
 	if minSessions <= 0 {
 		minSessions = metrics.DefaultMinSessions
@@ -183,7 +170,7 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		}
 		p.judge(end) // first: the statutory counts need the age
 		if rp := p.reg; rp != nil && rp.HasMarks() {
-			p.Patterns = metrics.ComputePatternsAged(rp, pcal[i], end, p.Age.From, p.Age.To)
+			p.Patterns = metrics.ComputePatternsAged(rp, cals.For(rp), end, p.Age.From, p.Age.To)
 		}
 	})
 	byFamily := map[string][]*Pupil{}

@@ -65,6 +65,9 @@ type AnalyseOptions struct {
 	// "data" (default) or "given".
 	School        string
 	RevisionOrder string
+	// SplitBy is --split-by: "school" writes one workbook per school into
+	// the -o folder (see split.go).
+	SplitBy string
 
 	// command is the command being run (render.CmdAnalyse or
 	// render.CmdSummary), which decides the formats it may write; format is
@@ -137,6 +140,7 @@ JSON output.`,
 	fl.BoolVar(&opts.MarkActioned, "mark-actioned", false, "with --hide-actioned: keep those pupils on the list, marked \"actioned\", instead of leaving them out")
 	fl.StringVar(&opts.FailOn, "fail-on", "", "exit with code 3 (after writing the output) when any pupil is in this tier or above")
 	fl.BoolVar(&opts.Pseudonymise, "pseudonymise", false, "replace pupil ids with keyed hashes and drop names; the key comes from --key-file or $ATTENDRISK_PSEUDONYM_KEY")
+	addSplitFlag(c, opts)
 	fl.StringVar(&opts.KeyFile, "key-file", "", "file holding the pseudonymisation key (at least 16 bytes; never give the key itself on the command line)")
 	completeFormats(c, render.CmdAnalyse)
 	completeTiers(c, "tier")
@@ -290,7 +294,11 @@ func (o *AnalyseOptions) validate() error {
 	if o.KeyFile != "" && !o.Pseudonymise {
 		return usagef("--key-file is for --pseudonymise")
 	}
-	if o.Output != "" {
+	if o.SplitBy != "" {
+		if err := o.validateSplit(); err != nil {
+			return err
+		}
+	} else if o.Output != "" {
 		// Before anything is read: a run that would end by refusing its
 		// output should not take minutes to say so.
 		if err := render.CheckOutput(o.Output, o.inputs()); err != nil {
@@ -474,6 +482,15 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 		if n := res.Quality.StrictFailures(); n > 0 {
 			return fmt.Errorf("--strict: %d session marks were rejected (see the data-quality account above); no output written", n)
 		}
+	}
+	if o.SplitBy != "" {
+		if err := o.writeSplit(ctx, res, meta); err != nil {
+			return err
+		}
+		if alert > 0 {
+			return &ExitError{Code: ExitAlert, Err: fmt.Errorf("--fail-on %s: %s in tier %s or above", o.FailOn, render.N(alert, "pupil"), o.FailOn)}
+		}
+		return nil
 	}
 	run := &render.Run{Res: res, Meta: meta, Top: o.Top, Table: o.tableOptions()}
 	write := func(w io.Writer) error { return o.format.Analyse(w, run) }

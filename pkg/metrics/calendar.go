@@ -1,9 +1,6 @@
 package metrics
 
 import (
-	"slices"
-	"strings"
-
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
@@ -34,9 +31,10 @@ type Calendar struct {
 	weekStart []int32
 }
 
-// NewCalendar derives one calendar from every pupil's session marks, as if
-// the register were one school. Pupils read from the summary layout (counts
-// without dates) add nothing. An authority run uses NewCalendars instead.
+// NewCalendar derives one calendar from every pupil's session marks, all
+// schools together. Pupils read from the summary layout (counts without
+// dates) add nothing. An authority's patterns use NewCalendars instead, so
+// that one school's half-term is not another's school week.
 func NewCalendar(reg *register.Register) *Calendar {
 	first, last, ok := reg.Span()
 	if !ok {
@@ -49,113 +47,8 @@ func NewCalendar(reg *register.Register) *Calendar {
 	return fromSchoolDays(first, school)
 }
 
-// Calendars are each school's own calendar, by the school's name as the
-// register has it (Info.School; "" for a run with no schools).
-type Calendars map[string]*Calendar
-
-// NewCalendars derives each school's calendar from its own enrolments' marks
-// (reference §3: a school week is a week with a session for that school).
-// Half-terms, INSET days and bank holidays differ between schools, and none
-// of them may move another school's 10-school-week or 20-school-day windows:
-// a pupil's run in an authority gives the figures their own school's run
-// gives.
-func NewCalendars(reg *register.Register) Calendars {
-	type acc struct {
-		first, last register.Day
-		ps          []*register.Pupil
-	}
-	by := map[string]*acc{}
-	for _, e := range reg.Enrolments() {
-		if !e.HasMarks() {
-			continue
-		}
-		f, l := e.Span()
-		a := by[e.Info.School]
-		if a == nil {
-			a = &acc{first: f, last: l}
-			by[e.Info.School] = a
-		}
-		a.first, a.last = min(a.first, f), max(a.last, l)
-		a.ps = append(a.ps, e)
-	}
-	out := make(Calendars, len(by))
-	for name, a := range by {
-		school := make([]bool, int(a.last-a.first)+1)
-		for _, e := range a.ps {
-			markSchoolDays(school, a.first, e)
-		}
-		out[name] = fromSchoolDays(a.first, school)
-	}
-	return out
-}
-
-// For returns the calendar of a pupil (an enrolment, or a child's combined
-// view): the calendar of the pupil's school, or for a child on several rolls
-// (dual registration, a move) the days on which any of those schools was
-// open, so that a window never skips a day the child was expected at one of
-// them. Calendars of school sets are made once and kept in the map under the
-// set's key.
-func (cs Calendars) For(p *register.Pupil) *Calendar {
-	es := p.Enrolments()
-	if len(es) == 1 {
-		if c := cs[es[0].Info.School]; c != nil {
-			return c
-		}
-		return &Calendar{}
-	}
-	names := make([]string, 0, len(es))
-	for _, e := range es {
-		names = append(names, e.Info.School)
-	}
-	slices.Sort(names)
-	names = slices.Compact(names)
-	if len(names) == 1 {
-		return cs.For(es[0])
-	}
-	key := "\x00" + strings.Join(names, "\x00") // never a school's name
-	if c := cs[key]; c != nil {
-		return c
-	}
-	c := mergeCalendars(cs, names)
-	cs[key] = c
-	return c
-}
-
-// mergeCalendars is the calendar whose school days are those of any of the
-// named schools.
-func mergeCalendars(cs Calendars, names []string) *Calendar {
-	var first, last register.Day
-	ok := false
-	for _, n := range names {
-		c := cs[n]
-		if c == nil || len(c.days) == 0 {
-			continue
-		}
-		f, l := c.days[0], c.days[len(c.days)-1]
-		if !ok || f < first {
-			first = f
-		}
-		if !ok || l > last {
-			last = l
-		}
-		ok = true
-	}
-	if !ok {
-		return &Calendar{}
-	}
-	school := make([]bool, int(last-first)+1)
-	for _, n := range names {
-		if c := cs[n]; c != nil {
-			for _, d := range c.days {
-				school[d-first] = true
-			}
-		}
-	}
-	return fromSchoolDays(first, school)
-}
-
-// markSchoolDays sets school[d-first] for every day on which p has a mark
-// that is a possible session.
+// markSchoolDays sets school[d-first] for every day on which p has a
+// possible session.
 func markSchoolDays(school []bool, first register.Day, p *register.Pupil) {
 	if !p.HasMarks() {
 		return
@@ -171,10 +64,11 @@ func markSchoolDays(school []bool, first register.Day, p *register.Pupil) {
 	}
 }
 
-// fromSchoolDays builds the calendar whose school days are the set entries
-// of school, school[0] being day first.
+// fromSchoolDays builds the calendar of the days marked in school, which
+// starts on first.
 func fromSchoolDays(first register.Day, school []bool) *Calendar {
-	cal := &Calendar{first: first, upto: make([]int32, len(school))}
+	cal := &Calendar{first: first}
+	cal.upto = make([]int32, len(school))
 	count := 0
 	for i, s := range school {
 		if s {
@@ -201,6 +95,105 @@ func fromSchoolDays(first register.Day, school []bool) *Calendar {
 	}
 	return cal
 }
+
+// Calendars is each school's own calendar (reference §3: a school week is a
+// week with a session for that school), so the 10-school-week, 10-day and
+// 20-day windows of a pupil are counted on their own school's days, and
+// another school's half-term, INSET day (#) or bank holiday changes nothing
+// for them.
+//
+// Which calendar is a pupil's (For):
+//   - an enrolment at one school: that school's calendar, read from the
+//     marks of every enrolment at that school. Enrolments with no school
+//     (a UPN in a file that names none) share the calendar of the other
+//     school-less enrolments.
+//   - the child view of a dual-registered or moved child: the union of the
+//     calendars of the schools they were on roll at. The child view's marks
+//     are the schools' marks combined, so a day is a school day for the
+//     child when any of their schools was open; for a child who moved, the
+//     first school's days before the move and the second's after are the
+//     child's school days, and neither school's holidays hide the other's
+//     open days.
+//
+// Memory is one calendar per school (a few int32 per calendar day), plus
+// one per distinct set of schools a dual-registered child is on roll at:
+// never per pupil.
+type Calendars struct {
+	all      *Calendar
+	bySchool map[string]*Calendar
+	// union holds the child views' calendars, keyed by the child view's
+	// school (the schools joined by " + ").
+	union map[string]*Calendar
+}
+
+// NewCalendars derives every school's calendar from the register. Every
+// calendar For can return is built here, so For may be called from many
+// goroutines at once.
+func NewCalendars(reg *register.Register) *Calendars {
+	cs := &Calendars{bySchool: map[string]*Calendar{}, union: map[string]*Calendar{}}
+	first, last, ok := reg.Span()
+	if !ok {
+		cs.all = &Calendar{}
+		return cs
+	}
+	n := int(last-first) + 1
+	days := map[string][]bool{}
+	all := make([]bool, n)
+	for _, e := range reg.Enrolments() {
+		d := days[e.Info.School]
+		if d == nil {
+			d = make([]bool, n)
+			days[e.Info.School] = d
+		}
+		markSchoolDays(d, first, e)
+	}
+	for school, d := range days {
+		cs.bySchool[school] = fromSchoolDays(first, d)
+		for i, s := range d {
+			all[i] = all[i] || s
+		}
+	}
+	cs.all = fromSchoolDays(first, all)
+	for _, p := range reg.Pupils() {
+		if !p.Combined() {
+			continue
+		}
+		if _, ok := cs.union[p.Info.School]; ok {
+			continue
+		}
+		u := make([]bool, n)
+		for _, e := range p.Enrolments() {
+			for i, s := range days[e.Info.School] {
+				u[i] = u[i] || s
+			}
+		}
+		cs.union[p.Info.School] = fromSchoolDays(first, u)
+	}
+	return cs
+}
+
+// All returns the calendar of every school together: a day is a school day
+// when any school has a possible session on it.
+func (cs *Calendars) All() *Calendar { return cs.all }
+
+// For returns the calendar a pupil's patterns are counted on (see
+// Calendars): the enrolment's own school's, or for the child view of a
+// dual-registered or moved child, the union of their schools'.
+func (cs *Calendars) For(p *register.Pupil) *Calendar {
+	if p.Combined() {
+		if c := cs.union[p.Info.School]; c != nil {
+			return c
+		}
+		return cs.all
+	}
+	if c := cs.bySchool[p.Info.School]; c != nil {
+		return c
+	}
+	return cs.all
+}
+
+// Schools returns the number of school calendars.
+func (cs *Calendars) Schools() int { return len(cs.bySchool) }
 
 // countsAsPossible reports whether a stored mark is a possible session on day d.
 // Only X depends on the date, so the costly date conversion is done for X

@@ -155,6 +155,11 @@ func (p *Pupil) Enrolments() []*Pupil {
 	return out
 }
 
+// Combined reports whether p is the child view of several enrolments (a
+// dual-registered or moving child), without building the list Enrolments
+// returns.
+func (p *Pupil) Combined() bool { return p.combined }
+
 // HasMarks reports whether the pupil has session marks (rather than counts).
 func (p *Pupil) HasMarks() bool { return len(p.marks) > 0 }
 

@@ -45,6 +45,9 @@ type ExplainPage struct {
 	// Support is the support state as read ("not recorded", "engaged"),
 	// SupportRaw the value as written in the context file ("" if none).
 	Support, SupportRaw string
+	// Roll is what an authority run saw of the child's rolls: each move
+	// between schools (with the gap) and leaving the roll, as sentences.
+	Roll []string
 
 	// Grid is the marks week by week; nil when there are no marks.
 	Grid *WeekGrid
@@ -171,6 +174,12 @@ func BuildExplainPage(res *analysis.Result, p *analysis.Pupil, rank, of, minSess
 		Support:    strings.ReplaceAll(p.Support, "_", " "),
 		SupportRaw: t(p.SupportRaw),
 		Disclaimer: Disclaimer,
+	}
+	for _, m := range p.Moves {
+		pg.Roll = append(pg.Roll, t("moved school: "+m.Summary()))
+	}
+	if p.Left != nil {
+		pg.Roll = append(pg.Roll, t("left the roll: "+p.Left.Summary()))
 	}
 	if p.First != 0 {
 		pg.MarksFrom, pg.MarksTo = p.First.UK(), p.Last.UK()
@@ -422,7 +431,11 @@ func explainText(w io.Writer, pg *ExplainPage) {
 	fmt.Fprintf(w, "  codes               %s\n", strings.Join(pg.Codes, ", "))
 	fmt.Fprintf(w, "  by cause            %s\n", pg.causes())
 	fmt.Fprintf(w, "  age                 %s (%s)\n", pg.AgeStatus, pg.AgeBasis)
-	fmt.Fprintf(w, "  support state       %s\n\n", pg.support())
+	fmt.Fprintf(w, "  support state       %s\n", pg.support())
+	for _, r := range pg.Roll {
+		fmt.Fprintf(w, "  %s\n", r)
+	}
+	fmt.Fprintln(w)
 
 	if g := pg.Grid; g != nil {
 		fmt.Fprintln(w, "Marks week by week (AM PM for each day; . no mark)")

@@ -40,6 +40,12 @@ func ExplainMarkdown(w io.Writer, pages []*ExplainPage, meta PackMeta) error {
 		fmt.Fprintf(w, "Absence by cause: %s  \n", pg.causes())
 		fmt.Fprintf(w, "Compulsory school age: %s (decided from %s)  \n", e(pg.AgeStatus), e(pg.AgeBasis))
 		fmt.Fprintf(w, "Support state: %s\n\n", e(pg.support()))
+		for _, r := range pg.Roll {
+			fmt.Fprintf(w, "- %s\n", e(r))
+		}
+		if len(pg.Roll) > 0 {
+			fmt.Fprintln(w)
+		}
 		if g := pg.Grid; g != nil {
 			fmt.Fprint(w, "## Marks week by week\n\n| Week of |")
 			for _, d := range Days {
