@@ -178,5 +178,4 @@ func TestExplainPackPrints(t *testing.T) {
 	}
 }
 
-
 func fmtSscan(s string, n *int) (int, error) { return fmt.Sscan(s, n) }
