@@ -28,6 +28,9 @@ func pupilVars(vars map[string]any, info register.Info) {
 	vars["nc_year"] = ncYear(info.YearGroup)
 }
 
+// NCYear is ncYear, for the command layer (the benchmark's phase).
+func NCYear(s string) int { return ncYear(s) }
+
 // ncYear reads a national curriculum year from "7", "Year 7", "Y7", "Yr 7"
 // or "07"; reception and nursery are 0; anything else is -1.
 func ncYear(s string) int {

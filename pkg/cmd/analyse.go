@@ -58,9 +58,12 @@ type AnalyseOptions struct {
 	failChanges  map[string]bool
 	Pseudonymise bool
 	KeyFile      string
-	// Benchmarks is summary's --benchmarks file.
-	Benchmarks string
-	DateOrder  string
+	// Benchmarks is the --benchmarks file (YAML, or a DfE CSV with
+	// BenchmarkArea and BenchmarkPhase picking its row).
+	Benchmarks     string
+	BenchmarkArea  string
+	BenchmarkPhase string
+	DateOrder      string
 	// School names the school of rows that name none; RevisionOrder is
 	// "data" (default) or "given".
 	School        string
@@ -132,6 +135,7 @@ JSON output.`,
 	fl.IntVar(&opts.Top, "top", 0, "only the first N pupils of the list, in every format (0: all)")
 	fl.StringVar(&opts.Tier, "tier", "", "only pupils in this tier or above (e.g. --tier high)")
 	addRulesFlags(c, opts)
+	addBenchmarkFlags(c, opts)
 	fl.BoolVar(&opts.NoRules, "no-rules", false, "figures only: skip the risk and protective factors")
 	fl.BoolVar(&opts.EmailIDsOnly, "email-ids-only", false, "--format md or html: ids, tiers and rates only, no names and no factors (which can be safeguarding context), for summaries sent by email")
 	fl.StringVar(&opts.FailOnChange, "fail-on-change", "", "with --compare: exit with code 3 (after writing the output) only when one of these changes happened, e.g. newly_severe,tier_up")
@@ -264,6 +268,9 @@ func (o *AnalyseOptions) validate() error {
 	}
 	if o.NoRules && (o.Rules != "" || o.Tier != "" || o.FailOn != "") {
 		return usagef("--no-rules cannot be combined with --rules, --tier or --fail-on")
+	}
+	if err := o.checkBenchmarks(); err != nil {
+		return err
 	}
 	if o.EmailIDsOnly && o.Format != "md" && o.Format != "html" {
 		return usagef("--email-ids-only is for the email summaries: add --format md or html (or -o NAME.md / NAME.html)")
@@ -492,7 +499,11 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 		}
 		return nil
 	}
-	run := &render.Run{Res: res, Meta: meta, Top: o.Top, Table: o.tableOptions()}
+	bms, err := o.benchmarks(res)
+	if err != nil {
+		return err
+	}
+	run := &render.Run{Res: res, Meta: meta, Top: o.Top, Table: o.tableOptions(), Benchmarks: bms}
 	write := func(w io.Writer) error { return o.format.Analyse(w, run) }
 	if err := o.emit(ctx, write, render.N(len(res.Pupils), "pupil")); err != nil {
 		return err

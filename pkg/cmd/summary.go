@@ -59,22 +59,14 @@ shared.`,
 					dims = append(dims, d)
 				}
 			}
-			benchmarks := []cohort.Benchmark{cohort.England202324}
-			if opts.Benchmarks != "" {
-				b, err := cohort.ReadBenchmarks(opts.Benchmarks)
-				if err != nil {
-					return err
-				}
-				benchmarks = b
-			}
-			return summaryRun(c.Context(), opts, dims, suppress, benchmarks)
+			return summaryRun(c.Context(), opts, dims, suppress)
 		},
 	}
 	addInputFlags(c, opts)
 	addRulesFlags(c, opts)
+	addBenchmarkFlags(c, opts)
 	fl := c.Flags()
 	fl.StringVar(&by, "by", "", "group by these, comma-separated: year_group, reg_group, school, tier, context.<column>")
-	fl.StringVar(&opts.Benchmarks, "benchmarks", "", "YAML file of benchmark rates to show instead of England 2023/24")
 	fl.IntVar(&suppress, "suppress-below", 0, "show c for groups with fewer pupils than this (default 0, or 5 with -o)")
 	fl.StringVar(&opts.Format, "format", "", render.FormatHelp(render.CmdSummary))
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (created private to you) instead of stdout")
@@ -85,7 +77,7 @@ shared.`,
 	return c
 }
 
-func summaryRun(ctx context.Context, o *AnalyseOptions, by []string, suppress int, benchmarks []cohort.Benchmark) error {
+func summaryRun(ctx context.Context, o *AnalyseOptions, by []string, suppress int) error {
 	prep, err := analysis.Prepare(o.input())
 	if err != nil {
 		return err
@@ -103,6 +95,10 @@ func summaryRun(ctx context.Context, o *AnalyseOptions, by []string, suppress in
 		render.Quality(o.IO.ErrOut, res.Quality)
 	}
 	if err := usable(res); err != nil {
+		return err
+	}
+	benchmarks, err := o.benchmarks(res)
+	if err != nil {
 		return err
 	}
 	groups := cohort.Summarise(res, by, suppress)

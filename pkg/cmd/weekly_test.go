@@ -273,3 +273,35 @@ func TestEmptyOrUnusableInputFails(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryDfEBenchmarks: --benchmarks takes DfE's own published file;
+// the row is England's (or --benchmark-area's) for the phase the pupils'
+// year groups fit (Years 7 and 8: Secondary), with the severe rate, which
+// the year-to-date file does not publish, empty rather than 0.
+func TestSummaryDfEBenchmarks(t *testing.T) {
+	reg := "UPN,Year,Date,Session,Mark\n" +
+		"A1,7,02/09/2024,AM,/\nA1,7,02/09/2024,PM,O\n" +
+		"C3,8,02/09/2024,AM,O\nC3,8,02/09/2024,PM,O\n"
+	dir := writeFiles(t, map[string]string{"r.csv": reg})
+	ees := filepath.Join("..", "..", "testdata", "dfe", "EES_ytd_data.csv")
+	code, out, stderr := run("summary", "-q", "--format", "csv", "--benchmarks", ees, filepath.Join(dir, "r.csv"))
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	if want := "England secondary 2025/26,,,8.4897819092997,"; !strings.Contains(out, want) {
+		t.Errorf("summary csv lacks %q:\n%s", want, out)
+	}
+	if !strings.Contains(out, ",23.7680342651037,,,false,benchmark\n") {
+		t.Errorf("persistent rate, or the empty severe rate, wrong:\n%s", out)
+	}
+	code, out, stderr = run("summary", "-q", "--format", "csv", "--benchmarks", ees, "--benchmark-area", "E09000030", "--benchmark-phase", "Primary", filepath.Join(dir, "r.csv"))
+	if code != 0 || !strings.Contains(out, "Tower Hamlets primary 2025/26,,,5.92336377968847,") {
+		t.Errorf("exit %d %s:\n%s", code, stderr, out)
+	}
+	if code, _, stderr := run("summary", "--benchmark-phase", "Primary", filepath.Join(dir, "r.csv")); code != ExitUsage || !strings.Contains(stderr, "pick a row of a DfE CSV") {
+		t.Errorf("--benchmark-phase without a DfE file: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := run("analyse", "--benchmarks", ees, "--benchmark-area", "Atlantis", filepath.Join(dir, "r.csv")); code != ExitFailure || !strings.Contains(stderr, `no row for area "Atlantis"`) {
+		t.Errorf("unknown area: exit %d, %q", code, stderr)
+	}
+}

@@ -22,6 +22,9 @@ type Run struct {
 	Meta  Meta
 	Top   int          // --top as given (the email formats' own default when 0)
 	Table TableOptions // the terminal table's width, colour and default top
+	// Benchmarks are the workbook's comparison rates (default England
+	// 2023/24).
+	Benchmarks []cohort.Benchmark
 }
 
 // Cohort is what summary hands a format's writer.
@@ -70,7 +73,11 @@ var formatRegistry = []Format{
 		Analyse: func(w io.Writer, r *Run) error {
 			// The workbook names every pupil, so its cohort sheet is not
 			// suppressed; summary -o is the output meant for sharing.
-			return XLSX(w, r.Res, r.Meta, nil, []cohort.Benchmark{cohort.England202324})
+			bm := r.Benchmarks
+			if bm == nil {
+				bm = []cohort.Benchmark{cohort.England202324}
+			}
+			return XLSX(w, r.Res, r.Meta, nil, bm)
 		}},
 	{Name: "md", Exts: []string{"md", "markdown"},
 		Analyse: func(w io.Writer, r *Run) error { return Markdown(w, r.Res, r.Meta, r.Top) }},

@@ -73,7 +73,7 @@ func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []coh
 	for _, b := range benchmarks {
 		row := make([]string, len(dimNames(by)))
 		row[0] = Neutralise(b.Name)
-		row = append(row, "", "", formatCell(b.Overall), formatCell(b.Authorised), formatCell(b.Unauthorised), "", formatCell(b.Persistent), "", formatCell(b.Severe), "false", rowBenchmark)
+		row = append(row, "", "", bmCell(b.Overall), bmCell(b.Authorised), bmCell(b.Unauthorised), "", bmCell(b.Persistent), "", bmCell(b.Severe), "false", rowBenchmark)
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func CohortTable(w io.Writer, by []string, groups []cohort.Group, benchmarks []c
 				k.add("")
 			}
 		}
-		for i, v := range []string{"", "", pc(bm.Overall), pc(bm.Authorised), pc(bm.Unauthorised), pc(bm.Persistent), pc(bm.Severe)} {
+		for i, v := range []string{"", "", bmPc(bm.Overall), bmPc(bm.Authorised), bmPc(bm.Unauthorised), bmPc(bm.Persistent), bmPc(bm.Severe)} {
 			nums[i].add(v)
 		}
 	}
@@ -238,4 +238,21 @@ func titles(dims []string) []string {
 		out[i] = Term(strings.ReplaceAll(strings.TrimPrefix(d, "context."), "_", " "))
 	}
 	return out
+}
+
+// bmCell is a benchmark rate for CSV: empty where the source publishes none.
+func bmCell(v float64) string {
+	if v < 0 {
+		return ""
+	}
+	return formatCell(v)
+}
+
+// bmPc is a benchmark rate for the terminal: "-" where the source publishes
+// none (a gap, not a zero).
+func bmPc(v float64) string {
+	if v < 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(pct(v), 'f', 1, 64) + "%"
 }

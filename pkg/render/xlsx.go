@@ -138,9 +138,18 @@ type xlCell struct {
 	span int
 }
 
-func xlTxt(s string) xlCell           { return xlCell{v: s} }
-func xlNum(n int) xlCell              { return xlCell{v: n} }
-func xlPctOf(percent float64) xlCell  { return xlCell{v: xlFrac(percent)} }
+func xlTxt(s string) xlCell          { return xlCell{v: s} }
+func xlNum(n int) xlCell             { return xlCell{v: n} }
+func xlPctOf(percent float64) xlCell { return xlCell{v: xlFrac(percent)} }
+
+// xlBenchPct is a benchmark rate, an empty cell where the source publishes
+// none.
+func xlBenchPct(percent float64) xlCell {
+	if percent < 0 {
+		return xlCell{}
+	}
+	return xlPctOf(percent)
+}
 func xlStyled(v any, l xlLook) xlCell { return xlCell{v: v, l: l} }
 
 // xlFrac turns a percentage into the fraction a spreadsheet stores, rounded
@@ -1107,7 +1116,7 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 			cells := make([]xlCell, nk)
 			cells[0] = xlStyled(bm.Name, xlLook{italic: true})
 			cells = append(cells, xlCell{}, xlCell{}, xlPctOf(bm.Overall), xlPctOf(bm.Authorised), xlPctOf(bm.Unauthorised),
-				xlCell{}, xlPctOf(bm.Persistent), xlCell{}, xlPctOf(bm.Severe), xlStyled(bm.Source, xlLook{italic: true}))
+				xlCell{}, xlBenchPct(bm.Persistent), xlCell{}, xlBenchPct(bm.Severe), xlStyled(bm.Source, xlLook{italic: true}))
 			rows = append(rows, xlRow{cells: cells})
 		}
 	}
@@ -1146,7 +1155,7 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 			cells = append(cells, xlNum(g.Pupils), xlPctOf(g.PAPct()), xlPctOf(g.SAPct()))
 		}
 		if national != nil {
-			cells = append(cells, xlPctOf(national.Persistent))
+			cells = append(cells, xlBenchPct(national.Persistent))
 		}
 		rows = append(rows, xlRow{cells: cells})
 	}
