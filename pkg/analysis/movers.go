@@ -49,11 +49,20 @@ const LeftAfter = 5
 // school's own calendar (see metrics.Calendars), so another school's
 // holidays neither make nor hide a leaver.
 func findMovers(ps []*Pupil, cals *metrics.Calendars, from, to register.Day) {
+	var one [1]*register.Pupil
 	for _, p := range ps {
 		if p.reg == nil || p.Aggregate || !p.reg.HasMarks() {
 			continue
 		}
-		es := marked(p.reg.Enrolments())
+		// One school (nearly every child): no list, no sort, nothing
+		// allocated; only the child view of several enrolments needs them.
+		var es []*register.Pupil
+		if p.reg.Combined() {
+			es = marked(p.reg.Enrolments())
+		} else {
+			one[0] = p.reg
+			es = one[:]
+		}
 		if len(es) == 0 {
 			continue
 		}
