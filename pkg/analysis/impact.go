@@ -5,9 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strings"
 
-	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
@@ -123,7 +121,6 @@ func (r *Result) Impact(o ImpactOptions) *ImpactReport {
 	}
 	rep := &ImpactReport{Days: o.Days, SuppressBelow: o.SuppressBelow, Caveat: ImpactCaveat}
 	minDays := min(MinImpactDays, o.Days)
-	cals := impactCalendars(r.Register, r.From, r.To)
 	for _, p := range r.All {
 		if p.Aggregate {
 			continue
@@ -135,7 +132,7 @@ func (r *Result) Impact(o ImpactOptions) *ImpactReport {
 			}
 			seen[a.Kind.ID] = true
 			row := ImpactRow{Pupil: p, Kind: a.Kind.ID, Label: a.Kind.Label, Date: a.Date}
-			impactWindows(&row, cals.of(p.Marks()), o.Days, minDays)
+			impactWindows(&row, r.schoolDays(p.Marks()), o.Days, minDays)
 			rep.Rows = append(rep.Rows, row)
 		}
 	}
@@ -153,84 +150,23 @@ func (r *Result) Impact(o ImpactOptions) *ImpactReport {
 	return rep
 }
 
-// impactCals are the school days of each school in the register, and of
-// each combination of schools a pupil was on roll at.
-type impactCals struct {
-	school map[string][]register.Day
-	union  map[string][]register.Day
-}
-
-// impactCalendars finds each school's school days within from..to (0: no
-// bound): the days on which any of its pupils has a possible session, as
-// metrics.Calendar decides them for the whole register. Each school's own,
-// because an authority's schools take their half-terms and INSET days on
-// different dates, and a window counted on the whole register's calendar
-// would count another school's open days as this pupil's.
-func impactCalendars(reg *register.Register, from, to register.Day) *impactCals {
-	c := &impactCals{school: map[string][]register.Day{}, union: map[string][]register.Day{}}
-	if reg == nil {
-		return c
-	}
-	open := map[string]map[register.Day]bool{}
-	for _, e := range reg.Enrolments() {
-		days := open[e.Info.School]
-		if days == nil {
-			days = map[register.Day]bool{}
-			open[e.Info.School] = days
-		}
-		e.Each(func(d register.Day, _ register.Session, id mark.ID) {
-			if (from != 0 && d < from) || (to != 0 && d > to) || days[d] {
-				return
-			}
-			cat := mark.Get(id).Category
-			if id == mark.XID {
-				cat = mark.CategoryOn(id, d.Time())
-			}
-			if cat.Possible() {
-				days[d] = true
-			}
-		})
-	}
-	for school, days := range open {
-		list := make([]register.Day, 0, len(days))
-		for d := range days {
-			list = append(list, d)
-		}
-		slices.Sort(list)
-		c.school[school] = list
-	}
-	return c
-}
-
-// of returns the school days of the schools a pupil was on roll at: one
-// school's, or for a pupil at several (dual registration, a move) the days
-// any of them was open.
-func (c *impactCals) of(rp *register.Pupil) []register.Day {
-	if rp == nil {
+// schoolDays are the school days of a pupil's own school (or schools),
+// within from..to (0: no bound), from the run's per-school calendars: an
+// authority's schools take their half-terms and INSET days on different
+// dates, and another school's open days are not this pupil's.
+func (r *Result) schoolDays(rp *register.Pupil) []register.Day {
+	if rp == nil || r.Calendars == nil {
 		return nil
 	}
-	es := rp.Enrolments()
-	if len(es) == 1 {
-		return c.school[es[0].Info.School]
+	days := r.Calendars.For(rp).Days()
+	lo, hi := 0, len(days)
+	for lo < hi && r.From != 0 && days[lo] < r.From {
+		lo++
 	}
-	var names []string
-	for _, e := range es {
-		names = append(names, e.Info.School)
+	for hi > lo && r.To != 0 && days[hi-1] > r.To {
+		hi--
 	}
-	slices.Sort(names)
-	names = slices.Compact(names)
-	key := strings.Join(names, "\x00")
-	if days, ok := c.union[key]; ok {
-		return days
-	}
-	var days []register.Day
-	for _, n := range names {
-		days = append(days, c.school[n]...)
-	}
-	slices.Sort(days)
-	days = slices.Compact(days)
-	c.union[key] = days
-	return days
+	return days[lo:hi]
 }
 
 func impactWindows(row *ImpactRow, days []register.Day, want, minDays int) {
