@@ -432,15 +432,6 @@ func Annotate(res *analysis.Result, cs []Change) {
 	}
 }
 
-// ByPupil indexes the changes by pupil id (a pupil can have several).
-func ByPupil(cs []Change) map[string][]string {
-	out := map[string][]string{}
-	for _, c := range cs {
-		out[c.ID] = append(out[c.ID], c.Kind)
-	}
-	return out
-}
-
 // Who is how a change names its pupil in a list: the id, and the school
 // when the run has schools (in an authority run admission number 1001 may be
 // two children, and the officer needs the school to find either).

@@ -71,16 +71,11 @@ func topN(res *analysis.Result, top int) []*analysis.Pupil {
 // changeWho names a changed pupil: the id, the name (unless ids only) and
 // the school, so an officer can act on the line without looking it up.
 func changeWho(c compare.Change, idsOnly bool) string {
-	who := c.ID
-	if !idsOnly && c.Pupil != nil {
-		if n := pupilName(c.Pupil); n != "" {
-			who += " " + n
-		}
+	if idsOnly || c.Pupil == nil || pupilName(c.Pupil) == "" {
+		return c.Who()
 	}
-	if c.School != "" {
-		who += " (" + c.School + ")"
-	}
-	return who
+	c.ID += " " + pupilName(c.Pupil) // Who adds the school
+	return c.Who()
 }
 
 // changeWhy is why a pupil moved up: the risk factors that fired now, at
