@@ -66,13 +66,20 @@ bench: bench-go
 bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem ./pkg/...
 
-# Release builds for the machines officers use.
+# Release builds for the machines officers use: one zip a system, each with
+# the binary, README.md and QUICKSTART.txt (needs zip).
+DIST_TARGETS := windows/amd64/.exe darwin/arm64/ darwin/amd64/ linux/amd64/
 dist:
-	@mkdir -p dist
-	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/attendrisk-windows-amd64.exe ./cmd/attendrisk
-	GOOS=darwin  GOARCH=arm64 CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/attendrisk-darwin-arm64 ./cmd/attendrisk
-	GOOS=darwin  GOARCH=amd64 CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/attendrisk-darwin-amd64 ./cmd/attendrisk
-	GOOS=linux   GOARCH=amd64 CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/attendrisk-linux-amd64 ./cmd/attendrisk
+	@rm -rf dist && mkdir -p dist
+	@for t in $(DIST_TARGETS); do \
+	  os=$${t%%/*}; rest=$${t#*/}; arch=$${rest%%/*}; ext=$${rest#*/}; \
+	  name=attendrisk-$(VERSION)-$$os-$$arch; \
+	  mkdir -p dist/$$name && \
+	  GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/$$name/attendrisk$$ext ./cmd/attendrisk && \
+	  cp README.md QUICKSTART.txt dist/$$name/ && \
+	  (cd dist && zip -q -r $$name.zip $$name) && rm -rf dist/$$name && \
+	  echo "dist/$$name.zip" || exit 1; \
+	done
 
 # Regenerate the synthetic sample school (deterministic).
 sample:

@@ -49,6 +49,9 @@ type Input struct {
 
 // Pupil is one pupil's result.
 type Pupil struct {
+	// Rank is the pupil's place in the whole cohort's priority order, from
+	// 1: a filtered or shortened list keeps each pupil's own rank.
+	Rank    int
 	ID      string
 	Info    register.Info
 	First   register.Day // first and last session in the window (0 for counts-only pupils)
@@ -77,6 +80,10 @@ type Pupil struct {
 	// child possibly missing education, however short the time.
 	JoinedAbsent bool
 	Joined       register.Day
+	// Left and Moves are the child's leaving the roll and moves between
+	// schools in the run (see movers.go); nil when none.
+	Left  *LeftRoll
+	Moves []Move
 
 	// The judgement's facts (see judgement.go): absence by cause, age on
 	// the last day, the support state as read from the context (and the
@@ -135,13 +142,18 @@ type Result struct {
 	Context  *ingest.Context
 	Actions  *actions.Log
 	Register *register.Register
-	Calendar *metrics.Calendar
+	// Calendar is every school's days together; Calendars is each school's
+	// own, which the patterns are counted on.
+	Calendar  *metrics.Calendar
+	Calendars *metrics.Calendars
 	// End is the last school day the patterns were measured to.
 	End register.Day
 
 	// counts says some rows gave session counts (the summary layout)
 	// rather than marks.
 	counts bool
+	// minSessions is the enough_data guard the run used.
+	minSessions int
 }
 
 // Persistent counts the persistently absent pupils.
@@ -310,8 +322,19 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			pp.judge(res.To) // the cause breakdown is in every output
 		}
 	}
+	if res.Calendars == nil {
+		res.Calendars = metrics.NewCalendars(reg)
+	}
+	findMovers(res.Pupils, res.Calendars, from, to)
 	res.Enrolments = enrolments(res.Pupils, from, to)
 	Rank(res.Pupils, res.Rules)
+	for i, p := range res.Pupils {
+		p.Rank = i + 1
+	}
+	res.minSessions = in.MinSessions
+	if res.minSessions <= 0 {
+		res.minSessions = metrics.DefaultMinSessions
+	}
 	res.All = append([]*Pupil(nil), res.Pupils...)
 	res.applyActioned(in.HideActioned, in.MarkActioned)
 	return res, nil

@@ -2,9 +2,14 @@ package analysis
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/attendrisk/attendrisk/pkg/metrics"
+	"github.com/attendrisk/attendrisk/pkg/register"
 
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 )
@@ -201,5 +206,205 @@ func TestAuthorityEnrolmentsJudgedAndPseudonymised(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"Oak Primary", "Riverside PRU"}, got); diff != "" {
 		t.Errorf("schools under the child's pseudonym (-want +got):\n%s", diff)
+	}
+}
+
+// TestAuthorityCalendarsPerSchool: Oak's half-term is 28/10 to 01/11 and
+// Elm's 21/10 to 25/10, so a calendar read from both schools together has no
+// half-term week at all. Each school's pupils' patterns (the 10-school-week
+// counts, the runs of absence, the N-code days) in the authority run must be
+// those of their own school's run, counted on their own school's weeks.
+func TestAuthorityCalendarsPerSchool(t *testing.T) {
+	run := func(files ...string) *Result {
+		t.Helper()
+		res, err := Run(Input{Files: authorityFiles(files...)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	type key struct{ school, id string }
+	type view struct {
+		Patterns metrics.Patterns
+		Tier     string
+		Fired    []string
+	}
+	viewOf := func(p *Pupil) view {
+		v := view{Patterns: p.Patterns, Tier: p.Outcome.Tier}
+		for _, f := range p.Outcome.Fired {
+			v.Fired = append(v.Fired, f.Factor.ID+": "+strings.Join(f.Evidence, "; "))
+		}
+		return v
+	}
+	all := run("oak.csv", "oak-corrected.csv", "elm.csv", "riverside-pru.csv")
+	got := map[key]view{}
+	for _, p := range all.All {
+		if p.reg.Combined() {
+			continue // the dual-registered child: the union of two calendars
+		}
+		got[key{p.Info.School, p.ID}] = viewOf(p)
+	}
+	own := map[key]view{}
+	for school, files := range map[string][]string{
+		"Oak Primary": {"oak.csv", "oak-corrected.csv"},
+		"elm":         {"elm.csv"},
+	} {
+		for _, p := range run(files...).All {
+			if p.ID == "C823200112001" {
+				continue // dual-registered: not the same child view alone
+			}
+			s := school
+			if p.ID == "B823200212002" {
+				s = "" // a UPN in a file naming no school has none
+			}
+			own[key{s, p.ID}] = viewOf(p)
+		}
+	}
+	if diff := cmp.Diff(own, got, cmpopts.IgnoreUnexported(metrics.Patterns{})); diff != "" {
+		t.Errorf("authority run's patterns (-own school's run +authority run):\n%s", diff)
+	}
+	// The school weeks themselves: each school's autumn data (02/09 to
+	// 08/11) is 10 weeks less its own half-term week, so 9 school weeks;
+	// every school's days together would make it 10.
+	for k, v := range got {
+		if v.Patterns.SchoolWeeks != 9 {
+			t.Errorf("%v: %d school weeks on roll, want 9 (own half-term left out)", k, v.Patterns.SchoolWeeks)
+		}
+	}
+}
+
+// TestAuthorityMovers: Ash Primary (half term 28/10 to 01/11) and Birch
+// Academy (21/10 to 25/10), worked by hand. U823300113001 is last marked at
+// Ash on 04/10 (present but for an I on 02/10 AM and O on 03/10 and 04/10)
+// and at no other school: Ash has 20 school days after (07/10 to 25/10 and
+// 04/11 to 08/11), and the 20 school days to 04/10 (09/09 on) hold 40
+// possible sessions, 5 absent, 4 unexplained. H823300113002 leaves Ash after
+// 27/09 and joins Birch on 14/10: one child, 10 of Birch's school days
+// (30/09 to 11/10) between the rolls, and no leaver. The stayers are
+// neither. Ash's leaver is the same in Ash's run alone.
+func TestAuthorityMovers(t *testing.T) {
+	run := func(files ...string) map[string]*Pupil {
+		t.Helper()
+		res, err := Run(Input{Files: authorityFiles(files...)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]*Pupil{}
+		for _, p := range res.All {
+			if out[p.ID] != nil {
+				t.Fatalf("%s listed twice", p.ID)
+			}
+			out[p.ID] = p
+		}
+		return out
+	}
+	type view struct {
+		Left  *LeftRoll
+		Moves []Move
+	}
+	day := func(dd, mm int) register.Day { return register.MustDay(2024, mm, dd) }
+	leaver := &LeftRoll{School: "Ash Primary", LastDay: day(4, 10), SchoolDaysAfter: 20, Unexplained: 4, Absent: 5, Possible: 40}
+	want := map[string]view{
+		"U823300113001": {Left: leaver},
+		"H823300113002": {Moves: []Move{{From: "Ash Primary", To: "Birch Academy", Left: day(27, 9), Joined: day(14, 10), GapDays: 10}}},
+		"X823300113003": {},
+		"L823300113004": {},
+		"A823300113005": {},
+		"P823300113006": {},
+		"D823300113007": {},
+	}
+	got := map[string]view{}
+	for id, p := range run("ash.csv", "birch.csv") {
+		got[id] = view{p.Left, p.Moves}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("movers (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(leaver, run("ash.csv")["U823300113001"].Left); diff != "" {
+		t.Errorf("Ash's run alone (-want +got):\n%s", diff)
+	}
+	if s := got["H823300113002"].Moves[0].Summary(); !strings.Contains(s, "10 school days missed between the rolls") {
+		t.Errorf("move summary %q", s)
+	}
+	if s := leaver.Summary(); !strings.Contains(s, "4 unexplained (N, O) and 5 absent of 40 possible") || !strings.Contains(s, "children-missing-education") {
+		t.Errorf("leaver summary %q", s)
+	}
+}
+
+// TestSevereNoPlan: in Ash and Birch, three children are severely absent.
+// A823300113005 (O every morning: 45 of 90) has attendance_plan Yes and is
+// not listed; D823300113007 (45 mornings and the first week's afternoons:
+// 50 of 90) has a blank plan cell, and P823300113006 (O to 11/10: 60 of 90)
+// has No. Each school's list, Ash's first; with them the leaver's
+// deletion-return check.
+func TestSevereNoPlan(t *testing.T) {
+	res, err := Run(Input{Files: authorityFiles("ash.csv", "birch.csv"), ContextFile: authorityFiles("ash-birch-context.csv")[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range res.Outstanding("") {
+		if it.Kind == DueSevereNoPlan || it.Kind == DueLeftRoll {
+			got = append(got, it.Kind+" "+it.Pupil.ID+" "+it.Detail)
+		}
+	}
+	want := []string{
+		"left_roll U823300113001 Ash Primary, last marked 04/10/2024, 20 school days before the end of its data, at no other school in the run; in the last 20 school days on roll 4 unexplained (N, O) and 5 absent of 40 possible sessions. Check the deletion return, the destination and the children-missing-education procedures.",
+		"severe_no_plan D823300113007 Ash Primary: severely absent (50 of 90 possible sessions) and no plan recorded (no plan value and no engaged support state in the context): for the termly meeting with the local authority",
+		"severe_no_plan P823300113006 Birch Academy: severely absent (60 of 90 possible sessions) and no plan in place recorded in context.attendance_plan: for the termly meeting with the local authority",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("outstanding (-want +got):\n%s", diff)
+	}
+}
+
+// TestAuthorityCalendarsAreEachSchools: North Primary (half-term 21-25
+// October, no rows) and South Primary (half-term 28 October - 1 November,
+// marked #) each have a pupil 2001 with unauthorised O marks for the whole
+// week of 9 September, and the data ends on Friday 22 November.
+//
+// Worked by hand on North's own calendar, the latest 10 school weeks to
+// 22 November are the weeks of 18, 11 and 4 November, 28 and 14 and
+// 7 October, and 30, 23, 16 and 9 September (21 October is half-term, not a
+// school week for North): the O week is inside, so unauthorised_10wk is 10
+// sessions, the penalty-notice threshold ("10 sessions of unauthorised
+// absence in a rolling 10 school-week period", Working together to improve
+// school attendance, 2024). South's is the same with 28 October left out.
+// On one calendar shared by both schools every week from 2 September is a
+// school week, the window starts on 16 September, and both children would
+// drop to 0: one school's half-term would move the other's threshold.
+func TestAuthorityCalendarsAreEachSchools(t *testing.T) {
+	run := func(files ...string) map[string]map[string]any {
+		t.Helper()
+		res, err := Run(Input{Files: authorityFiles(files...)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]map[string]any{}
+		for _, p := range res.All {
+			vars := map[string]any{}
+			p.Patterns.AddVars(vars)
+			var fired []string
+			for _, f := range p.Outcome.Fired {
+				fired = append(fired, f.Factor.ID)
+			}
+			vars["fired"] = fired
+			vars["tier"] = p.Outcome.Tier
+			out[p.Info.School+"/"+p.ID] = vars
+		}
+		return out
+	}
+	all := run("north.csv", "south.csv")
+	own := run("north.csv")
+	for k, v := range run("south.csv") {
+		own[k] = v
+	}
+	if diff := cmp.Diff(own, all); diff != "" {
+		t.Errorf("authority run differs from each school's own run (-own +authority):\n%s", diff)
+	}
+	for _, k := range []string{"North Primary/2001", "South Primary/2001"} {
+		if got := all[k]["unauthorised_10wk"]; got != 10 {
+			t.Errorf("%s: unauthorised_10wk = %v, want 10", k, got)
+		}
 	}
 }

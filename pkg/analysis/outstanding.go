@@ -32,7 +32,9 @@ type Item struct {
 // codes not resolved within 5 school days, and, with an actions log, pupils
 // in tier minTier or above with no action recorded at all. Part-time
 // timetables (C2) in the data with no review recorded in the log are
-// listed too: they must be reviewed regularly.
+// listed too: they must be reviewed regularly. Then the children who left
+// the roll (a deletion-return and children-missing-education check), and
+// each school's severely absent pupils with no plan (see SevereNoPlan).
 func (r *Result) Outstanding(minTier string) []Item {
 	end := r.End
 	if end == 0 {
@@ -66,6 +68,8 @@ func (r *Result) Outstanding(minTier string) []Item {
 			out = append(out, Item{p, DueNoAction, 0, fmt.Sprintf("tier %s and no action recorded", p.Outcome.Tier)})
 		}
 	}
+	out = append(out, r.leftRollItems()...)
+	out = append(out, r.SevereNoPlan()...)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Due != out[j].Due {
 			return out[i].Due != 0 && (out[j].Due == 0 || out[i].Due < out[j].Due)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/quality"
+	"github.com/attendrisk/attendrisk/pkg/register"
 )
 
 // MinKeyBytes is the shortest pseudonymisation key accepted: a short key
@@ -39,16 +40,22 @@ func Pseudonymise(res *Result, key []byte) error {
 	if len(key) < MinKeyBytes {
 		return errors.New("the pseudonymisation key must be at least 16 bytes")
 	}
-	ids := map[string]string{}      // real id → pseudonym
-	children := map[string]*Pupil{} // real id → the child's row, done
+	ids := map[string]string{}      // real id → pseudonym ("" when two children share it)
+	children := map[string]*Pupil{} // child key → the child's row, done
+	note := func(real, ps string) {
+		if old, ok := ids[real]; ok && old != ps {
+			ps = "" // admission number 1001 at two schools: quote neither
+		}
+		ids[real] = ps
+	}
 	for _, p := range res.All {
 		if p.Aggregate {
 			continue
 		}
-		real := p.ID
-		p.ID = Pseudonym(key, real)
-		ids[real] = p.ID
-		children[real] = p
+		real, ck := p.ID, register.ChildKey(p.Info.School, p.ID)
+		p.ID = PseudonymOf(key, p.Info.School, real)
+		note(real, p.ID)
+		children[ck] = p
 		p.Info.Surname, p.Info.Forename = "", ""
 		p.reg = nil
 		pseudonymiseContext(key, p)
@@ -60,12 +67,12 @@ func Pseudonymise(res *Result, key []byte) error {
 		if p.Aggregate || p.reg == nil {
 			continue // a group row, or a child's own row (done above)
 		}
-		if c, ok := children[p.ID]; ok && c != p {
+		if c, ok := children[register.ChildKey(p.Info.School, p.ID)]; ok && c != p {
 			p.ID, p.Context = c.ID, c.Context
 		} else {
 			real := p.ID
-			p.ID = Pseudonym(key, real)
-			ids[real] = p.ID
+			p.ID = PseudonymOf(key, p.Info.School, real)
+			note(real, p.ID)
 			pseudonymiseContext(key, p)
 		}
 		p.Info.Surname, p.Info.Forename = "", ""
@@ -76,7 +83,7 @@ func Pseudonymise(res *Result, key []byte) error {
 	}
 	if res.Quality != nil {
 		res.Quality.Rewrite(func(v string) (string, bool) {
-			if ps, ok := ids[v]; ok {
+			if ps, ok := ids[v]; ok && ps != "" {
 				return ps, true
 			}
 			if codeOrNumber(v) {
@@ -173,6 +180,15 @@ func Pseudonym(key []byte, id string) string {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(id))
 	return "P-" + hex.EncodeToString(m.Sum(nil))[:16]
+}
+
+// PseudonymOf is the pseudonym of the child with this id at this school:
+// a UPN's is Pseudonym of the UPN alone, the same at every school and in
+// runs without schools; a local id's is keyed by the school too (register
+// ChildKey), so two children sharing admission number 1001 at two schools
+// get two pseudonyms and never match each other in --compare.
+func PseudonymOf(key []byte, school, id string) string {
+	return Pseudonym(key, register.ChildKey(school, id))
 }
 
 // pseudonymRe matches a pseudonym as Pseudonym writes it.

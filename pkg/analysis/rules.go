@@ -28,6 +28,9 @@ func pupilVars(vars map[string]any, info register.Info) {
 	vars["nc_year"] = ncYear(info.YearGroup)
 }
 
+// NCYear is ncYear, for the command layer (the benchmark's phase).
+func NCYear(s string) int { return ncYear(s) }
+
 // ncYear reads a national curriculum year from "7", "Year 7", "Y7", "Yr 7"
 // or "07"; reception and nursery are 0; anything else is -1.
 func ncYear(s string) int {
@@ -112,7 +115,11 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		q.Files = append(q.Files, ctx.Info)
 	}
 	res.Rules = set
-	cal := metrics.NewCalendar(reg)
+	// Each school's own calendar (see metrics.Calendars); the run's end is
+	// the last school day of any school.
+	cals := metrics.NewCalendars(reg)
+	res.Calendars = cals
+	cal := cals.All()
 	res.Calendar = cal
 	end := in.To
 	if last, ok := cal.Last(); ok && (end == 0 || end > last) {
@@ -166,7 +173,7 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		}
 		p.judge(end) // first: the statutory counts need the age
 		if rp := p.reg; rp != nil && rp.HasMarks() {
-			p.Patterns = metrics.ComputePatternsAged(rp, cal, end, p.Age.From, p.Age.To)
+			p.Patterns = metrics.ComputePatternsAged(rp, cals.For(rp), end, p.Age.From, p.Age.To)
 		}
 	})
 	byFamily := map[string][]*Pupil{}
@@ -297,6 +304,20 @@ func (p *Pupil) Env(minSessions int) rule.Env {
 	p.fillVars(vars, minSessions)
 	p.fillEvidence(ev)
 	return rule.Env{Vars: vars, Context: p.Context, Evidence: ev}
+}
+
+// Indicators fills vars with the pupil's indicators exactly as the rules
+// read them (the names and Go types of Schema(nil).Vars), for the outputs
+// that carry them as columns. It works on a copy of the pupil, so the
+// pupil is only read: fillVars records the concern lists as it goes, and
+// outputs fill several pupils' rows at once.
+func (r *Result) Indicators(p *Pupil, vars map[string]any) {
+	min := r.minSessions
+	if min <= 0 {
+		min = metrics.DefaultMinSessions
+	}
+	q := *p
+	q.fillVars(vars, min)
 }
 
 func (p *Pupil) fillVars(vars map[string]any, minSessions int) {

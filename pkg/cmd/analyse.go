@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
-	"github.com/attendrisk/attendrisk/pkg/cohort"
 	"github.com/attendrisk/attendrisk/pkg/compare"
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
@@ -54,15 +53,30 @@ type AnalyseOptions struct {
 	NoRules      bool
 	Compare      string
 	FailOn       string
+	FailOnChange string
+	EmailIDsOnly bool
+	failChanges  map[string]bool
 	Pseudonymise bool
 	KeyFile      string
-	// Benchmarks is summary's --benchmarks file.
-	Benchmarks string
-	DateOrder  string
+	// Benchmarks is the --benchmarks file (YAML, or a DfE CSV with
+	// BenchmarkArea and BenchmarkPhase picking its row).
+	Benchmarks     string
+	BenchmarkArea  string
+	BenchmarkPhase string
+	DateOrder      string
 	// School names the school of rows that name none; RevisionOrder is
 	// "data" (default) or "given".
 	School        string
 	RevisionOrder string
+	// SplitBy is --split-by: "school" writes one workbook per school into
+	// the -o folder (see split.go).
+	SplitBy string
+
+	// command is the command being run (render.CmdAnalyse or
+	// render.CmdSummary), which decides the formats it may write; format is
+	// the one chosen.
+	command string
+	format  *render.Format
 
 	layoutSet bool
 	topSet    bool // --top given: no terminal default
@@ -72,12 +86,10 @@ type AnalyseOptions struct {
 	now       func() time.Time
 }
 
-var formats = []string{"table", "csv", "json", "jsonl", "md", "html", "xlsx"}
-
 // NewCmdAnalyse builds `attendrisk analyse`. runF replaces the run in tests
 // of flag parsing.
 func NewCmdAnalyse(f *Factory, runF func(*AnalyseOptions) error) *cobra.Command {
-	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions}
+	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions, command: render.CmdAnalyse}
 	c := &cobra.Command{
 		Use:     "analyse [flags] FILE...",
 		Aliases: []string{"analyze"},
@@ -115,7 +127,7 @@ JSON output.`,
 	}
 	addInputFlags(c, opts)
 	fl := c.Flags()
-	fl.StringVar(&opts.Format, "format", "", "output format: table, csv, json, jsonl, xlsx, md or html (default: from the -o extension, else table)")
+	fl.StringVar(&opts.Format, "format", "", render.FormatHelp(render.CmdAnalyse))
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (created private to you) instead of stdout")
 	fl.StringVar(&opts.AsOf, "as-of", "", "date recorded in the output as the run date (default: today)")
 	fl.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) if any row is rejected")
@@ -123,13 +135,20 @@ JSON output.`,
 	fl.IntVar(&opts.Top, "top", 0, "only the first N pupils of the list, in every format (0: all)")
 	fl.StringVar(&opts.Tier, "tier", "", "only pupils in this tier or above (e.g. --tier high)")
 	addRulesFlags(c, opts)
+	addBenchmarkFlags(c, opts)
 	fl.BoolVar(&opts.NoRules, "no-rules", false, "figures only: skip the risk and protective factors")
+	fl.BoolVar(&opts.EmailIDsOnly, "email-ids-only", false, "--format md or html: ids, tiers and rates only, no names and no factors (which can be safeguarding context), for summaries sent by email")
+	fl.StringVar(&opts.FailOnChange, "fail-on-change", "", "with --compare: exit with code 3 (after writing the output) only when one of these changes happened, e.g. newly_severe,tier_up")
 	fl.StringVar(&opts.Compare, "compare", "", "an earlier run's JSON output: show who changed (newly persistent or severe, tier moves, improved, joined, left) first")
 	fl.StringVar(&opts.HideActioned, "hide-actioned", "", "leave out pupils with an action in the actions log within this period (14d, 2w) and no new concern since; a new concern brings them back with the reason")
 	fl.BoolVar(&opts.MarkActioned, "mark-actioned", false, "with --hide-actioned: keep those pupils on the list, marked \"actioned\", instead of leaving them out")
 	fl.StringVar(&opts.FailOn, "fail-on", "", "exit with code 3 (after writing the output) when any pupil is in this tier or above")
 	fl.BoolVar(&opts.Pseudonymise, "pseudonymise", false, "replace pupil ids with keyed hashes and drop names; the key comes from --key-file or $ATTENDRISK_PSEUDONYM_KEY")
+	addSplitFlag(c, opts)
 	fl.StringVar(&opts.KeyFile, "key-file", "", "file holding the pseudonymisation key (at least 16 bytes; never give the key itself on the command line)")
+	completeFormats(c, render.CmdAnalyse)
+	completeTiers(c, "tier")
+	completeTiers(c, "fail-on")
 	return c
 }
 
@@ -156,6 +175,7 @@ func addInputFlags(c *cobra.Command, opts *AnalyseOptions) {
 	fl.StringVar(&opts.RevisionOrder, "revision-order", "data", "which of two exports of one school is later: data (the one whose data ends later, then the newer file) or given (command-line order)")
 	fl.BoolVar(&opts.ingest.AllowIncomplete, "allow-incomplete", false, "read a file that ends mid-row (a cut-off export or copy) with that row rejected, instead of failing")
 	fl.StringVar(&opts.DateOrder, "date-order", "", "order of numeric dates in the files: dmy, mdy or ymd (default: decided per file from its dates, day-first when none settles it)")
+	completeInputFlags(c)
 }
 
 func (o *AnalyseOptions) validate() error {
@@ -164,29 +184,14 @@ func (o *AnalyseOptions) validate() error {
 		return err
 	}
 	o.Files = files
-	if o.Format == "" {
-		o.Format = "table"
-		if o.Output != "" {
-			ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(o.Output), "."))
-			switch ext {
-			case "csv", "json", "jsonl", "md", "html", "xlsx":
-				o.Format = ext
-			case "markdown":
-				o.Format = "md"
-			case "htm":
-				o.Format = "html"
-			case "txt":
-				o.Format = "table"
-			default:
-				return usagef("cannot tell the format from -o %q: use a .csv, .json, .jsonl, .xlsx, .md, .html or .txt name, or --format", o.Output)
-			}
+	if o.command != "" {
+		f, err := render.ChooseFormat(o.command, o.Format, o.Output)
+		if err != nil {
+			return &UsageError{err}
 		}
-	}
-	if !contains(formats, o.Format) {
-		return usagef("--format %q: expected one of %s", o.Format, strings.Join(formats, ", "))
-	}
-	if o.Format == "xlsx" && o.Output == "" {
-		return usagef("--format xlsx needs -o FILE.xlsx: a workbook is not written to a terminal")
+		o.Format, o.format = f.Name, f
+	} else if err := o.legacyFormat(); err != nil {
+		return err
 	}
 	if o.Profile != "" {
 		p, err := loadProfile(o.Profile)
@@ -264,6 +269,22 @@ func (o *AnalyseOptions) validate() error {
 	if o.NoRules && (o.Rules != "" || o.Tier != "" || o.FailOn != "") {
 		return usagef("--no-rules cannot be combined with --rules, --tier or --fail-on")
 	}
+	if err := o.checkBenchmarks(); err != nil {
+		return err
+	}
+	if o.EmailIDsOnly && o.Format != "md" && o.Format != "html" {
+		return usagef("--email-ids-only is for the email summaries: add --format md or html (or -o NAME.md / NAME.html)")
+	}
+	if o.FailOnChange != "" {
+		if o.Compare == "" {
+			return usagef("--fail-on-change needs --compare PREVIOUS.json: a change is against an earlier run")
+		}
+		kinds, err := compare.ParseKinds(o.FailOnChange)
+		if err != nil {
+			return usagef("--fail-on-change %q: %v", o.FailOnChange, err)
+		}
+		o.failChanges = kinds
+	}
 	if o.HideActioned != "" {
 		d, err := parsePeriod(o.HideActioned)
 		if err != nil {
@@ -280,12 +301,42 @@ func (o *AnalyseOptions) validate() error {
 	if o.KeyFile != "" && !o.Pseudonymise {
 		return usagef("--key-file is for --pseudonymise")
 	}
-	if o.Output != "" {
+	if o.SplitBy != "" {
+		if err := o.validateSplit(); err != nil {
+			return err
+		}
+	} else if o.Output != "" {
 		// Before anything is read: a run that would end by refusing its
 		// output should not take minutes to say so.
 		if err := render.CheckOutput(o.Output, o.inputs()); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// legacyFormat decides --format for the commands that do not take their
+// formats from render's registry (explain, inspect, outstanding), as before
+// the registry: from the -o extension, else the table. Each checks what
+// it can write itself.
+func (o *AnalyseOptions) legacyFormat() error {
+	if o.Format != "" || o.Output == "" {
+		if o.Format == "" {
+			o.Format = "table"
+		}
+		return nil
+	}
+	switch ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(o.Output), ".")); ext {
+	case "csv", "json", "jsonl", "md", "html", "xlsx":
+		o.Format = ext
+	case "markdown":
+		o.Format = "md"
+	case "htm":
+		o.Format = "html"
+	case "txt":
+		o.Format = "table"
+	default:
+		return usagef("cannot tell the format from -o %q: use a .csv, .json, .jsonl, .xlsx, .md, .html or .txt name, or --format", o.Output)
 	}
 	return nil
 }
@@ -336,15 +387,6 @@ func flagDate(name, s string) (register.Day, error) {
 		}
 	}
 	return 0, usagef("%s %q: expected a date as dd/mm/yyyy or yyyy-mm-dd", name, s)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // input is the analysis the options describe.
@@ -403,14 +445,24 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 			}
 		}
 	}
-	meta := render.Meta{Version: version.String(), AsOf: register.DayFromTime(o.asOf).ISO()}
+	meta := render.Meta{Version: version.String(), AsOf: register.DayFromTime(o.asOf).ISO(), IDsOnly: o.EmailIDsOnly}
 	if prev != nil {
 		meta.Changes = compare.Diff(prev, res)
+		meta.Previous, meta.PrevAsOf = prev.Headline, prev.AsOf
 		meta.Compared = prev.Path
 		if prev.AsOf != "" {
 			meta.Compared += ", as of " + prev.AsOf
 		}
 		compare.Annotate(res, meta.Changes)
+		for _, w := range compare.Comparable(prev, res) {
+			fmt.Fprintln(o.IO.ErrOut, "attendrisk: warning: "+w)
+		}
+	}
+	changed := map[string]int{}
+	for _, c := range meta.Changes {
+		if o.failChanges[c.Kind] {
+			changed[c.Kind]++
+		}
 	}
 	alert := 0
 	if o.FailOn != "" {
@@ -438,32 +490,35 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 			return fmt.Errorf("--strict: %d session marks were rejected (see the data-quality account above); no output written", n)
 		}
 	}
-	write := func(w io.Writer) error {
-		switch o.Format {
-		case "md":
-			return render.Markdown(w, res, meta, o.Top)
-		case "html":
-			return render.HTML(w, res, meta, o.Top)
-		case "xlsx":
-			// The workbook names every pupil, so its cohort sheet is not
-			// suppressed; summary -o is the output meant for sharing.
-			return render.XLSX(w, res, meta, nil, []cohort.Benchmark{cohort.England202324})
-		case "csv":
-			return render.CSV(w, res)
-		case "json":
-			return render.JSON(w, res, meta)
-		case "jsonl":
-			return render.JSONL(w, res)
+	if o.SplitBy != "" {
+		if err := o.writeSplit(ctx, res, meta); err != nil {
+			return err
 		}
-		t := o.tableOptions()
-		t.Changes, t.Compared = meta.Changes, meta.Compared
-		return render.Table(w, res, t)
+		if alert > 0 {
+			return &ExitError{Code: ExitAlert, Err: fmt.Errorf("--fail-on %s: %s in tier %s or above", o.FailOn, render.N(alert, "pupil"), o.FailOn)}
+		}
+		return nil
 	}
+	bms, err := o.benchmarks(res)
+	if err != nil {
+		return err
+	}
+	run := &render.Run{Res: res, Meta: meta, Top: o.Top, Table: o.tableOptions(), Benchmarks: bms}
+	write := func(w io.Writer) error { return o.format.Analyse(w, run) }
 	if err := o.emit(ctx, write, render.N(len(res.Pupils), "pupil")); err != nil {
 		return err
 	}
 	if alert > 0 {
 		return &ExitError{Code: ExitAlert, Err: fmt.Errorf("--fail-on %s: %s in tier %s or above", o.FailOn, render.N(alert, "pupil"), o.FailOn)}
+	}
+	if len(changed) > 0 {
+		var parts []string
+		for _, k := range compare.Kinds {
+			if n := changed[k]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", k, n))
+			}
+		}
+		return &ExitError{Code: ExitAlert, Err: fmt.Errorf("--fail-on-change: %s since %s", strings.Join(parts, ", "), prev.Path)}
 	}
 	return nil
 }

@@ -12,8 +12,8 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/render"
+	"github.com/attendrisk/attendrisk/pkg/worker"
 )
 
 // Exit codes. README.md documents them; keep the two in step.
@@ -79,12 +79,31 @@ func Main(args []string, in io.Reader, out, errOut io.Writer) int {
 // usage error to a script) or print its value, which could hold a pupil's
 // details: it is reported as an internal error, with the stack only when
 // ATTENDRISK_DEBUG is set.
-func MainContext(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) (code int) {
+func MainContext(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
+	// Started from Explorer, the console window closes with the program:
+	// with no file, say how to use it; with dropped files, analyse them; in
+	// both cases keep the window open until Enter, so the messages can be
+	// read. From a shell, nothing of this applies.
+	if !pauseWanted() {
+		return mainContext(ctx, args, in, out, errOut)
+	}
+	defer pause(in, errOut)
+	if len(args) == 0 {
+		fmt.Fprint(errOut, explorerHelp)
+		return ExitUsage
+	}
+	if run, _, ok := dropArgs(args); ok {
+		args = run
+	}
+	return mainContext(ctx, args, in, out, errOut)
+}
+
+func mainContext(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintln(errOut, "attendrisk: internal error: a bug in attendrisk, please report it (ATTENDRISK_DEBUG=1 prints the stack trace)")
 			if os.Getenv("ATTENDRISK_DEBUG") != "" {
-				if wp, ok := r.(analysis.WorkerPanic); ok {
+				if wp, ok := r.(worker.Panic); ok {
 					errOut.Write(wp.Stack) // where the worker goroutine panicked
 				}
 				errOut.Write(debug.Stack())

@@ -71,7 +71,7 @@ func outstandingRun(ctx context.Context, o *AnalyseOptions, tier string) error {
 	if o.Actions == "" {
 		// Without the log only the register's own follow-ups can be found;
 		// "Nothing outstanding" alone would read as all clear.
-		fmt.Fprintln(o.IO.ErrOut, "attendrisk: no --actions log given: only unresolved N codes were checked; overdue reviews, part-time timetable reviews and pupils with no recorded action need the log")
+		fmt.Fprintln(o.IO.ErrOut, "attendrisk: no --actions log given: only unresolved N codes (and leavers and severely absent pupils with no plan) were checked; overdue reviews, part-time timetable reviews and pupils with no recorded action need the log")
 	}
 	write := func(w io.Writer) error {
 		if o.Format == "csv" {

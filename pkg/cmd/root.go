@@ -27,7 +27,8 @@ that a child is neglected or that a family is at fault.`,
 		Version:       version.String(),
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &UsageError{err} })
-	root.AddCommand(NewCmdAnalyse(f, nil), NewCmdInspect(f), NewCmdExplain(f), NewCmdSummary(f), NewCmdOutstanding(f), NewCmdRules(f), NewCmdCodes(f), NewCmdSQL(f), NewCmdVersion(f))
+	root.AddCommand(NewCmdAnalyse(f, nil), NewCmdInspect(f), NewCmdExplain(f), NewCmdSummary(f), NewCmdOutstanding(f), NewCmdBacktest(f), NewCmdImpact(f), NewCmdRules(f), NewCmdCodes(f), NewCmdSchema(f), NewCmdVersion(f))
+	root.AddCommand(NewCmdSQL(f)) // issue 12: the DfE figures as SQL for a warehouse
 	// cobra adds its help and completion commands when it runs; add them
 	// now, so that they refuse unknown topics and shells like the rest.
 	root.InitDefaultHelpCmd()

@@ -17,7 +17,7 @@ import (
 
 // NewCmdSummary builds `attendrisk summary`.
 func NewCmdSummary(f *Factory) *cobra.Command {
-	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions}
+	opts := &AnalyseOptions{IO: f.IO, now: f.Now, MinSessions: metrics.DefaultMinSessions, command: render.CmdSummary}
 	var by string
 	var suppress int
 	c := &cobra.Command{
@@ -33,6 +33,8 @@ authorised 4.7%, unauthorised 2.5%, persistent 20.0%, severe 2.3%); give
 Groups with fewer pupils than --suppress-below show "c" instead of figures,
 as DfE does, and when only one group would be, the next smallest is too, so
 that the total minus the groups shown never gives a suppressed group away.
+In CSV and JSON a suppressed figure is empty (null) with suppressed=true,
+and every row says what it is (row_kind: total, group or benchmark).
 When the summary is written to a file (-o), the default is 5: files get
 shared.`,
 		Example: `  $ attendrisk summary register.csv --by year_group
@@ -51,40 +53,31 @@ shared.`,
 			if suppress < 0 {
 				return usagef("--suppress-below %d: expected 0 or more", suppress)
 			}
-			if opts.Format != "table" && opts.Format != "csv" && opts.Format != "json" {
-				return usagef("summary writes table, csv or json, not %s (for a workbook: analyse -o report.xlsx)", opts.Format)
-			}
 			var dims []string
 			for _, d := range strings.Split(by, ",") {
 				if d = strings.TrimSpace(d); d != "" {
 					dims = append(dims, d)
 				}
 			}
-			benchmarks := []cohort.Benchmark{cohort.England202324}
-			if opts.Benchmarks != "" {
-				b, err := cohort.ReadBenchmarks(opts.Benchmarks)
-				if err != nil {
-					return err
-				}
-				benchmarks = b
-			}
-			return summaryRun(c.Context(), opts, dims, suppress, benchmarks)
+			return summaryRun(c.Context(), opts, dims, suppress)
 		},
 	}
 	addInputFlags(c, opts)
 	addRulesFlags(c, opts)
+	addBenchmarkFlags(c, opts)
 	fl := c.Flags()
 	fl.StringVar(&by, "by", "", "group by these, comma-separated: year_group, reg_group, school, tier, context.<column>")
-	fl.StringVar(&opts.Benchmarks, "benchmarks", "", "YAML file of benchmark rates to show instead of England 2023/24")
 	fl.IntVar(&suppress, "suppress-below", 0, "show c for groups with fewer pupils than this (default 0, or 5 with -o)")
-	fl.StringVar(&opts.Format, "format", "", "output format: table, csv or json (default: from the -o extension, else table)")
+	fl.StringVar(&opts.Format, "format", "", render.FormatHelp(render.CmdSummary))
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (created private to you) instead of stdout")
 	fl.StringVar(&opts.AsOf, "as-of", "", "date recorded in the output as the run date (default: today)")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not print the data-quality account to stderr")
+	completeFormats(c, render.CmdSummary)
+	completeBy(c)
 	return c
 }
 
-func summaryRun(ctx context.Context, o *AnalyseOptions, by []string, suppress int, benchmarks []cohort.Benchmark) error {
+func summaryRun(ctx context.Context, o *AnalyseOptions, by []string, suppress int) error {
 	prep, err := analysis.Prepare(o.input())
 	if err != nil {
 		return err
@@ -104,22 +97,18 @@ func summaryRun(ctx context.Context, o *AnalyseOptions, by []string, suppress in
 	if err := usable(res); err != nil {
 		return err
 	}
+	benchmarks, err := o.benchmarks(res)
+	if err != nil {
+		return err
+	}
 	groups := cohort.Summarise(res, by, suppress)
 	meta := render.Meta{Version: version.String(), AsOf: register.DayFromTime(o.asOf).ISO()}
-	write := func(w io.Writer) error {
-		switch o.Format {
-		case "csv":
-			return render.CohortCSV(w, by, groups, benchmarks)
-		case "json":
-			return render.CohortJSON(w, by, groups, benchmarks, meta)
+	c := &render.Cohort{By: by, Groups: groups, Benchmarks: benchmarks, Meta: meta}
+	if res.Rules != nil {
+		for _, t := range res.Rules.Tiers {
+			c.Tiers = append(c.Tiers, t.Name)
 		}
-		var tiers []string
-		if res.Rules != nil {
-			for _, t := range res.Rules.Tiers {
-				tiers = append(tiers, t.Name)
-			}
-		}
-		return render.CohortTable(w, by, groups, benchmarks, tiers)
 	}
+	write := func(w io.Writer) error { return o.format.Summary(w, c) }
 	return o.emit(ctx, write, render.N(len(groups), "group"))
 }

@@ -188,8 +188,10 @@ func TestEmailFormats(t *testing.T) {
 			}
 		}
 		if f == "html" {
-			if !strings.Contains(a, "<svg") || strings.Contains(a, "<script") || strings.Contains(a, "http://") && !strings.Contains(a, `xmlns="http://www.w3.org/2000/svg"`) {
-				t.Errorf("html chart is not self-contained inline SVG")
+			// A chart mail clients draw (table cells, not SVG), and
+			// nothing fetched or run.
+			if !strings.Contains(a, `aria-label="Pupils per tier"`) || strings.Contains(a, "<svg") || strings.Contains(a, "<script") || strings.Contains(a, "http://") || strings.Contains(a, "https://") {
+				t.Errorf("html chart is not a self-contained table chart:\n%s", a)
 			}
 		}
 	}
@@ -207,13 +209,14 @@ func TestSummaryCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatal(stderr)
 	}
-	want := "year_group,pupils,possible_sessions,absence_pct,authorised_pct,unauthorised_pct,persistent_absentees,persistent_absence_pct,severe_absentees,severe_absence_pct,suppressed\n" +
-		"All pupils,3,6,50,0,50,2,66.67,2,66.67,false\n" +
+	want := "year_group,pupils,possible_sessions,absence_pct,authorised_pct,unauthorised_pct,persistent_absentees,persistent_absence_pct,severe_absentees,severe_absence_pct,suppressed,row_kind\n" +
+		"All pupils,3,6,50,0,50,2,66.67,2,66.67,false,total\n" +
 		// Year 8's one pupil is suppressed, and Year 7 with it: the total
-		// minus Year 7 would be Year 8's figures.
-		"7,c,c,c,c,c,c,c,c,c,true\n" +
-		"8,c,c,c,c,c,c,c,c,c,true\n" +
-		"England 2023/24,,,7.1,4.7,2.5,,20,,2.3,false\n"
+		// minus Year 7 would be Year 8's figures. Suppressed figures are
+		// empty cells (null), with the flag: never a number to sum.
+		"7,,,,,,,,,,true,group\n" +
+		"8,,,,,,,,,,true,group\n" +
+		"England 2023/24,,,7.1,4.7,2.5,,20,,2.3,false,benchmark\n"
 	if out != want {
 		t.Errorf("summary csv:\n%s\nwant:\n%s", out, want)
 	}
@@ -238,7 +241,7 @@ func TestSummaryCommand(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	b, _ := os.ReadFile(out2)
-	if !strings.Contains(string(b), "7,c,c") {
+	if !strings.Contains(string(b), "\n7,,,,,,,,,,true,group\n") {
 		t.Errorf("summary -o should suppress groups under 5 by default:\n%s", b)
 	}
 	if st, _ := os.Stat(out2); st.Mode().Perm() != 0o600 {
@@ -268,5 +271,37 @@ func TestEmptyOrUnusableInputFails(t *testing.T) {
 				t.Errorf("%s %s wrote an output", cmd, tt.file)
 			}
 		}
+	}
+}
+
+// TestSummaryDfEBenchmarks: --benchmarks takes DfE's own published file;
+// the row is England's (or --benchmark-area's) for the phase the pupils'
+// year groups fit (Years 7 and 8: Secondary), with the severe rate, which
+// the year-to-date file does not publish, empty rather than 0.
+func TestSummaryDfEBenchmarks(t *testing.T) {
+	reg := "UPN,Year,Date,Session,Mark\n" +
+		"A1,7,02/09/2024,AM,/\nA1,7,02/09/2024,PM,O\n" +
+		"C3,8,02/09/2024,AM,O\nC3,8,02/09/2024,PM,O\n"
+	dir := writeFiles(t, map[string]string{"r.csv": reg})
+	ees := filepath.Join("..", "..", "testdata", "dfe", "EES_ytd_data.csv")
+	code, out, stderr := run("summary", "-q", "--format", "csv", "--benchmarks", ees, filepath.Join(dir, "r.csv"))
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	if want := "England secondary 2025/26,,,8.4897819092997,"; !strings.Contains(out, want) {
+		t.Errorf("summary csv lacks %q:\n%s", want, out)
+	}
+	if !strings.Contains(out, ",23.7680342651037,,,false,benchmark\n") {
+		t.Errorf("persistent rate, or the empty severe rate, wrong:\n%s", out)
+	}
+	code, out, stderr = run("summary", "-q", "--format", "csv", "--benchmarks", ees, "--benchmark-area", "E09000030", "--benchmark-phase", "Primary", filepath.Join(dir, "r.csv"))
+	if code != 0 || !strings.Contains(out, "Tower Hamlets primary 2025/26,,,5.92336377968847,") {
+		t.Errorf("exit %d %s:\n%s", code, stderr, out)
+	}
+	if code, _, stderr := run("summary", "--benchmark-phase", "Primary", filepath.Join(dir, "r.csv")); code != ExitUsage || !strings.Contains(stderr, "pick a row of a DfE CSV") {
+		t.Errorf("--benchmark-phase without a DfE file: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := run("analyse", "--benchmarks", ees, "--benchmark-area", "Atlantis", filepath.Join(dir, "r.csv")); code != ExitFailure || !strings.Contains(stderr, `no row for area "Atlantis"`) {
+		t.Errorf("unknown area: exit %d, %q", code, stderr)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/register"
@@ -14,17 +15,32 @@ import (
 
 // Previous is what an earlier run's JSON output says about each pupil.
 type Previous struct {
-	Path   string
-	AsOf   string
+	Path string
+	AsOf string
+	// Pupils are keyed by Key: a local id with its school, so two children
+	// sharing admission number 1001 at two schools stay two children.
 	Pupils map[string]PrevPupil
 	// Rules is the hash of the earlier run's rules; tiers only compare
 	// meaningfully under the same rules.
 	RulesHash string
+	// Headline is the earlier run's summary, for the week-on-week deltas
+	// of an email summary; nil when the file has none.
+	Headline *Headline
+}
+
+// Headline is the part of an earlier run's summary that a weekly email
+// compares with: the rates, in per cent, as that run printed them.
+type Headline struct {
+	Pupils        int     `json:"pupils"`
+	AbsencePct    float64 `json:"absence_pct"`
+	PersistentPct float64 `json:"persistent_absence_pct"`
+	SeverePct     float64 `json:"severe_absence_pct"`
 }
 
 // PrevPupil is one pupil of the earlier run.
 type PrevPupil struct {
 	ID         string  `json:"pupil_id"`
+	School     string  `json:"school"`
 	Tier       string  `json:"tier"`
 	Score      int     `json:"score"`
 	AbsencePct float64 `json:"absence_pct"`
@@ -103,8 +119,8 @@ func (p *Previous) Pseudonymise(key []byte) error {
 		return fmt.Errorf("--compare %s: %d pupil ids are pseudonyms and %d are not; expected the output of one attendrisk analyse run", p.Path, pseudo, real)
 	}
 	out := make(map[string]PrevPupil, len(p.Pupils))
-	for id, pp := range p.Pupils {
-		pp.ID = analysis.Pseudonym(key, id)
+	for _, pp := range p.Pupils {
+		pp.ID = analysis.PseudonymOf(key, pp.School, pp.ID)
 		out[pp.ID] = pp
 	}
 	p.Pupils = out
@@ -141,6 +157,10 @@ func decode(path string, r io.Reader) (*Previous, error) {
 			}
 			err = dec.Decode(&rules)
 			p.RulesHash = rules.Hash
+		case "summary":
+			var h Headline
+			err = dec.Decode(&h)
+			p.Headline = &h
 		case "pupils":
 			sawPupils = true
 			err = decodePupils(path, dec, p)
@@ -207,14 +227,25 @@ func decodePupils(path string, dec *json.Decoder, p *Previous) error {
 		if !analysis.IsPseudonym(pp.ID) {
 			pp.ID = register.CanonicalID(pp.ID)
 		}
-		if _, dup := p.Pupils[pp.ID]; dup {
+		k := Key(pp.School, pp.ID)
+		if _, dup := p.Pupils[k]; dup {
 			// An output lists each pupil once; the id itself is not shown.
-			return &pupilError{fmt.Sprintf("--compare %s: pupil %d of the list has the same pupil_id as an earlier one", path, n)}
+			return &pupilError{fmt.Sprintf("--compare %s: pupil %d of the list has the same pupil_id and school as an earlier one", path, n)}
 		}
-		p.Pupils[pp.ID] = pp
+		p.Pupils[k] = pp
 	}
 	_, err = dec.Token() // ]
 	return err
+}
+
+// Key is how a pupil of either run is found in the other: a pseudonym as it
+// is (it already stands for one child), a UPN alone, a local id with its
+// school (register.ChildKey).
+func Key(school, id string) string {
+	if analysis.IsPseudonym(id) {
+		return id
+	}
+	return register.ChildKey(school, id)
 }
 
 func plainErr(err error) error {
@@ -236,6 +267,54 @@ const (
 	Left            = "left"
 )
 
+// Kinds are the kinds of change, in the order they are shown.
+var Kinds = []string{NewlySevere, NewlyPersistent, TierUp, Joined, TierDown, Improved, Left}
+
+// ParseKinds reads a comma-separated list of change kinds, as
+// --fail-on-change takes it.
+func ParseKinds(s string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, k := range strings.Split(s, ",") {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		if _, ok := kindOrder[k]; !ok {
+			return nil, fmt.Errorf("unknown change %q; expected any of %s", k, strings.Join(Kinds, ", "))
+		}
+		out[k] = true
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no change named; expected any of %s", strings.Join(Kinds, ", "))
+	}
+	return out, nil
+}
+
+// Comparable lists what makes the two runs less than comparable, for a
+// warning: tiers moved by a change of rules are not moves of the pupils, and
+// a figures-only run has no tiers at all. A weekly cron job that alerts on
+// tier_up would otherwise page someone about a rules edit.
+func Comparable(prev *Previous, res *analysis.Result) []string {
+	var out []string
+	switch {
+	case prev.RulesHash == "" && res.Rules != nil:
+		out = append(out, "--compare "+prev.Path+" is a figures-only run (--no-rules): it has no tiers, so no tier moves are reported")
+	case prev.RulesHash != "" && res.Rules == nil:
+		out = append(out, "this run is figures only (--no-rules) and "+prev.Path+" is not: no tier moves are reported")
+	case prev.RulesHash != "" && prev.RulesHash != res.Rules.Hash:
+		out = append(out, fmt.Sprintf("--compare %s was made with other rules (%s, now %s): tier moves may come from the rules, not from the pupils", prev.Path, short(prev.RulesHash), short(res.Rules.Hash)))
+	}
+	return out
+}
+
+// short is a rules hash cut to what a person compares by eye.
+func short(h string) string {
+	if len(h) > len("sha256:")+12 {
+		return h[:len("sha256:")+12]
+	}
+	return h
+}
+
 var kindOrder = map[string]int{NewlySevere: 0, NewlyPersistent: 1, TierUp: 2, Joined: 3, TierDown: 4, Improved: 5, Left: 6}
 
 // ImprovedPoints is how far absence must fall, in percentage points, to
@@ -246,6 +325,7 @@ const ImprovedPoints = 2.0
 type Change struct {
 	Kind   string          `json:"change"`
 	ID     string          `json:"pupil_id"`
+	School string          `json:"school,omitempty"`
 	Before string          `json:"before"`
 	After  string          `json:"after"`
 	Pupil  *analysis.Pupil `json:"-"`
@@ -256,63 +336,67 @@ type Change struct {
 func Diff(prev *Previous, res *analysis.Result) []Change {
 	var out []Change
 	seen := make(map[string]bool, len(res.All))
-	pos := make(map[string]int, len(res.All))
+	pos := make(map[*analysis.Pupil]int, len(res.All))
 	for i, p := range res.All {
-		pos[p.ID] = i
+		pos[p] = i
 	}
 	for _, p := range res.All {
 		if p.Aggregate {
 			continue
 		}
-		seen[p.ID] = true
-		was, ok := prev.Pupils[p.ID]
+		k := Key(p.Info.School, p.ID)
+		seen[k] = true
+		was, ok := prev.Pupils[k]
 		now := describe(p)
 		if !ok {
-			out = append(out, Change{Joined, p.ID, "", now, p})
+			out = append(out, Change{Joined, p.ID, p.Info.School, "", now, p})
 			continue
 		}
 		before := fmt.Sprintf("%s, absence %.1f%%", orNone(was.Tier), was.AbsencePct)
 		switch {
 		case p.SA() && !was.Severe:
-			out = append(out, Change{NewlySevere, p.ID, before, now, p})
+			out = append(out, Change{NewlySevere, p.ID, p.Info.School, before, now, p})
 		case p.PA() && !was.Persistent:
-			out = append(out, Change{NewlyPersistent, p.ID, before, now, p})
+			out = append(out, Change{NewlyPersistent, p.ID, p.Info.School, before, now, p})
 		}
 		if p.Outcome != nil && res.Rules != nil && was.Tier != "" && was.Tier != p.Outcome.Tier {
 			wi, ni := res.Rules.TierIndex(was.Tier), res.Rules.TierIndex(p.Outcome.Tier)
 			switch {
 			case wi >= 0 && ni < wi:
-				out = append(out, Change{TierUp, p.ID, before, now, p})
+				out = append(out, Change{TierUp, p.ID, p.Info.School, before, now, p})
 			case wi >= 0 && ni > wi:
-				out = append(out, Change{TierDown, p.ID, before, now, p})
+				out = append(out, Change{TierDown, p.ID, p.Info.School, before, now, p})
 			}
 		}
 		abs := p.Figures.Pct(p.Figures.Absent())
 		if (was.Persistent && !p.PA()) || (!p.PA() && was.AbsencePct-abs >= ImprovedPoints) {
-			out = append(out, Change{Improved, p.ID, before, now, p})
+			out = append(out, Change{Improved, p.ID, p.Info.School, before, now, p})
 		}
 	}
 	var left []string
-	for id := range prev.Pupils {
-		if !seen[id] {
-			left = append(left, id)
+	for k := range prev.Pupils {
+		if !seen[k] {
+			left = append(left, k)
 		}
 	}
 	sort.Strings(left)
-	for _, id := range left {
-		was := prev.Pupils[id]
-		out = append(out, Change{Left, id, fmt.Sprintf("%s, absence %.1f%%", orNone(was.Tier), was.AbsencePct), "not in the data", nil})
+	for _, k := range left {
+		was := prev.Pupils[k]
+		out = append(out, Change{Kind: Left, ID: was.ID, School: was.School, Before: fmt.Sprintf("%s, absence %.1f%%", orNone(was.Tier), was.AbsencePct), After: "not in the data"})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if kindOrder[out[i].Kind] != kindOrder[out[j].Kind] {
 			return kindOrder[out[i].Kind] < kindOrder[out[j].Kind]
 		}
-		pi, oki := pos[out[i].ID]
-		pj, okj := pos[out[j].ID]
+		pi, oki := pos[out[i].Pupil]
+		pj, okj := pos[out[j].Pupil]
 		if oki && okj {
 			return pi < pj
 		}
-		return out[i].ID < out[j].ID
+		if out[i].ID != out[j].ID {
+			return out[i].ID < out[j].ID
+		}
+		return out[i].School < out[j].School
 	})
 	return out
 }
@@ -336,19 +420,24 @@ func orNone(s string) string {
 // linear in pupils and changes, so 20,000 changed pupils cost 20,000
 // lookups rather than 400 million comparisons.
 func Annotate(res *analysis.Result, cs []Change) {
-	byPupil := ByPupil(cs)
+	// By the change's own pupil, not its id: two children may share a
+	// local id at two schools.
 	for _, p := range res.All {
-		if kinds, ok := byPupil[p.ID]; ok {
-			p.Changes = kinds
+		p.Changes = nil
+	}
+	for _, c := range cs {
+		if c.Pupil != nil {
+			c.Pupil.Changes = append(c.Pupil.Changes, c.Kind)
 		}
 	}
 }
 
-// ByPupil indexes the changes by pupil id (a pupil can have several).
-func ByPupil(cs []Change) map[string][]string {
-	out := map[string][]string{}
-	for _, c := range cs {
-		out[c.ID] = append(out[c.ID], c.Kind)
+// Who is how a change names its pupil in a list: the id, and the school
+// when the run has schools (in an authority run admission number 1001 may be
+// two children, and the officer needs the school to find either).
+func (c Change) Who() string {
+	if c.School == "" {
+		return c.ID
 	}
-	return out
+	return c.ID + " (" + c.School + ")"
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
+	"github.com/attendrisk/attendrisk/pkg/rule"
 )
 
 // TestRead: an earlier JSON output is read pupil by pupil; anything else,
@@ -64,7 +65,7 @@ func TestRead(t *testing.T) {
 	if diff := cmp.Diff([]string{"0012", "12", "A1"}, ids); diff != "" {
 		t.Errorf("folded ids (-want +got):\n%s", diff)
 	}
-	if _, err := Read(write("dupfold.json", `{"tool":"attendrisk","pupils":[{"pupil_id":"a1"},{"pupil_id":"A1"}]}`)); err == nil || !strings.Contains(err.Error(), "same pupil_id as an earlier one") {
+	if _, err := Read(write("dupfold.json", `{"tool":"attendrisk","pupils":[{"pupil_id":"a1"},{"pupil_id":"A1"}]}`)); err == nil || !strings.Contains(err.Error(), "same pupil_id and school as an earlier one") {
 		t.Errorf("a1 and A1: want the duplicate error, got %v", err)
 	}
 	if p, err := Read(write("null.json", `{"tool":"attendrisk","pupils":null}`)); err != nil || len(p.Pupils) != 0 {
@@ -102,7 +103,7 @@ func TestRead(t *testing.T) {
 		{write("noid.json", `{"tool":"attendrisk","pupils":[{"pupil_id":"A1"},{"tier":"high"}]}`),
 			"--compare " + filepath.Join(dir, "noid.json") + ": pupil 2 of the list has no pupil_id"},
 		{write("dup.json", `{"tool":"attendrisk","pupils":[{"pupil_id":"A1"},{"pupil_id":"B2"},{"pupil_id":"A1","tier":"low"}]}`),
-			"--compare " + filepath.Join(dir, "dup.json") + ": pupil 3 of the list has the same pupil_id as an earlier one"},
+			"--compare " + filepath.Join(dir, "dup.json") + ": pupil 3 of the list has the same pupil_id and school as an earlier one"},
 		{big, fmt.Sprintf("--compare %s: 1073741825 bytes, more than the 1073741824 bytes (1 GiB) an attendrisk JSON output can be", big)},
 		{dir, "--compare " + dir + ": not a regular file (expected the file written by --format json)"},
 		{filepath.Join(dir, "missing.json"), "--compare " + filepath.Join(dir, "missing.json") + ": cannot read: no such file or directory"},
@@ -181,5 +182,29 @@ func BenchmarkCompare20000(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		Annotate(res, Diff(prev, res))
+	}
+}
+
+func TestComparable(t *testing.T) {
+	const a, b = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	tests := []struct {
+		name      string
+		prevHash  string
+		rules     *rule.Set
+		wantWarns []string
+	}{
+		{"same rules", a, &rule.Set{Hash: a}, nil},
+		{"other rules", a, &rule.Set{Hash: b}, []string{"--compare w.json was made with other rules (sha256:aaaaaaaaaaaa, now sha256:bbbbbbbbbbbb): tier moves may come from the rules, not from the pupils"}},
+		{"earlier figures only", "", &rule.Set{Hash: b}, []string{"--compare w.json is a figures-only run (--no-rules): it has no tiers, so no tier moves are reported"}},
+		{"now figures only", a, nil, []string{"this run is figures only (--no-rules) and w.json is not: no tier moves are reported"}},
+		{"both figures only", "", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Comparable(&Previous{Path: "w.json", RulesHash: tt.prevHash}, &analysis.Result{Rules: tt.rules})
+			if diff := cmp.Diff(tt.wantWarns, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }

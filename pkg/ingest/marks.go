@@ -11,6 +11,7 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
+	"github.com/attendrisk/attendrisk/pkg/worker"
 )
 
 // chunkSize is the unit of parallel work: big enough that channel traffic
@@ -497,6 +498,11 @@ func (f *freeList[T]) put(x T) {
 	}
 }
 
+// testWorkerHook, when set by a test, runs at the start of the marks
+// reader's goroutines ("reader", "worker"): a test makes it panic to prove
+// the panic reaches the caller instead of killing the process.
+var testWorkerHook func(role string)
+
 // readMarksCSV streams a marks-layout CSV: one goroutine cuts the input into
 // chunks at record boundaries, workers parse chunks in parallel, and this
 // goroutine applies the parsed rows in file order.
@@ -514,15 +520,25 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	chunks := make(chan chunk, workers)
 	results := make(chan *batch, workers)
 	done := make(chan struct{})
-	defer close(done)
+	stop := sync.OnceFunc(func() { close(done) })
+	defer stop()
+	readerDone := make(chan struct{})
 
 	// Reader: cut at record boundaries, carry the tail over. endLine and
 	// endsNL (the line after the last, and whether the text ends with a
 	// line break) are read after results is closed.
 	var readErr, cancelErr error
 	endLine, endsNL := firstLine, true
+	// caught[0] is the reader's, caught[1+w] worker w's: a panic in any of
+	// them is raised again here once every goroutine has finished.
+	caught := make([]worker.Catch, workers+1)
 	go func() {
+		defer close(readerDone)
 		defer close(chunks)
+		defer caught[0].Catch()
+		if testWorkerHook != nil {
+			testWorkerHook("reader")
+		}
 		var carry []byte
 		seq, line := 0, firstLine
 		send := func(c chunk) bool {
@@ -627,8 +643,12 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
-		go func() {
+		go func(c *worker.Catch) {
 			defer wg.Done()
+			defer c.Catch()
+			if testWorkerHook != nil {
+				testWorkerHook("worker")
+			}
 			var fields [][]byte
 			cols := cols // each worker has its own date cache
 			cols.lastDate = nil
@@ -705,7 +725,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					return
 				}
 			}
-		}()
+		}(&caught[1+w])
 	}
 	go func() { wg.Wait(); close(results) }()
 
@@ -749,6 +769,14 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			}
 		}
 	}
+	// results is closed: the workers have finished. The reader has too,
+	// unless the workers died and left it blocked on a send: stop it and
+	// wait, so that its record is safe to read. A dead worker's batch never
+	// arrived, so what was applied is incomplete: raise its panic rather
+	// than return a partial register.
+	stop()
+	<-readerDone
+	worker.Rethrow(caught)
 	if cancelErr != nil {
 		return cancelErr
 	}

@@ -31,32 +31,44 @@ type Calendar struct {
 	weekStart []int32
 }
 
-// NewCalendar derives the calendar from every pupil's session marks. Pupils
-// read from the summary layout (counts without dates) add nothing.
+// NewCalendar derives one calendar from every pupil's session marks, all
+// schools together. Pupils read from the summary layout (counts without
+// dates) add nothing. An authority's patterns use NewCalendars instead, so
+// that one school's half-term is not another's school week.
 func NewCalendar(reg *register.Register) *Calendar {
-	cal := &Calendar{}
 	first, last, ok := reg.Span()
 	if !ok {
-		return cal
+		return &Calendar{}
 	}
-	n := int(last-first) + 1
-	school := make([]bool, n)
+	school := make([]bool, int(last-first)+1)
 	for _, p := range reg.Pupils() {
-		if !p.HasMarks() {
-			continue
+		markSchoolDays(school, first, p)
+	}
+	return fromSchoolDays(first, school)
+}
+
+// markSchoolDays sets school[d-first] for every day on which p has a
+// possible session.
+func markSchoolDays(school []bool, first register.Day, p *register.Pupil) {
+	if !p.HasMarks() {
+		return
+	}
+	pf, pl := p.Span()
+	for d := pf; d <= pl; d++ {
+		if school[d-first] {
+			continue // already known: no need to read this pupil's day
 		}
-		pf, pl := p.Span()
-		for d := pf; d <= pl; d++ {
-			if school[d-first] {
-				continue // already known: no need to read this pupil's day
-			}
-			if countsAsPossible(p.Mark(d, register.AM), d) || countsAsPossible(p.Mark(d, register.PM), d) {
-				school[d-first] = true
-			}
+		if countsAsPossible(p.Mark(d, register.AM), d) || countsAsPossible(p.Mark(d, register.PM), d) {
+			school[d-first] = true
 		}
 	}
-	cal.first = first
-	cal.upto = make([]int32, n)
+}
+
+// fromSchoolDays builds the calendar of the days marked in school, which
+// starts on first.
+func fromSchoolDays(first register.Day, school []bool) *Calendar {
+	cal := &Calendar{first: first}
+	cal.upto = make([]int32, len(school))
 	count := 0
 	for i, s := range school {
 		if s {
@@ -83,6 +95,105 @@ func NewCalendar(reg *register.Register) *Calendar {
 	}
 	return cal
 }
+
+// Calendars is each school's own calendar (reference §3: a school week is a
+// week with a session for that school), so the 10-school-week, 10-day and
+// 20-day windows of a pupil are counted on their own school's days, and
+// another school's half-term, INSET day (#) or bank holiday changes nothing
+// for them.
+//
+// Which calendar is a pupil's (For):
+//   - an enrolment at one school: that school's calendar, read from the
+//     marks of every enrolment at that school. Enrolments with no school
+//     (a UPN in a file that names none) share the calendar of the other
+//     school-less enrolments.
+//   - the child view of a dual-registered or moved child: the union of the
+//     calendars of the schools they were on roll at. The child view's marks
+//     are the schools' marks combined, so a day is a school day for the
+//     child when any of their schools was open; for a child who moved, the
+//     first school's days before the move and the second's after are the
+//     child's school days, and neither school's holidays hide the other's
+//     open days.
+//
+// Memory is one calendar per school (a few int32 per calendar day), plus
+// one per distinct set of schools a dual-registered child is on roll at:
+// never per pupil.
+type Calendars struct {
+	all      *Calendar
+	bySchool map[string]*Calendar
+	// union holds the child views' calendars, keyed by the child view's
+	// school (the schools joined by " + ").
+	union map[string]*Calendar
+}
+
+// NewCalendars derives every school's calendar from the register. Every
+// calendar For can return is built here, so For may be called from many
+// goroutines at once.
+func NewCalendars(reg *register.Register) *Calendars {
+	cs := &Calendars{bySchool: map[string]*Calendar{}, union: map[string]*Calendar{}}
+	first, last, ok := reg.Span()
+	if !ok {
+		cs.all = &Calendar{}
+		return cs
+	}
+	n := int(last-first) + 1
+	days := map[string][]bool{}
+	all := make([]bool, n)
+	for _, e := range reg.Enrolments() {
+		d := days[e.Info.School]
+		if d == nil {
+			d = make([]bool, n)
+			days[e.Info.School] = d
+		}
+		markSchoolDays(d, first, e)
+	}
+	for school, d := range days {
+		cs.bySchool[school] = fromSchoolDays(first, d)
+		for i, s := range d {
+			all[i] = all[i] || s
+		}
+	}
+	cs.all = fromSchoolDays(first, all)
+	for _, p := range reg.Pupils() {
+		if !p.Combined() {
+			continue
+		}
+		if _, ok := cs.union[p.Info.School]; ok {
+			continue
+		}
+		u := make([]bool, n)
+		for _, e := range p.Enrolments() {
+			for i, s := range days[e.Info.School] {
+				u[i] = u[i] || s
+			}
+		}
+		cs.union[p.Info.School] = fromSchoolDays(first, u)
+	}
+	return cs
+}
+
+// All returns the calendar of every school together: a day is a school day
+// when any school has a possible session on it.
+func (cs *Calendars) All() *Calendar { return cs.all }
+
+// For returns the calendar a pupil's patterns are counted on (see
+// Calendars): the enrolment's own school's, or for the child view of a
+// dual-registered or moved child, the union of their schools'.
+func (cs *Calendars) For(p *register.Pupil) *Calendar {
+	if p.Combined() {
+		if c := cs.union[p.Info.School]; c != nil {
+			return c
+		}
+		return cs.all
+	}
+	if c := cs.bySchool[p.Info.School]; c != nil {
+		return c
+	}
+	return cs.all
+}
+
+// Schools returns the number of school calendars.
+func (cs *Calendars) Schools() int { return len(cs.bySchool) }
 
 // countsAsPossible reports whether a stored mark is a possible session on day d.
 // Only X depends on the date, so the costly date conversion is done for X

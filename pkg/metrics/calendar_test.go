@@ -188,3 +188,57 @@ func TestNewCalendarCovidX(t *testing.T) {
 		t.Errorf("Days() (-want +got):\n%s", diff)
 	}
 }
+
+// TestCalendarsPerSchool: Oak is closed 17-21/02 (half term) and Elm
+// 24-28/02; a child at both (dual registered, present at each on its own
+// days) counts the union. Each school's calendar is its own days only.
+func TestCalendarsPerSchool(t *testing.T) {
+	from, to := testDay(10, 2), testDay(7, 3)
+	oakHalf := schoolDays(testDay(17, 2), testDay(21, 2))
+	elmHalf := schoolDays(testDay(24, 2), testDay(28, 2))
+	oakDays := schoolDays(from, to, oakHalf...)
+	elmDays := schoolDays(from, to, elmHalf...)
+	b := register.NewBuilder(quality.New())
+	present, _ := mark.Lookup("/")
+	presentPM, _ := mark.Lookup(`\`)
+	add := func(school, id string, days []register.Day) {
+		p := b.PupilAt([]byte(id), school, quality.Loc{})
+		for _, d := range days {
+			b.Mark(p, d, register.AM, present, quality.Loc{})
+			b.Mark(p, d, register.PM, presentPM, quality.Loc{})
+		}
+	}
+	const dual = "C823200112001"
+	add("Oak", "1001", oakDays)
+	add("Elm", "1001", elmDays)
+	add("Oak", dual, oakDays[:5])
+	add("Elm", dual, elmDays[5:])
+	reg := b.Reg
+	cs := NewCalendars(reg)
+	if cs.Schools() != 2 {
+		t.Fatalf("%d school calendars, want 2", cs.Schools())
+	}
+	weeks := map[string]int{}
+	days := map[string][]register.Day{}
+	for _, p := range reg.Pupils() {
+		c := cs.For(p)
+		weeks[p.Info.School+"/"+p.ID] = c.Weeks()
+		days[p.Info.School+"/"+p.ID] = c.Days()
+	}
+	want := map[string]int{"Oak/1001": 3, "Elm/1001": 3, "Oak + Elm/" + dual: 4}
+	if diff := cmp.Diff(want, weeks); diff != "" {
+		t.Errorf("school weeks (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(oakDays, days["Oak/1001"]); diff != "" {
+		t.Errorf("Oak's days (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(elmDays, days["Elm/1001"]); diff != "" {
+		t.Errorf("Elm's days (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(schoolDays(from, to), days["Oak + Elm/"+dual]); diff != "" {
+		t.Errorf("the dual child's days (-want +got):\n%s", diff)
+	}
+	if got := cs.All().Weeks(); got != 4 {
+		t.Errorf("all schools together: %d weeks, want 4", got)
+	}
+}

@@ -155,6 +155,11 @@ func (p *Pupil) Enrolments() []*Pupil {
 	return out
 }
 
+// Combined reports whether p is the child view of several enrolments (a
+// dual-registered or moving child), without building the list Enrolments
+// returns.
+func (p *Pupil) Combined() bool { return p.combined }
+
 // HasMarks reports whether the pupil has session marks (rather than counts).
 func (p *Pupil) HasMarks() bool { return len(p.marks) > 0 }
 
@@ -233,6 +238,11 @@ func (r *Register) Len() int {
 	}
 	return n
 }
+
+// ChildKey is the key of a child: the UPN (the same child at every school),
+// or a local id with its school (admission number 1001 at two schools is two
+// children). Pseudonyms and comparisons with an earlier run key by it too.
+func ChildKey(school, id string) string { return childKey(school, id) }
 
 // childKey is the key of a child: the UPN, or a local id with its school.
 func childKey(school, id string) string {

@@ -6,18 +6,39 @@ import (
 	"strings"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/register"
 	"github.com/attendrisk/attendrisk/pkg/rule"
 )
 
 // column is one field of a pupil record in the machine formats.
 type column struct {
 	name string
-	get  func(p *analysis.Pupil) any // string, int, float64 or bool
+	get  func(p *analysis.Pupil) any // string, int, float64, bool, or nil for not applicable
+	kind kind
 }
 
 // pct rounds a percentage to two decimal places for output. Thresholds are
 // never decided on this value (see metrics.Figures.Persistent).
 func pct(x float64) float64 { return math.Round(x*100) / 100 }
+
+// figurePct is a pupil's rate over possible sessions, or nil (null, an
+// empty cell) when the pupil had no possible session: 0% would read as
+// perfect attendance.
+func figurePct(p *analysis.Pupil, n int) any {
+	if p.Figures.Possible == 0 {
+		return nil
+	}
+	return pct(p.Figures.Pct(n))
+}
+
+// dateOrNull is a pupil's date as yyyy-mm-dd, or nil when there is none
+// (a pupil given only as session counts).
+func dateOrNull(d register.Day) any {
+	if d == 0 {
+		return nil
+	}
+	return d.ISO()
+}
 
 func date(d interface{ ISO() string }, zero bool) string {
 	if zero {
@@ -29,46 +50,46 @@ func date(d interface{ ISO() string }, zero bool) string {
 // pupilColumns is the stable schema of a pupil record, in output order. The
 // README documents every name; change both together.
 var pupilColumns = []column{
-	{"pupil_id", func(p *analysis.Pupil) any { return p.ID }},
-	{"surname", func(p *analysis.Pupil) any { return p.Info.Surname }},
-	{"forename", func(p *analysis.Pupil) any { return p.Info.Forename }},
-	{"year_group", func(p *analysis.Pupil) any { return p.Info.YearGroup }},
-	{"reg_group", func(p *analysis.Pupil) any { return p.Info.RegGroup }},
-	{"school", func(p *analysis.Pupil) any { return p.Info.School }},
-	{"first_date", func(p *analysis.Pupil) any { return date(p.First, p.First == 0) }},
-	{"last_date", func(p *analysis.Pupil) any { return date(p.Last, p.Last == 0) }},
-	{"possible_sessions", func(p *analysis.Pupil) any { return p.Figures.Possible }},
-	{"present_sessions", func(p *analysis.Pupil) any { return p.Figures.Present }},
-	{"aea_sessions", func(p *analysis.Pupil) any { return p.Figures.AEA }},
-	{"authorised_absence", func(p *analysis.Pupil) any { return p.Figures.Authorised }},
-	{"unauthorised_absence", func(p *analysis.Pupil) any { return p.Figures.Unauthorised }},
-	{"absence_sessions", func(p *analysis.Pupil) any { return p.Figures.Absent() }},
-	{"missing_marks", func(p *analysis.Pupil) any { return p.Figures.Missing }},
-	{"absence_pct", func(p *analysis.Pupil) any { return pct(p.Figures.Pct(p.Figures.Absent())) }},
-	{"authorised_pct", func(p *analysis.Pupil) any { return pct(p.Figures.Pct(p.Figures.Authorised)) }},
-	{"unauthorised_pct", func(p *analysis.Pupil) any { return pct(p.Figures.Pct(p.Figures.Unauthorised)) }},
-	{"attendance_pct", func(p *analysis.Pupil) any { return pct(p.Figures.Pct(p.Figures.Attended())) }},
-	{"persistent_absence", func(p *analysis.Pupil) any { return p.PA() }},
-	{"severe_absence", func(p *analysis.Pupil) any { return p.SA() }},
-	{"assessable", func(p *analysis.Pupil) any { return p.Figures.Assessable() }},
-	{"tier", func(p *analysis.Pupil) any { return outcome(p).Tier }},
-	{"score", func(p *analysis.Pupil) any { return outcome(p).Score }},
-	{"risk_points", func(p *analysis.Pupil) any { return outcome(p).RiskPoints }},
-	{"protective_points", func(p *analysis.Pupil) any { return outcome(p).ProtectivePoints }},
-	{"change", func(p *analysis.Pupil) any { return strings.Join(p.Changes, " ") }},
+	{"pupil_id", func(p *analysis.Pupil) any { return p.ID }, kString},
+	{"surname", func(p *analysis.Pupil) any { return p.Info.Surname }, kString},
+	{"forename", func(p *analysis.Pupil) any { return p.Info.Forename }, kString},
+	{"year_group", func(p *analysis.Pupil) any { return p.Info.YearGroup }, kString},
+	{"reg_group", func(p *analysis.Pupil) any { return p.Info.RegGroup }, kString},
+	{"school", func(p *analysis.Pupil) any { return p.Info.School }, kString},
+	{"first_date", func(p *analysis.Pupil) any { return dateOrNull(p.First) }, kDate},
+	{"last_date", func(p *analysis.Pupil) any { return dateOrNull(p.Last) }, kDate},
+	{"possible_sessions", func(p *analysis.Pupil) any { return p.Figures.Possible }, kInt},
+	{"present_sessions", func(p *analysis.Pupil) any { return p.Figures.Present }, kInt},
+	{"aea_sessions", func(p *analysis.Pupil) any { return p.Figures.AEA }, kInt},
+	{"authorised_absence", func(p *analysis.Pupil) any { return p.Figures.Authorised }, kInt},
+	{"unauthorised_absence", func(p *analysis.Pupil) any { return p.Figures.Unauthorised }, kInt},
+	{"absence_sessions", func(p *analysis.Pupil) any { return p.Figures.Absent() }, kInt},
+	{"missing_marks", func(p *analysis.Pupil) any { return p.Figures.Missing }, kInt},
+	{"absence_pct", func(p *analysis.Pupil) any { return figurePct(p, p.Figures.Absent()) }, kFloat},
+	{"authorised_pct", func(p *analysis.Pupil) any { return figurePct(p, p.Figures.Authorised) }, kFloat},
+	{"unauthorised_pct", func(p *analysis.Pupil) any { return figurePct(p, p.Figures.Unauthorised) }, kFloat},
+	{"attendance_pct", func(p *analysis.Pupil) any { return figurePct(p, p.Figures.Attended()) }, kFloat},
+	{"persistent_absence", func(p *analysis.Pupil) any { return p.PA() }, kBool},
+	{"severe_absence", func(p *analysis.Pupil) any { return p.SA() }, kBool},
+	{"assessable", func(p *analysis.Pupil) any { return p.Figures.Assessable() }, kBool},
+	{"tier", func(p *analysis.Pupil) any { return outcome(p).Tier }, kString},
+	{"score", func(p *analysis.Pupil) any { return outcome(p).Score }, kInt},
+	{"risk_points", func(p *analysis.Pupil) any { return outcome(p).RiskPoints }, kInt},
+	{"protective_points", func(p *analysis.Pupil) any { return outcome(p).ProtectivePoints }, kInt},
+	{"change", func(p *analysis.Pupil) any { return strings.Join(p.Changes, " ") }, kString},
 	// Absence by cause (sessions), then what the judgement read: the age
 	// status and its basis, and the support state.
-	{"unexplained_sessions", func(p *analysis.Pupil) any { return p.Causes.Unexplained }},
-	{"unauthorised_known_sessions", func(p *analysis.Pupil) any { return p.Causes.UnauthorisedKnown }},
-	{"authorised_known_sessions", func(p *analysis.Pupil) any { return p.Causes.AuthorisedKnown }},
-	{"no_education_sessions", func(p *analysis.Pupil) any { return p.Causes.NoEducation }},
-	{"off_site_sessions", func(p *analysis.Pupil) any { return p.Causes.OffSite }},
-	{"age_status", func(p *analysis.Pupil) any { return ageText(p) }},
-	{"support_state", func(p *analysis.Pupil) any { return p.Support }},
+	{"unexplained_sessions", func(p *analysis.Pupil) any { return p.Causes.Unexplained }, kInt},
+	{"unauthorised_known_sessions", func(p *analysis.Pupil) any { return p.Causes.UnauthorisedKnown }, kInt},
+	{"authorised_known_sessions", func(p *analysis.Pupil) any { return p.Causes.AuthorisedKnown }, kInt},
+	{"no_education_sessions", func(p *analysis.Pupil) any { return p.Causes.NoEducation }, kInt},
+	{"off_site_sessions", func(p *analysis.Pupil) any { return p.Causes.OffSite }, kInt},
+	{"age_status", func(p *analysis.Pupil) any { return ageText(p) }, kString},
+	{"support_state", func(p *analysis.Pupil) any { return p.Support }, kString},
 	// The actions log (--actions): the latest action up to the last day,
 	// and --hide-actioned's verdict.
-	{"last_action", func(p *analysis.Pupil) any { return lastAction(p) }},
-	{"action_status", func(p *analysis.Pupil) any { return p.ActionStatus }},
+	{"last_action", func(p *analysis.Pupil) any { return lastAction(p) }, kString},
+	{"action_status", func(p *analysis.Pupil) any { return p.ActionStatus }, kString},
 }
 
 // lastAction is the pupil's latest recorded action, "" when none.

@@ -12,6 +12,11 @@
 // workbook (XLSX) is streamed sheet by sheet and set up to print one page
 // wide.
 //
+// explain's pages (ExplainPage) are built once, every file text through
+// Term, and written as text, Markdown (every markup character escaped) or
+// HTML (html/template, print styles for one child per A4 page, nothing
+// loaded from outside); WritePackDir writes a folder of them atomically.
+//
 // Nothing here writes to os.Stdout: every writer takes an io.Writer, and
 // WriteFile creates output files privately and atomically.
 package render

@@ -89,7 +89,7 @@ func TestGolden(t *testing.T) {
 		}},
 		{"analyse-csv.golden", func(b *bytes.Buffer, r *analysis.Result) error { return CSV(b, r) }},
 		{"analyse-json.golden", func(b *bytes.Buffer, r *analysis.Result) error { return JSON(b, r, goldenMeta) }},
-		{"analyse-jsonl.golden", func(b *bytes.Buffer, r *analysis.Result) error { return JSONL(b, r) }},
+		{"analyse-jsonl.golden", func(b *bytes.Buffer, r *analysis.Result) error { return JSONL(b, r, goldenMeta) }},
 		{"analyse-quality.golden", func(b *bytes.Buffer, r *analysis.Result) error { Quality(b, r.Quality); return nil }},
 	}
 	for _, tt := range tests {
@@ -259,7 +259,7 @@ func TestJSONOutput(t *testing.T) {
 
 func TestJSONLOutput(t *testing.T) {
 	var b bytes.Buffer
-	if err := JSONL(&b, goldenResult(t)); err != nil {
+	if err := JSONL(&b, goldenResult(t), goldenMeta); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")

@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"runtime"
-	"strings"
+	"strconv"
 	"sync"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
@@ -24,6 +24,14 @@ type Meta struct {
 	// names that run ("file, as of date").
 	Changes  []compare.Change
 	Compared string
+	// Previous is the earlier run's headline and date, for the email
+	// summaries' week-on-week deltas; nil without --compare.
+	Previous *compare.Headline
+	PrevAsOf string // yyyy-mm-dd
+	// IDsOnly makes the email summaries carry ids, tiers and rates only:
+	// no names and no factors (which can be safeguarding context), for
+	// summaries that travel by email.
+	IDsOnly bool
 }
 
 // codeColumn names the CSV column for a code: code_I, code_C1, and words for
@@ -42,38 +50,35 @@ func codeColumn(c string) string {
 	return "code_" + c
 }
 
-// CSV writes one row per pupil in priority order, with every pupil field and
+// codeColumns is the CSV column names of the codes, in table order.
+func codeColumns() []string {
+	codes := mark.Table()
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = codeColumn(c.Code)
+	}
+	return out
+}
+
+// CSV writes one row per pupil in priority order, with every pupil field,
 // then one column per code (all codes, always, so the columns never depend
-// on the data).
+// on the data), then the analyst columns: rank, the fired factor ids
+// (|-separated) and every indicator the rules read. A value that does not
+// apply is an empty cell.
 func CSV(w io.Writer, res *analysis.Result) error {
 	rm := rulesMeta(res)
 	bw := bufio.NewWriterSize(w, 1<<16)
 	cw := csv.NewWriter(bw)
 	codes := mark.Table()
-	head := make([]string, 0, len(pupilColumns)+len(codes))
-	for _, c := range pupilColumns {
-		head = append(head, c.name)
-	}
-	head = append(head, "factors", "next_steps", "rules_name", "rules_version", "rules_hash")
-	for _, c := range codes {
-		head = append(head, codeColumn(c.Code))
-	}
+	head := flatNames()
 	if err := cw.Write(head); err != nil {
 		return err
 	}
 	cw.Flush()
-	// Rows are formatted a block of pupils at a time on every core, one
-	// round of blocks at a time, and written in order: the output is the
-	// same as one pass, formatting an authority's list is not held up on one
-	// core, and only a round of blocks is ever held in memory.
-	const block = 1024
-	workers := runtime.GOMAXPROCS(0)
-	bufs := make([]bytes.Buffer, workers)
-	errs := make([]error, workers)
 	format := func(buf *bytes.Buffer, pupils []*analysis.Pupil) error {
-		buf.Reset()
 		row := make([]string, len(head))
 		bcw := csv.NewWriter(buf)
+		var rec record
 		for _, p := range pupils {
 			for i, c := range pupilColumns {
 				row[i] = formatCell(c.get(p))
@@ -88,6 +93,11 @@ func CSV(w io.Writer, res *analysis.Result) error {
 				}
 				row[k+5+i] = formatCell(v)
 			}
+			k += 5 + len(codes)
+			rec.load(res, p)
+			for i, c := range analystColumns {
+				row[k+i] = csvValue(c.get(&rec))
+			}
 			if err := bcw.Write(row); err != nil {
 				return err
 			}
@@ -95,20 +105,39 @@ func CSV(w io.Writer, res *analysis.Result) error {
 		bcw.Flush()
 		return bcw.Error()
 	}
-	for first := 0; first < len(res.Pupils); first += block * workers {
+	if err := inBlocks(res.Pupils, format, bw.Write); err != nil {
+		return err
+	}
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// inBlocks formats the pupils a block at a time on every core, one round of
+// blocks at a time, and hands each block's bytes to write in order: the
+// output is the same as one pass, formatting an authority's list is not
+// held up on one core, and only a round of blocks is ever held in memory.
+// format appends one block's pupils to buf (which it is given empty).
+func inBlocks(pupils []*analysis.Pupil, format func(buf *bytes.Buffer, pupils []*analysis.Pupil) error, write func([]byte) (int, error)) error {
+	const block = 1024
+	workers := runtime.GOMAXPROCS(0)
+	bufs := make([]bytes.Buffer, workers)
+	errs := make([]error, workers)
+	for first := 0; first < len(pupils); first += block * workers {
 		var wg sync.WaitGroup
 		caught := make([]analysis.WorkerCatch, workers)
 		for wk := 0; wk < workers; wk++ {
+			bufs[wk].Reset()
 			lo := first + wk*block
-			if lo >= len(res.Pupils) {
-				bufs[wk].Reset()
+			if lo >= len(pupils) {
 				continue
 			}
 			wg.Add(1)
 			go func(wk, lo int) {
 				defer wg.Done()
 				defer caught[wk].Catch() // a panic reaches Main as an internal error
-				errs[wk] = format(&bufs[wk], res.Pupils[lo:min(lo+block, len(res.Pupils))])
+				errs[wk] = format(&bufs[wk], pupils[lo:min(lo+block, len(pupils))])
 			}(wk, lo)
 		}
 		wg.Wait()
@@ -117,15 +146,12 @@ func CSV(w io.Writer, res *analysis.Result) error {
 			if errs[wk] != nil {
 				return errs[wk]
 			}
-			if _, err := bw.Write(bufs[wk].Bytes()); err != nil {
+			if _, err := write(bufs[wk].Bytes()); err != nil {
 				return err
 			}
 		}
 	}
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return nil
 }
 
 // RulesMeta identifies the rules that produced an output.
@@ -163,30 +189,24 @@ type stepJSON struct {
 	Source string `json:"source"`
 }
 
-// orderedPupil marshals a pupil with its fields in schema order.
-type orderedPupil struct {
-	p  *analysis.Pupil
-	rm *RulesMeta // set for JSON Lines, where each line stands alone
-}
-
-func (o orderedPupil) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
+// pupilJSON writes one pupil as a JSON object, its fields in schema order:
+// the established fields, the fired factors, the next steps and the codes,
+// the rules (on a JSON Lines line, which stands alone), then the analyst
+// fields. extra, when set, is written last (a JSON Lines line's schema
+// version, run date and window). rec is reused from one pupil to the next.
+func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *RulesMeta, extra []byte, rec *record) error {
 	b.WriteByte('{')
 	for i, c := range pupilColumns {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		k, _ := json.Marshal(c.name)
-		v, err := json.Marshal(c.get(o.p))
-		if err != nil {
-			return nil, err
+		writeKey(b, c.name)
+		if err := writeValue(b, c.get(p)); err != nil {
+			return err
 		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
 	}
 	factors := []factorJSON{}
-	for _, f := range outcome(o.p).Fired {
+	for _, f := range outcome(p).Fired {
 		ev := f.Evidence
 		if ev == nil {
 			ev = []string{}
@@ -194,29 +214,80 @@ func (o orderedPupil) MarshalJSON() ([]byte, error) {
 		factors = append(factors, factorJSON{f.Factor.ID, f.Factor.Kind, f.Factor.Group, f.Factor.Label, f.Factor.Weight, ev, f.Factor.Source})
 	}
 	steps := []stepJSON{}
-	for _, s := range outcome(o.p).Steps {
+	for _, s := range outcome(p).Steps {
 		steps = append(steps, stepJSON{s.ID, s.Text, s.Source})
 	}
 	for _, kv := range []struct {
 		k string
 		v any
-	}{{"factors", factors}, {"next_steps", steps}, {"codes", o.p.Figures.CodeCounts()}} {
-		v, err := json.Marshal(kv.v) // map keys are sorted
-		if err != nil {
-			return nil, err
-		}
-		b.WriteString(`,"` + kv.k + `":`)
-		b.Write(v)
-	}
-	if o.rm != nil {
-		for _, kv := range [][2]string{{"rules_name", o.rm.Name}, {"rules_version", o.rm.Version}, {"rules_hash", o.rm.Hash}} {
-			v, _ := json.Marshal(kv[1])
-			b.WriteString(`,"` + kv[0] + `":`)
-			b.Write(v)
+	}{{"factors", factors}, {"next_steps", steps}, {"codes", p.Figures.CodeCounts()}} {
+		b.WriteByte(',')
+		writeKey(b, kv.k)
+		if err := writeValue(b, kv.v); err != nil { // map keys are sorted
+			return err
 		}
 	}
+	if rm != nil {
+		for _, kv := range [][2]string{{"rules_name", rm.Name}, {"rules_version", rm.Version}, {"rules_hash", rm.Hash}} {
+			b.WriteByte(',')
+			writeKey(b, kv[0])
+			writeValue(b, kv[1])
+		}
+	}
+	rec.load(res, p)
+	for _, c := range analystColumns {
+		b.WriteByte(',')
+		writeKey(b, c.name)
+		if err := writeValue(b, c.get(rec)); err != nil {
+			return err
+		}
+	}
+	b.Write(extra)
 	b.WriteByte('}')
-	return []byte(b.String()), nil
+	return nil
+}
+
+// jsonKeys holds every field name of the pupil record already encoded
+// with its colon: a record writes some 130 keys, and encoding each anew
+// was most of the garbage the JSON output made.
+var jsonKeys = func() map[string][]byte {
+	m := map[string][]byte{}
+	for _, n := range append(flatNames(), "codes", "schema_version", "as_of", "window") {
+		v, _ := json.Marshal(n)
+		m[n] = append(v, ':')
+	}
+	return m
+}()
+
+func writeKey(b *bytes.Buffer, k string) {
+	if v, ok := jsonKeys[k]; ok {
+		b.Write(v)
+		return
+	}
+	v, _ := json.Marshal(k)
+	b.Write(v)
+	b.WriteByte(':')
+}
+
+// writeValue appends v as JSON; nil is null.
+func writeValue(b *bytes.Buffer, v any) error {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+		return nil
+	case int:
+		b.WriteString(strconv.Itoa(x))
+		return nil
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+		return nil
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b.Write(out)
+	return nil
 }
 
 // Summary is the whole-run figures: summed sessions, never averaged rates.
@@ -290,48 +361,111 @@ type window struct {
 	To   string `json:"to"`
 }
 
+// jsonDoc is the JSON document's fields before and after the pupils.
+type jsonHead struct {
+	Tool          string           `json:"tool"`
+	Version       string           `json:"version"`
+	SchemaVersion string           `json:"schema_version"`
+	AsOf          string           `json:"as_of"`
+	Window        window           `json:"window"`
+	Note          string           `json:"note"`
+	Rules         RulesMeta        `json:"rules"`
+	Compared      string           `json:"compared_with,omitempty"`
+	Changes       []compare.Change `json:"changes,omitempty"`
+	Summary       Summary          `json:"summary"`
+}
+
 // JSON writes the whole result as one object: run metadata, the summary,
-// every pupil in priority order, and the data-quality account.
+// every pupil in priority order, and the data-quality account. The pupils
+// are written one at a time as they are encoded, so memory does not grow
+// with the list; the document is laid out as encoding/json's two-space
+// indent would lay it out.
 func JSON(w io.Writer, res *analysis.Result, meta Meta) error {
-	pupils := make([]orderedPupil, len(res.Pupils))
-	for i, p := range res.Pupils {
-		pupils[i] = orderedPupil{p: p}
-	}
-	doc := struct {
-		Tool        string           `json:"tool"`
-		Version     string           `json:"version"`
-		AsOf        string           `json:"as_of"`
-		Window      window           `json:"window"`
-		Note        string           `json:"note"`
-		Rules       RulesMeta        `json:"rules"`
-		Compared    string           `json:"compared_with,omitempty"`
-		Changes     []compare.Change `json:"changes,omitempty"`
-		Summary     Summary          `json:"summary"`
-		Pupils      []orderedPupil   `json:"pupils"`
-		DataQuality qualityJSON      `json:"data_quality"`
-	}{"attendrisk", meta.Version, meta.AsOf, window{date(res.From, res.From == 0), date(res.To, res.To == 0)},
-		Disclaimer, rulesMeta(res), meta.Compared, meta.Changes, Summarise(res), pupils, qualitySection(res.Quality)}
+	head := jsonHead{"attendrisk", meta.Version, SchemaVersion, meta.AsOf, runWindow(res),
+		Disclaimer, rulesMeta(res), meta.Compared, meta.Changes, Summarise(res)}
 	bw := bufio.NewWriterSize(w, 1<<16)
-	enc := json.NewEncoder(bw)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	hb, err := json.MarshalIndent(head, "", "  ")
+	if err != nil {
 		return err
 	}
+	// The head object without its closing brace, then the pupils array.
+	bw.Write(bytes.TrimSuffix(hb, []byte("\n}")))
+	bw.WriteString(",\n  \"pupils\": [")
+	// Each pupil is encoded compact, then indented as encoding/json would
+	// indent it inside the document; a comma goes before every pupil but
+	// the first.
+	first := true
+	format := func(buf *bytes.Buffer, pupils []*analysis.Pupil) error {
+		var raw bytes.Buffer
+		var rec record
+		for _, p := range pupils {
+			raw.Reset()
+			if err := pupilJSON(&raw, res, p, nil, nil, &rec); err != nil {
+				return err
+			}
+			buf.WriteString(",\n    ")
+			if err := json.Indent(buf, raw.Bytes(), "    ", "  "); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	write := func(b []byte) (int, error) {
+		if first && len(b) > 0 {
+			b, first = b[1:], false // no comma before the first pupil
+		}
+		return bw.Write(b)
+	}
+	if err := inBlocks(res.Pupils, format, write); err != nil {
+		return err
+	}
+	if len(res.Pupils) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n  \"data_quality\": ")
+	qb, err := json.MarshalIndent(qualitySection(res.Quality), "  ", "  ")
+	if err != nil {
+		return err
+	}
+	bw.Write(qb)
+	bw.WriteString("\n}\n")
 	return bw.Flush()
 }
 
+// runWindow is the dates the run covered.
+func runWindow(res *analysis.Result) window {
+	return window{date(res.From, res.From == 0), date(res.To, res.To == 0)}
+}
+
 // JSONL writes one pupil object per line, in priority order, for streaming
-// into other tools. The data-quality account goes to stderr, as for the table.
-func JSONL(w io.Writer, res *analysis.Result) error {
+// into other tools. Each line stands alone: it carries the schema version,
+// the run date and the window (so weekly runs can be appended to one file)
+// and the rules. The data-quality account goes to stderr, as for the table.
+func JSONL(w io.Writer, res *analysis.Result, meta Meta) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	rm := rulesMeta(res)
-	for _, p := range res.Pupils {
-		b, err := orderedPupil{p: p, rm: &rm}.MarshalJSON()
-		if err != nil {
-			return err
+	var extra bytes.Buffer
+	extra.WriteByte(',')
+	writeKey(&extra, "schema_version")
+	writeValue(&extra, SchemaVersion)
+	extra.WriteByte(',')
+	writeKey(&extra, "as_of")
+	writeValue(&extra, meta.AsOf)
+	extra.WriteByte(',')
+	writeKey(&extra, "window")
+	writeValue(&extra, runWindow(res))
+	format := func(buf *bytes.Buffer, pupils []*analysis.Pupil) error {
+		var rec record
+		for _, p := range pupils {
+			if err := pupilJSON(buf, res, p, &rm, extra.Bytes(), &rec); err != nil {
+				return err
+			}
+			buf.WriteByte('\n')
 		}
-		bw.Write(b)
-		bw.WriteByte('\n')
+		return nil
+	}
+	if err := inBlocks(res.Pupils, format, bw.Write); err != nil {
+		return err
 	}
 	return bw.Flush()
 }

@@ -250,8 +250,8 @@ func termSafe(out string) []string {
 func TestHostileTerminalTable(t *testing.T) {
 	res := hostileResult(t)
 	prev := &compare.Previous{Path: "week\x1b[2J.json", AsOf: "2024-09-01\x07", Pupils: map[string]compare.PrevPupil{
-		"H1":        {ID: "H1", Tier: "watch\x1b]0;x\x07"},
-		"\x1b[31mX": {ID: "\x1b[31mX", Tier: "act"},
+		compare.Key("=SCHOOL()", "H1"): {ID: "H1", School: "=SCHOOL()", Tier: "watch\x1b]0;x\x07"},
+		"\x1b[31mX":                    {ID: "\x1b[31mX", Tier: "act"},
 	}}
 	changes := compare.Diff(prev, res)
 	var out bytes.Buffer
@@ -263,7 +263,7 @@ func TestHostileTerminalTable(t *testing.T) {
 	}
 	for _, want := range []string{
 		`Changes since week\x1b[2J.json, as of 2024-09-01\x07:`,
-		`    H1: watch\x1b]0;x\x07, absence 0.0% -> act, absence 50.0%`,
+		`    H1 (=SCHOOL()): watch\x1b]0;x\x07, absence 0.0% -> act, absence 50.0%`,
 		`    \x1b[31mX: act, absence 0.0% -> not in the data`,
 		`rules: =Local rules, version +1 (sha256:`,
 		"│ 1 │ H1    │ \\x1b]0;pwned\\x07 =H… │ +7   │ 50.0% │ act   │    25 │ -Persistently absent; =Noted │",
@@ -283,7 +283,7 @@ func TestHostileTerminalTable(t *testing.T) {
 
 func TestHostileMarkdown(t *testing.T) {
 	res := hostileResult(t)
-	prev := &compare.Previous{Path: "[week](http://evil.example).json", Pupils: map[string]compare.PrevPupil{"H1": {ID: "H1", Tier: "watch"}}}
+	prev := &compare.Previous{Path: "[week](http://evil.example).json", Pupils: map[string]compare.PrevPupil{compare.Key("=SCHOOL()", "H1"): {ID: "H1", School: "=SCHOOL()", Tier: "watch"}}}
 	meta := Meta{Version: "test", AsOf: "2024-09-20", Changes: compare.Diff(prev, res), Compared: prev.Path}
 	var out bytes.Buffer
 	if err := Markdown(&out, res, meta, 0); err != nil {
@@ -292,12 +292,12 @@ func TestHostileMarkdown(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		`## Changes since \[week\]\(http\://evil.example\).json`,
-		`- H1: watch, absence 0.0% → act, absence 50.0%`,
-		`| 1 | H1 | \\x1b\]0;pwned\\x07 =HYPERLINK\("http\://evil.example","x"\) | act | 25 | 50.0% | persistent, noted |`,
-		`| 2 | H2 | Bel\\x07\\x08la X \\x1b\[2JRoss | act | 25 | 50.0% | persistent, noted |`,
-		`| 3 | H3 | \!\[x\]\(http\://evil.example/x.png\) \[click\]\(http\://evil.example\) | act | 25 | 50.0% | persistent, noted |`,
-		"| 4 | H4 | \\*bold\\* \\_em\\_ \\`code\\` \\<script\\>alert\\(1\\)\\</script\\> | watch | 0 | 0.0% |  |",
-		`| 5 | H5 | two lines Ann\\u202eeviL | watch | 0 | 0.0% |  |`,
+		`- H1 \\x1b\]0;pwned\\x07 =HYPERLINK\("http\://evil.example","x"\) \(=SCHOOL\(\)\): watch, absence 0.0% → act, absence 50.0% (-Persistently absent; =Noted)`,
+		`| 1 | H1 | \\x1b\]0;pwned\\x07 =HYPERLINK\("http\://evil.example","x"\) | =SCHOOL\(\) | act | 25 | 50.0% | -Persistently absent; =Noted |`,
+		`| 2 | H2 | Bel\\x07\\x08la X \\x1b\[2JRoss | =SCHOOL\(\) | act | 25 | 50.0% | -Persistently absent; =Noted |`,
+		`| 3 | H3 | \!\[x\]\(http\://evil.example/x.png\) \[click\]\(http\://evil.example\) | =SCHOOL\(\) | act | 25 | 50.0% | -Persistently absent; =Noted |`,
+		"| 4 | H4 | \\*bold\\* \\_em\\_ \\`code\\` \\<script\\>alert\\(1\\)\\</script\\> | =SCHOOL\\(\\) | watch | 0 | 0.0% |  |",
+		`| 5 | H5 | two lines Ann\\u202eeviL | =SCHOOL\(\) | watch | 0 | 0.0% |  |`,
 		`Rules: =Local rules, version +1 (sha256:`,
 	} {
 		if !strings.Contains(got, want) {
@@ -311,7 +311,7 @@ func TestHostileMarkdown(t *testing.T) {
 
 func TestHostileHTML(t *testing.T) {
 	res := hostileResult(t)
-	prev := &compare.Previous{Path: "<b>week</b>.json", Pupils: map[string]compare.PrevPupil{"H1": {ID: "H1", Tier: "<i>watch</i>"}}}
+	prev := &compare.Previous{Path: "<b>week</b>.json", Pupils: map[string]compare.PrevPupil{compare.Key("=SCHOOL()", "H1"): {ID: "H1", School: "=SCHOOL()", Tier: "<i>watch</i>"}}}
 	meta := Meta{Version: "test", AsOf: "2024-09-20", Changes: compare.Diff(prev, res), Compared: prev.Path}
 	var out bytes.Buffer
 	if err := HTML(&out, res, meta, 0); err != nil {
@@ -320,7 +320,7 @@ func TestHostileHTML(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		`<h2 style="font-size:16px">Changes since &lt;b&gt;week&lt;/b&gt;.json</h2>`,
-		`<li>H1: &lt;i&gt;watch&lt;/i&gt;, absence 0.0% &rarr; act, absence 50.0%</li>`,
+		`<li>H1 \x1b]0;pwned\x07 =HYPERLINK(&#34;http://evil.example&#34;,&#34;x&#34;) (=SCHOOL()): &lt;i&gt;watch&lt;/i&gt;, absence 0.0% &rarr; act, absence 50.0% <span style="color:#555">(-Persistently absent; =Noted)</span></li>`,
 		`<tr><td>1</td><td>H1</td><td>\x1b]0;pwned\x07 =HYPERLINK(&#34;http://evil.example&#34;,&#34;x&#34;)</td>`,
 		`<tr><td>4</td><td>H4</td><td>*bold* _em_ ` + "`code`" + ` &lt;script&gt;alert(1)&lt;/script&gt;</td>`,
 		`<td>two\nlines Ann\u202eeviL</td>`,

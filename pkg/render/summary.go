@@ -24,7 +24,27 @@ func groupValues(g cohort.Group) []any {
 		g.PA, pct(g.PAPct()), g.SA, pct(g.SAPct())}
 }
 
-// CohortCSV writes the cohort summary with one column per --by dimension.
+// Row kinds in the summary's machine output: the whole cohort's total, a
+// group, a benchmark (national or other published figures).
+const (
+	rowTotal     = "total"
+	rowGroup     = "group"
+	rowBenchmark = "benchmark"
+)
+
+// rowKind is a group's kind: the total is the first row Summarise gives.
+func rowKind(i int, g cohort.Group) string {
+	if i == 0 && xlIsTotal(g) {
+		return rowTotal
+	}
+	return rowGroup
+}
+
+// CohortCSV writes the cohort summary with one column per --by dimension,
+// the figures, whether they are suppressed (suppressed figures are empty
+// cells, never a number that could be summed), and each row's kind
+// (row_kind: total, group or benchmark), so that a filter on the groups
+// does not count the total or the national figures as a group.
 func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []cohort.Benchmark) error {
 	cw := csv.NewWriter(w)
 	var head []string
@@ -32,20 +52,20 @@ func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []coh
 		head = append(head, Neutralise(d))
 	}
 	head = append(head, cohortFields...)
-	head = append(head, "suppressed")
+	head = append(head, "suppressed", "row_kind")
 	if err := cw.Write(head); err != nil {
 		return err
 	}
-	for _, g := range groups {
+	for i, g := range groups {
 		row := keyCells(g, by, Neutralise)
 		for _, v := range groupValues(g) {
 			if g.Suppressed {
-				row = append(row, Suppressed)
+				row = append(row, "")
 			} else {
 				row = append(row, formatCell(v))
 			}
 		}
-		row = append(row, strconv.FormatBool(g.Suppressed))
+		row = append(row, strconv.FormatBool(g.Suppressed), rowKind(i, g))
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -53,7 +73,7 @@ func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []coh
 	for _, b := range benchmarks {
 		row := make([]string, len(dimNames(by)))
 		row[0] = Neutralise(b.Name)
-		row = append(row, "", "", formatCell(b.Overall), formatCell(b.Authorised), formatCell(b.Unauthorised), "", formatCell(b.Persistent), "", formatCell(b.Severe), "false")
+		row = append(row, "", "", bmCell(b.Overall), bmCell(b.Authorised), bmCell(b.Unauthorised), "", bmCell(b.Persistent), "", bmCell(b.Severe), "false", rowBenchmark)
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -86,13 +106,14 @@ func keyCells(g cohort.Group, by []string, clean func(string) string) []string {
 	return cells
 }
 
-// CohortJSON writes the cohort summary as an object with the groups and the
-// benchmarks; suppressed figures are null.
+// CohortJSON writes the cohort summary as an object with the groups (the
+// total first, each with its row_kind) and the benchmarks apart;
+// suppressed figures are null.
 func CohortJSON(w io.Writer, by []string, groups []cohort.Group, benchmarks []cohort.Benchmark, meta Meta) error {
 	type groupJSON map[string]any
 	var gs []groupJSON
-	for _, g := range groups {
-		m := groupJSON{"group": g.Key, "suppressed": g.Suppressed}
+	for i, g := range groups {
+		m := groupJSON{"group": g.Key, "suppressed": g.Suppressed, "row_kind": rowKind(i, g)}
 		for i, v := range groupValues(g) {
 			if g.Suppressed {
 				m[cohortFields[i]] = nil
@@ -151,7 +172,7 @@ func CohortTable(w io.Writer, by []string, groups []cohort.Group, benchmarks []c
 				k.add("")
 			}
 		}
-		for i, v := range []string{"", "", pc(bm.Overall), pc(bm.Authorised), pc(bm.Unauthorised), pc(bm.Persistent), pc(bm.Severe)} {
+		for i, v := range []string{"", "", bmPc(bm.Overall), bmPc(bm.Authorised), bmPc(bm.Unauthorised), bmPc(bm.Persistent), bmPc(bm.Severe)} {
 			nums[i].add(v)
 		}
 	}
@@ -217,4 +238,21 @@ func titles(dims []string) []string {
 		out[i] = Term(strings.ReplaceAll(strings.TrimPrefix(d, "context."), "_", " "))
 	}
 	return out
+}
+
+// bmCell is a benchmark rate for CSV: empty where the source publishes none.
+func bmCell(v float64) string {
+	if v < 0 {
+		return ""
+	}
+	return formatCell(v)
+}
+
+// bmPc is a benchmark rate for the terminal: "-" where the source publishes
+// none (a gap, not a zero).
+func bmPc(v float64) string {
+	if v < 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(pct(v), 'f', 1, 64) + "%"
 }

@@ -66,7 +66,7 @@ func Table(w io.Writer, res *analysis.Result, opts TableOptions) error {
 		for _, k := range kinds {
 			fmt.Fprintf(&b, "  %s (%d)\n", changeTitles[k], len(by[k]))
 			for _, c := range by[k] {
-				fmt.Fprintf(&b, "    %s: %s -> %s\n", Term(c.ID), Term(c.Before), Term(c.After))
+				fmt.Fprintf(&b, "    %s: %s -> %s\n", Term(c.Who()), Term(c.Before), Term(c.After))
 			}
 		}
 		b.WriteString("\n")

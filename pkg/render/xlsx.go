@@ -51,7 +51,13 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	if err := b.f.SetSheetName("Sheet1", sheetPriority); err != nil {
 		return err
 	}
-	for _, name := range []string{sheetDetail, sheetPupils, sheetCohort, sheetCodes, sheetQuality, sheetRules} {
+	names := []string{sheetDetail, sheetPupils, sheetCohort, sheetCodes, sheetQuality, sheetRules}
+	if res.Actions != nil {
+		// With an actions log, the due follow-ups (xlsx_outstanding.go)
+		// come after the priority list.
+		names = append([]string{sheetOutstanding}, names...)
+	}
+	for _, name := range names {
 		if _, err := b.f.NewSheet(name); err != nil {
 			return err
 		}
@@ -62,6 +68,9 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	list, ranks := b.priority()
 	sheets := []*xlSheet{b.prioritySheet(list, ranks), b.detailSheet(list, ranks), b.pupilsSheet(), b.cohortSheet(groups, benchmarks),
 		b.codesSheet(), b.qualitySheet(), b.rulesSheet()}
+	if res.Actions != nil {
+		sheets = append(sheets[:1], append([]*xlSheet{b.outstandingSheet()}, sheets[1:]...)...)
+	}
 	for _, s := range sheets {
 		if err := b.write(s); err != nil {
 			return fmt.Errorf("xlsx %s sheet: %w", s.name, err)
@@ -129,9 +138,18 @@ type xlCell struct {
 	span int
 }
 
-func xlTxt(s string) xlCell           { return xlCell{v: s} }
-func xlNum(n int) xlCell              { return xlCell{v: n} }
-func xlPctOf(percent float64) xlCell  { return xlCell{v: xlFrac(percent)} }
+func xlTxt(s string) xlCell          { return xlCell{v: s} }
+func xlNum(n int) xlCell             { return xlCell{v: n} }
+func xlPctOf(percent float64) xlCell { return xlCell{v: xlFrac(percent)} }
+
+// xlBenchPct is a benchmark rate, an empty cell where the source publishes
+// none.
+func xlBenchPct(percent float64) xlCell {
+	if percent < 0 {
+		return xlCell{}
+	}
+	return xlPctOf(percent)
+}
 func xlStyled(v any, l xlLook) xlCell { return xlCell{v: v, l: l} }
 
 // xlFrac turns a percentage into the fraction a spreadsheet stores, rounded
@@ -1098,7 +1116,7 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 			cells := make([]xlCell, nk)
 			cells[0] = xlStyled(bm.Name, xlLook{italic: true})
 			cells = append(cells, xlCell{}, xlCell{}, xlPctOf(bm.Overall), xlPctOf(bm.Authorised), xlPctOf(bm.Unauthorised),
-				xlCell{}, xlPctOf(bm.Persistent), xlCell{}, xlPctOf(bm.Severe), xlStyled(bm.Source, xlLook{italic: true}))
+				xlCell{}, xlBenchPct(bm.Persistent), xlCell{}, xlBenchPct(bm.Severe), xlStyled(bm.Source, xlLook{italic: true}))
 			rows = append(rows, xlRow{cells: cells})
 		}
 	}
@@ -1137,7 +1155,7 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 			cells = append(cells, xlNum(g.Pupils), xlPctOf(g.PAPct()), xlPctOf(g.SAPct()))
 		}
 		if national != nil {
-			cells = append(cells, xlPctOf(national.Persistent))
+			cells = append(cells, xlBenchPct(national.Persistent))
 		}
 		rows = append(rows, xlRow{cells: cells})
 	}
