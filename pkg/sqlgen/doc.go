@@ -10,8 +10,17 @@
 // the same whole-count comparisons as package metrics (10*absent >= possible,
 // 2*absent >= possible): no rate is rounded before a threshold.
 //
+// Without a school column the result is one row per pupil id, so the id must
+// name one child across the table (a UPN): for one UPN's rows at several
+// schools it is attendrisk's child view, the schools' marks combined. With a
+// school column (Columns.School) it is one row per school and pupil, the
+// per-enrolment figures each school's own rows hold, so a local id that two
+// schools share is two pupils. The figures of one school never depend on
+// another school's rows, which is what lets a national run be sharded.
+//
 // What the SQL does not do, and attendrisk does, is everything about reading
-// exports: the table is assumed clean (typed dates, one school's or one
-// authority's pupils keyed by one id). It skips sessions other than AM and
-// PM and codes that are not DfE codes; it does not report them.
+// exports: the table is assumed clean (typed dates, one mark per row). It
+// skips sessions other than AM and PM and codes that are not DfE codes; it
+// does not report them. A revised export's marks are not preferred over the
+// earlier export's: two marks for a session are settled by the best mark.
 package sqlgen

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -48,12 +49,13 @@ func duckdb(t *testing.T) (node, script string) {
 	return node, filepath.Join(bench, "sql.mjs")
 }
 
-// runSQL runs the generated SQL on a marks CSV (UPN, Date, Session, Mark) in
-// DuckDB and returns its rows by pupil.
-func runSQL(t *testing.T, marks string) map[string]row {
+// runSQL runs the generated SQL on marks CSVs (a pupil id, Date, Session,
+// Mark and maybe School, see bench/sql.mjs) in DuckDB and returns its rows by
+// pupil, or by enrolment (key) when cols has a school column.
+func runSQL(t *testing.T, cols Columns, marks ...string) map[string]row {
 	t.Helper()
 	node, script := duckdb(t)
-	sql, err := Generate(Options{Dialect: "duckdb", Table: "marks"})
+	sql, err := Generate(Options{Dialect: "duckdb", Table: "marks", Columns: cols})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +64,7 @@ func runSQL(t *testing.T, marks string) map[string]row {
 	if err := os.WriteFile(q, []byte(sql), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(node, script, marks, q, out)
+	cmd := exec.Command(node, append([]string{script, q, out}, marks...)...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", cmd, err, b)
 	}
@@ -93,6 +95,9 @@ func runSQL(t *testing.T, marks string) map[string]row {
 			return v
 		}
 		id := r[col["pupil_id"]]
+		if cols.School != "" {
+			id = key(r[col["school"]], id)
+		}
 		if _, dup := got[id]; dup {
 			t.Fatalf("pupil %s has two rows (two academic years?)", id)
 		}
@@ -105,10 +110,42 @@ func runSQL(t *testing.T, marks string) map[string]row {
 	return got
 }
 
-// attendrisk is the tool's own figures for the file, by pupil.
-func attendrisk(t *testing.T, marks string) map[string]row {
+// key names an enrolment: a pupil at a school.
+func key(school, id string) string { return school + "|" + id }
+
+// attendrisk is the tool's own figures for the files, by pupil.
+func attendrisk(t *testing.T, marks ...string) map[string]row {
 	t.Helper()
-	p, err := analysis.Prepare(analysis.Input{Files: []string{marks}, NoRules: true})
+	want := map[string]row{}
+	for _, p := range run(t, marks).All {
+		want[p.ID] = figures(p)
+	}
+	return want
+}
+
+// enrolments is the tool's own per-school figures for the files, by
+// enrolment: what `analyse --split-by school` and `summary --by school` count.
+func enrolments(t *testing.T, marks ...string) map[string]row {
+	t.Helper()
+	want := map[string]row{}
+	for _, p := range run(t, marks).Enrolments {
+		k := key(p.Info.School, p.ID)
+		if _, dup := want[k]; dup {
+			t.Fatalf("attendrisk has two enrolments %s", k)
+		}
+		want[k] = figures(p)
+	}
+	return want
+}
+
+func figures(p *analysis.Pupil) row {
+	f := p.Figures
+	return row{f.Possible, f.Present, f.AEA, f.Authorised, f.Unauthorised, f.Missing, p.PA(), p.SA()}
+}
+
+func run(t *testing.T, marks []string) *analysis.Result {
+	t.Helper()
+	p, err := analysis.Prepare(analysis.Input{Files: marks, NoRules: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,12 +153,7 @@ func attendrisk(t *testing.T, marks string) map[string]row {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]row{}
-	for _, p := range res.All {
-		f := p.Figures
-		want[p.ID] = row{f.Possible, f.Present, f.AEA, f.Authorised, f.Unauthorised, f.Missing, p.PA(), p.SA()}
-	}
-	return want
+	return res
 }
 
 // TestSQLMatchesAttendriskOnSample: on the sample school every pupil's
@@ -131,7 +163,7 @@ func TestSQLMatchesAttendriskOnSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := runSQL(t, marks)
+	got := runSQL(t, Columns{}, marks)
 	want := attendrisk(t, marks)
 	if len(want) < 500 {
 		t.Fatalf("attendrisk found %d pupils in the sample, want about 600", len(want))
@@ -169,9 +201,72 @@ func TestSQLMatchesAttendriskOnHardMarks(t *testing.T) {
 	if err := os.WriteFile(marks, []byte(rows), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got := runSQL(t, marks)
+	got := runSQL(t, Columns{}, marks)
 	want := attendrisk(t, marks)
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("SQL figures differ from attendrisk's (-attendrisk +sql)\n%s", d)
+	}
+}
+
+// TestSQLMatchesAttendriskChildView: without a school column, on one UPN's rows at two
+// schools, the SQL gives attendrisk's child view (the schools' marks
+// combined), so a merge by UPN is the same query over the union.
+func TestSQLMatchesAttendriskChildView(t *testing.T) {
+	var marks []string
+	for _, f := range []string{"ash.csv", "birch.csv"} {
+		p, err := filepath.Abs(filepath.Join("../../testdata/authority", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		marks = append(marks, p)
+	}
+	got := runSQL(t, Columns{}, marks...)
+	want := attendrisk(t, marks...)
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("SQL figures differ from attendrisk's child view (-attendrisk +sql)\n%s", d)
+	}
+}
+
+// TestSQLMatchesAttendriskPerSchool: with a school column the SQL's rows are
+// attendrisk's enrolments. North and South Primary both have admission
+// number 2001 (two children, kept apart by school); Ash and Birch share the
+// UPN H823300113002 (one child on two rolls, a row at each, each with that
+// school's own figures).
+func TestSQLMatchesAttendriskPerSchool(t *testing.T) {
+	cols := DefaultColumns
+	cols.School = "school"
+	for _, tc := range []struct {
+		name, a, b string
+		shared     string // an id on both schools' rolls
+	}{
+		{"local ids", "north.csv", "south.csv", "2001"},
+		{"one UPN at two schools", "ash.csv", "birch.csv", "H823300113002"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var marks []string
+			for _, f := range []string{tc.a, tc.b} {
+				p, err := filepath.Abs(filepath.Join("../../testdata/authority", f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				marks = append(marks, p)
+			}
+			got := runSQL(t, cols, marks...)
+			want := enrolments(t, marks...)
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("SQL figures differ from attendrisk's per-school figures (-attendrisk +sql)\n%s", d)
+			}
+			// The comparison must include the shared id at each school, or
+			// it does not test the grouping.
+			n := 0
+			for k := range want {
+				if strings.HasSuffix(k, "|"+tc.shared) {
+					n++
+				}
+			}
+			if n != 2 {
+				t.Errorf("id %s: %d enrolments in attendrisk's figures, want 2", tc.shared, n)
+			}
+		})
 	}
 }

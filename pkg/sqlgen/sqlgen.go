@@ -18,6 +18,10 @@ type Columns struct {
 	Date    string // the session's date, a DATE (or castable to one)
 	Session string // AM or PM
 	Code    string // the register code as recorded
+	// School, when set, is the school column: the figures are then per
+	// (school, pupil), attendrisk's per-enrolment figures, and a UPN at two
+	// schools has a row at each. Empty: one row per pupil over every row.
+	School string
 }
 
 // DefaultColumns are the column names when none are given.
@@ -125,6 +129,20 @@ func Generate(o Options) (string, error) {
 		}
 	}
 	pupil, date, session, code := q[0], q[1], q[2], q[3]
+	// key is what a row of the result is: a pupil, or a pupil at a school
+	// (an enrolment) when the table has a school column. A NULL school is
+	// one school of its own, as GROUP BY has it.
+	key, schoolCol := "pupil_id", ""
+	if cols.School != "" {
+		sc, err := ident(cols.School)
+		if err != nil {
+			return "", fmt.Errorf("--school-column: %w", err)
+		}
+		key, schoolCol = "school, pupil_id", "\n    CAST("+sc+" AS VARCHAR) AS school,"
+	}
+	prefixed := func(alias string) string {
+		return alias + "." + strings.ReplaceAll(key, ", ", ", "+alias+".")
+	}
 
 	// pick is each code's place in mark.Better's order: of two marks for
 	// one session the lower pick is kept, as the register keeps it.
@@ -150,6 +168,11 @@ func Generate(o Options) (string, error) {
 	w("-- neither attendance nor absence. Figures are per pupil and academic year\n")
 	w("-- (academic_year 2024 is 2024/25); persistent = 10*absent >= possible,\n")
 	w("-- severe = 2*absent >= possible, on whole counts.\n")
+	if cols.School != "" {
+		w("-- One row per school, pupil and year: each school's own figures for a pupil\n")
+		w("-- (an enrolment), as attendrisk's per-school rows; a child at two schools\n")
+		w("-- has a row at each, to be combined by the pupil's UPN.\n")
+	}
 	w("WITH codes (code, pick, category) AS (\n  VALUES\n")
 	first := true
 	for _, c := range tab {
@@ -163,7 +186,7 @@ func Generate(o Options) (string, error) {
 	}
 	w("\n),\n")
 	w(`marks AS (
-  SELECT
+  SELECT%[6]s
     %[1]s AS pupil_id,
     CAST(%[2]s AS DATE) AS d,
     upper(trim(CAST(%[3]s AS VARCHAR), chr(32) || chr(9) || chr(10) || chr(11) || chr(12) || chr(13))) AS s,
@@ -171,23 +194,23 @@ func Generate(o Options) (string, error) {
   FROM %[5]s
   WHERE %[1]s IS NOT NULL AND %[2]s IS NOT NULL
 ),
-`, pupil, date, session, code, tbl)
+`, pupil, date, session, code, tbl, schoolCol)
 	w(`sessions AS (
   -- one mark per pupil-session: the best by attendrisk's order
-  SELECT m.pupil_id, m.d, min(k.pick) AS pick
+  SELECT %[2]s, m.d, min(k.pick) AS pick
   FROM marks m JOIN codes k ON k.code = m.c
   WHERE m.s IN ('AM', 'PM')
-  GROUP BY m.pupil_id, m.d, m.s
+  GROUP BY %[2]s, m.d, m.s
 ),
 kept AS (
-  SELECT s.pupil_id,
+  SELECT %[3]s,
     CAST(CASE WHEN month(s.d) >= 9 THEN year(s.d) ELSE year(s.d) - 1 END AS INTEGER) AS academic_year,
     CASE WHEN s.pick = %[1]d AND s.d BETWEEN DATE '2020-09-01' AND DATE '2022-08-31' THEN 'covid_x'
       ELSE k.category END AS category
   FROM sessions s JOIN (SELECT DISTINCT pick, category FROM codes) k ON k.pick = s.pick
 ),
 counts AS (
-  SELECT pupil_id, academic_year,
+  SELECT %[4]s, academic_year,
     count(*) FILTER (WHERE category = 'present') AS present_sessions,
     count(*) FILTER (WHERE category = 'aea') AS aea_sessions,
     count(*) FILTER (WHERE category = 'authorised') AS authorised_absence,
@@ -195,9 +218,9 @@ counts AS (
     count(*) FILTER (WHERE category = 'covid_x') AS covid_x_sessions,
     count(*) FILTER (WHERE category = 'missing') AS missing_marks
   FROM kept
-  GROUP BY pupil_id, academic_year
+  GROUP BY %[4]s, academic_year
 )
-SELECT pupil_id, academic_year,
+SELECT %[4]s, academic_year,
   present_sessions + aea_sessions + authorised_absence + unauthorised_absence + covid_x_sessions AS possible_sessions,
   present_sessions, aea_sessions, authorised_absence, unauthorised_absence,
   authorised_absence + unauthorised_absence AS absence_sessions,
@@ -206,7 +229,7 @@ SELECT pupil_id, academic_year,
   possible_sessions > 0 AND 10 * absence_sessions >= possible_sessions AS persistent_absence,
   possible_sessions > 0 AND 2 * absence_sessions >= possible_sessions AS severe_absence
 FROM counts
-ORDER BY pupil_id, academic_year;
-`, pick[mark.XID])
+ORDER BY %[4]s, academic_year;
+`, pick[mark.XID], prefixed("m"), prefixed("s"), key)
 	return b.String(), nil
 }

@@ -112,3 +112,37 @@ func TestCovidXWindow(t *testing.T) {
 		t.Error("SQL lacks the COVID-19 X window")
 	}
 }
+
+// TestSchoolColumn: with a school column every grouping and the order are
+// by school and pupil; without one, the school appears nowhere.
+func TestSchoolColumn(t *testing.T) {
+	cols := DefaultColumns
+	cols.School = `URN "x"`
+	sql, err := Generate(Options{Dialect: "duckdb", Table: "marks", Columns: cols})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`CAST("URN ""x""" AS VARCHAR) AS school,`,
+		"GROUP BY m.school, m.pupil_id, m.d, m.s",
+		"SELECT s.school, s.pupil_id,",
+		"GROUP BY school, pupil_id, academic_year",
+		"SELECT school, pupil_id, academic_year,",
+		"ORDER BY school, pupil_id, academic_year;",
+	} {
+		if !strings.Contains(sql, want) {
+			t.Errorf("SQL lacks %s", want)
+		}
+	}
+	plain, err := Generate(Options{Dialect: "duckdb", Table: "marks"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain, "school,") || strings.Contains(plain, ".school") {
+		t.Error("SQL without a school column groups by school")
+	}
+	cols.School = "a\x00"
+	if _, err := Generate(Options{Dialect: "duckdb", Table: "marks", Columns: cols}); err == nil || !strings.Contains(err.Error(), "--school-column") {
+		t.Errorf("NUL in the school column: err = %v", err)
+	}
+}
