@@ -597,7 +597,7 @@ func readText(file *os.File, size int64, path string, opts Options, b *register.
 			if err != nil {
 				return nil, nil, err
 			}
-			t := &textRows{r: r, delim: delim, line: dataLine, file: path}
+			t := &textRows{r: r, delim: delim, line: dataLine, file: path, headerFields: namedColumns(h.cols.headers)}
 			return t.fields, func() {}, nil
 		}, newMarksCols(h.cols, opts), func(line int) quality.Loc { return quality.Loc{File: path, Line: line} })
 		var fd *fileDates

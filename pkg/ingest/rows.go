@@ -78,13 +78,16 @@ func (t *textRows) fields() ([][]byte, int, error) {
 	for {
 		if t.pos < len(t.buf) {
 			start, line := t.pos, t.line
-			fields, next, used, st := splitRecord(t.buf, t.pos, t.delim, t.flds)
+			fields, next, used, st := splitRow(t.buf, t.pos, t.delim, t.headerFields, t.flds)
 			t.flds = fields
 			endsLine := t.buf[next-1] == '\n'
 			switch {
 			case st == recRunaway:
 				t.pos, t.line = next, t.line+used
 				return nil, line, &rowReject{line, "unclosed_quote", ""}
+			case st == recStray:
+				t.pos, t.line = next, t.line+used
+				return nil, line, &rowReject{line, "stray_quote", ""}
 			case st == recLong && (endsLine || t.eof):
 				t.pos, t.line = next, t.line+used
 				return nil, line, &rowReject{line, "line_too_long", strconv.Itoa(next-start-used) + " bytes"}
