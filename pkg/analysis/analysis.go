@@ -279,6 +279,9 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 	regPupils := reg.Pupils()
 	figures := make([]metrics.Figures, len(regPupils))
 	parallel(len(regPupils), func(i int) { figures[i] = metrics.Compute(regPupils[i], from, to) })
+	if err := ctx.Err(); err != nil {
+		return nil, err // Ctrl-C while the figures were made: stop before the rules
+	}
 	for i, p := range regPupils {
 		f := figures[i]
 		pr := &Pupil{ID: p.ID, Info: p.Info, Figures: f, Aggregate: p.Aggregate, reg: p}
