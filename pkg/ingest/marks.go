@@ -512,7 +512,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	cols.setAnchor(fd.anchor)
 	// width is the header's: chunks are cut (lastRowEnd) and rows split
 	// (splitRow) with the same width, so a stray quote is decided alike.
-	width := namedColumns(h.cols.headers)
+	width := len(h.cols.headers)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -642,7 +642,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	}()
 
 	// Workers.
-	headerFields := width
+	headerFields := namedColumns(h.cols.headers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -669,7 +669,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					start := pos
 					var used int
 					var st recStatus
-					fields, pos, used, st = splitRow(c.data, pos, delim, headerFields, fields)
+					fields, pos, used, st = splitRow(c.data, pos, delim, width, fields)
 					line := rel
 					rec := markRec{line: int32(line)}
 					var second *markRec

@@ -80,7 +80,7 @@ func ReadTable(path, sheet string, isHeader func([]string) bool, describe string
 					var below [][]string
 					var at []int
 					if i+1 < len(rows) {
-						below, at, _, cutLast, err = splitTable(path, text, delim, namedColumns(rows[i]), ends[i], lines[i+1])
+						below, at, _, cutLast, err = splitTable(path, text, delim, len(rows[i]), ends[i], lines[i+1])
 					}
 					rows, lines = append(rows[:i+1], below...), append(lines[:i+1], at...)
 					break
