@@ -21,6 +21,11 @@ type Input struct {
 	Ingest ingest.Options
 	// From and To bound the window (inclusive); zero means the whole data.
 	From, To register.Day
+	// Year, without From and To, is the academic year to analyse in place
+	// of the latest in the data: inspect sets it to the year that analyse
+	// would choose for all the files given together, so each file is
+	// inspected as that run would read it. Zero: the latest.
+	Year register.AcademicYear
 	// ExampleLimit is how many places each data-quality reason lists (0:
 	// the default few).
 	ExampleLimit int
@@ -240,7 +245,8 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	from, to := in.From, in.To
-	if first, last, ok := b.Reg.Span(); ok && register.YearOf(first) != register.YearOf(last) {
+	forced := in.Year != 0 && in.From == 0 && in.To == 0
+	if first, last, ok := b.Reg.Span(); ok && (register.YearOf(first) != register.YearOf(last) || forced && register.YearOf(first) != in.Year) {
 		years := &YearsError{First: register.YearOf(first), Last: register.YearOf(last), From: in.From, To: in.To}
 		if pf, pl, ok := possibleYears(b.Reg); ok {
 			years.First, years.Last = pf, pl
@@ -251,11 +257,18 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			}
 		} else {
 			y := years.Last
+			if forced {
+				y = in.Year
+			}
 			from, to = y.Start(), y.End()
 			if b, err = read(ctx, in, y); err != nil {
 				return nil, err
 			}
 			years.First, years.Last = register.YearOf(first), register.YearOf(last)
+			if forced && years.First == years.Last {
+				// The file holds one year, not the one chosen for the run.
+				years.First, years.Last = min(years.First, y), max(years.Last, y)
+			}
 			b.Q.Find("academic_years", quality.Loc{File: strings.Join(in.Files, ", ")}, years.finding(y, b.Q.Rejection("outside_academic_year")))
 		}
 	}
@@ -279,6 +292,9 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 	regPupils := reg.Pupils()
 	figures := make([]metrics.Figures, len(regPupils))
 	parallel(len(regPupils), func(i int) { figures[i] = metrics.Compute(regPupils[i], from, to) })
+	if err := ctx.Err(); err != nil {
+		return nil, err // Ctrl-C while the figures were made: stop before the rules
+	}
 	for i, p := range regPupils {
 		f := figures[i]
 		pr := &Pupil{ID: p.ID, Info: p.Info, Figures: f, Aggregate: p.Aggregate, reg: p}
@@ -521,6 +537,17 @@ func possibleYears(reg *register.Register) (first, last register.AcademicYear, o
 		})
 	}
 	return first, last, ok
+}
+
+// LatestPossibleYear is the latest academic year in which some pupil of
+// the result has a possible session: the year a run without --from/--to
+// analyses. ok is false when nobody has one.
+func (r *Result) LatestPossibleYear() (register.AcademicYear, bool) {
+	if r.Register == nil {
+		return 0, false
+	}
+	_, last, ok := possibleYears(r.Register)
+	return last, ok
 }
 
 // YearsError is a window chosen with --from/--to whose marks fall in more

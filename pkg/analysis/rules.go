@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -202,7 +203,7 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		}
 	}
 
-	if err := evaluateAll(set, res.Pupils, minSessions); err != nil {
+	if err := evaluateAll(in.Ingest.Context, set, res.Pupils, minSessions); err != nil {
 		return err
 	}
 	reportJudgement(res.Pupils, in.Files, q)
@@ -257,7 +258,15 @@ func reportJudgement(ps []*Pupil, files []string, q *quality.Report) {
 // environment maps, and a pupil's evidence sentences are only written when
 // a factor fired for them: most pupils on a roll have none, and formatting
 // evidence is the dearest part of a pupil's evaluation.
-func evaluateAll(set *rule.Set, ps []*Pupil, minSessions int) error {
+// cancelEvery is how many pupils a rules worker evaluates between looks
+// at the run's context: often enough that Ctrl-C stops an authority run
+// within milliseconds, rarely enough to cost nothing.
+const cancelEvery = 512
+
+func evaluateAll(ctx context.Context, set *rule.Set, ps []*Pupil, minSessions int) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
@@ -272,7 +281,11 @@ func evaluateAll(set *rule.Set, ps []*Pupil, minSessions int) error {
 			}
 			vars := map[string]any{}
 			lazy := &lazyEvidence{fig: map[string]string{}, pat: map[string]string{}}
-			for i := w; i < len(ps); i += workers {
+			for n, i := 0, w; i < len(ps); n, i = n+1, i+workers {
+				if n%cancelEvery == 0 && ctx.Err() != nil {
+					errs[w] = ctx.Err()
+					return
+				}
 				p := ps[i]
 				if p.Aggregate {
 					continue

@@ -13,6 +13,7 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
+	"github.com/attendrisk/attendrisk/pkg/register"
 	"github.com/attendrisk/attendrisk/pkg/render"
 )
 
@@ -55,18 +56,54 @@ func inspectRun(ctx context.Context, o *AnalyseOptions) error {
 	// passes through t, so no cell can drive the terminal.
 	t := render.Term
 	failed := 0
+	// run inspects one file; fatal is an error that stops inspect (the
+	// rules or context cannot be read, Ctrl-C), err one that only this
+	// file cannot be analysed.
+	run := func(file string, year register.AcademicYear) (res *analysis.Result, err, fatal error) {
+		prep, err := analysis.Prepare(analysis.Input{Files: []string{file}, Ingest: o.ingest, From: o.from, To: o.to, Year: year, ExampleLimit: inspectLimit})
+		if err != nil {
+			return nil, nil, err
+		}
+		res, err = prep.Run(ctx)
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return res, err, nil
+	}
+	// Each file alone first; then, without --from/--to, the academic year
+	// that analyse would choose for all of them together (the latest with
+	// a possible session in any), and a file whose own latest year differs
+	// is inspected again as that run would read it: its other years' marks
+	// rejected as outside the year, with the finding saying so.
+	results, errs := make([]*analysis.Result, len(o.Files)), make([]error, len(o.Files))
+	var year register.AcademicYear
+	for i, file := range o.Files {
+		var fatal error
+		if results[i], errs[i], fatal = run(file, 0); fatal != nil {
+			return fatal
+		}
+		if errs[i] == nil {
+			if y, ok := results[i].LatestPossibleYear(); ok && y > year {
+				year = y
+			}
+		}
+	}
+	if len(o.Files) > 1 && o.from == 0 && o.to == 0 && year != 0 {
+		for i, file := range o.Files {
+			if errs[i] != nil || results[i].From == 0 || register.YearOf(results[i].From) == year {
+				continue
+			}
+			var fatal error
+			if results[i], errs[i], fatal = run(file, year); fatal != nil {
+				return fatal
+			}
+		}
+	}
 	for i, file := range o.Files {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		prep, err := analysis.Prepare(analysis.Input{Files: []string{file}, Ingest: o.ingest, From: o.from, To: o.to, ExampleLimit: inspectLimit})
-		if err != nil {
-			return err
-		}
-		res, err := prep.Run(ctx)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+		res, err := results[i], errs[i]
 		if err != nil {
 			fmt.Fprintf(w, "%s: CANNOT BE ANALYSED\n  %s\n", t(file), strings.ReplaceAll(render.TermLines(err.Error()), "\n", "\n  "))
 			failed++
@@ -120,7 +157,11 @@ func inspectRun(ctx context.Context, o *AnalyseOptions) error {
 				}
 			}
 		}
-		if err := usable(res); err != nil {
+		if q.RowsRead > 0 && q.Rejection("outside_academic_year") == q.RowsRejected && q.RowsUsed == 0 && year != 0 && len(o.Files) > 1 {
+			// Nothing of this file is in the year analysed for the files
+			// together: not a broken file, but it adds nothing to that run.
+			fmt.Fprintf(w, "  NOT IN THE YEAR ANALYSED: none of this file's marks is in %s, the latest academic year with a possible session in these files; give --from/--to to analyse its year\n", year)
+		} else if err := usable(res); err != nil {
 			fmt.Fprintf(w, "  CANNOT BE ANALYSED: %s\n", err)
 			failed++
 		}

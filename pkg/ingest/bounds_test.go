@@ -172,6 +172,56 @@ func TestReadBounds(t *testing.T) {
 			want:   func(string) map[string][]string { return map[string][]string{"unclosed_quote": {"11"}} },
 		},
 		{
+			// Line 11 opens a quote that a stray quote on line 16 would
+			// close: the five rows between must not vanish into one.
+			name: "two stray quotes five rows apart: one row rejected, the rows between read",
+			data: func(l string) string {
+				return boundsFile(l, 150, func(i int) (string, bool) {
+					if i == 15 {
+						if l == "grid" {
+							return "P15,O\"Neill,/\n", true
+						}
+						return "P15,O\"Neill,02/09/2024,AM,/\n", true
+					}
+					return stray(10, l)(i)
+				})
+			},
+			counts: rowCounts{150, 149, 1},
+			want:   func(string) map[string][]string { return map[string][]string{"stray_quote": {"11"}} },
+		},
+		{
+			name: "two stray quotes on adjacent rows, in the same column",
+			data: func(l string) string {
+				return boundsFile(l, 20, func(i int) (string, bool) {
+					if i == 11 {
+						if l == "grid" {
+							return "P11,Smi\"th,/\n", true
+						}
+						return "P11,Smi\"th,02/09/2024,AM,/\n", true
+					}
+					return stray(10, l)(i)
+				})
+			},
+			counts: rowCounts{20, 19, 1},
+			want:   func(string) map[string][]string { return map[string][]string{"stray_quote": {"11"}} },
+		},
+		{
+			name: "a quoted name over two lines is one row",
+			data: func(l string) string {
+				return boundsFile(l, 20, func(i int) (string, bool) {
+					if i != 10 {
+						return "", false
+					}
+					if l == "grid" {
+						return "P10,\"Smith\nJones\",/\n", true
+					}
+					return "P10,\"Smith\nJones\",02/09/2024,AM,/\n", true
+				})
+			},
+			counts: rowCounts{20, 20, 0},
+			want:   func(string) map[string][]string { return map[string][]string{} },
+		},
+		{
 			name: "quote still open at the end fails",
 			data: func(l string) string { return boundsFile(l, 150, stray(140, l)) },
 			wantErr: func(string) string {
@@ -483,6 +533,15 @@ func TestReadContextBounds(t *testing.T) {
 			}
 			return ""
 		}), `%s:6: a quoted field starting on this line runs past 100 lines or 1048576 bytes without closing (a " is missing)`},
+		{"two stray quotes pairing up", rows(10, func(i int) string {
+			switch i {
+			case 5:
+				return "P5,\"Y,N\n"
+			case 8:
+				return "P8,Y\",N\n"
+			}
+			return ""
+		}), `%s:6: a quoted field starting on this line runs onto the lines below and swallows what look like whole rows (a stray " here or below): remove or double the stray quote and save the file again`},
 		{"a quote open at the end", rows(10, func(i int) string {
 			if i == 5 {
 				return "P5,\"Y,N\n"
@@ -507,9 +566,18 @@ func TestReadContextBounds(t *testing.T) {
 			}
 		})
 	}
-	// A last row with every column and no line break is read.
-	path := writeFile(t, t.TempDir(), "context.csv", []byte(rows(3, none)+"P4,Y,N"))
+	// A note over two lines is one row, read whole.
+	path := writeFile(t, t.TempDir(), "context.csv", []byte("UPN,Note,FSM\nP1,\"moved house,\nnew address\",N\nP2,,Y\n"))
 	c, err := ReadContext(path, "", nil, quality.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"P1", "P2"}, c.Order); diff != "" {
+		t.Errorf("pupils with a two-line note (-want +got):\n%s", diff)
+	}
+	// A last row with every column and no line break is read.
+	path = writeFile(t, t.TempDir(), "context.csv", []byte(rows(3, none)+"P4,Y,N"))
+	c, err = ReadContext(path, "", nil, quality.New())
 	if err != nil {
 		t.Fatal(err)
 	}

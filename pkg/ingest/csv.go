@@ -40,6 +40,12 @@ const (
 	// is past its line break, or len(data) when the break is not in data
 	// (a streaming caller then skips input up to it).
 	recLong
+	// recStray: a quoted field ran onto later lines and closed there, but
+	// what it swallowed looks like whole rows (it holds a row's worth of
+	// delimiters, or the record ends with more fields than the header
+	// has): two stray quotes paired up. As with recRunaway, the record is
+	// rejected at its first line and next is the line after that one.
+	recStray
 )
 
 // splitRecord parses the CSV record that starts at data[pos:] into dst and
@@ -56,6 +62,18 @@ const (
 // LF, a stray quote inside an unquoted field kept as text, and trailing
 // empty fields kept (they are harmless and keep column positions).
 func splitRecord(data []byte, pos int, delim byte, dst [][]byte) ([][]byte, int, int, recStatus) {
+	return splitRow(data, pos, delim, 0, dst)
+}
+
+// splitRow is splitRecord for a file whose header has width columns (0:
+// not known yet, as while the header is being looked for). A quoted field
+// may hold line breaks, but in a register such a field is a note, not
+// rows: one that spans lines and holds width-1 delimiters or more (as many
+// as a whole row), or a record spanning lines that ends with more fields
+// than the header, is two stray quotes pairing up, swallowing the rows
+// between them: recStray. The check reads only the record's own bytes, so
+// it gives the same answer whatever piece of input the record is read from.
+func splitRow(data []byte, pos int, delim byte, width int, dst [][]byte) ([][]byte, int, int, recStatus) {
 	dst = dst[:0]
 	start0 := pos
 	n := len(data)
@@ -101,12 +119,17 @@ func splitRecord(data []byte, pos int, delim byte, dst [][]byte) ([][]byte, int,
 		i := bytes.IndexByte(data[start0:], '\n')
 		return dst[:0], start0 + i + 1, 1, recRunaway
 	}
+	stray := func() ([][]byte, int, int, recStatus) {
+		_, next, lines, _ := runaway()
+		return dst[:0], next, lines, recStray
+	}
 	lines := 0
 	for {
 		if pos < n && data[pos] == '"' {
 			// Quoted field.
 			pos++
 			start := pos
+			fieldStart, linesBefore := pos, lines
 			var buf []byte
 			closed := false
 			for pos < n {
@@ -134,6 +157,9 @@ func splitRecord(data []byte, pos int, delim byte, dst [][]byte) ([][]byte, int,
 				pos += i + 1
 				closed = true
 				break
+			}
+			if closed && width >= 3 && lines > linesBefore && bytes.Count(data[fieldStart:pos], []byte{delim}) >= width-1 {
+				return stray()
 			}
 			if !closed {
 				if capped || lines >= maxRecordLines {
@@ -171,9 +197,15 @@ func splitRecord(data []byte, pos int, delim byte, dst [][]byte) ([][]byte, int,
 			if capped {
 				return runaway()
 			}
+			if width > 0 && lines > 0 && len(dst) > width {
+				return stray()
+			}
 			return dst, n, lines, recOK
 		}
 		if data[pos] == '\n' {
+			if width > 0 && lines > 0 && len(dst) > width {
+				return stray()
+			}
 			return dst, pos + 1, lines + 1, recOK
 		}
 		pos++ // delimiter
@@ -182,6 +214,9 @@ func splitRecord(data []byte, pos int, delim byte, dst [][]byte) ([][]byte, int,
 				return runaway()
 			}
 			dst = append(dst, data[n:n])
+			if width > 0 && lines > 0 && len(dst) > width {
+				return stray()
+			}
 			return dst, n, lines, recOK
 		}
 	}
@@ -198,6 +233,12 @@ var nl = []byte{'\n'}
 // it. Within a chunk cut here, a record whose quote is still open at the
 // chunk's end can only be one decided a runaway (see the reader).
 func lastRecordEnd(data []byte, delim byte) (end, longAt int) {
+	return lastRowEnd(data, delim, 0)
+}
+
+// lastRowEnd is lastRecordEnd for a header of width columns (see splitRow):
+// the reader cuts chunks with the same width its workers split rows with.
+func lastRowEnd(data []byte, delim byte, width int) (end, longAt int) {
 	if bytes.IndexByte(data, '"') < 0 {
 		i := bytes.LastIndexByte(data, '\n')
 		if len(data)-(i+1) > maxRecordBytes {
@@ -215,7 +256,7 @@ func lastRecordEnd(data []byte, delim byte) (end, longAt int) {
 	for pos := 0; pos < len(data); {
 		var next int
 		var st recStatus
-		fields, next, _, st = splitRecord(data, pos, delim, fields)
+		fields, next, _, st = splitRow(data, pos, delim, width, fields)
 		switch {
 		case st == recOpen:
 			return end, -1

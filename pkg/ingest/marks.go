@@ -510,6 +510,9 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	cols := newMarksCols(h.cols, opts)
 	cols.cp1252 = cp1252
 	cols.setAnchor(fd.anchor)
+	// width is the header's: chunks are cut (lastRowEnd) and rows split
+	// (splitRow) with the same width, so a stray quote is decided alike.
+	width := len(h.cols.headers)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -577,7 +580,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			}
 			end, longAt := len(buf), -1
 			if !eof {
-				end, longAt = lastRecordEnd(buf, delim)
+				end, longAt = lastRowEnd(buf, delim, width)
 				if end < 0 && longAt < 0 { // an undecided record fills the buffer: read more
 					carry = append(carry[:0], buf...)
 					*bp = buf[:0]
@@ -666,7 +669,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					start := pos
 					var used int
 					var st recStatus
-					fields, pos, used, st = splitRecord(c.data, pos, delim, fields)
+					fields, pos, used, st = splitRow(c.data, pos, delim, width, fields)
 					line := rel
 					rec := markRec{line: int32(line)}
 					var second *markRec
@@ -683,6 +686,8 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 						}
 					case recRunaway:
 						rec.reason = "unclosed_quote"
+					case recStray:
+						rec.reason = "stray_quote"
 					case recLong:
 						rec.reason, rec.detail = "line_too_long", strconv.Itoa(pos-start-used)+" bytes"
 					}

@@ -597,7 +597,7 @@ func readText(file *os.File, size int64, path string, opts Options, b *register.
 			if err != nil {
 				return nil, nil, err
 			}
-			t := &textRows{r: r, delim: delim, line: dataLine, file: path}
+			t := &textRows{r: r, delim: delim, line: dataLine, file: path, headerFields: namedColumns(h.cols.headers), width: len(h.cols.headers)}
 			return t.fields, func() {}, nil
 		}, newMarksCols(h.cols, opts), func(line int) quality.Loc { return quality.Loc{File: path, Line: line} })
 		var fd *fileDates
@@ -606,7 +606,7 @@ func readText(file *os.File, size int64, path string, opts Options, b *register.
 			fd.report(b.Q)
 		}
 	case LayoutGrid, LayoutSummary:
-		err = readRows(&textRows{r: r, delim: delim, line: dataLine, file: path, tail: tail, q: b.Q, headerFields: namedColumns(h.cols.headers)}, h, opts, b, nil)
+		err = readRows(&textRows{r: r, delim: delim, line: dataLine, file: path, tail: tail, q: b.Q, headerFields: namedColumns(h.cols.headers), width: len(h.cols.headers)}, h, opts, b, nil)
 		reportMonthFirst(b.Q, h.monthFirst)
 	}
 	info.Rows = b.Q.RowsRead - before

@@ -42,7 +42,10 @@ type textRows struct {
 	// the header names (a shorter last line with no line break is cut off).
 	tail         textTail
 	headerFields int
-	q            *quality.Report // for the not_utf8 finding
+	// width is the header's length, blank trailing cells included: what
+	// splitRow's stray-quote checks compare a record with.
+	width int
+	q     *quality.Report // for the not_utf8 finding
 	// sawData and endsNL say whether the text after the header ended with
 	// a line break, for where zero bytes after it start.
 	sawData, endsNL, tailDone bool
@@ -78,13 +81,16 @@ func (t *textRows) fields() ([][]byte, int, error) {
 	for {
 		if t.pos < len(t.buf) {
 			start, line := t.pos, t.line
-			fields, next, used, st := splitRecord(t.buf, t.pos, t.delim, t.flds)
+			fields, next, used, st := splitRow(t.buf, t.pos, t.delim, t.width, t.flds)
 			t.flds = fields
 			endsLine := t.buf[next-1] == '\n'
 			switch {
 			case st == recRunaway:
 				t.pos, t.line = next, t.line+used
 				return nil, line, &rowReject{line, "unclosed_quote", ""}
+			case st == recStray:
+				t.pos, t.line = next, t.line+used
+				return nil, line, &rowReject{line, "stray_quote", ""}
 			case st == recLong && (endsLine || t.eof):
 				t.pos, t.line = next, t.line+used
 				return nil, line, &rowReject{line, "line_too_long", strconv.Itoa(next-start-used) + " bytes"}

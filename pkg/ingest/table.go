@@ -69,29 +69,23 @@ func ReadTable(path, sheet string, isHeader func([]string) bool, describe string
 		loneCRs(text, true)
 		delim := detectDelimiter(text)
 		t.Info.Delimiter = delimName(delim)
-		pos, line := 0, 1
-		var fields [][]byte
-		for pos < len(text) {
-			var used int
-			var st recStatus
-			start := line
-			fields, pos, used, st = splitRecord(text, pos, delim, fields)
-			line += used
-			loc := quality.Loc{File: path, Line: start}
-			switch st {
-			case recOpen:
-				return nil, errorf(loc, "a quoted field starting on this line is never closed (a \" is missing)")
-			case recRunaway:
-				return nil, errorf(loc, "a quoted field starting on this line runs past %d lines or %d bytes without closing (a \" is missing)", maxRecordLines, maxRecordBytes)
-			case recLong:
-				return nil, errorf(loc, "the line is longer than %d bytes: not a table of pupils", maxRecordBytes)
+		var ends []int
+		rows, lines, ends, cutLast, err = splitTable(path, text, delim, 0, 0, 1)
+		if err == nil && bytes.IndexByte(text, '"') >= 0 {
+			// Split again below the header, now that its width is known,
+			// so that two stray quotes pairing up across rows fail here as
+			// they would in a register (splitRow).
+			for i := 0; i < len(rows) && i <= maxTitleRows; i++ {
+				if isHeader(rows[i]) {
+					var below [][]string
+					var at []int
+					if i+1 < len(rows) {
+						below, at, _, cutLast, err = splitTable(path, text, delim, len(rows[i]), ends[i], lines[i+1])
+					}
+					rows, lines = append(rows[:i+1], below...), append(lines[:i+1], at...)
+					break
+				}
 			}
-			if blank(fields) {
-				continue
-			}
-			rows = append(rows, toStrings(fields))
-			lines = append(lines, start)
-			cutLast = text[pos-1] != '\n'
 		}
 	}
 	if err != nil {
@@ -124,6 +118,42 @@ func ReadTable(path, sheet string, isHeader func([]string) bool, describe string
 		searched = fmt.Sprintf(" in the first %d rows (at most %d title rows may stand above the header)", maxTitleRows+1, maxTitleRows)
 	}
 	return nil, errorf(loc, "no header row found%s: expected %s; the first row has %s", searched, describe, describeRow(first))
+}
+
+// splitTable splits text into its non-blank records from byte pos, which
+// is on line line, for a header of width columns (0: not known yet): the
+// records, the line each starts on, the byte after each, and whether the
+// last has no line break after it. A record that cannot be read whole
+// fails the file: a context or summary file is small and read whole, and a
+// row lost from it would silently drop a pupil's context.
+func splitTable(path string, text []byte, delim byte, width, pos, line int) (rows [][]string, lines, ends []int, cutLast bool, err error) {
+	var fields [][]byte
+	for pos < len(text) {
+		var used int
+		var st recStatus
+		start := line
+		fields, pos, used, st = splitRow(text, pos, delim, width, fields)
+		line += used
+		loc := quality.Loc{File: path, Line: start}
+		switch st {
+		case recOpen:
+			return nil, nil, nil, false, errorf(loc, "a quoted field starting on this line is never closed (a \" is missing)")
+		case recRunaway:
+			return nil, nil, nil, false, errorf(loc, "a quoted field starting on this line runs past %d lines or %d bytes without closing (a \" is missing)", maxRecordLines, maxRecordBytes)
+		case recStray:
+			return nil, nil, nil, false, errorf(loc, "a quoted field starting on this line runs onto the lines below and swallows what look like whole rows (a stray \" here or below): remove or double the stray quote and save the file again")
+		case recLong:
+			return nil, nil, nil, false, errorf(loc, "the line is longer than %d bytes: not a table of pupils", maxRecordBytes)
+		}
+		if blank(fields) {
+			continue
+		}
+		rows = append(rows, toStrings(fields))
+		lines = append(lines, start)
+		ends = append(ends, pos)
+		cutLast = text[pos-1] != '\n'
+	}
+	return rows, lines, ends, cutLast, nil
 }
 
 // TitleLoc is the place of a skipped title row, for the data-quality

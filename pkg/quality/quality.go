@@ -141,6 +141,7 @@ var texts = map[string]string{
 	"outside_window":     "date outside the --from/--to window",
 	"short_row":          "row has fewer columns than the header",
 	"unclosed_quote":     "a quoted field runs past 100 lines or 1 MiB without closing (a \" is missing): the row is rejected and reading goes on at the next line",
+	"stray_quote":        "a quoted field runs onto later lines and swallows what look like whole rows (two stray \" pairing up): the row is rejected and reading goes on at the next line",
 	"line_too_long":      "line longer than 1 MiB (skipped without reading it whole)",
 	"incomplete_row":     "row cut off at the end of the file (read with --allow-incomplete)",
 	"not_utf8":           "bytes that are not UTF-8 in a UTF-8 file, read as Windows-1252",

@@ -13,7 +13,7 @@ import (
 
 // benchResult runs the real pipeline (default rules, sample context) on a
 // synthetic 2,000-pupil school once, for the output benchmarks.
-func benchResult(b *testing.B) *analysis.Result {
+func benchResult(b testing.TB) *analysis.Result {
 	b.Helper()
 	cfg := synth.SampleSchoolConfig()
 	cfg.Pupils = 2000

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -46,7 +47,12 @@ const (
 // percentages, dates are Excel dates, flags are booleans, and text is always
 // a string value (never a formula) that has passed through Neutralise.
 func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, benchmarks []cohort.Benchmark) error {
-	b := &xlBook{f: excelize.NewFile(), res: res, meta: meta, styles: map[xlLook]int{}}
+	b := &xlBook{f: excelize.NewFile(), res: res, meta: meta, styles: map[xlLook]int{}, ctx: context.Background()}
+	if sw, ok := w.(*StickyWriter); ok {
+		// The workbook is built before a byte reaches w: look at the
+		// run's context while building, so Ctrl-C does not wait for it.
+		b.ctx = sw.ctx
+	}
 	defer b.f.Close() // removes the stream writers' temporary files
 	if err := b.f.SetSheetName("Sheet1", sheetPriority); err != nil {
 		return err
@@ -89,6 +95,7 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 
 // xlBook is one workbook being written.
 type xlBook struct {
+	ctx    context.Context
 	f      *excelize.File
 	res    *analysis.Result
 	meta   Meta
@@ -213,6 +220,10 @@ const (
 	xlMaxHeight  = 409
 )
 
+// xlCancelEvery is how many rows a sheet is built between looks at the
+// run's context.
+const xlCancelEvery = 1024
+
 // write streams one sheet: widths and panes first (the StreamWriter's rule),
 // then the rows in order; the autofilter and chart are set through the File
 // API before Flush, which is when the stream writes them out.
@@ -221,6 +232,11 @@ func (b *xlBook) write(s *xlSheet) error {
 	header, last, cols, n := 0, 0, 0, 0
 	err := s.rows(func(r xlRow) error {
 		n++
+		if n%xlCancelEvery == 0 {
+			if err := b.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		switch {
 		case r.role == xlRoleHeader && header == 0:
 			header, last, cols = n, n, len(r.cells)
@@ -275,6 +291,11 @@ func (b *xlBook) write(s *xlSheet) error {
 	vals := make([]any, 0, len(widths))
 	err = s.rows(func(r xlRow) error {
 		n++
+		if n%xlCancelEvery == 0 {
+			if err := b.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		vals = vals[:0]
 		lines := 1
 		for i, c := range r.cells {

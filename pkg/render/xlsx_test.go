@@ -3,7 +3,9 @@ package render
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -1108,5 +1110,33 @@ func TestXLSXChartYearOrder(t *testing.T) {
 	// No benchmark: no reference line.
 	if chart := xtZipFile(t, data, "xl/charts/chart1.xml"); strings.Contains(chart, "lineChart") {
 		t.Error("a reference line without a benchmark")
+	}
+}
+
+// countingWriter counts the bytes that reach it.
+type countingWriter struct{ n int }
+
+func (c *countingWriter) Write(p []byte) (int, error) { c.n += len(p); return len(p), nil }
+
+// TestXLSXStopsWhenCancelled: the workbook is built in full before its
+// first byte is written, so the build itself looks at the run's context
+// (Ctrl-C on a 2,000-pupil school): it stops with the context's error and
+// nothing reaches the output.
+func TestXLSXStopsWhenCancelled(t *testing.T) {
+	res := benchResult(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out countingWriter
+	err := XLSX(NewStickyWriter(ctx, &out), res, Meta{}, nil, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("XLSX with a cancelled run = %v, want context.Canceled", err)
+	}
+	if out.n != 0 {
+		t.Errorf("%d bytes written after the run was cancelled", out.n)
+	}
+	// Stopped while building a sheet (the first with 1,024 rows), not at
+	// the first write once every sheet was built.
+	if msg := err.Error(); !strings.HasPrefix(msg, "xlsx ") || !strings.HasSuffix(msg, " sheet: context canceled") {
+		t.Errorf("error %q, want it stopped while building a sheet", msg)
 	}
 }
