@@ -194,6 +194,27 @@ func TestDefaultScenarios(t *testing.T) {
 			steps: []string{"understand_barriers", "targeting_support_meeting"},
 		},
 		{
+			name: "the same, engaged, plan reviewed 42 days ago: still protective",
+			vars: with(persistentUnauth, "support_state", "engaged", "support_review_known", true, "support_review_days", 42), context: none,
+			tier: "medium", score: 35,
+			fired: []string{"persistent_absence", "unauthorised_threshold", "unexplained_absence", "support_engaged"},
+			steps: []string{"understand_barriers", "targeting_support_meeting"},
+		},
+		{
+			name: "the same, engaged, plan reviewed 43 days ago: not protective, review it, still no formal rung",
+			vars: with(persistentUnauth, "support_state", "engaged", "support_review_known", true, "support_review_days", 43), context: none,
+			tier: "high", score: 45, // 40 + 5
+			fired: []string{"persistent_absence", "unauthorised_threshold", "unexplained_absence", "support_review_overdue"},
+			steps: []string{"understand_barriers", "targeting_support_meeting", "support_review"},
+		},
+		{
+			name: "an old review date on a closed plan: nothing to review",
+			vars: with(persistentUnauth, "support_state", "none", "support_review_known", true, "support_review_days", 90), context: none,
+			tier: "high", score: 40,
+			fired: []string{"persistent_absence", "unauthorised_threshold", "unexplained_absence"},
+			steps: []string{"understand_barriers", "targeting_support_meeting", "early_help"},
+		},
+		{
 			name: "a threshold made of N codes waits for them to be resolved",
 			vars: with(persistentUnauth, "unauthorised_10wk_resolved", 2, "n_10wk", 18, "support_state", "declined"), context: none,
 			tier: "medium", score: 30, // no threshold factor
