@@ -205,7 +205,7 @@ func TestDefaultScenarios(t *testing.T) {
 			vars: with(persistentUnauth, "support_state", "engaged", "support_review_known", true, "support_review_days", 43), context: none,
 			tier: "high", score: 45, // 40 + 5
 			fired: []string{"persistent_absence", "unauthorised_threshold", "unexplained_absence", "support_review_overdue"},
-			steps: []string{"attendance_return_irregular", "understand_barriers", "targeting_support_meeting", "support_review"},
+			steps: []string{"attendance_return_irregular", "understand_barriers", "support_review", "targeting_support_meeting"},
 		},
 		{
 			name: "an old review date on a closed plan: nothing to review",
