@@ -303,12 +303,16 @@ type supportReview struct {
 	// Bad names the context column whose value is not a date; it is
 	// reported in the data-quality account and read as no date.
 	Bad string
+	// Due is the review date the actions log gives for the latest support
+	// action, when it is still to come on the last day: the officer has
+	// the review in hand, so it is not overdue whenever the plan began.
+	Due register.Day
 }
 
 // Days is how many days before the last day the plan was last reviewed (0
-// when no date is known).
+// when no date is known, or the next review is still to come).
 func (r supportReview) Days(end register.Day) int {
-	if r.At == 0 || r.At > end {
+	if r.At == 0 || r.At > end || r.Due != 0 {
 		return 0
 	}
 	return int(end - r.At)
@@ -337,6 +341,9 @@ func (p *Pupil) supportReview() supportReview {
 	}
 	if _, a, ok := p.Actions.Support(); ok && a.Date <= p.end && a.Date > r.At {
 		r.At, r.From = a.Date, "actions log: "+a.Date.UK()+" "+a.Kind.Label
+		if a.Review >= p.end {
+			r.Due = a.Review
+		}
 	}
 	return r
 }
@@ -510,6 +517,8 @@ func (p *Pupil) judgementEvidence(ev map[string]string) {
 	rev := p.supportReview()
 	var review string
 	switch {
+	case rev.Due != 0:
+		review = fmt.Sprintf("support plan last reviewed %s (%s), next review due %s", rev.At.UK(), rev.From, rev.Due.UK())
 	case rev.At != 0:
 		review = fmt.Sprintf("support plan last reviewed %s, %d days before the last day analysed (%s)", rev.At.UK(), rev.Days(p.end), rev.From)
 	case rev.Bad != "":

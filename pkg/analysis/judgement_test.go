@@ -258,6 +258,24 @@ func TestSupportReviewActionsAndQuality(t *testing.T) {
 		t.Errorf("with a later early-help action: %+v, days %d", r, r.Days(end))
 	}
 
+	// An engagement logged long ago whose review the officer has booked
+	// for after the last day is not overdue; one whose review date has
+	// passed counts its days as before.
+	p.Actions = actions.History{{Date: register.MustDay(2024, 9, 2), Kind: kind, Review: register.MustDay(2024, 11, 29)}}
+	p.Context = nil
+	if r := p.supportReview(); r.Days(end) != 0 || r.Due != register.MustDay(2024, 11, 29) {
+		t.Errorf("review booked for 29/11: %+v, days %d; want not overdue", r, r.Days(end))
+	}
+	ev := map[string]string{}
+	p.judgementEvidence(ev)
+	if want := "support plan last reviewed 02/09/2024 (actions log: 02/09/2024 Early help engaged), next review due 29/11/2024"; ev["support_review_days"] != want {
+		t.Errorf("evidence %q, want %q", ev["support_review_days"], want)
+	}
+	p.Actions[0].Review = register.MustDay(2024, 10, 14)
+	if r := p.supportReview(); r.Days(end) != 81 {
+		t.Errorf("review due 14/10 and not recorded: %+v, days %d; want 81", r, r.Days(end))
+	}
+
 	res, err := Run(Input{Files: []string{casesDir + "/support-review-overdue/register.csv"}, ContextFile: casesDir + "/support-review-overdue/context.csv"})
 	if err != nil {
 		t.Fatal(err)
