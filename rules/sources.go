@@ -50,6 +50,16 @@ var Documents = []Document{
 		About: "provision from the sixth school day of a suspension or permanent exclusion",
 	},
 	{
+		Title: "Isle of Wight Council v Platt [2017] UKSC 28",
+		About: "Supreme Court: \"fails to attend regularly\" (Education Act 1996, section 444(1)) means failing to attend \"in accordance with the rules prescribed by the school\"",
+		URL:   "https://caselaw.nationalarchives.gov.uk/uksc/2017/28",
+	},
+	{
+		Title: "Education Act 1996, section 444",
+		About: "the offence of failing to secure regular attendance; subsections (2A) and (3): absence through sickness or any unavoidable cause, with leave, or on a day set apart for religious observance is not a failure to attend regularly",
+		URL:   "https://www.legislation.gov.uk/ukpga/1996/56/section/444",
+	},
+	{
 		Title: "Education Act 1996, section 8, and the Education (Start of Compulsory School Age) Order 1998",
 		About: "compulsory school age: from the prescribed day (31 August, 31 December, 31 March) on or after the fifth birthday, to the last Friday in June of the school year in which the child turns 16",
 	},

@@ -113,6 +113,9 @@ type Pupil struct {
 	ActionStatus string
 	// end is the last day analysed: the actions indicators count days to it.
 	end register.Day
+	// national keeps the figures on DfE's basis (see national.go) once the
+	// register is dropped (Pseudonymise).
+	national *nationalFigures
 }
 
 // Marks returns the register pupil the figures were computed from (the

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
 
@@ -281,6 +283,124 @@ func classifySupport(s string) string {
 	return SupportUnrecognised
 }
 
+// supportReviewColumns name the context column for the date the support
+// plan was last reviewed, read with the support state (first found wins).
+var supportReviewColumns = []string{"support_last_reviewed", "support_reviewed", "early_help_reviewed", "early_help_last_reviewed"}
+
+// supportReview is what is known of when the support plan was last looked
+// at, as of the last day analysed.
+type supportReview struct {
+	// At is the latest of the context's last-reviewed date and the actions
+	// log's latest support action (early help offered or engaged), on or
+	// before the last day; 0 when neither gives one.
+	At register.Day
+	// From says where At came from: "context.support_last_reviewed" or
+	// "actions log: 01/10/2024 Early help engaged".
+	From string
+	// Later is a context date after the last day analysed (the context
+	// file exported after the register): not used, but said.
+	Later register.Day
+	// Bad names the context column whose value is not a date; it is
+	// reported in the data-quality account and read as no date.
+	Bad string
+	// Due is the review date the actions log gives for the latest support
+	// action, when it is still to come on the last day: the officer has
+	// the review in hand, so it is not overdue whenever the plan began.
+	Due register.Day
+}
+
+// Days is how many days before the last day the plan was last reviewed (0
+// when no date is known, or the next review is still to come).
+func (r supportReview) Days(end register.Day) int {
+	if r.At == 0 || r.At > end || r.Due != 0 {
+		return 0
+	}
+	return int(end - r.At)
+}
+
+// supportReview works out the support plan's last review. A blank cell is
+// no date; a cell that is not a date is reported (never a failure) and read
+// as no date, so "engaged" keeps the meaning it has without a date.
+func (p *Pupil) supportReview() supportReview {
+	var r supportReview
+	for _, col := range supportReviewColumns {
+		v, ok := p.Context[col]
+		if !ok {
+			continue
+		}
+		d, ok := reviewDate(v)
+		switch {
+		case !ok:
+			r.Bad = "context." + col
+		case d > p.end:
+			r.Later = d
+		default:
+			r.At, r.From = d, "context."+col
+		}
+		break
+	}
+	if _, a, ok := p.Actions.Support(); ok && a.Date <= p.end && a.Date > r.At {
+		r.At, r.From = a.Date, "actions log: "+a.Date.UK()+" "+a.Kind.Label
+		if a.Review >= p.end {
+			r.Due = a.Review
+		}
+	}
+	return r
+}
+
+// reviewDate reads a review date as contextDate does, and also with a
+// two-digit year (01/10/24), which for a date in the school's own records,
+// unlike a date of birth, can only mean 20yy.
+func reviewDate(v any) (register.Day, bool) {
+	if d, ok := contextDate(v); ok {
+		return d, true
+	}
+	s, ok := v.(string)
+	if !ok {
+		return 0, false
+	}
+	parts := strings.Split(strings.TrimSpace(s), "/")
+	if len(parts) != 3 || len(parts[2]) != 2 {
+		return 0, false
+	}
+	n := make([]int, 3)
+	for i, x := range parts {
+		v, err := strconv.Atoi(x)
+		if err != nil || v < 0 {
+			return 0, false
+		}
+		n[i] = v
+	}
+	return register.DayOf(2000+n[2], n[1], n[0])
+}
+
+// reportSupportReview puts into the data-quality account each context row
+// whose support last-reviewed date is not a date: it was read as no date.
+// The place is the row and column; the value is not quoted (a free-text
+// cell may hold a name).
+func reportSupportReview(ps []*Pupil, ctx *ingest.Context, q *quality.Report) {
+	header := map[string]string{}
+	for _, c := range ctx.Columns {
+		header["context."+c.Name] = c.Header
+	}
+	for _, p := range ps {
+		if p.Aggregate || p.Context == nil {
+			continue
+		}
+		if r := p.supportReview(); r.Bad != "" {
+			// The row's place names its id cell: name the date's column
+			// instead (CSV), or just the row (XLSX, whose cell names are
+			// references the detail's column name stands in for).
+			loc := ctx.Loc[p.ID]
+			loc.Cell = ""
+			if loc.Sheet == "" {
+				loc.Cell = header[r.Bad]
+			}
+			q.Find("support_review_not_date", loc, r.Bad+" is not a date")
+		}
+	}
+}
+
 // socialCareColumns name the context columns for a child protection plan,
 // a child in need plan and a looked-after child.
 var socialCareColumns = []string{"child_protection_plan", "cp_plan", "child_in_need", "cin", "looked_after", "lac", "cla"}
@@ -317,6 +437,9 @@ func (p *Pupil) judgementVars(vars map[string]any) {
 	vars["below_compulsory_age"] = p.Age.Status == AgeBelow
 	vars["post_16"] = p.Age.Status == AgeOver
 	vars["support_state"] = p.Support
+	rev := p.supportReview()
+	vars["support_review_known"] = rev.At != 0
+	vars["support_review_days"] = rev.Days(p.end)
 	vars["social_care"] = p.SocialCare
 	p.Causes.AddVars(vars)
 	p.actionVars(vars)
@@ -391,6 +514,21 @@ func (p *Pupil) judgementEvidence(ev map[string]string) {
 		sup += fmt.Sprintf(" (recorded as %q)", p.SupportRaw)
 	}
 	ev["support_state"] = sup
+	rev := p.supportReview()
+	var review string
+	switch {
+	case rev.Due != 0:
+		review = fmt.Sprintf("support plan last reviewed %s (%s), next review due %s", rev.At.UK(), rev.From, rev.Due.UK())
+	case rev.At != 0:
+		review = fmt.Sprintf("support plan last reviewed %s, %d days before the last day analysed (%s)", rev.At.UK(), rev.Days(p.end), rev.From)
+	case rev.Bad != "":
+		review = rev.Bad + " is not a date: no support review date used"
+	case rev.Later != 0:
+		review = "support plan last reviewed " + rev.Later.UK() + ", after the last day analysed: no earlier review date recorded"
+	default:
+		review = "no support review date recorded"
+	}
+	ev["support_review_days"], ev["support_review_known"] = review, review
 	if p.SocialCare {
 		ev["social_care"] = "child protection plan, child in need plan or looked after (context)"
 	} else {

@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/attendrisk/attendrisk/pkg/actions"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
 
@@ -191,5 +192,104 @@ next_steps:
 		if !found {
 			t.Errorf("no finding %q in %q", w, details)
 		}
+	}
+}
+
+// The support plan's last review: read from the context in the forms a
+// spreadsheet gives, or from the actions log, the later of the two; a cell
+// that is not a date is read as no date and reported, never a failure.
+func TestSupportReview(t *testing.T) {
+	end := register.MustDay(2024, 11, 22)
+	for _, tt := range []struct {
+		name     string
+		ctx      map[string]any
+		days     int
+		known    bool
+		bad      string
+		evidence string
+	}{
+		{name: "no column", evidence: "no support review date recorded"},
+		{name: "uk date", ctx: map[string]any{"support_last_reviewed": "01/10/2024"}, days: 52, known: true,
+			evidence: "support plan last reviewed 01/10/2024, 52 days before the last day analysed (context.support_last_reviewed)"},
+		{name: "two-digit year", ctx: map[string]any{"support_reviewed": "01/10/24"}, days: 52, known: true,
+			evidence: "support plan last reviewed 01/10/2024, 52 days before the last day analysed (context.support_reviewed)"},
+		{name: "iso with a time", ctx: map[string]any{"early_help_reviewed": "2024-11-22T09:00"}, days: 0, known: true,
+			evidence: "support plan last reviewed 22/11/2024, 0 days before the last day analysed (context.early_help_reviewed)"},
+		{name: "excel serial", ctx: map[string]any{"support_last_reviewed": 45566.0}, days: 52, known: true, // 45566 is 01/10/2024
+			evidence: "support plan last reviewed 01/10/2024, 52 days before the last day analysed (context.support_last_reviewed)"},
+		{name: "free text", ctx: map[string]any{"support_last_reviewed": "after half term"}, bad: "context.support_last_reviewed",
+			evidence: "context.support_last_reviewed is not a date: no support review date used"},
+		{name: "a yes/no column", ctx: map[string]any{"support_last_reviewed": true}, bad: "context.support_last_reviewed",
+			evidence: "context.support_last_reviewed is not a date: no support review date used"},
+		{name: "impossible date", ctx: map[string]any{"support_last_reviewed": "31/09/2024"}, bad: "context.support_last_reviewed",
+			evidence: "context.support_last_reviewed is not a date: no support review date used"},
+		{name: "after the last day", ctx: map[string]any{"support_last_reviewed": "02/12/2024"},
+			evidence: "support plan last reviewed 02/12/2024, after the last day analysed: no earlier review date recorded"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &Pupil{Context: tt.ctx, end: end, Support: SupportEngaged}
+			r := p.supportReview()
+			if r.Days(end) != tt.days || (r.At != 0) != tt.known || r.Bad != tt.bad {
+				t.Errorf("supportReview() = %+v (days %d); want days %d, known %v, bad %q", r, r.Days(end), tt.days, tt.known, tt.bad)
+			}
+			vars, ev := map[string]any{}, map[string]string{}
+			p.judgementVars(vars)
+			p.judgementEvidence(ev)
+			if vars["support_review_days"] != tt.days || vars["support_review_known"] != tt.known {
+				t.Errorf("vars: support_review_days %v, support_review_known %v", vars["support_review_days"], vars["support_review_known"])
+			}
+			if ev["support_review_days"] != tt.evidence {
+				t.Errorf("evidence %q, want %q", ev["support_review_days"], tt.evidence)
+			}
+		})
+	}
+}
+
+// The actions log's latest support action counts as a review when it is
+// later than the context's date, and the run reports a context cell that is
+// not a date, by its row, without the cell's text.
+func TestSupportReviewActionsAndQuality(t *testing.T) {
+	end := register.MustDay(2024, 11, 22)
+	kind, _ := actions.Default().Kind("early help engaged")
+	p := &Pupil{Context: map[string]any{"support_last_reviewed": "01/10/2024"}, end: end,
+		Actions: actions.History{{Date: register.MustDay(2024, 11, 1), Kind: kind}}}
+	r := p.supportReview()
+	if r.Days(end) != 21 || r.From != "actions log: 01/11/2024 Early help engaged" {
+		t.Errorf("with a later early-help action: %+v, days %d", r, r.Days(end))
+	}
+
+	// An engagement logged long ago whose review the officer has booked
+	// for after the last day is not overdue; one whose review date has
+	// passed counts its days as before.
+	p.Actions = actions.History{{Date: register.MustDay(2024, 9, 2), Kind: kind, Review: register.MustDay(2024, 11, 29)}}
+	p.Context = nil
+	if r := p.supportReview(); r.Days(end) != 0 || r.Due != register.MustDay(2024, 11, 29) {
+		t.Errorf("review booked for 29/11: %+v, days %d; want not overdue", r, r.Days(end))
+	}
+	ev := map[string]string{}
+	p.judgementEvidence(ev)
+	if want := "support plan last reviewed 02/09/2024 (actions log: 02/09/2024 Early help engaged), next review due 29/11/2024"; ev["support_review_days"] != want {
+		t.Errorf("evidence %q, want %q", ev["support_review_days"], want)
+	}
+	p.Actions[0].Review = register.MustDay(2024, 10, 14)
+	if r := p.supportReview(); r.Days(end) != 81 {
+		t.Errorf("review due 14/10 and not recorded: %+v, days %d; want 81", r, r.Days(end))
+	}
+
+	res, err := Run(Input{Files: []string{casesDir + "/support-review-overdue/register.csv"}, ContextFile: casesDir + "/support-review-overdue/context.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Quality.Findings() {
+		if f.Key == "support_review_not_date" {
+			for _, e := range f.Examples {
+				got = append(got, e.Where+" "+e.Detail)
+			}
+		}
+	}
+	want := []string{casesDir + "/support-review-overdue/context.csv:4 (Support Last Reviewed) context.support_last_reviewed is not a date"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("support_review_not_date findings (-want +got):\n%s", diff)
 	}
 }

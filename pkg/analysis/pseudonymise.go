@@ -57,6 +57,7 @@ func Pseudonymise(res *Result, key []byte) error {
 		note(real, p.ID)
 		children[ck] = p
 		p.Info.Surname, p.Info.Forename = "", ""
+		res.keepNational(p)
 		p.reg = nil
 		pseudonymiseContext(key, p)
 	}
@@ -76,6 +77,7 @@ func Pseudonymise(res *Result, key []byte) error {
 			pseudonymiseContext(key, p)
 		}
 		p.Info.Surname, p.Info.Forename = "", ""
+		res.keepNational(p)
 		p.reg = nil
 	}
 	if ctx := res.Context; ctx != nil {

@@ -207,6 +207,9 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		return err
 	}
 	reportJudgement(res.Pupils, in.Files, q)
+	if ctx != nil {
+		reportSupportReview(res.Pupils, ctx, q)
+	}
 	return nil
 }
 

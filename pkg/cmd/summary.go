@@ -28,7 +28,10 @@ overall, authorised and unauthorised absence, and persistent and severe
 absence rates. Group figures are summed sessions, never averaged rates.
 The national figures for England 2023/24 are shown beneath (overall 7.1%,
 authorised 4.7%, unauthorised 2.5%, persistent 20.0%, severe 2.3%); give
---benchmarks FILE for others.
+--benchmarks FILE for others. The figures are counted as DfE's are, so
+that they compare: Year 11's sessions from the spring bank holiday to 31
+July are left out (a footnote says how many). The pupil list of analyse
+counts every session.
 
 Groups with fewer pupils than --suppress-below show "c" instead of figures,
 as DfE does, and when only one group would be, the next smallest is too, so

@@ -25,6 +25,12 @@ type Group struct {
 	// not be shared.
 	Suppressed bool
 	Secondary  bool
+	// LeftOut is the possible sessions left out to count the figures as
+	// DfE's statistics do (analysis.NationalBasis: Year 11 from the spring
+	// bank holiday), and Year11 the pupils they were left out of. Undated
+	// counts Year 11 pupils whose figures are counts with no dates, from
+	// which nothing could be left out.
+	LeftOut, Year11, Undated int
 }
 
 // PAPct is the persistent absence rate: persistent absentees as a share of
@@ -118,6 +124,14 @@ func CheckDimensions(by []string, res *analysis.Result) error {
 // (see suppress). Group rows of a summary file (schools, areas) are left
 // out: they are not pupils.
 //
+// A summary is for setting a school beside the national figures, so it is
+// counted on their basis: Year 11's sessions from the spring bank holiday
+// to 31 July are left out, as DfE's statistics leave them out (see
+// analysis.NationalBasis; the total's LeftOut says how many). The pupil
+// list keeps every session: a Year 11 pupil persistently absent only
+// after the spring bank holiday is persistently absent there, and not in
+// the summary's count.
+//
 // Grouped by school, the rows are enrolments, as DfE counts them: a pupil
 // on two schools' rolls (dual registration, a move) is counted at each
 // with that school's own figures, and the total is the sum of the
@@ -136,7 +150,8 @@ func Summarise(res *analysis.Result, by []string, suppressBelow int) []Group {
 		if p.Aggregate {
 			continue
 		}
-		add(&total, p)
+		f, left, dated := res.NationalFigures(p)
+		add(&total, p, f, left, dated)
 		if len(by) == 0 {
 			continue
 		}
@@ -153,7 +168,7 @@ func Summarise(res *analysis.Result, by []string, suppressBelow int) []Group {
 			g = &Group{Key: key}
 			groups[k] = g
 		}
-		add(g, p)
+		add(g, p, f, left, dated)
 	}
 	out := []Group{total}
 	var rest []Group
@@ -218,16 +233,27 @@ func suppress(out []Group, below int) {
 	cells[next].Suppressed, cells[next].Secondary = true, true
 }
 
-func add(g *Group, p *analysis.Pupil) {
-	if !p.Figures.Assessable() {
+// add counts a pupil into a group on the national basis: f are the
+// pupil's figures with Year 11's second summer half term left out (see
+// analysis.Result.NationalFigures), so persistent and severe absence are
+// decided on the same sessions as DfE's.
+func add(g *Group, p *analysis.Pupil, f metrics.Figures, left int, dated bool) {
+	if left > 0 {
+		g.LeftOut += left
+		g.Year11++
+	}
+	if !dated {
+		g.Undated++
+	}
+	if p.Aggregate || !f.Assessable() {
 		return
 	}
 	g.Pupils++
-	g.Figures.Add(p.Figures)
-	if p.PA() {
+	g.Figures.Add(f)
+	if f.Persistent() {
 		g.PA++
 	}
-	if p.SA() {
+	if f.Severe() {
 		g.SA++
 	}
 }

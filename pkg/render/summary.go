@@ -3,11 +3,13 @@ package render
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/cohort"
 )
 
@@ -126,8 +128,14 @@ func CohortJSON(w io.Writer, by []string, groups []cohort.Group, benchmarks []co
 	if benchmarks == nil {
 		benchmarks = []cohort.Benchmark{}
 	}
+	basis := map[string]any{"rule": analysis.NationalBasis, "year11_sessions_left_out": 0, "year11_pupils": 0, "year11_undated_pupils": 0}
+	if len(groups) > 0 && xlIsTotal(groups[0]) {
+		t := groups[0]
+		basis["year11_sessions_left_out"], basis["year11_pupils"], basis["year11_undated_pupils"] = t.LeftOut, t.Year11, t.Undated
+	}
 	doc := map[string]any{"tool": "attendrisk", "version": meta.Version, "as_of": meta.AsOf, "by": dimNames(by),
-		"groups": gs, "benchmarks": benchmarks, "note": "Group figures are summed sessions, not averaged rates. " + Disclaimer}
+		"groups": gs, "benchmarks": benchmarks, "national_basis": basis,
+		"note": "Group figures are summed sessions, not averaged rates. " + Disclaimer}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -182,6 +190,9 @@ func CohortTable(w io.Writer, by []string, groups []cohort.Group, benchmarks []c
 	b.WriteString("Absence rates are summed sessions over possible sessions; PA and SA are the shares of pupils\n")
 	b.WriteString("persistently (10%+) and severely (50%+) absent. c: fewer pupils than --suppress-below, or\n")
 	b.WriteString("withheld with such a group so that it cannot be worked out from the total.\n")
+	if note := NationalNote(groups); note != "" {
+		b.WriteString(wrapWords(note, 96))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -255,4 +266,27 @@ func bmPc(v float64) string {
 		return "-"
 	}
 	return strconv.FormatFloat(pct(v), 'f', 1, 64) + "%"
+}
+
+// NationalNote says, when it made a difference, that the summary is counted
+// as DfE's statistics are (analysis.NationalBasis): Year 11's sessions from
+// the spring bank holiday to 31 July left out, so that its persistent and
+// severe absence compare with the national figures. "" when nothing was
+// left out and nothing had to be.
+func NationalNote(groups []cohort.Group) string {
+	if len(groups) == 0 || !xlIsTotal(groups[0]) {
+		return ""
+	}
+	t := groups[0]
+	var parts []string
+	if t.LeftOut > 0 {
+		parts = append(parts, fmt.Sprintf("Counted as DfE's statistics are, to compare with the national figures: Year 11's "+
+			"sessions from the spring bank holiday to 31 July are left out (%s of %s). The pupil list (analyse) counts every session.",
+			N(t.LeftOut, "possible session"), N(t.Year11, "pupil")))
+	}
+	if t.Undated > 0 {
+		parts = append(parts, fmt.Sprintf("%s in Year 11 %s counts without dates, so the sessions after the spring bank holiday could not be left out.",
+			N(t.Undated, "pupil"), map[bool]string{true: "has", false: "have"}[t.Undated == 1]))
+	}
+	return strings.Join(parts, " ")
 }

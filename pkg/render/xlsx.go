@@ -1143,7 +1143,8 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 	}
 	rows = append(rows, xlBlank(), xlRow{cells: []xlCell{{v: "Absence rates are summed sessions over summed possible " +
 		"sessions, never averaged rates. Persistent (10%+) and severe (50%+) absence rates are shares of the pupils with " +
-		"possible sessions. c: fewer pupils than the suppression threshold, or withheld with such a group so that it cannot be worked out from the total, so the figures are not shown (as in DfE statistics).",
+		"possible sessions. c: fewer pupils than the suppression threshold, or withheld with such a group so that it cannot be worked out from the total, so the figures are not shown (as in DfE statistics)." +
+		strings.TrimRight(" "+NationalNote(groups), " "),
 		l: xlLook{noWidth: true, italic: true}, span: len(head)}}})
 
 	// The chart's data: persistent and severe absence by year group.

@@ -176,14 +176,14 @@ func TestDefaultScenarios(t *testing.T) {
 			vars: persistentUnauth, context: none,
 			tier: "high", score: 40, // 20 + 10 + 10
 			fired: []string{"persistent_absence", "unauthorised_threshold", "unexplained_absence"},
-			steps: []string{"understand_barriers", "targeting_support_meeting", "early_help"},
+			steps: []string{"attendance_return_irregular", "understand_barriers", "targeting_support_meeting", "early_help"},
 		},
 		{
 			name: "the same, support not working: the formal rungs open",
 			vars: with(persistentUnauth, "support_state", "not_working"), context: none,
 			tier: "high", score: 40,
 			fired: []string{"persistent_absence", "unauthorised_threshold", "unexplained_absence"},
-			steps: []string{"understand_barriers", "targeting_support_meeting", "early_help",
+			steps: []string{"attendance_return_irregular", "understand_barriers", "targeting_support_meeting", "early_help",
 				"attendance_contract", "notice_to_improve", "consider_penalty_notice"},
 		},
 		{
@@ -191,14 +191,62 @@ func TestDefaultScenarios(t *testing.T) {
 			vars: with(persistentUnauth, "support_state", "engaged"), context: none,
 			tier: "medium", score: 35,
 			fired: []string{"persistent_absence", "unauthorised_threshold", "unexplained_absence", "support_engaged"},
-			steps: []string{"understand_barriers", "targeting_support_meeting"},
+			steps: []string{"attendance_return_irregular", "understand_barriers", "targeting_support_meeting"},
+		},
+		{
+			name: "the same, engaged, plan reviewed 42 days ago: still protective",
+			vars: with(persistentUnauth, "support_state", "engaged", "support_review_known", true, "support_review_days", 42), context: none,
+			tier: "medium", score: 35,
+			fired: []string{"persistent_absence", "unauthorised_threshold", "unexplained_absence", "support_engaged"},
+			steps: []string{"attendance_return_irregular", "understand_barriers", "targeting_support_meeting"},
+		},
+		{
+			name: "the same, engaged, plan reviewed 43 days ago: not protective, review it, still no formal rung",
+			vars: with(persistentUnauth, "support_state", "engaged", "support_review_known", true, "support_review_days", 43), context: none,
+			tier: "high", score: 45, // 40 + 5
+			fired: []string{"persistent_absence", "unauthorised_threshold", "unexplained_absence", "support_review_overdue"},
+			steps: []string{"attendance_return_irregular", "understand_barriers", "support_review", "targeting_support_meeting"},
+		},
+		{
+			name: "an old review date on a closed plan: nothing to review",
+			vars: with(persistentUnauth, "support_state", "none", "support_review_known", true, "support_review_days", 90), context: none,
+			tier: "high", score: 40,
+			fired: []string{"persistent_absence", "unauthorised_threshold", "unexplained_absence"},
+			steps: []string{"attendance_return_irregular", "understand_barriers", "targeting_support_meeting", "early_help"},
 		},
 		{
 			name: "a threshold made of N codes waits for them to be resolved",
 			vars: with(persistentUnauth, "unauthorised_10wk_resolved", 2, "n_10wk", 18, "support_state", "declined"), context: none,
 			tier: "medium", score: 30, // no threshold factor
 			fired: []string{"persistent_absence", "unexplained_absence"},
-			steps: []string{"understand_barriers", "targeting_support_meeting", "early_help", "resolve_n_codes"},
+			steps: []string{"attendance_return_irregular", "understand_barriers", "targeting_support_meeting", "early_help", "resolve_n_codes"},
+		},
+		{
+			// Unauthorised absence just under 10% of possible sessions: not
+			// in the return as failing to attend regularly; at 10%, in it.
+			name: "unauthorised absence 9 of 100: no attendance return",
+			vars: map[string]any{"absence_pct": 9.0, "attendance_pct": 91.0, "absence_sessions": 9, "unauthorised_absence": 9,
+				"unexplained_sessions": 9, "unauthorised_10wk": 9, "unauthorised_10wk_max": 9, "unauthorised_10wk_resolved": 9,
+				"unexplained_10wk": 9, "approaching_persistent": true, "attendance_concern": true},
+			context: none, tier: "monitor", score: 5,
+			fired: []string{"approaching_persistent"},
+			steps: []string{"understand_barriers", "early_help"},
+		},
+		{
+			name: "unauthorised absence 10 of 100: failing to attend regularly, in the return",
+			vars: map[string]any{"absence_pct": 10.0, "attendance_pct": 90.0, "absence_sessions": 10, "unauthorised_absence": 10,
+				"persistent_absence": true, "unexplained_sessions": 10, "unauthorised_10wk": 10, "unauthorised_10wk_max": 10,
+				"unauthorised_10wk_resolved": 10, "unexplained_10wk": 10, "attendance_concern": true},
+			context: none, tier: "high", score: 40,
+			fired: []string{"persistent_absence", "unauthorised_threshold", "unexplained_absence"},
+			steps: []string{"attendance_return_irregular", "understand_barriers", "targeting_support_meeting", "early_help"},
+		},
+		{
+			name: "an episode of 10 school days too: listed once, for the episode",
+			vars: with(persistentUnauth, "unauthorised_episodes_10_days", 1), context: none,
+			tier: "high", score: 40,
+			fired: []string{"persistent_absence", "unauthorised_threshold", "unexplained_absence"},
+			steps: []string{"attendance_return", "understand_barriers", "targeting_support_meeting", "early_help"},
 		},
 		{
 			name: "a child protection plan and persistent illness: the DSL and the social worker",

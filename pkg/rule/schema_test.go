@@ -42,6 +42,7 @@ func testVars() map[string]any {
 		"unexplained_10wk": 0, "n_10wk": 0, "holiday_10wk": 0, "unauthorised_10wk_resolved": 0,
 		"age_status": "", "age_basis": "", "age_known": false, "below_compulsory_age": false,
 		"post_16": false, "support_state": "", "social_care": false,
+		"support_review_known": false, "support_review_days": 0,
 		"attendance_concern": false, "open_concern": false,
 		// The actions log.
 		"actions": rule.Funcs(actions.History(nil).Funcs(0)), "actions_log": false,
