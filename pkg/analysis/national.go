@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"strings"
 	"time"
 
 	"github.com/attendrisk/attendrisk/pkg/metrics"
@@ -88,25 +89,46 @@ func (r *Result) keepNational(p *Pupil) {
 // year11 reports a pupil DfE's statistics count as aged 15: from the date
 // of birth in the context when there is a readable one, else Year 11.
 func (r *Result) year11(p *Pupil) bool {
+	age, ok := r.DfEAge(p)
+	return ok && age == 15
+}
+
+// DfEAge is a pupil's age as DfE's statistics count it: on 31 August
+// before the academic year analysed, from the date of birth in the context
+// when there is a readable one, else from the year group (Year 1 is 5,
+// Year 11 is 15, Reception 4, nursery 3). ok is false when neither says.
+// The national figures cover pupils aged 5 to 15 on that day.
+func (r *Result) DfEAge(p *Pupil) (age int, ok bool) {
 	for _, col := range dobColumns {
-		v, ok := p.Context[col]
-		if !ok || r.To == 0 {
+		v, has := p.Context[col]
+		if !has || r.To == 0 {
 			continue
 		}
 		dob, ok := contextDate(v)
 		if !ok {
 			break // read as no date of birth, as pupilAge reports it
 		}
-		// Aged 15 on 31 August before the academic year of the window.
 		y := int(register.YearOf(r.To))
 		by, bm, _ := dob.Civil()
 		age := y - by
 		if bm > 8 {
 			age-- // born September to December: no birthday yet by 31 August
 		}
-		return age == 15
+		return age, true
 	}
-	return ncYear(p.Info.YearGroup) == 11
+	t := strings.ToLower(strings.TrimSpace(p.Info.YearGroup))
+	switch t {
+	case "n", "n1", "n2", "nursery":
+		return 3, true
+	}
+	n := ncYear(p.Info.YearGroup)
+	if n < 0 {
+		return 0, false
+	}
+	if n == 0 {
+		return 4, true // Reception
+	}
+	return n + 4, true
 }
 
 // SummerPart2 is the census's second summer half term of calendar year y:

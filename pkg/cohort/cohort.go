@@ -31,6 +31,14 @@ type Group struct {
 	// counts Year 11 pupils whose figures are counts with no dates, from
 	// which nothing could be left out.
 	LeftOut, Year11, Undated int
+	// Compulsory, on the total only, is the cohort aged 5 to 15 on 31
+	// August (analysis.Result.DfEAge), the pupils DfE's national figures
+	// cover, when the cohort also has pupils outside that age (nursery,
+	// Reception, the sixth form): the row to set beside the benchmarks.
+	// nil when every pupil is aged 5 to 15 (the total is that row) or none
+	// is. Outside counts the assessable pupils left out of it.
+	Compulsory *Group
+	Outside    int
 }
 
 // PAPct is the persistent absence rate: persistent absentees as a share of
@@ -139,6 +147,7 @@ func CheckDimensions(by []string, res *analysis.Result) error {
 // one group), which secondary suppression relies on.
 func Summarise(res *analysis.Result, by []string, suppressBelow int) []Group {
 	total := Group{Key: []string{"All pupils"}}
+	basis := Group{Key: []string{CompulsoryKey}}
 	groups := map[string]*Group{}
 	pupils := res.All
 	for _, d := range by {
@@ -152,6 +161,13 @@ func Summarise(res *analysis.Result, by []string, suppressBelow int) []Group {
 		}
 		f, left, dated := res.NationalFigures(p)
 		add(&total, p, f, left, dated)
+		if age, ok := res.DfEAge(p); ok && (age < 5 || age > 15) {
+			if f.Assessable() {
+				total.Outside++
+			}
+		} else {
+			add(&basis, p, f, left, dated)
+		}
 		if len(by) == 0 {
 			continue
 		}
@@ -178,7 +194,40 @@ func Summarise(res *analysis.Result, by []string, suppressBelow int) []Group {
 	sort.Slice(rest, func(i, j int) bool { return keyLess(rest[i].Key, rest[j].Key) })
 	out = append(out, rest...)
 	suppress(out, suppressBelow)
+	if out[0].Outside > 0 && basis.Pupils > 0 {
+		b := basis
+		out[0].Compulsory = &b
+		suppressBasis(out, suppressBelow)
+	}
 	return out
+}
+
+// CompulsoryKey names the row of the pupils aged 5 to 15 (Group.Compulsory).
+const CompulsoryKey = "Aged 5 to 15"
+
+// suppressBasis withholds the aged-5-to-15 row when showing it would
+// disclose a small group: itself under the threshold; the pupils outside
+// that age (the total minus the row) under it; or any group suppressed,
+// which the row, subtracted from the total with the groups shown, could
+// give away. The total and the groups are as suppress left them.
+func suppressBasis(out []Group, below int) {
+	c := out[0].Compulsory
+	if below <= 0 || c == nil {
+		return
+	}
+	switch {
+	case c.Pupils < below:
+		c.Suppressed = true
+	case out[0].Outside < below || out[0].Suppressed:
+		c.Suppressed, c.Secondary = true, true
+	default:
+		for _, g := range out[1:] {
+			if g.Suppressed {
+				c.Suppressed, c.Secondary = true, true
+				break
+			}
+		}
+	}
 }
 
 // suppress marks the groups whose figures must not be shown: those with

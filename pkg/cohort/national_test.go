@@ -1,6 +1,7 @@
 package cohort
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -134,5 +135,54 @@ func TestNationalBasisPseudonymised(t *testing.T) {
 	}
 	if after[0].LeftOut != 140 || after[0].PA != 1 {
 		t.Errorf("left out %d, PA %d; want 140, 1", after[0].LeftOut, after[0].PA)
+	}
+}
+
+// TestCompulsoryAgeRow: DfE's national figures cover pupils aged 5 to 15 on
+// 31 August (attendance-reference.md, "Cohort and period used in official
+// statistics"), so a school with a nursery, Reception or a sixth form gets
+// a row of its Years 1 to 11 to set beside them; one whose pupils are all
+// of that age does not (the total is that row). A pupil with no year group
+// cannot be placed and stays in it. The row is withheld when it would
+// disclose a small group: the pupils outside it (the total minus the row)
+// under the threshold, or any group suppressed.
+func TestCompulsoryAgeRow(t *testing.T) {
+	type want struct {
+		pupils int
+		shown  string // "" no row; else "N", "c" or "c2" as shown() writes
+	}
+	for _, tt := range []struct {
+		name  string
+		sizes map[string]int
+		by    []string
+		below int
+		want  want
+	}{
+		{"a secondary school, Years 7 to 11 only", map[string]int{"7": 6, "11": 6}, nil, 0, want{12, ""}},
+		{"a sixth form and Reception", map[string]int{"R": 6, "7": 6, "12": 6, "13": 6}, nil, 0, want{24, "6"}},
+		{"a year group not known stays in", map[string]int{"": 2, "7": 6, "12": 6}, nil, 0, want{14, "8"}},
+		{"nursery", map[string]int{"N1": 3, "1": 6}, nil, 0, want{9, "6"}},
+		{"outside under the threshold: withheld", map[string]int{"7": 6, "12": 3}, nil, 5, want{9, "c2"}},
+		{"outside at the threshold: shown", map[string]int{"7": 6, "12": 5}, nil, 5, want{11, "6"}},
+		{"a group suppressed: withheld", map[string]int{"7": 6, "8": 2, "9": 7, "12": 6}, []string{"year_group"}, 5, want{21, "c2"}},
+		{"the row itself under the threshold", map[string]int{"7": 3, "12": 6}, nil, 5, want{9, "c"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := cohortOf(tt.sizes, 0)
+			total := Summarise(res, tt.by, tt.below)[0]
+			if total.Pupils != tt.want.pupils {
+				t.Errorf("total %d pupils, want %d", total.Pupils, tt.want.pupils)
+			}
+			got := ""
+			if c := total.Compulsory; c != nil {
+				got = strings.TrimPrefix(shown([]Group{*c})[0], CompulsoryKey+" ")
+				if c.Pupils+total.Outside != total.Pupils {
+					t.Errorf("row %d + outside %d pupils != total %d", c.Pupils, total.Outside, total.Pupils)
+				}
+			}
+			if got != tt.want.shown {
+				t.Errorf("aged 5 to 15 row %q, want %q", got, tt.want.shown)
+			}
+		})
 	}
 }

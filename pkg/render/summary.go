@@ -32,7 +32,19 @@ const (
 	rowTotal     = "total"
 	rowGroup     = "group"
 	rowBenchmark = "benchmark"
+	// rowCompulsory is the pupils aged 5 to 15 (cohort.Group.Compulsory):
+	// the cohort the national figures cover.
+	rowCompulsory = "compulsory_age"
 )
+
+// compulsoryRow is the summary's aged-5-to-15 row, or nil when the total
+// is already that cohort.
+func compulsoryRow(groups []cohort.Group) *cohort.Group {
+	if len(groups) == 0 || !xlIsTotal(groups[0]) {
+		return nil
+	}
+	return groups[0].Compulsory
+}
 
 // rowKind is a group's kind: the total is the first row Summarise gives.
 func rowKind(i int, g cohort.Group) string {
@@ -68,6 +80,21 @@ func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []coh
 			}
 		}
 		row = append(row, strconv.FormatBool(g.Suppressed), rowKind(i, g))
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	if c := compulsoryRow(groups); c != nil {
+		row := make([]string, len(dimNames(by)))
+		row[0] = c.Key[0]
+		for _, v := range groupValues(*c) {
+			if c.Suppressed {
+				row = append(row, "")
+			} else {
+				row = append(row, formatCell(v))
+			}
+		}
+		row = append(row, strconv.FormatBool(c.Suppressed), rowCompulsory)
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -125,6 +152,17 @@ func CohortJSON(w io.Writer, by []string, groups []cohort.Group, benchmarks []co
 		}
 		gs = append(gs, m)
 	}
+	if c := compulsoryRow(groups); c != nil {
+		m := groupJSON{"group": c.Key, "suppressed": c.Suppressed, "row_kind": rowCompulsory}
+		for i, v := range groupValues(*c) {
+			if c.Suppressed {
+				m[cohortFields[i]] = nil
+			} else {
+				m[cohortFields[i]] = v
+			}
+		}
+		gs = append(gs, m)
+	}
 	if benchmarks == nil {
 		benchmarks = []cohort.Benchmark{}
 	}
@@ -169,6 +207,25 @@ func CohortTable(w io.Writer, by []string, groups []cohort.Group, benchmarks []c
 				c.add(Suppressed)
 			} else {
 				c.add(vals[i])
+			}
+		}
+	}
+	if c := compulsoryRow(groups); c != nil {
+		f := c.Figures
+		vals := []string{thousands(c.Pupils), thousands(f.Possible), pc(f.Pct(f.Absent())), pc(f.Pct(f.Authorised)),
+			pc(f.Pct(f.Unauthorised)), pc(c.PAPct()), pc(c.SAPct())}
+		for i, k := range keys {
+			if i == 0 {
+				k.add(c.Key[0])
+			} else {
+				k.add("")
+			}
+		}
+		for i, col := range nums {
+			if c.Suppressed {
+				col.add(Suppressed)
+			} else {
+				col.add(vals[i])
 			}
 		}
 	}
@@ -279,6 +336,11 @@ func NationalNote(groups []cohort.Group) string {
 	}
 	t := groups[0]
 	var parts []string
+	if t.Compulsory != nil {
+		parts = append(parts, fmt.Sprintf("The national figures cover pupils aged 5 to 15 on 31 August: %s outside that age (nursery, Reception, "+
+			"the sixth form; by date of birth, else year group) %s in All pupils but not in the %s row, which is the one to compare with them.",
+			N(t.Outside, "pupil"), map[bool]string{true: "is", false: "are"}[t.Outside == 1], cohort.CompulsoryKey))
+	}
 	if t.LeftOut > 0 {
 		parts = append(parts, fmt.Sprintf("Counted as DfE's statistics are, to compare with the national figures: Year 11's "+
 			"sessions from the spring bank holiday to 31 July are left out (%s of %s). The pupil list (analyse) counts every session.",

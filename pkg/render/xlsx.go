@@ -1133,6 +1133,21 @@ func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmar
 	}
 	if len(benchmarks) > 0 {
 		rows = append(rows, xlBlank())
+		if c := compulsoryRow(groups); c != nil {
+			// The row the national figures compare with, beside them.
+			cells := make([]xlCell, nk)
+			cells[0] = xlStyled(c.Key[0], xlLook{bold: true})
+			if c.Suppressed {
+				s := xlStyled(Suppressed, xlLook{right: true})
+				cells = append(cells, s, s, s, s, s, s, s, s, s, xlTxt("withheld so that a smaller group cannot be worked out from the total"))
+			} else {
+				f := c.Figures
+				cells = append(cells, xlNum(c.Pupils), xlNum(f.Possible), xlPctOf(f.Pct(f.Absent())), xlPctOf(f.Pct(f.Authorised)),
+					xlPctOf(f.Pct(f.Unauthorised)), xlNum(c.PA), xlPctOf(c.PAPct()), xlNum(c.SA), xlPctOf(c.SAPct()),
+					xlTxt("the pupils the national figures cover"))
+			}
+			rows = append(rows, xlRow{cells: cells})
+		}
 		for _, bm := range benchmarks {
 			cells := make([]xlCell, nk)
 			cells[0] = xlStyled(bm.Name, xlLook{italic: true})
