@@ -1,11 +1,16 @@
 package ingest
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
@@ -125,6 +130,12 @@ func sameRead(t *testing.T, name string, data []byte, sheet string) {
 	if err != nil {
 		t.Fatalf("%s: stream: %v", name, err)
 	}
+	if len(old.Rows) == 0 {
+		t.Errorf("%s: no rows read: not a test of the cells", name)
+	}
+	if testing.Verbose() {
+		t.Logf("%s: %q %v", name, got.Rows, got.Lines)
+	}
 	if diff := cmp.Diff(old, got); diff != "" {
 		t.Errorf("%s: streaming reader differs from excelize (-excelize +stream):\n%s", name, diff)
 	}
@@ -143,4 +154,135 @@ func mustRead(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// TestXLSXStreamFixtures: every workbook in testdata, every sheet of each,
+// reads the same through the streaming reader as through excelize.
+func TestXLSXStreamFixtures(t *testing.T) {
+	paths, err := filepath.Glob("../../testdata/*/*.xlsx")
+	if err != nil || len(paths) < 4 {
+		t.Fatalf("found %d fixtures (%v), want the 4 or more in testdata", len(paths), err)
+	}
+	for _, p := range paths {
+		data := mustRead(t, p)
+		wb, err := openWorkbook(bytes.NewReader(data), int64(len(data)), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameRead(t, p, data, "")
+		for _, s := range wb.sheetNames() {
+			sameRead(t, p+"["+s+"]", data, s)
+		}
+	}
+}
+
+// xlsxParts builds a workbook from its sheets' XML (each a worksheet body:
+// what goes inside <sheetData>), the shared strings' <si> items and the
+// workbook's <workbookPr> and sheet states.
+type xlsxParts struct {
+	sheets   []string // sheet names
+	states   []string // "", "hidden", "veryHidden"
+	data     []string // each sheet's sheetData content
+	sst      []string // <si> contents; none means no sharedStrings part
+	date1904 bool
+	prefix   string // a namespace prefix for the sheet's elements, such as "x:"
+}
+
+func (x xlsxParts) build(t testing.TB) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	add := func(name, content string) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, content)
+	}
+	const ns = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`
+	add("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>`)
+	add("_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
+	var sheets, rels strings.Builder
+	for i, name := range x.sheets {
+		state := ""
+		if i < len(x.states) && x.states[i] != "" {
+			state = ` state="` + x.states[i] + `"`
+		}
+		fmt.Fprintf(&sheets, `<sheet name="%s" sheetId="%d"%s r:id="rId%d"/>`, name, i+1, state, i+1)
+		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, i+1, i+1)
+		p := x.prefix
+		add(fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1), fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\r\n"+`<%sworksheet %s xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><%sdimension ref="A1"/><%ssheetData>%s</%ssheetData><%smergeCells count="0"/></%sworksheet>`, p, ns, p, p, x.data[i], p, p, p))
+	}
+	if x.sst != nil {
+		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>`, len(x.sheets)+1)
+		add("xl/sharedStrings.xml", fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst %s count="%d" uniqueCount="%d"><si>%s</si></sst>`, ns, len(x.sst), len(x.sst), strings.Join(x.sst, "</si><si>")))
+	}
+	pr := `<workbookPr/>`
+	if x.date1904 {
+		pr = `<workbookPr date1904="1"/>`
+	}
+	add("xl/workbook.xml", fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook %s>%s<sheets>%s</sheets></workbook>`, ns, pr, sheets.String()))
+	add("xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+rels.String()+`</Relationships>`)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// TestXLSXStreamSameAsExcelize: workbooks that exercise each kind of cell
+// and sheet the reader must handle read the same as through excelize.
+func TestXLSXStreamSameAsExcelize(t *testing.T) {
+	head := `<row r="1"><c r="A1" t="inlineStr"><is><t>UPN</t></is></c><c r="B1" t="inlineStr"><is><t>Date</t></is></c><c r="C1" t="inlineStr"><is><t>Session</t></is></c><c r="D1" t="inlineStr"><is><t>Mark</t></is></c></row>`
+	tests := []struct {
+		name  string
+		parts xlsxParts
+		sheet string
+	}{
+		{"dates as serial numbers and as text", xlsxParts{sheets: []string{"S"}, data: []string{head +
+			`<row r="2"><c r="A2" t="inlineStr"><is><t>A1</t></is></c><c r="B2" s="1"><v>45538</v></c><c r="C2" t="inlineStr"><is><t>AM</t></is></c><c r="D2" t="inlineStr"><is><t>/</t></is></c></row>` +
+			`<row r="3"><c r="A3" t="inlineStr"><is><t>A1</t></is></c><c r="B3" t="inlineStr"><is><t>03/09/2024</t></is></c><c r="C3" t="inlineStr"><is><t>PM</t></is></c><c r="D3" t="inlineStr"><is><t>\</t></is></c></row>` +
+			`<row r="4"><c r="A4" t="inlineStr"><is><t>A1</t></is></c><c r="B4" s="2"><v>45539.364583333336</v></c><c r="C4" t="d"><v>2024-09-04T00:00:00Z</v></c><c r="D4"><v>1.5E-3</v></c></row>`}}, ""},
+		{"shared strings, rich text and escapes", xlsxParts{sheets: []string{"S"}, sst: []string{
+			`<t>UPN</t>`, `<t>Mark</t>`, `<r><rPr><b/></rPr><t>Zo</t></r><r><t>ë</t></r><rPh><t>phonetic</t></rPh>`, `<t xml:space="preserve"> padded </t>`, `<t>a_x000D_b_x005F_x0041_</t>`, `<t/>`, `<t>&lt;tag&gt; &amp; &#233;&#x20AC;</t>`},
+			data: []string{`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>` +
+				`<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v> 3 </v></c><c r="C2" t="s"><v>4</v></c><c r="D2" t="s"><v>5</v></c><c r="E2" t="s"><v>6</v></c></row>`}}, ""},
+		{"gaps, blank rows, missing references", xlsxParts{sheets: []string{"S"}, data: []string{head +
+			`<row r="3"><c r="A3"><v>7</v></c><c r="D3" t="inlineStr"><is><t>L</t></is></c></row>` +
+			`<row r="4"><c r="A4" s="3"/><c r="B4" t="inlineStr"><is><t>  </t></is></c></row>` +
+			`<row r="6" spans="1:4"><c><v>1</v></c><c/><c><v>3</v></c><c r="F6"><v>6</v></c><c><v>7</v></c></row>` +
+			`<row><c r="B7" t="inlineStr"><is><t>no row number</t></is></c></row>` +
+			`<row r="9"/><row r="10"></row><row r="11"><c r="C11" t="str"><v>formula text</v><f>A1&amp;"x"</f></c><c r="E11"><f>1/0</f></c><c r="F11" t="e"><v>#DIV/0!</v></c><c r="G11" t="b"><v>1</v></c><c r="H11" t="b"><v>0</v></c></row>`}}, ""},
+		{"hidden first sheet", xlsxParts{sheets: []string{"Lookup", "Register"}, states: []string{"hidden"}, data: []string{
+			`<row r="1"><c r="A1" t="inlineStr"><is><t>lookup</t></is></c></row>`, head}}, ""},
+		{"very hidden first sheet, second asked for", xlsxParts{sheets: []string{"Lookup", "Register"}, states: []string{"veryHidden", "visible"}, data: []string{
+			`<row r="1"><c r="A1" t="inlineStr"><is><t>lookup</t></is></c></row>`, head}}, "Lookup"},
+		{"rows out of order", xlsxParts{sheets: []string{"S"}, data: []string{
+			`<row r="3"><c r="A3"><v>3</v></c></row>` + head + `<row r="5"><c r="A5"><v>5</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>`}}, ""},
+		{"1904 date system", xlsxParts{sheets: []string{"S"}, date1904: true, data: []string{head + `<row r="2"><c r="B2" s="1"><v>44076</v></c></row>`}}, ""},
+		{"prefixed elements, CDATA, comments, CRLF", xlsxParts{sheets: []string{"S"}, prefix: "x:", data: []string{
+			`<x:row r="1"><!-- a comment --><x:c r="A1" t="inlineStr"><x:is><x:t><![CDATA[<UPN> & id]]></x:t></x:is></x:c><x:c r="B1" t='inlineStr'><x:is><x:t>two` + "\r\n" + `lines` + "\r" + `three</x:t></x:is></x:c>` +
+				`<?pi ignored?><x:c r="C1" t="inlineStr"><x:is><x:r><x:t>run</x:t></x:r></x:is></x:c></x:row>`}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sameRead(t, tt.name, tt.parts.build(t), tt.sheet)
+		})
+	}
+	// Workbooks excelize itself writes: shared strings, dates with a
+	// number format, numbers and booleans.
+	f := excelize.NewFile()
+	for i, v := range []any{"UPN", "Date", "Mark", "0012", 12, 12.5, true, date(2024, 9, 2), time.Date(2024, 9, 2, 8, 45, 0, 0, time.UTC), "/"} {
+		cell, _ := excelize.CoordinatesToCellName(i%3+1, i/3+1)
+		if s, ok := v.(string); ok {
+			f.SetCellStr("Sheet1", cell, s)
+		} else {
+			f.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	f.SetCellFormula("Sheet1", "D4", "A1&B1")
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	sameRead(t, "excelize-written", buf.Bytes(), "")
 }
