@@ -83,6 +83,13 @@ func (e *errXML) Error() string { return e.msg }
 
 func xmlErr(format string, args ...any) error { return &errXML{fmt.Sprintf(format, args...)} }
 
+var (
+	// errCutOff is XML that ends inside an element: an interrupted
+	// download or copy, most likely.
+	errCutOff  = &errXML{"the XML ends early: cut off"}
+	errTooLong = xmlErr("a tag or text of more than %d MiB", maxXMLToken>>20)
+)
+
 // more reads more of the input, keeping buf[pos:]. It reports false at the
 // end of the input. A token that would need more than maxXMLToken bytes is
 // an error.
@@ -96,7 +103,7 @@ func (s *xmlScanner) more() (bool, error) {
 		s.pos = 0
 	}
 	if len(s.buf) >= maxXMLToken {
-		return false, xmlErr("a tag or text of more than %d MiB", maxXMLToken>>20)
+		return false, errTooLong
 	}
 	if cap(s.buf)-len(s.buf) < 32<<10 {
 		nb := make([]byte, len(s.buf), 2*cap(s.buf))
@@ -129,7 +136,7 @@ func (s *xmlScanner) next() error {
 			}
 			if !ok {
 				if len(s.open) > 0 {
-					return xmlErr("the XML ends inside <%s>", s.top())
+					return errCutOff
 				}
 				s.kind = xmlEOF
 				return nil
@@ -147,6 +154,9 @@ func (s *xmlScanner) next() error {
 			if i < 0 {
 				i = len(b)
 			}
+			if i > maxXMLToken {
+				return errTooLong
+			}
 			s.kind, s.text = xmlText, b[:i]
 			s.pos += i
 			return nil
@@ -161,9 +171,12 @@ func (s *xmlScanner) next() error {
 				return err
 			}
 			if !ok {
-				return xmlErr("the XML ends inside a tag")
+				return errCutOff
 			}
 			continue
+		}
+		if n > maxXMLToken {
+			return errTooLong
 		}
 		s.pos += n
 		if s.kind == xmlEOF { // a comment or processing instruction: skipped
@@ -394,7 +407,7 @@ func appendText(dst, raw []byte) ([]byte, error) {
 			dst = append(dst, '\'')
 		default:
 			if len(ent) < 2 || ent[0] != '#' {
-				return dst, xmlErr("the unknown entity &%s;", ent)
+				return dst, xmlErr("an unknown entity (only &lt; &gt; &amp; &quot; &apos; and &#N; are XML's own)")
 			}
 			var n uint64
 			var err error
@@ -404,7 +417,7 @@ func appendText(dst, raw []byte) ([]byte, error) {
 				n, err = strconv.ParseUint(string(ent[1:]), 10, 32)
 			}
 			if err != nil || !utf8.ValidRune(rune(n)) || n == 0 {
-				return dst, xmlErr("the character reference &%s;, which is not a character", ent)
+				return dst, xmlErr("a character reference &#...; that is not a character")
 			}
 			dst = utf8.AppendRune(dst, rune(n))
 		}
@@ -595,7 +608,7 @@ func stringItem(t, runs []byte) string {
 // readSharedStrings reads sharedStrings.xml whole: every <si> in order.
 func readSharedStrings(f *zip.File) ([]string, error) {
 	if f.UncompressedSize64 > maxSharedStrings {
-		return nil, fmt.Errorf("%s declares %s unpacked, more than the %s of shared strings attrendisk holds", f.Name, mib(f.UncompressedSize64), mib(maxSharedStrings))
+		return nil, fmt.Errorf("%s declares %s unpacked, more than the %s of shared strings attendrisk holds", f.Name, mib(f.UncompressedSize64), mib(maxSharedStrings))
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -679,6 +692,9 @@ func (st *sheetStream) next() ([]string, int, error) {
 }
 
 func (st *sheetStream) wrap(err error, cell string) error {
+	if err == errCutOff {
+		return &errRow{row: st.row, cell: cell, msg: "the sheet ends inside this row: the file is cut off or damaged"}
+	}
 	var x *errXML
 	if errors.As(err, &x) {
 		return &errRow{row: st.row, cell: cell, msg: "the sheet's XML is damaged (" + x.msg + ")"}
@@ -694,7 +710,7 @@ func (st *sheetStream) readRow() ([]string, error) {
 		r, err := strconv.Atoi(string(bytes.TrimSpace(v)))
 		if err != nil || r < 1 {
 			st.row++
-			return nil, &errRow{row: st.row, msg: fmt.Sprintf("the row number %q is not a number from 1", v)}
+			return nil, &errRow{row: st.row, msg: fmt.Sprintf("the row number %s is not a number from 1", shortAttr(v))}
 		}
 		n = r
 	}
@@ -755,7 +771,7 @@ func (st *sheetStream) readCell(prev int) (int, *string, error) {
 	if hasRef {
 		c, ok := cellColumn(ref)
 		if !ok {
-			return 0, nil, &errRow{row: st.row, msg: fmt.Sprintf("the cell reference %q is not a cell (a column A to XFD and a row)", ref)}
+			return 0, nil, &errRow{row: st.row, msg: fmt.Sprintf("the cell reference %s is not a cell (a column A to XFD and a row)", shortAttr(ref))}
 		}
 		col = c
 	} else if col > xlsxMaxCols {
@@ -810,7 +826,8 @@ func (st *sheetStream) readCell(prev int) (int, *string, error) {
 		if hasV && len(val) > 0 {
 			i, err := strconv.Atoi(string(bytes.TrimSpace(val)))
 			if err != nil || i < 0 || i >= len(st.sst) {
-				return 0, nil, &errRow{row: st.row, cell: cellName(), msg: fmt.Sprintf("the cell refers to shared string %q, which the workbook does not have (it has %d)", val, len(st.sst))}
+				// The value is not quoted: in a damaged file it may be a name.
+				return 0, nil, &errRow{row: st.row, cell: cellName(), msg: fmt.Sprintf("the cell refers to a shared string the workbook does not have (it has %d)", len(st.sst))}
 			}
 			v = st.sst[i]
 		}
@@ -827,6 +844,15 @@ func (st *sheetStream) readCell(prev int) (int, *string, error) {
 		return col, nil, nil
 	}
 	return col, &v, nil
+}
+
+// shortAttr quotes an attribute value for a message, cut short: it is
+// markup, not a cell's text, but a damaged file may hold anything there.
+func shortAttr(v []byte) string {
+	if len(v) > 12 {
+		return strconv.Quote(string(v[:12])) + "..."
+	}
+	return strconv.Quote(string(v))
 }
 
 // oneByte holds the one-byte strings, so that a sheet of one-character

@@ -186,6 +186,7 @@ type xlsxParts struct {
 	sst      []string // <si> contents; none means no sharedStrings part
 	date1904 bool
 	prefix   string // a namespace prefix for the sheet's elements, such as "x:"
+	whole    bool   // data is each sheet's whole XML, not only sheetData's content
 }
 
 func (x xlsxParts) build(t testing.TB) []byte {
@@ -211,6 +212,10 @@ func (x xlsxParts) build(t testing.TB) []byte {
 		fmt.Fprintf(&sheets, `<sheet name="%s" sheetId="%d"%s r:id="rId%d"/>`, name, i+1, state, i+1)
 		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, i+1, i+1)
 		p := x.prefix
+		if x.whole {
+			add(fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1), x.data[i])
+			continue
+		}
 		add(fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1), fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\r\n"+`<%sworksheet %s xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><%sdimension ref="A1"/><%ssheetData>%s</%ssheetData><%smergeCells count="0"/></%sworksheet>`, p, ns, p, p, x.data[i], p, p, p))
 	}
 	if x.sst != nil {
@@ -285,4 +290,68 @@ func TestXLSXStreamSameAsExcelize(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameRead(t, "excelize-written", buf.Bytes(), "")
+}
+
+// TestXLSXStreamDamaged: a sheet the reader cannot read fails with the
+// file, sheet, row and (where it is in one) cell, and says what to do;
+// excelize ended such a sheet silently at the damage, and the rows after
+// it were lost without a word.
+func TestXLSXStreamDamaged(t *testing.T) {
+	const ws = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`
+	head := `<row r="1"><c r="A1" t="inlineStr"><is><t>UPN</t></is></c><c r="B1" t="inlineStr"><is><t>Date</t></is></c><c r="C1" t="inlineStr"><is><t>Session</t></is></c><c r="D1" t="inlineStr"><is><t>Mark</t></is></c></row>`
+	row2 := `<row r="2"><c r="A2" t="inlineStr"><is><t>A1</t></is></c><c r="B2" t="inlineStr"><is><t>02/09/2024</t></is></c><c r="C2" t="inlineStr"><is><t>AM</t></is></c>`
+	const fix = "; save the workbook again from Excel as .xlsx, or export CSV"
+	tests := []struct {
+		name  string
+		parts xlsxParts
+		want  string
+	}{
+		{"cut off inside a row", xlsxParts{whole: true, data: []string{ws + head + row2 + `<c r="D2" t="inlineStr"><is><t>/`}},
+			"%s[S]!D2: cannot read row: the sheet ends inside this row: the file is cut off or damaged" + fix},
+		{"cut off between rows", xlsxParts{whole: true, data: []string{ws + head + row2 + `</row><row r="3">`}},
+			"%s[S]:3: cannot read row: the sheet ends inside this row: the file is cut off or damaged" + fix},
+		{"a tag closing the wrong element", xlsxParts{data: []string{head + row2 + `<c r="D2"><v>1</c></row>`}},
+			"%s[S]!D2: cannot read row: the sheet's XML is damaged (</c> closes <v>)" + fix},
+		{"a shared string the workbook lacks", xlsxParts{sst: []string{`<t>UPN</t>`}, data: []string{head + row2 + `<c r="D2" t="s"><v>7</v></c></row>`}},
+			"%s[S]!D2: cannot read row: the cell refers to a shared string the workbook does not have (it has 1)" + fix},
+		{"a shared string index that is a name", xlsxParts{data: []string{head + row2 + `<c r="D2" t="s"><v>Smith</v></c></row>`}},
+			"%s[S]!D2: cannot read row: the cell refers to a shared string the workbook does not have (it has 0)" + fix},
+		{"a cell reference that is not a cell", xlsxParts{data: []string{head + row2 + `<c r="XFE2"><v>1</v></c></row>`}},
+			`%s[S]:2: cannot read row: the cell reference "XFE2" is not a cell (a column A to XFD and a row)` + fix},
+		{"a row beyond Excel's last", xlsxParts{data: []string{head + `<row r="1048577"><c r="A1048577"><v>1</v></c></row>`}},
+			"%s[S]:1048577: cannot read row: row 1048577 is beyond Excel's last row, 1048576" + fix},
+		{"an unknown entity", xlsxParts{data: []string{head + row2 + `<c r="D2" t="inlineStr"><is><t>&Smith;</t></is></c></row>`}},
+			"%s[S]!D2: cannot read row: the sheet's XML is damaged (an unknown entity (only &lt; &gt; &amp; &quot; &apos; and &#N; are XML's own))" + fix},
+		{"text that is not UTF-8", xlsxParts{data: []string{head + row2 + "<c r=\"D2\" t=\"inlineStr\"><is><t>Zo\xeb</t></is></c></row>"}},
+			"%s[S]!D2: cannot read row: the sheet's XML is damaged (text that is not UTF-8)" + fix},
+		{"a DTD", xlsxParts{whole: true, data: []string{`<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">]>` + ws + head + `</sheetData></worksheet>`}},
+			"%s[S]: cannot read row: the sheet's XML is damaged (a DTD or other <! declaration, which an XLSX part may not have)" + fix},
+		{"a text run longer than any cell", xlsxParts{data: []string{head + row2 + `<c r="D2" t="inlineStr"><is><t>` + strings.Repeat("x", maxXMLToken+1) + `</t></is></c></row>`}},
+			"%s[S]!D2: cannot read row: the sheet's XML is damaged (a tag or text of more than 4 MiB)" + fix},
+		{"damaged shared strings", xlsxParts{sst: []string{`<t>UPN</b>`}, data: []string{head}},
+			"%s: not a readable XLSX workbook (xl/sharedStrings.xml: damaged XML: </b> closes <t>); save it again from Excel as .xlsx, or export CSV"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.parts.sheets = []string{"S"}
+			path := writeFile(t, t.TempDir(), "damaged.xlsx", tt.parts.build(t))
+			want := strings.ReplaceAll(tt.want, "%s", path)
+			if _, err := readPaths(t, Options{}, path); err == nil || err.Error() != want {
+				t.Errorf("register reader:\n got %v\nwant %s", err, want)
+			}
+			if _, err := ReadTable(path, "", func([]string) bool { return true }, "a header"); err == nil || err.Error() != want {
+				t.Errorf("table reader:\n got %v\nwant %s", err, want)
+			}
+		})
+	}
+}
+
+// TestXLSXSharedStringsBound: a shared-strings part declaring more than
+// maxSharedStrings is refused before it is unpacked.
+func TestXLSXSharedStringsBound(t *testing.T) {
+	f := &zip.File{FileHeader: zip.FileHeader{Name: "xl/sharedStrings.xml", UncompressedSize64: maxSharedStrings + 1}}
+	_, err := readSharedStrings(f)
+	if want := "xl/sharedStrings.xml declares 256.0 MiB unpacked, more than the 256.0 MiB of shared strings attendrisk holds"; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
 }
