@@ -355,3 +355,46 @@ func TestXLSXSharedStringsBound(t *testing.T) {
 		t.Errorf("err = %v, want %s", err, want)
 	}
 }
+
+// FuzzXLSXStream: any sheet XML and shared strings, zipped into a
+// workbook, are read by the streaming reader without a panic and within a
+// fixed allocation bound; what it returns is a valid reading (row numbers
+// rising within Excel's limits, no blank row, no row wider than Excel's),
+// and what it refuses is an *Error naming the file.
+func FuzzXLSXStream(f *testing.F) {
+	head := `<row r="1"><c r="A1" t="inlineStr"><is><t>UPN</t></is></c><c r="B1" t="s"><v>0</v></c></row>`
+	f.Add(head+`<row r="2"><c r="A2"><v>1</v></c><c r="C2" t="s"><v>1</v></c></row>`, `<t>Date</t></si><si><r><t>a</t></r><r><t>b</t></r>`, false)
+	f.Add(`<row r="3"><c><v>3</v></c></row>`+head+`<row><c r="B2" t="b"><v>1</v></c></row>`, `<t>x_x0008_</t>`, false)
+	f.Add(`<x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:t><![CDATA[a<b]]>&amp;&#233;</x:t></x:is></x:c></x:row>`, `<t/>`, false)
+	f.Add(`<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`, ``, true)
+	f.Add(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>cut`, `<t>`, true)
+	f.Fuzz(func(t *testing.T, sheet, sst string, whole bool) {
+		if len(sheet)+len(sst) > 1<<20 {
+			t.Skip("large")
+		}
+		data := xlsxParts{sheets: []string{"S"}, data: []string{sheet}, sst: []string{sst}, whole: whole}.build(t)
+		var got sheetRead
+		var err error
+		if n := allocated(func() { got, err = readStream(t, data, "") }); n > xlsxAllocLimit {
+			t.Fatalf("reading %d bytes of sheet XML allocated %d MiB", len(sheet), n>>20)
+		}
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.Loc.File != "x.xlsx" {
+				t.Fatalf("error %v (%T) is not an *Error naming the file", err, err)
+			}
+			return
+		}
+		last := 0
+		for i, r := range got.Rows {
+			line := got.Lines[i]
+			if line <= last || line > xlsxMaxRows {
+				t.Fatalf("row %d after row %d", line, last)
+			}
+			last = line
+			if blankStrings(r) || len(r) > xlsxMaxCols {
+				t.Fatalf("row %d: %d cells, blank %v", line, len(r), blankStrings(r))
+			}
+		}
+	})
+}
