@@ -139,6 +139,20 @@ func sameRead(t *testing.T, name string, data []byte, sheet string) {
 	if diff := cmp.Diff(old, got); diff != "" {
 		t.Errorf("%s: streaming reader differs from excelize (-excelize +stream):\n%s", name, diff)
 	}
+	slow, slowErr := readGeneral(t, data, sheet)
+	if slowErr != nil {
+		t.Fatalf("%s: stream without the fast path: %v", name, slowErr)
+	}
+	if diff := cmp.Diff(got, slow); diff != "" {
+		t.Errorf("%s: the fast path differs from the general one (-fast +general):\n%s", name, diff)
+	}
+}
+
+// readGeneral is readStream with simpleCell turned off.
+func readGeneral(t testing.TB, data []byte, sheet string) (sheetRead, error) {
+	xlsxFastPath = false
+	defer func() { xlsxFastPath = true }()
+	return readStream(t, data, sheet)
 }
 
 func TestXLSXStreamGrid(t *testing.T) {
@@ -368,6 +382,7 @@ func FuzzXLSXStream(f *testing.F) {
 	f.Add(`<x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:t><![CDATA[a<b]]>&amp;&#233;</x:t></x:is></x:c></x:row>`, `<t/>`, false)
 	f.Add(`<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`, ``, true)
 	f.Add(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>cut`, `<t>`, true)
+	f.Add(`<row r="1"><c r="A1" t="inlineStr"><is><t>a&amp;b</t></is></c><c r="B1"><v>2</v></c><c r="C1" t="s"><v>0</v></c><x:c r="D1"><v>4</v></x:c><c r="E1"><v>5</v><f>1</f></c></row>`, `<t>s</t>`, false)
 	f.Fuzz(func(t *testing.T, sheet, sst string, whole bool) {
 		if len(sheet)+len(sst) > 1<<20 {
 			t.Skip("large")
@@ -377,6 +392,15 @@ func FuzzXLSXStream(f *testing.F) {
 		var err error
 		if n := allocated(func() { got, err = readStream(t, data, "") }); n > xlsxAllocLimit {
 			t.Fatalf("reading %d bytes of sheet XML allocated %d MiB", len(sheet), n>>20)
+		}
+		// The fast path for plain cells reads exactly what the general
+		// path does, errors included.
+		slow, slowErr := readGeneral(t, data, "")
+		if fmt.Sprint(err) != fmt.Sprint(slowErr) {
+			t.Fatalf("fast path error %v, general path error %v", err, slowErr)
+		}
+		if diff := cmp.Diff(slow, got); err == nil && diff != "" {
+			t.Fatalf("fast path differs from the general one (-general +fast):\n%s", diff)
 		}
 		if err != nil {
 			var e *Error
@@ -397,4 +421,26 @@ func FuzzXLSXStream(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCellNames: cell references made and read as excelize does, to
+// Excel's last column and row.
+func TestCellNames(t *testing.T) {
+	for _, c := range [][2]int{{1, 1}, {26, 9}, {27, 10}, {52, 99}, {53, 100}, {702, 1000}, {703, 65536}, {16384, 1048576}} {
+		want, _ := excelize.CoordinatesToCellName(c[0], c[1])
+		if got := cellName(c[0], c[1]); got != want {
+			t.Errorf("cellName(%d, %d) = %q, want %q", c[0], c[1], got, want)
+		}
+		if col, ok := cellColumn([]byte(want)); !ok || col != c[0] {
+			t.Errorf("cellColumn(%q) = %d, %v; want %d", want, col, ok, c[0])
+		}
+		if col, ok := cellColumn([]byte("$" + strings.ToLower(want[:len(want)-len(fmt.Sprint(c[1]))]) + "$" + fmt.Sprint(c[1]))); !ok || col != c[0] {
+			t.Errorf("cellColumn of the absolute, lower-case %q = %d, %v", want, col, ok)
+		}
+	}
+	for _, bad := range []string{"", "A", "1", "A0", "XFE1", "A1048577", "A-1", "A1B", "AAAA1"} {
+		if col, ok := cellColumn([]byte(bad)); ok {
+			t.Errorf("cellColumn(%q) = %d, want refused", bad, col)
+		}
+	}
 }
