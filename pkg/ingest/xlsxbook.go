@@ -251,7 +251,7 @@ func (wb *xlsxBook) rows(sheet string) (*bookRows, error) {
 	if err != nil {
 		return nil, cannot(err.Error())
 	}
-	br := &bookRows{rc: rc, file: wb.path, sheet: sheet, st: &sheetStream{s: newXMLScanner(rc), sst: wb.sst, part: f.Name}}
+	br := &bookRows{rc: rc, file: wb.path, sheet: sheet, st: &sheetStream{s: newXMLScanner(rc), sst: wb.sst}}
 	if ordered {
 		return br, nil
 	}

@@ -681,10 +681,8 @@ func readSharedStrings(f *zip.File) ([]string, error) {
 // sheetStream reads the rows of one worksheet in the order the XML lists
 // them.
 type sheetStream struct {
-	s    *xmlScanner
-	rc   io.ReadCloser
-	sst  []string
-	part string
+	s   *xmlScanner
+	sst []string
 
 	row   int  // the number of the row being read, or the last one read
 	done  bool // past </sheetData>
@@ -825,7 +823,7 @@ func (st *sheetStream) readCell(prev int) (int, string, bool, error) {
 	// The type is looked at before the children are read: reading them
 	// may move the buffer the attributes are in.
 	shared, inlineType := string(t) == "s", string(t) == "inlineStr"
-	cellName := func() string { return columnName(col) + strconv.Itoa(st.row) }
+	here := func() string { return cellName(col, st.row) }
 	if s.selfClose {
 		return col, "", false, nil
 	}
@@ -844,10 +842,10 @@ func (st *sheetStream) readCell(prev int) (int, string, bool, error) {
 	}
 	for !simple {
 		if err := s.next(); err != nil {
-			return 0, "", false, st.wrap(err, cellName())
+			return 0, "", false, st.wrap(err, here())
 		}
 		if s.kind == xmlEOF {
-			return 0, "", false, &errRow{row: st.row, cell: cellName(), msg: "the sheet ends inside this cell: the file is cut off or damaged"}
+			return 0, "", false, &errRow{row: st.row, cell: here(), msg: "the sheet ends inside this cell: the file is cut off or damaged"}
 		}
 		if s.kind == xmlEnd && s.depth() < d {
 			break
@@ -870,7 +868,7 @@ func (st *sheetStream) readCell(prev int) (int, string, bool, error) {
 			err = s.skip()
 		}
 		if err != nil {
-			return 0, "", false, st.wrap(err, cellName())
+			return 0, "", false, st.wrap(err, here())
 		}
 	}
 	st.val = val
@@ -881,7 +879,7 @@ func (st *sheetStream) readCell(prev int) (int, string, bool, error) {
 			i, err := strconv.Atoi(string(bytes.TrimSpace(val)))
 			if err != nil || i < 0 || i >= len(st.sst) {
 				// The value is not quoted: in a damaged file it may be a name.
-				return 0, "", false, &errRow{row: st.row, cell: cellName(), msg: fmt.Sprintf("the cell refers to a shared string the workbook does not have (it has %d)", len(st.sst))}
+				return 0, "", false, &errRow{row: st.row, cell: here(), msg: fmt.Sprintf("the cell refers to a shared string the workbook does not have (it has %d)", len(st.sst))}
 			}
 			v = st.sst[i]
 		}
