@@ -231,9 +231,9 @@ func (s *xmlScanner) tag(b []byte) (int, error) {
 		}
 		if len(s.open) == 0 || !bytes.Equal(name, s.topBytes()) {
 			if len(s.open) == 0 {
-				return 0, xmlErr("</%s> closes no open element", name)
+				return 0, xmlErr("%s closes no open element", tagName("/", name))
 			}
-			return 0, xmlErr("</%s> closes <%s>", name, s.top())
+			return 0, xmlErr("%s closes %s", tagName("/", name), tagName("", s.topBytes()))
 		}
 		s.stack = s.stack[:s.open[len(s.open)-1]]
 		s.open = s.open[:len(s.open)-1]
@@ -272,7 +272,7 @@ func (s *xmlScanner) tag(b []byte) (int, error) {
 				return 0, nil
 			}
 			if b[i+1] != '>' {
-				return 0, xmlErr("<%s> has a stray /", name)
+				return 0, xmlErr("%s has a stray /", tagName("", name))
 			}
 			s.kind, s.name, s.attrs, s.selfClose = xmlStart, name, b[attrStart:i], true
 			return i + 2, nil
@@ -283,7 +283,7 @@ func (s *xmlScanner) tag(b []byte) (int, error) {
 			j++
 		}
 		if j == i {
-			return 0, xmlErr("<%s> has a malformed attribute", name)
+			return 0, xmlErr("%s has a malformed attribute", tagName("", name))
 		}
 		for j < len(b) && isXMLSpace(b[j]) {
 			j++
@@ -292,7 +292,7 @@ func (s *xmlScanner) tag(b []byte) (int, error) {
 			return 0, nil
 		}
 		if b[j] != '=' {
-			return 0, xmlErr("<%s> has an attribute with no value", name)
+			return 0, xmlErr("%s has an attribute with no value", tagName("", name))
 		}
 		j++
 		for j < len(b) && isXMLSpace(b[j]) {
@@ -303,7 +303,7 @@ func (s *xmlScanner) tag(b []byte) (int, error) {
 		}
 		q := b[j]
 		if q != '"' && q != '\'' {
-			return 0, xmlErr("<%s> has an unquoted attribute value", name)
+			return 0, xmlErr("%s has an unquoted attribute value", tagName("", name))
 		}
 		k := bytes.IndexByte(b[j+1:], q)
 		if k < 0 {
@@ -316,8 +316,6 @@ func (s *xmlScanner) tag(b []byte) (int, error) {
 func (s *xmlScanner) topBytes() []byte {
 	return s.stack[s.open[len(s.open)-1] : len(s.stack)-1]
 }
-
-func (s *xmlScanner) top() string { return string(s.topBytes()) }
 
 // depth is how many elements are open.
 func (s *xmlScanner) depth() int { return len(s.open) }
@@ -752,7 +750,7 @@ func (st *sheetStream) readRow() ([]string, error) {
 		r, err := strconv.Atoi(string(bytes.TrimSpace(v)))
 		if err != nil || r < 1 {
 			st.row++
-			return nil, &errRow{row: st.row, msg: fmt.Sprintf("the row number %s is not a number from 1", shortAttr(v))}
+			return nil, &errRow{row: st.row, msg: "the row's number (r) is not a whole number from 1"}
 		}
 		n = r
 	}
@@ -814,7 +812,7 @@ func (st *sheetStream) readCell(prev int) (int, string, bool, error) {
 	if hasRef {
 		c, ok := cellColumn(ref)
 		if !ok {
-			return 0, "", false, &errRow{row: st.row, msg: fmt.Sprintf("the cell reference %s is not a cell (a column A to XFD and a row)", shortAttr(ref))}
+			return 0, "", false, &errRow{row: st.row, msg: "a cell reference (r) in this row is not a cell (a column A to XFD and a row)"}
 		}
 		col = c
 	} else if col > xlsxMaxCols {
@@ -940,13 +938,20 @@ func (s *xmlScanner) simpleCell() (byte, []byte, bool) {
 	return kind, text, true
 }
 
-// shortAttr quotes an attribute value for a message, cut short: it is
-// markup, not a cell's text, but a damaged file may hold anything there.
-func shortAttr(v []byte) string {
-	if len(v) > 12 {
-		return strconv.Quote(string(v[:12])) + "..."
+// sheetTags are the element names a message may show. A damaged file may
+// hold anything where a tag's name should be, a pupil's name included, so
+// any other name is not shown.
+var sheetTags = map[string]bool{"worksheet": true, "sheetData": true, "row": true, "c": true, "v": true, "f": true, "is": true, "t": true, "r": true, "rPh": true, "si": true, "sst": true}
+
+// tagName shows a tag for a message: <c>, </row>, or "a tag".
+func tagName(slash string, name []byte) string {
+	if sheetTags[string(localName(name))] {
+		return "<" + slash + string(name) + ">"
 	}
-	return strconv.Quote(string(v))
+	if slash != "" {
+		return "a closing tag"
+	}
+	return "a tag"
 }
 
 // oneByte holds the one-byte strings, so that a sheet of one-character
@@ -1001,19 +1006,6 @@ func cellColumn(ref []byte) (int, bool) {
 		row = row*10 + int(c-'0')
 	}
 	return col, row >= 1 && row <= xlsxMaxRows
-}
-
-// columnName is the letters of a 1-based column: 1 A, 27 AA.
-func columnName(col int) string {
-	var b [4]byte
-	i := len(b)
-	for col > 0 && i > 0 {
-		col--
-		i--
-		b[i] = byte('A' + col%26)
-		col /= 26
-	}
-	return string(b[i:])
 }
 
 // cellName is the reference of a cell from its 1-based column and row.

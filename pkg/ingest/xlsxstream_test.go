@@ -331,7 +331,11 @@ func TestXLSXStreamDamaged(t *testing.T) {
 		{"a shared string index that is a name", xlsxParts{data: []string{head + row2 + `<c r="D2" t="s"><v>Smith</v></c></row>`}},
 			"%s[S]!D2: cannot read row: the cell refers to a shared string the workbook does not have (it has 0)" + fix},
 		{"a cell reference that is not a cell", xlsxParts{data: []string{head + row2 + `<c r="XFE2"><v>1</v></c></row>`}},
-			`%s[S]:2: cannot read row: the cell reference "XFE2" is not a cell (a column A to XFD and a row)` + fix},
+			"%s[S]:2: cannot read row: a cell reference (r) in this row is not a cell (a column A to XFD and a row)" + fix},
+		{"a row number that is not a number", xlsxParts{data: []string{head + `<row r="Smith"><c r="A2"><v>1</v></c></row>`}},
+			"%s[S]:2: cannot read row: the row's number (r) is not a whole number from 1" + fix},
+		{"a name where a tag should be", xlsxParts{data: []string{head + row2 + `<c r="D2"><Smith>1</c></row>`}},
+			"%s[S]!D2: cannot read row: the sheet's XML is damaged (</c> closes a tag)" + fix},
 		{"a row beyond Excel's last", xlsxParts{data: []string{head + `<row r="1048577"><c r="A1048577"><v>1</v></c></row>`}},
 			"%s[S]:1048577: cannot read row: row 1048577 is beyond Excel's last row, 1048576" + fix},
 		{"an unknown entity", xlsxParts{data: []string{head + row2 + `<c r="D2" t="inlineStr"><is><t>&Smith;</t></is></c></row>`}},
@@ -343,7 +347,7 @@ func TestXLSXStreamDamaged(t *testing.T) {
 		{"a text run longer than any cell", xlsxParts{data: []string{head + row2 + `<c r="D2" t="inlineStr"><is><t>` + strings.Repeat("x", maxXMLToken+1) + `</t></is></c></row>`}},
 			"%s[S]!D2: cannot read row: the sheet's XML is damaged (a tag or text of more than 4 MiB)" + fix},
 		{"damaged shared strings", xlsxParts{sst: []string{`<t>UPN</b>`}, data: []string{head}},
-			"%s: not a readable XLSX workbook (xl/sharedStrings.xml: damaged XML: </b> closes <t>); save it again from Excel as .xlsx, or export CSV"},
+			"%s: not a readable XLSX workbook (xl/sharedStrings.xml: damaged XML: a closing tag closes <t>); save it again from Excel as .xlsx, or export CSV"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
