@@ -57,12 +57,14 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzChunkedRead$$' -fuzztime=20s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzReadXLSXRows$$' -fuzztime=20s -fuzzminimizetime=10s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzReadXLSXBytes$$' -fuzztime=30s -fuzzminimizetime=10s ./pkg/ingest
+	$(GO) test -run='^$$' -fuzz='^FuzzXLSXStream$$' -fuzztime=20s -fuzzminimizetime=10s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=20s -fuzzminimizetime=5s ./pkg/rule
 	$(GO) test -run='^$$' -fuzz='^FuzzContextDate$$' -fuzztime=10s ./pkg/analysis
 
 # Go benchmarks, then the whole-authority comparison with DuckDB.
 bench: bench-go
 	bash bench/run.sh
+	bash bench/xlsx.sh
 
 bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem ./pkg/...

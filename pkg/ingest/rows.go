@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
@@ -182,15 +180,14 @@ func anyNotUTF8(fields [][]byte) bool {
 	return false
 }
 
-// xlsxRows reads a worksheet through excelize's streaming row iterator.
-// Cells come back raw (RawCellValue), so a date cell is its Excel serial
-// number and a number stored as text keeps its leading zeros.
+// xlsxRows reads a worksheet through the streaming reader (xlsxstream.go).
+// Cells come back raw, so a date cell is its Excel serial number and a
+// number stored as text keeps its leading zeros.
 type xlsxRows struct {
 	date1904 bool
-	rows     *excelize.Rows
+	rows     *bookRows
 	file     string
 	sheet    string
-	row      int
 }
 
 func (x *xlsxRows) excel() bool { return true }
@@ -202,33 +199,16 @@ func (x *xlsxRows) serial() int {
 }
 
 func (x *xlsxRows) loc(line, col int, _ string) quality.Loc {
-	cell, err := excelize.CoordinatesToCellName(col+1, line)
-	if err != nil {
+	if col < 0 || col >= xlsxMaxCols || line < 1 || line > xlsxMaxRows {
 		return quality.Loc{File: x.file, Sheet: x.sheet, Line: line}
 	}
-	return quality.Loc{File: x.file, Sheet: x.sheet, Line: line, Cell: cell}
+	return quality.Loc{File: x.file, Sheet: x.sheet, Line: line, Cell: cellName(col+1, line)}
 }
 
-func (x *xlsxRows) next() ([]string, int, error) {
-	for x.rows.Next() {
-		x.row++
-		cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, x.row, errorf(quality.Loc{File: x.file, Sheet: x.sheet, Line: x.row}, "cannot read row: %v", err)
-		}
-		if blankStrings(cells) {
-			continue
-		}
-		return cells, x.row, nil
-	}
-	if err := x.rows.Error(); err != nil {
-		return nil, 0, errorf(quality.Loc{File: x.file, Sheet: x.sheet}, "cannot read worksheet: %v", err)
-	}
-	return nil, 0, io.EOF
-}
+func (x *xlsxRows) next() ([]string, int, error) { return x.rows.next() }
 
 func readXLSX(f *os.File, size int64, path string, opts Options, b *register.Builder) error {
-	wb, unordered, err := openWorkbook(f, size, path)
+	wb, err := openWorkbook(f, size, path)
 	if err != nil {
 		return err
 	}
@@ -237,19 +217,12 @@ func readXLSX(f *os.File, size int64, path string, opts Options, b *register.Bui
 	if err != nil {
 		return err
 	}
-	if unordered {
-		// Loading the sheet whole sorts its rows; the stream then reads the
-		// sorted copy.
-		if _, err := wb.GetRowVisible(sheet, 1); err != nil {
-			return &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
-		}
-	}
-	rows, err := wb.Rows(sheet)
+	rows, err := wb.rows(sheet)
 	if err != nil {
-		return &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
+		return err
 	}
 	defer rows.Close()
-	src := &xlsxRows{rows: rows, file: path, sheet: sheet, date1904: uses1904(wb)}
+	src := &xlsxRows{rows: rows, file: path, sheet: sheet, date1904: wb.date1904}
 
 	var cand [][]string
 	var lines []int
@@ -286,9 +259,9 @@ func readXLSX(f *os.File, size int64, path string, opts Options, b *register.Bui
 		mc.serial = src.serial()
 		last, width := lines[hi], len(h.cols.headers)
 		scan := scanRows(func() (func() ([][]byte, int, error), func(), error) {
-			rs, err := wb.Rows(sheet)
+			rs, err := wb.rows(sheet)
 			if err != nil {
-				return nil, nil, &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
+				return nil, nil, err
 			}
 			x := &xlsxRows{rows: rs, file: path, sheet: sheet, date1904: src.date1904}
 			var fields [][]byte
@@ -538,10 +511,4 @@ func headerAt(h header, i int) string {
 		return h.cols.headers[i]
 	}
 	return ""
-}
-
-// uses1904 reports whether a workbook counts dates from 1904.
-func uses1904(wb *excelize.File) bool {
-	props, err := wb.GetWorkbookProps()
-	return err == nil && props.Date1904 != nil && *props.Date1904
 }

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -167,40 +166,7 @@ func (t *Table) TitleLoc(line int) quality.Loc {
 }
 
 func xlsxAll(path string, data []byte, sheet string) ([][]string, []int, string, error) {
-	wb, unordered, err := openWorkbook(bytes.NewReader(data), int64(len(data)), path)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	defer wb.Close()
-	sheet, _, err = chooseSheet(wb, path, sheet, nil)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	if unordered {
-		if _, err := wb.GetRowVisible(sheet, 1); err != nil {
-			return nil, nil, "", &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
-		}
-	}
-	rs, err := wb.Rows(sheet)
-	if err != nil {
-		return nil, nil, "", &Error{Loc: quality.Loc{File: path, Sheet: sheet}, Msg: "cannot read worksheet: " + err.Error()}
-	}
-	defer rs.Close()
-	src := &xlsxRows{rows: rs, file: path, sheet: sheet}
-	var rows [][]string
-	var lines []int
-	for {
-		r, line, err := src.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, "", err
-		}
-		rows = append(rows, r)
-		lines = append(lines, line)
-	}
-	return rows, lines, sheet, nil
+	return readXLSXAll(path, data, sheet)
 }
 
 // SnakeCase turns a header into a rules-friendly name: "Young Carer" →

@@ -3,13 +3,9 @@ package ingest
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/attendrisk/attendrisk/pkg/quality"
 )
@@ -21,19 +17,19 @@ import (
 const (
 	maxWorkbookBytes = 256 << 20 // the .xlsx file itself, read into memory
 	maxUnzipBytes    = 1 << 30   // all its parts unpacked
-	// xlsxStreamBytes: a sheet larger than this is unpacked to a
-	// temporary file and streamed rather than held in memory.
-	xlsxStreamBytes = 16 << 20
+	// maxBookPart bounds the workbook's own small parts (workbook.xml and
+	// the relationships), which are read whole.
+	maxBookPart = 16 << 20
 )
 
 // openWorkbook checks a workbook's zip directory against the bounds and
-// opens it. The declared sizes are checked here; archive/zip refuses a part
-// that unpacks to more than it declared, so the actual sizes are bounded
-// too. It also reports whether any worksheet lists its rows out of order
-// (see rowsInOrder).
-func openWorkbook(r io.ReaderAt, size int64, path string) (*excelize.File, bool, error) {
-	fail := func(msg string) (*excelize.File, bool, error) {
-		return nil, false, &Error{Loc: quality.Loc{File: path}, Msg: msg}
+// reads its list of sheets. The declared sizes are checked here; archive/zip
+// refuses a part that unpacks to more than it declared, so the actual sizes
+// are bounded too. Nothing is unpacked but the workbook's own small parts:
+// a sheet is read, streamed, only when asked for (book.rows).
+func openWorkbook(r io.ReaderAt, size int64, path string) (*xlsxBook, error) {
+	fail := func(msg string) (*xlsxBook, error) {
+		return nil, &Error{Loc: quality.Loc{File: path}, Msg: msg}
 	}
 	if size > maxWorkbookBytes {
 		return fail(fmt.Sprintf("the workbook is %s, more than the %s attendrisk reads; export the register as CSV", mib(uint64(size)), mib(maxWorkbookBytes)))
@@ -48,8 +44,7 @@ func openWorkbook(r io.ReaderAt, size int64, path string) (*excelize.File, bool,
 		if f.UncompressedSize64 > maxUnzipBytes {
 			return fail(fmt.Sprintf("the workbook unpacks to more than %s (%s alone declares %s): not a register export, or a damaged one", mib(maxUnzipBytes), f.Name, mib(f.UncompressedSize64)))
 		}
-		// excelize sets aside a part's declared size before unpacking it,
-		// so a false one costs memory the file does not hold. A part
+		// A declared size is believed only where it is possible: a part
 		// cannot be larger packed than the file; deflate cannot expand
 		// more than 1032 times; a stored part not at all.
 		if f.CompressedSize64 > uint64(size) ||
@@ -61,26 +56,11 @@ func openWorkbook(r io.ReaderAt, size int64, path string) (*excelize.File, bool,
 	if total > maxUnzipBytes {
 		return fail(fmt.Sprintf("the workbook unpacks to more than %s (its parts declare %s in all): not a register export, or a damaged one", mib(maxUnzipBytes), mib(total)))
 	}
-	ordered := true
-	for _, f := range zr.File {
-		if !strings.HasPrefix(f.Name, "xl/worksheets/") || !strings.HasSuffix(f.Name, ".xml") || strings.Contains(f.Name, "_rels") {
-			continue
-		}
-		ok, err := rowsInOrder(f)
-		if err != nil {
-			return fail("not a readable XLSX workbook (" + f.Name + ": " + err.Error() + "); save it again from Excel as .xlsx, or export CSV")
-		}
-		ordered = ordered && ok
-	}
-	wb, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{UnzipSizeLimit: maxUnzipBytes, UnzipXMLSizeLimit: xlsxStreamBytes})
+	wb, err := readBook(zr, path)
 	if err != nil {
-		msg := err.Error()
-		if errors.Is(err, excelize.ErrWorkbookFileFormat) || strings.Contains(msg, "zip") {
-			msg = "not a readable XLSX workbook (" + msg + "); save it again from Excel as .xlsx, or export CSV"
-		}
-		return fail(msg)
+		return fail("not a readable XLSX workbook (" + err.Error() + "); save it again from Excel as .xlsx, or export CSV")
 	}
-	return wb, !ordered, nil
+	return wb, nil
 }
 
 func mib(n uint64) string {
@@ -92,8 +72,8 @@ func mib(n uint64) string {
 
 // rowsInOrder scans a worksheet's XML for its row elements and reports
 // whether their numbers (r="N") only go up. Excel writes them in order,
-// but other tools need not, and excelize's streaming reader then merges an
-// earlier row into a later one; such a sheet is read the slow way, sorted.
+// but other tools need not; such a sheet is read whole and sorted (see
+// book.rows), and a streamed one is read in a single pass.
 // It looks at bytes, not XML tokens: "<row" cannot occur in text, where
 // "<" is escaped.
 func rowsInOrder(f *zip.File) (bool, error) {
@@ -134,7 +114,7 @@ func rowsInOrder(f *zip.File) (bool, error) {
 
 // rowNumbers finds the r attribute of each row start tag (<row ...> or a
 // prefixed <x:row ...>) in whole tags of data. A row without one follows
-// the one before, as in excelize, so it counts as in order.
+// the one before, so it counts as in order.
 func rowNumbers(data []byte) []int {
 	var out []int
 	for i := 0; ; {
@@ -153,13 +133,8 @@ func rowNumbers(data []byte) []int {
 		}
 		tag := data[i : i+end]
 		i += end // past the tag, so each byte is looked at once
-		k := bytes.Index(tag, []byte(` r="`))
-		if k < 0 {
-			continue
-		}
-		v := tag[k+4:]
-		if q := bytes.IndexByte(v, '"'); q >= 0 {
-			if n, err := strconv.Atoi(string(v[:q])); err == nil {
+		if v, ok := attr(tag, "r"); ok {
+			if n, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil {
 				out = append(out, n)
 			}
 		}
@@ -170,8 +145,8 @@ func rowNumbers(data []byte) []int {
 // visible one. A hidden first sheet (a lookup table, or last year's data
 // kept out of sight) is not what anyone means by "the first sheet"; which
 // sheets were passed over is reported.
-func chooseSheet(wb *excelize.File, path, want string, q *quality.Report) (string, []string, error) {
-	sheets := wb.GetSheetList()
+func chooseSheet(wb *xlsxBook, path, want string, q *quality.Report) (string, []string, error) {
+	sheets := wb.sheetNames()
 	if want != "" {
 		for _, s := range sheets {
 			if s == want {
@@ -185,7 +160,7 @@ func chooseSheet(wb *excelize.File, path, want string, q *quality.Report) (strin
 	}
 	var hidden []string
 	for _, s := range sheets {
-		if visible, err := wb.GetSheetVisible(s); err == nil && !visible {
+		if !wb.visible(s) {
 			hidden = append(hidden, s)
 			continue
 		}
