@@ -1335,6 +1335,9 @@ func (b *xlBook) qualitySheet() *xlSheet {
 		if f.HeaderRow > 0 {
 			desc = append(desc, fmt.Sprintf("header row %d", f.HeaderRow))
 		}
+		if s := SchoolNote(f); s != "" {
+			desc = append(desc, s)
+		}
 		var cols []string
 		for field, h := range f.Columns {
 			cols = append(cols, field+" ← "+h)
