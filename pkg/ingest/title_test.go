@@ -3,7 +3,9 @@ package ingest
 import (
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
@@ -132,4 +134,34 @@ func TestFileSchoolPrecedence(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzTitleSchool: whatever the title rows hold, a name taken from them is
+// within the bounds the rule promises (two words or more, at most 80
+// characters, no digits) and is text of one of the rows.
+func FuzzTitleSchool(f *testing.F) {
+	f.Add("Attendance report - Maple Primary School", "", "Printed 01/10/2024")
+	f.Add("School:", "", "Birchwood Academy")
+	f.Add("Register for Oakfield Primary (URN 1)", "x", "")
+	f.Add("Oak Academy", "Elm Primary School", "")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		rows := [][]string{{a, b}, {c}}
+		name, row, ok := TitleSchool(rows)
+		if !ok {
+			if name != "" || row != -1 {
+				t.Fatalf("no school, yet %q at row %d", name, row)
+			}
+			return
+		}
+		if len(name) > maxSchoolName || len(strings.Fields(name)) < 2 || strings.IndexFunc(name, unicode.IsDigit) >= 0 {
+			t.Fatalf("name %q is out of bounds", name)
+		}
+		if row < 0 || row >= len(rows) {
+			t.Fatalf("row %d", row)
+		}
+		text := strings.Join(strings.Fields(strings.Join(rows[row], " ")), " ")
+		if !strings.Contains(text, name) {
+			t.Fatalf("name %q is not in row %d %q", name, row, text)
+		}
+	})
 }
