@@ -51,7 +51,7 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	if err := b.f.SetSheetName("Sheet1", sheetPriority); err != nil {
 		return err
 	}
-	names := []string{sheetDetail, sheetPupils, sheetCohort, sheetCodes, sheetQuality, sheetRules}
+	names := []string{sheetDetail, sheetPupils, sheetCohort, sheetCodes, sheetQuality, sheetRules, sheetMoves}
 	if res.Actions != nil {
 		// With an actions log, the due follow-ups (xlsx_outstanding.go)
 		// come after the priority list.
@@ -67,7 +67,7 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	}
 	list, ranks := b.priority()
 	sheets := []*xlSheet{b.prioritySheet(list, ranks), b.detailSheet(list, ranks), b.pupilsSheet(), b.cohortSheet(groups, benchmarks),
-		b.codesSheet(), b.qualitySheet(), b.rulesSheet()}
+		b.codesSheet(), b.qualitySheet(), b.rulesSheet(), b.movesSheet()}
 	if res.Actions != nil {
 		sheets = append(sheets[:1], append([]*xlSheet{b.outstandingSheet()}, sheets[1:]...)...)
 	}
