@@ -63,7 +63,14 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 		}
 	}
 	if groups == nil {
-		groups = cohort.Summarise(res, []string{"year_group"}, 0)
+		// An authority's workbook summarises its schools (each school's
+		// enrolments, as summary --by school does); the chart beneath is
+		// by year group either way.
+		by := []string{"year_group"}
+		if ManySchools(res) {
+			by = []string{"school"}
+		}
+		groups = cohort.Summarise(res, by, 0)
 	}
 	list, ranks := b.priority()
 	sheets := []*xlSheet{b.prioritySheet(list, ranks), b.detailSheet(list, ranks), b.pupilsSheet(), b.cohortSheet(groups, benchmarks),
