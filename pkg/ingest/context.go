@@ -47,7 +47,8 @@ type Context struct {
 	SchoolColumn string
 	Info         quality.FileInfo
 
-	// byID lists each local id's keys, built on first use by Join.
+	// byID lists each local id's keys: built by ReadContext (or, for a
+	// Context made otherwise, on Join's first use).
 	byID map[string][]string
 }
 
@@ -102,15 +103,20 @@ func (c *Context) Join(school, id string) (string, bool) {
 // keysOf returns the keys of every row for a local id.
 func (c *Context) keysOf(id string) []string {
 	if c.byID == nil {
-		c.byID = map[string][]string{}
-		for _, k := range c.Order {
-			_, i := KeyParts(k)
-			if !register.UPNShaped(i) {
-				c.byID[i] = append(c.byID[i], k)
-			}
-		}
+		c.index()
 	}
 	return c.byID[id]
+}
+
+// index builds byID.
+func (c *Context) index() {
+	c.byID = map[string][]string{}
+	for _, k := range c.Order {
+		_, i := KeyParts(k)
+		if !register.UPNShaped(i) {
+			c.byID[i] = append(c.byID[i], k)
+		}
+	}
 }
 
 // CheckSchools refuses a join that the id alone cannot settle. A local id
@@ -335,6 +341,7 @@ func ReadContext(path, sheet string, user map[Field]string, q *quality.Report) (
 		ctx.Loc[id] = loc
 		ctx.Order = append(ctx.Order, id)
 	}
+	ctx.index()
 	return ctx, nil
 }
 
