@@ -327,7 +327,7 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 		if res.Context != nil {
-			if err := res.Context.CheckJoin(pupilIDs(res.Pupils)); err != nil {
+			if err := res.Context.CheckJoin(pupilKeys(res.Pupils)); err != nil {
 				return nil, err
 			}
 		}
@@ -445,16 +445,16 @@ func enrolments(ps []*Pupil, from, to register.Day) []*Pupil {
 	return out
 }
 
-// pupilIDs lists the ids of the pupils (not the school or area rows), in
-// the register's id order.
-func pupilIDs(ps []*Pupil) []string {
-	var ids []string
+// pupilKeys are the pupils (not group rows) as a context file joins them:
+// school and id.
+func pupilKeys(ps []*Pupil) []ingest.PupilKey {
+	var keys []ingest.PupilKey
 	for _, p := range ps {
 		if !p.Aggregate {
-			ids = append(ids, p.ID)
+			keys = append(keys, ingest.PupilKey{School: p.Info.School, ID: p.ID})
 		}
 	}
-	return ids
+	return keys
 }
 
 // UnusableError is a run with nothing to report: an empty list would look

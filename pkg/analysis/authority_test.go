@@ -408,3 +408,61 @@ func TestAuthorityCalendarsAreEachSchools(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorityContextBySchool: Oak Primary and elm both have a child with
+// admission number 1001; the context file's School column puts elm's on a
+// child protection plan and Oak's not. Each child gets their own school's
+// row: elm's 1001 (30 unauthorised sessions of 90, an attendance concern)
+// has the child_protection_plan factor, Oak's (no unauthorised absence)
+// has the plan recorded as No and no such factor. The same file without
+// the School column is refused: its 1001 could be either child.
+func TestAuthorityContextBySchool(t *testing.T) {
+	files := authorityFiles("oak.csv", "elm.csv")
+	res, err := Run(Input{Files: files, ContextFile: authorityFiles("oak-elm-context.csv")[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type got struct {
+		CP       any
+		CPFactor bool
+	}
+	want := map[string]got{
+		"Oak Primary:1001":          {false, false},
+		"elm:1001":                  {true, true},
+		"Oak Primary:1002":          {false, false},
+		"elm:1003":                  {false, false},
+		"Oak Primary:C823200112001": {false, false},
+		":B823200212002":            {false, false},
+	}
+	have := map[string]got{}
+	for _, p := range res.All {
+		fired := false
+		if p.Outcome != nil {
+			for _, f := range p.Outcome.Fired {
+				fired = fired || f.Factor.ID == "child_protection_plan"
+			}
+		}
+		have[p.Info.School+":"+p.ID] = got{p.Context["child_protection_plan"], fired}
+	}
+	if diff := cmp.Diff(want, have); diff != "" {
+		t.Errorf("context by school (-want +got):\n%s", diff)
+	}
+	if n := res.Quality.Finding("context_no_pupil") + res.Quality.Finding("pupil_no_context"); n != 0 {
+		t.Errorf("%d unjoined rows or pupils, want 0", n)
+	}
+
+	_, err = Run(Input{Files: files, ContextFile: authorityFiles("oak-elm-context-no-school.csv")[0]})
+	if err == nil {
+		t.Fatal("a context file without a school column joined admission number 1001 at two schools")
+	}
+	for _, s := range []string{"oak-elm-context-no-school.csv: 1 local pupil id", "(Oak Primary, elm)", "shared ids: 1001\n", "add a School column to the context file", "no output written"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error lacks %q:\n%s", s, err)
+		}
+	}
+	for _, name := range []string{"Ahmed", "Dunn", "Sara", "Ava"} {
+		if strings.Contains(err.Error(), name) {
+			t.Errorf("error names a pupil (%s):\n%s", name, err)
+		}
+	}
+}

@@ -136,25 +136,28 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		family = DefaultFamilyColumn
 	}
 
-	// Context join, both ways.
-	inRegister := map[string]bool{}
-	for _, p := range res.Pupils {
-		inRegister[p.ID] = true
-		if p.Aggregate {
-			continue
+	// Context join, both ways, keyed as the register keys children (a UPN
+	// by itself, a local id by its school): admission number 1001 at two
+	// schools is two children, and each gets its own school's row.
+	if ctx != nil {
+		if err := ctx.CheckSchools(pupilKeys(res.Pupils)); err != nil {
+			return err
 		}
-		if ctx != nil {
-			if row, ok := ctx.Rows[p.ID]; ok {
-				p.Context = row
+		joined := map[string]bool{}
+		for _, p := range res.Pupils {
+			if p.Aggregate {
+				continue
+			}
+			if key, ok := ctx.Join(p.Info.School, p.ID); ok {
+				p.Context = ctx.Rows[key]
+				joined[key] = true
 			} else {
 				q.Find("pupil_no_context", quality.Loc{File: ctx.Info.Path}, "")
 			}
 		}
-	}
-	if ctx != nil {
-		for _, id := range ctx.Order {
-			if !inRegister[id] {
-				q.Find("context_no_pupil", ctx.Loc[id], "")
+		for _, key := range ctx.Order {
+			if !joined[key] {
+				q.Find("context_no_pupil", ctx.Loc[key], "")
 			}
 		}
 	}

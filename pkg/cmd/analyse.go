@@ -234,6 +234,7 @@ func (o *AnalyseOptions) validate() error {
 	}
 	if s := strings.TrimSpace(o.School); s != "" {
 		o.ingest.School = s
+		o.ingest.SchoolFrom = ingest.SchoolFromFlag
 	}
 	switch o.RevisionOrder {
 	case "data", "":

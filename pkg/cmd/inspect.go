@@ -121,6 +121,13 @@ func inspectRun(ctx context.Context, o *AnalyseOptions) error {
 				fmt.Fprintf(w, "  delimiter:  %s\n", fi.Delimiter)
 			}
 			fmt.Fprintf(w, "  header:     row %d\n", fi.HeaderRow)
+			switch fi.SchoolFrom {
+			case "":
+			case ingest.SchoolFromColumn:
+				fmt.Fprintf(w, "  school:     each row's, from the %s column\n", t(fi.Columns["school"]))
+			default: // "Maple Primary School from title row 1"
+				fmt.Fprintf(w, "  school:     %s\n", t(strings.TrimPrefix(render.SchoolNote(fi), "school ")))
+			}
 			writeMapping(w, fi.Columns)
 		}
 		if res.From != 0 {

@@ -28,13 +28,215 @@ type ContextColumn struct {
 	Kind   ColumnKind
 }
 
-// Context is pupil context joined on the pupil id: any columns, typed.
+// Context is pupil context joined on the pupil as the register keys
+// children (register.ChildKey): any columns, typed.
+//
+// A row's key is its UPN alone (the same child at every school), or for a
+// local id (admission number, student id) in a file with a school column
+// the (school, id) key, so admission number 1001 at two schools is two
+// rows; a local id whose row names no school is keyed by the id alone, and
+// joins the pupil with that id at whichever school is the only one in the
+// run to use it (see Join and CheckSchools).
 type Context struct {
 	Columns []ContextColumn
-	Rows    map[string]map[string]any // pupil id → column name → value; a blank cell has no key
-	Loc     map[string]quality.Loc    // where each pupil's row is
-	Order   []string                  // pupil ids in file order
-	Info    quality.FileInfo
+	Rows    map[string]map[string]any // key → column name → value; a blank cell has no key
+	Loc     map[string]quality.Loc    // where each key's row is
+	Order   []string                  // keys in file order
+	// SchoolColumn is the header of the file's school column (School, URN,
+	// School Name), "" when it has none.
+	SchoolColumn string
+	Info         quality.FileInfo
+
+	// byID lists each local id's keys: built by ReadContext (or, for a
+	// Context made otherwise, on Join's first use).
+	byID map[string][]string
+}
+
+// PupilKey is a register pupil as a context file is joined to it: the
+// pupil's school and id (canonical).
+type PupilKey struct{ School, ID string }
+
+// KeyParts splits a context key into the school it names ("" for a UPN or
+// a row that names no school) and the id.
+func KeyParts(key string) (school, id string) {
+	if s, i, ok := strings.Cut(key, "\x1f"); ok {
+		return s, i
+	}
+	return "", key
+}
+
+// showKey writes a key for a message: the id, or SCHOOL:ID for a local id
+// keyed by its school (the form explain takes). Never a name.
+func showKey(key string) string {
+	if s, i := KeyParts(key); s != "" {
+		return s + ":" + i
+	}
+	return key
+}
+
+// Join finds the row for a register pupil and returns its key: the pupil's
+// own key (register.ChildKey), else for a local id the row keyed by the id
+// alone (a row that names no school), else, when the register names no
+// school for the pupil (a run of one file with no school column), the one
+// row for the id, whatever school it names. CheckSchools refuses, before
+// any join, the cases where the id alone could mean two children.
+func (c *Context) Join(school, id string) (string, bool) {
+	key := register.ChildKey(school, id)
+	if _, ok := c.Rows[key]; ok {
+		return key, true
+	}
+	if key == id {
+		if school != "" || register.UPNShaped(id) {
+			return "", false
+		}
+		if keys := c.keysOf(id); len(keys) == 1 {
+			return keys[0], true
+		}
+		return "", false
+	}
+	if _, ok := c.Rows[id]; ok {
+		return id, true
+	}
+	return "", false
+}
+
+// keysOf returns the keys of every row for a local id.
+func (c *Context) keysOf(id string) []string {
+	if c.byID == nil {
+		c.index()
+	}
+	return c.byID[id]
+}
+
+// index builds byID.
+func (c *Context) index() {
+	c.byID = map[string][]string{}
+	for _, k := range c.Order {
+		_, i := KeyParts(k)
+		if !register.UPNShaped(i) {
+			c.byID[i] = append(c.byID[i], k)
+		}
+	}
+}
+
+// CheckSchools refuses a join that the id alone cannot settle. A local id
+// is only an id within its school, so a context row that names no school
+// (a file with no school column) for an id that two schools in the run
+// use could be either child's; and a register pupil with no school (a run
+// of one file naming none) whose id has rows at several schools could be
+// any of them. Joined anyway, one child would be given another's plan.
+// The error names the file, counts the ids and shows a few (never a
+// name), and says what to add.
+func (c *Context) CheckSchools(pupils []PupilKey) error {
+	schoolsOf := map[string]map[string]bool{}
+	var noSchool []string
+	for _, p := range pupils {
+		if register.UPNShaped(p.ID) {
+			continue
+		}
+		if p.School == "" {
+			noSchool = append(noSchool, p.ID)
+		}
+		m := schoolsOf[p.ID]
+		if m == nil {
+			m = map[string]bool{}
+			schoolsOf[p.ID] = m
+		}
+		m[p.School] = true
+	}
+	var shared []string
+	runSchools := map[string]bool{}
+	for _, key := range c.Order {
+		if s, _ := KeyParts(key); s != "" || register.UPNShaped(key) {
+			continue
+		}
+		if len(schoolsOf[key]) > 1 {
+			shared = append(shared, key)
+			for s := range schoolsOf[key] {
+				runSchools[s] = true
+			}
+		}
+	}
+	if len(shared) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s: %s in this context file %s used by more than one school in the run (%s), and %s, so the id alone could be either child\n",
+			c.Info.Path, countIDs(len(shared)), isAre(len(shared)), someNames(runSchools), c.noSchoolWhy())
+		fmt.Fprintf(&b, "  shared ids: %s\n", someIDs(shared))
+		fmt.Fprintf(&b, "  fix: add a School column to the context file, naming each row's school as the register names it (%s); UPNs need none\n", someNames(runSchools))
+		b.WriteString("no output written")
+		return errors.New(b.String())
+	}
+	var many []string
+	seen := map[string]bool{}
+	for _, id := range noSchool {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, ok := c.Rows[id]; !ok && len(c.keysOf(id)) > 1 {
+			many = append(many, id)
+		}
+	}
+	if len(many) > 0 {
+		sort.Strings(many)
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s: %s in the register %s rows at more than one school in this context file, and the register names no school for %s, so the id alone could be any of those children\n",
+			c.Info.Path, countIDs(len(many)), haveHas(len(many)), itThem(len(many)))
+		fmt.Fprintf(&b, "  ids: %s\n", someIDs(many))
+		b.WriteString("  fix: name the register's school with --school NAME (as the context file's School column names it), or give the file a school column\n")
+		b.WriteString("no output written")
+		return errors.New(b.String())
+	}
+	return nil
+}
+
+func (c *Context) noSchoolWhy() string {
+	if c.SchoolColumn == "" {
+		return "the file has no school column to say whose row each is"
+	}
+	return "their rows leave the " + c.SchoolColumn + " column blank"
+}
+
+func countIDs(n int) string {
+	if n == 1 {
+		return "1 local pupil id"
+	}
+	return fmt.Sprintf("%d local pupil ids", n)
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func haveHas(n int) string {
+	if n == 1 {
+		return "has"
+	}
+	return "have"
+}
+
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+// someNames lists a few school names, sorted (a school's name is not
+// personal data).
+func someNames(set map[string]bool) string {
+	var names []string
+	for s := range set {
+		if s == "" {
+			s = "(no school)"
+		}
+		names = append(names, s)
+	}
+	sort.Strings(names)
+	return someIDs(names)
 }
 
 // Sample returns a value of each column's type, for type-checking rules.
@@ -77,9 +279,16 @@ func ReadContext(path, sheet string, user map[Field]string, q *quality.Report) (
 	}
 	cols, _ := matchHeader(t.Headers, onlyID(user))
 	idCol := cols.idx[PupilID]
+	schoolCol, hasSchool := cols.idx[School]
 	ctx := &Context{Rows: map[string]map[string]any{}, Loc: map[string]quality.Loc{}, Info: t.Info}
 	ctx.Info.Layout = "context"
 	ctx.Info.Columns = map[string]string{string(PupilID): t.Headers[idCol]}
+	if hasSchool {
+		// The school column keys local ids; it stays a context column too
+		// (context.school), as rules may read it.
+		ctx.SchoolColumn = t.Headers[schoolCol]
+		ctx.Info.Columns[string(School)] = ctx.SchoolColumn
+	}
 	type colIdx struct {
 		col ContextColumn
 		i   int
@@ -108,6 +317,13 @@ func ReadContext(path, sheet string, user map[Field]string, q *quality.Report) (
 		// The same canonical form as the register's ids, so "a123 ",
 		// "A123" and a spreadsheet's 123.0 for 123 join.
 		id := register.CanonicalID(row[idCol])
+		school := ""
+		if hasSchool && schoolCol < len(row) {
+			school = strings.TrimSpace(row[schoolCol])
+		}
+		// Keyed as the register keys the child: a UPN alone, a local id
+		// with its school.
+		id = register.ChildKey(school, id)
 		if _, dup := ctx.Rows[id]; dup {
 			q.Find("context_duplicate", loc, "")
 			continue
@@ -125,6 +341,7 @@ func ReadContext(path, sheet string, user map[Field]string, q *quality.Report) (
 		ctx.Loc[id] = loc
 		ctx.Order = append(ctx.Order, id)
 	}
+	ctx.index()
 	return ctx, nil
 }
 
@@ -197,30 +414,41 @@ func convert(v string, k ColumnKind) (any, bool) {
 const joinExamples = 3
 
 // CheckJoin fails a context file that does not fit the register: fewer than
-// half of the register's pupils (ids, canonical) have a row in it. Joined
-// anyway, most pupils would silently lose their context and the factors
-// reading it; at least half is a data-quality finding, as usual. The error
-// shows a few unmatched ids from each side, in its own lines only (never a
-// name, and never in the data-quality account), and the likely cause.
-func (c *Context) CheckJoin(pupils []string) error {
+// half of the register's pupils have a row in it, joined as Join joins them
+// (a UPN by the UPN, a local id by its school and id). Joined anyway, most
+// pupils would silently lose their context and the factors reading it; at
+// least half is a data-quality finding, as usual. The error shows a few
+// unmatched pupils from each side (the id, or SCHOOL:ID for a local id),
+// in its own lines only (never a name, and never in the data-quality
+// account), and the likely cause.
+func (c *Context) CheckJoin(pupils []PupilKey) error {
 	matched := 0
-	var regMiss []string
-	inRegister := make(map[string]bool, len(pupils))
-	for _, id := range pupils {
-		inRegister[id] = true
-		if _, ok := c.Rows[id]; ok {
+	var regMiss, regMissIDs []string
+	joined := make(map[string]bool, len(pupils))
+	regIDs := make(map[string]bool, len(pupils))
+	for _, p := range pupils {
+		regIDs[p.ID] = true
+		if key, ok := c.Join(p.School, p.ID); ok {
 			matched++
+			joined[key] = true
 		} else {
-			regMiss = append(regMiss, id)
+			regMiss = append(regMiss, showKey(register.ChildKey(p.School, p.ID)))
+			regMissIDs = append(regMissIDs, p.ID)
 		}
 	}
 	if len(pupils) == 0 || 2*matched >= len(pupils) {
 		return nil
 	}
-	var ctxMiss []string
-	for _, id := range c.Order {
-		if !inRegister[id] {
-			ctxMiss = append(ctxMiss, id)
+	var ctxMiss, ctxMissIDs []string
+	sameID := 0 // unjoined rows whose id is in the register at another school
+	for _, key := range c.Order {
+		if !joined[key] {
+			_, id := KeyParts(key)
+			ctxMiss = append(ctxMiss, showKey(key))
+			ctxMissIDs = append(ctxMissIDs, id)
+			if key != id && regIDs[id] {
+				sameID++
+			}
 		}
 	}
 	var b strings.Builder
@@ -229,7 +457,22 @@ func (c *Context) CheckJoin(pupils []string) error {
 		found = fmt.Sprintf("none of the register's %d pupils has", len(pupils))
 	}
 	fmt.Fprintf(&b, "%s: %s a row in this context file, fewer than half, so it cannot be joined on the pupil id\n", c.Info.Path, found)
-	fmt.Fprintf(&b, "  likely cause: %s\n", joinCause(regMiss, ctxMiss, len(c.Order), "context file", "context ids"))
+	cause := joinCause(regMissIDs, ctxMissIDs, len(c.Order), "context file", "context ids")
+	if half := (len(ctxMiss) + 1) / 2; len(ctxMiss) > 0 && sameID >= half {
+		regSchools, ctxSchools := map[string]bool{}, map[string]bool{}
+		for _, p := range pupils {
+			if !register.UPNShaped(p.ID) {
+				regSchools[p.School] = true
+			}
+		}
+		for _, key := range c.Order {
+			if s, _ := KeyParts(key); s != "" && !joined[key] {
+				ctxSchools[s] = true
+			}
+		}
+		cause = fmt.Sprintf("the ids match but the schools do not: the context file's %s column names %s, the register %s; write each school's name as the register does", c.SchoolColumn, someNames(ctxSchools), someNames(regSchools))
+	}
+	fmt.Fprintf(&b, "  likely cause: %s\n", cause)
 	fmt.Fprintf(&b, "  register ids with no context row: %s\n", someIDs(regMiss))
 	if len(ctxMiss) > 0 {
 		fmt.Fprintf(&b, "  context ids not in the register: %s\n", someIDs(ctxMiss))

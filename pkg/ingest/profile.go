@@ -85,6 +85,7 @@ func (p *Profile) Apply(o *Options) {
 	}
 	if p.School != "" && o.School == "" {
 		o.School = strings.TrimSpace(p.School)
+		o.SchoolFrom = SchoolFromProfile
 	}
 	if len(p.LocalCodes) > 0 {
 		o.LocalCodes = map[string]mark.ID{}

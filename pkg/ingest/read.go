@@ -48,6 +48,9 @@ type Options struct {
 	// School names the school of every row whose file has no school
 	// column (--school, or a profile's school).
 	School string
+	// SchoolFrom says what named School (SchoolFromFlag, the default, or
+	// SchoolFromProfile), for the data-quality account.
+	SchoolFrom string
 	// RevisionOrder orders two exports of one school (see ReadFiles).
 	RevisionOrder register.RevisionOrder
 	// Context, when set, is checked between chunks and rows: cancelling it
@@ -89,6 +92,9 @@ func errorf(loc quality.Loc, format string, args ...any) error {
 
 // ReadFile reads one export into the builder.
 func ReadFile(path string, opts Options, b *register.Builder) error {
+	// A school named by the file's title rows is this file's only.
+	saved := b.School
+	defer func() { b.School = saved }()
 	if err := checkRegular(path, "a CSV or XLSX file"); err != nil {
 		return err
 	}
@@ -589,6 +595,7 @@ func readText(file *os.File, size int64, path string, opts Options, b *register.
 		return err
 	}
 	reportTitles(b.Q, rows[:h.first], lines, func(line int) quality.Loc { return quality.Loc{File: path, Line: line} })
+	nameFileSchool(h, rows[:h.first], lines, opts, b, &info)
 	before := b.Q.RowsRead
 	switch h.layout {
 	case LayoutMarks:

@@ -97,7 +97,8 @@ func viewAccount(q *quality.Report) accountView {
 func TestReadMarksCSV(t *testing.T) {
 	dir := t.TempDir()
 	// A report export: title rows and a blank row above the header, then
-	// good rows and one of each kind of bad row.
+	// good rows and one of each kind of bad row. The title names the
+	// school, so its rows are Test School's (see title.go).
 	data := "Attendance report for Test School,,,,,,\n" +
 		"Printed 01/10/2024,,,,,,\n" +
 		",,,,,,\n" +
@@ -120,9 +121,9 @@ func TestReadMarksCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantReg := map[string]pupilView{
-		"A1": {Info: register.Info{Surname: "Smith", Forename: "Ann", YearGroup: "7"},
+		"A1": {Info: register.Info{Surname: "Smith", Forename: "Ann", YearGroup: "7", School: "Test School"},
 			Marks: []string{"2024-09-02 AM /", `2024-09-02 PM \`}},
-		"A2": {Info: register.Info{Surname: "Jones", Forename: "Bo", YearGroup: "8"},
+		"A2": {Info: register.Info{Surname: "Jones", Forename: "Bo", YearGroup: "8", School: "Test School"},
 			Marks: []string{"2024-09-03 PM N", "2024-09-04 AM -", "2024-09-04 PM H"}},
 	}
 	if diff := cmp.Diff(wantReg, viewRegister(b.Reg)); diff != "" {
@@ -150,6 +151,7 @@ func TestReadMarksCSV(t *testing.T) {
 		t.Errorf("account (-want +got):\n%s", diff)
 	}
 	wantFiles := []quality.FileInfo{{Path: path, Layout: "marks", Encoding: "utf-8", Delimiter: "comma", HeaderRow: 4, Rows: 11,
+		School: "Test School", SchoolFrom: "title row 1",
 		Columns: map[string]string{"pupil_id": "UPN", "surname": "Legal Surname", "forename": "Legal Forename",
 			"year_group": "Year", "date": "Date", "session": "Session", "mark": "Mark"}}}
 	if diff := cmp.Diff(wantFiles, b.Q.Files); diff != "" {

@@ -251,6 +251,7 @@ func readXLSX(f *os.File, size int64, path string, opts Options, b *register.Bui
 	}
 	info := quality.FileInfo{Path: path, Sheet: sheet, Layout: string(h.layout), Encoding: "xlsx", HeaderRow: h.line, Columns: h.columnNames()}
 	reportTitles(b.Q, cand[:h.first], lines, func(line int) quality.Loc { return quality.Loc{File: path, Sheet: sheet, Line: line} })
+	nameFileSchool(h, cand[:h.first], lines, opts, b, &info)
 	var fd *fileDates
 	if h.layout == LayoutMarks {
 		// The date scans (order.go) read the sheet again from the top,

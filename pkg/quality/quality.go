@@ -75,6 +75,12 @@ type FileInfo struct {
 	HeaderRow int               `json:"header_row"`
 	Columns   map[string]string `json:"columns"` // field → header it was read from
 	Rows      int               `json:"rows"`
+	// School is the school of the file's rows that name none, and
+	// SchoolFrom what named it: "column" (the rows name their own),
+	// "--school", "profile", "title row N" or "file name". Both are empty
+	// when nothing named one (a run of one file with no school).
+	School     string `json:"school,omitempty"`
+	SchoolFrom string `json:"school_from,omitempty"`
 }
 
 // Report is the account of one run.

@@ -201,3 +201,77 @@ func Neutralise(s string) string {
 	}
 	return s
 }
+
+// moveColumns are the children on the move (analysis.LeftRoll, Move,
+// Pupil.JoinedAbsent) as fields of the pupil record, after every other
+// column so that none of theirs moves. roll_status is null for group rows
+// and pupils given only as counts (no marks: nothing to tell), and every
+// other field is null where its finding does not apply. A child who moved
+// more than once has the latest move here; the workbook's On the move
+// sheet lists every one.
+var moveColumns = []analystColumn{
+	{"roll_status", kString, func(r *record) any { return rollStatus(r.p) }},
+	{"left_school", kString, leftField(func(l *analysis.LeftRoll) any { return l.School })},
+	{"left_on", kDate, leftField(func(l *analysis.LeftRoll) any { return l.LastDay.ISO() })},
+	{"school_days_since_left", kInt, leftField(func(l *analysis.LeftRoll) any { return l.SchoolDaysAfter })},
+	{"left_unexplained_sessions", kInt, leftField(func(l *analysis.LeftRoll) any { return l.Unexplained })},
+	{"left_absent_sessions", kInt, leftField(func(l *analysis.LeftRoll) any { return l.Absent })},
+	{"left_possible_sessions", kInt, leftField(func(l *analysis.LeftRoll) any { return l.Possible })},
+	{"moved_from_school", kString, moveField(func(m analysis.Move) any { return m.From })},
+	{"moved_to_school", kString, moveField(func(m analysis.Move) any { return m.To })},
+	{"moved_on", kDate, moveField(func(m analysis.Move) any { return m.Joined.ISO() })},
+	{"gap_school_days", kInt, moveField(func(m analysis.Move) any { return m.GapDays })},
+	{"joined_never_attended", kBool, func(r *record) any {
+		if rollStatus(r.p) == nil {
+			return nil
+		}
+		return r.p.JoinedAbsent
+	}},
+	{"joined_on", kDate, func(r *record) any {
+		if !r.p.JoinedAbsent {
+			return nil
+		}
+		return dateOrNull(r.p.Joined)
+	}},
+}
+
+// Roll statuses: a child who left the roll (analysis.LeftRoll: on no other
+// school's roll in the run after), one who moved school in the run and is
+// on the new school's roll, and everyone else.
+const (
+	rollLeft  = "left"
+	rollMoved = "moved"
+	rollOn    = "on_roll"
+)
+
+// rollStatus is a pupil's roll status, or nil (not known) for a group row
+// or a pupil given only as counts.
+func rollStatus(p *analysis.Pupil) any {
+	switch {
+	case p.Aggregate || p.First == 0:
+		return nil
+	case p.Left != nil:
+		return rollLeft
+	case len(p.Moves) > 0:
+		return rollMoved
+	}
+	return rollOn
+}
+
+func leftField(get func(l *analysis.LeftRoll) any) func(r *record) any {
+	return func(r *record) any {
+		if r.p.Left == nil {
+			return nil
+		}
+		return get(r.p.Left)
+	}
+}
+
+func moveField(get func(m analysis.Move) any) func(r *record) any {
+	return func(r *record) any {
+		if len(r.p.Moves) == 0 {
+			return nil
+		}
+		return get(r.p.Moves[len(r.p.Moves)-1])
+	}
+}

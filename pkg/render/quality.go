@@ -22,7 +22,11 @@ func Quality(w io.Writer, q *quality.Report) {
 		if f.Delimiter != "" && f.Delimiter != "comma" {
 			desc += ", " + f.Delimiter + "-separated"
 		}
-		files[i] = fmt.Sprintf("%s (%s, %s)", Term(f.Path), Term(desc), N(f.Rows, "row"))
+		files[i] = fmt.Sprintf("%s (%s, %s", Term(f.Path), Term(desc), N(f.Rows, "row"))
+		if s := SchoolNote(f); s != "" {
+			files[i] += ", " + Term(s)
+		}
+		files[i] += ")"
 	}
 	fmt.Fprintf(w, "data quality: read %s\n", strings.Join(files, "; "))
 	fmt.Fprintf(w, "  rows: %d read = %d used + %d rejected\n", q.RowsRead, q.RowsUsed, q.RowsRejected)
@@ -50,6 +54,22 @@ func Quality(w io.Writer, q *quality.Report) {
 		}
 		writeReason(w, "note", r)
 	}
+}
+
+// SchoolNote says which school a file's rows that name none are at and
+// what named it ("school Maple Primary School from title row 1", "school
+// elm from the file name"), "schools from the school column", or "" when
+// nothing named one.
+func SchoolNote(f quality.FileInfo) string {
+	switch {
+	case f.SchoolFrom == "":
+		return ""
+	case f.SchoolFrom == "column":
+		return "schools from the " + f.Columns["school"] + " column"
+	case f.SchoolFrom == "file name" || f.SchoolFrom == "profile":
+		return "school " + f.School + " from the " + f.SchoolFrom
+	}
+	return "school " + f.School + " from " + f.SchoolFrom
 }
 
 func writeReason(w io.Writer, kind string, r *quality.Reason) {

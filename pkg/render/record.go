@@ -12,7 +12,7 @@ import (
 // (JSON, JSON Lines, Parquet, and `attendrisk schema`). It goes up when a
 // field is removed, renamed or changes type; new fields only add to it in
 // the minor part.
-const SchemaVersion = "2.0"
+const SchemaVersion = "2.1"
 
 // kind is a field's type in every machine format: CSV text, a JSON type,
 // a Parquet physical and logical type, a JSON Schema type.
@@ -74,7 +74,7 @@ type analystColumn struct {
 // the ones that are already established columns under the same name, and
 // the ones that are not single values (the codes map, which has its own
 // columns, and the actions functions), are not repeated.
-var analystColumns = buildAnalystColumns()
+var analystColumns = append(buildAnalystColumns(), moveColumns...)
 
 // patternVars are the indicators measured by the patterns stage, which a
 // run without rules (--no-rules) does not compute: null there, not 0.

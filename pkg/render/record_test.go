@@ -84,7 +84,7 @@ func TestIndicatorValues(t *testing.T) {
 			t.Errorf("%s factor_ids: %s", p.ID, d)
 		}
 		env := p.Env(metrics.DefaultMinSessions)
-		for _, c := range analystColumns[2:] {
+		for _, c := range analystColumns[2 : len(analystColumns)-len(moveColumns)] { // the indicators
 			got, want := m[c.name], env.Vars[c.name]
 			if got == nil {
 				continue // not applicable: checked below

@@ -103,6 +103,14 @@ func pupilTable(res *analysis.Result, list []*analysis.Pupil, colour bool) *grid
 	id := g.col("Pupil", false, 0, 14)
 	name := g.col("Name", false, 0, 20)
 	name.min = 10
+	// An authority's run lists several schools' pupils: the school tells
+	// two children with admission number 1001 apart. Narrow terminals
+	// drop it last.
+	var school *gridCol
+	if ManySchools(res) {
+		school = g.col("School", false, 6, 18)
+		school.min = 8
+	}
 	var year, poss, abs, auth, unauth, miss, flag, tier, score, why *gridCol
 	if withRules {
 		year = g.col("Year", false, 3, 6)
@@ -133,6 +141,9 @@ func pupilTable(res *analysis.Result, list []*analysis.Pupil, colour bool) *grid
 		num.add(thousands(i + 1))
 		id.add(Term(p.ID))
 		name.add(Term(pupilName(p)))
+		if school != nil {
+			school.add(Term(p.Info.School))
+		}
 		year.add(Term(p.Info.YearGroup))
 		abs.add(rate(f, f.Absent()))
 		if !withRules {
@@ -171,6 +182,30 @@ func pupilTable(res *analysis.Result, list []*analysis.Pupil, colour bool) *grid
 		why.add(Term(factorLabels(p)))
 	}
 	return g
+}
+
+// ManySchools reports whether a run's pupils are at more than one school
+// (counting each enrolment's own school, so a run of one school and a
+// dual-registered pupil's PRU is two): the lists then show a School column,
+// and the workbook's cohort summary is by school.
+func ManySchools(res *analysis.Result) bool {
+	ps := res.Enrolments
+	if ps == nil {
+		ps = res.All
+	}
+	first, seen := "", false
+	for _, p := range ps {
+		if p.Aggregate {
+			continue
+		}
+		switch {
+		case !seen:
+			first, seen = p.Info.School, true
+		case p.Info.School != first:
+			return true
+		}
+	}
+	return false
 }
 
 // factorLabels is the fired factors as short human labels, "; "-joined,

@@ -57,7 +57,7 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	if err := b.f.SetSheetName("Sheet1", sheetPriority); err != nil {
 		return err
 	}
-	names := []string{sheetDetail, sheetPupils, sheetCohort, sheetCodes, sheetQuality, sheetRules}
+	names := []string{sheetDetail, sheetPupils, sheetCohort, sheetCodes, sheetQuality, sheetRules, sheetMoves}
 	if res.Actions != nil {
 		// With an actions log, the due follow-ups (xlsx_outstanding.go)
 		// come after the priority list.
@@ -69,11 +69,18 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 		}
 	}
 	if groups == nil {
-		groups = cohort.Summarise(res, []string{"year_group"}, 0)
+		// An authority's workbook summarises its schools (each school's
+		// enrolments, as summary --by school does); the chart beneath is
+		// by year group either way.
+		by := []string{"year_group"}
+		if ManySchools(res) {
+			by = []string{"school"}
+		}
+		groups = cohort.Summarise(res, by, 0)
 	}
 	list, ranks := b.priority()
 	sheets := []*xlSheet{b.prioritySheet(list, ranks), b.detailSheet(list, ranks), b.pupilsSheet(), b.cohortSheet(groups, benchmarks),
-		b.codesSheet(), b.qualitySheet(), b.rulesSheet()}
+		b.codesSheet(), b.qualitySheet(), b.rulesSheet(), b.movesSheet()}
 	if res.Actions != nil {
 		sheets = append(sheets[:1], append([]*xlSheet{b.outstandingSheet()}, sheets[1:]...)...)
 	}
@@ -1371,6 +1378,9 @@ func (b *xlBook) qualitySheet() *xlSheet {
 		}
 		if f.HeaderRow > 0 {
 			desc = append(desc, fmt.Sprintf("header row %d", f.HeaderRow))
+		}
+		if s := SchoolNote(f); s != "" {
+			desc = append(desc, s)
 		}
 		var cols []string
 		for field, h := range f.Columns {

@@ -40,8 +40,14 @@ func (b *xlBook) outstandingSheet() *xlSheet {
 	if tier != "" {
 		intro += fmt.Sprintf(", pupils in tier %s or above with no action recorded", tier)
 	}
-	rows := []xlRow{xlNote(intro+".", false), xlBlank(),
-		xlHeaderRow("Due", "Pupil ID", "Surname", "Forename", "Year", "Tier", "Kind", "Detail")}
+	// An authority's run names each pupil's school (after the year, so a
+	// school's sheet keeps its columns).
+	schools := ManySchools(b.res)
+	head := []string{"Due", "Pupil ID", "Surname", "Forename", "Year", "Tier", "Kind", "Detail"}
+	if schools {
+		head = []string{"Due", "Pupil ID", "Surname", "Forename", "Year", "School", "Tier", "Kind", "Detail"}
+	}
+	rows := []xlRow{xlNote(intro+".", false), xlBlank(), xlHeaderRow(head...)}
 	for _, it := range items {
 		p := it.Pupil
 		due := xlCell{}
@@ -52,8 +58,12 @@ func (b *xlBook) outstandingSheet() *xlSheet {
 		if p.Outcome != nil {
 			tierCell = xlStyled(p.Outcome.Tier, b.tierLook(p))
 		}
-		rows = append(rows, xlRow{role: xlRoleData, cells: []xlCell{due, xlTxt(p.ID), xlTxt(p.Info.Surname), xlTxt(p.Info.Forename),
-			xlCell{v: xlYearValue(p.Info.YearGroup)}, tierCell, xlTxt(strings.ReplaceAll(it.Kind, "_", " ")), xlStyled(it.Detail, xlLook{wrap: true})}})
+		cells := []xlCell{due, xlTxt(p.ID), xlTxt(p.Info.Surname), xlTxt(p.Info.Forename), {v: xlYearValue(p.Info.YearGroup)}}
+		if schools {
+			cells = append(cells, xlTxt(p.Info.School))
+		}
+		cells = append(cells, tierCell, xlTxt(strings.ReplaceAll(it.Kind, "_", " ")), xlStyled(it.Detail, xlLook{wrap: true}))
+		rows = append(rows, xlRow{role: xlRoleData, cells: cells})
 	}
 	if len(items) == 0 {
 		rows = append(rows, xlNote("Nothing outstanding.", true))

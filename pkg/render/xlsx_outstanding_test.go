@@ -33,7 +33,7 @@ func TestXLSXOutstandingSheet(t *testing.T) {
 	}
 	res := xtRun(t, analysis.Input{ActionsFile: log})
 	f, data := xtWrite(t, res, nil, nil)
-	want := []string{"Priority", "Outstanding", "Pupil detail", "All pupils", "Cohort summary", "Codes", "Data quality", "Rules"}
+	want := []string{"Priority", "Outstanding", "Pupil detail", "All pupils", "Cohort summary", "Codes", "Data quality", "Rules", "On the move"}
 	if d := cmp.Diff(want, f.GetSheetList()); d != "" {
 		t.Fatalf("sheets (-want +got):\n%s", d)
 	}

@@ -168,7 +168,7 @@ func xtZipFile(t *testing.T, data []byte, name string) string {
 
 func TestXLSXSheets(t *testing.T) {
 	_, f, _ := xtDefault(t)
-	want := []string{"Priority", "Pupil detail", "All pupils", "Cohort summary", "Codes", "Data quality", "Rules"}
+	want := []string{"Priority", "Pupil detail", "All pupils", "Cohort summary", "Codes", "Data quality", "Rules", "On the move"}
 	if diff := cmp.Diff(want, f.GetSheetList()); diff != "" {
 		t.Errorf("sheets (-want +got):\n%s", diff)
 	}
