@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -100,6 +101,9 @@ func loadContextAndRules(in Input, q *quality.Report) (*ingest.Context, *rule.Se
 		if err != nil {
 			return nil, nil, err
 		}
+		// The context's date columns as 1900-system serials, which
+		// contextDate reads, whichever system the workbook used.
+		c.ShiftSerials(append(slices.Clone(dobColumns), supportReviewColumns...))
 		ctx = c
 	}
 	set, err := loadRules(in, ctx)

@@ -45,7 +45,11 @@ type Context struct {
 	// SchoolColumn is the header of the file's school column (School, URN,
 	// School Name), "" when it has none.
 	SchoolColumn string
-	Info         quality.FileInfo
+	// Date1904 is set for a workbook whose date serials count from 1904:
+	// a date column read as numbers (a date of birth) must be shifted by
+	// 1,462 days to be read as the usual 1900 serials (see ShiftSerials).
+	Date1904 bool
+	Info     quality.FileInfo
 
 	// byID lists each local id's keys: built by ReadContext (or, for a
 	// Context made otherwise, on Join's first use).
@@ -239,6 +243,28 @@ func someNames(set map[string]bool) string {
 	return someIDs(names)
 }
 
+// Serial1904Offset is the days between the 1904 and 1900 date systems:
+// 1904 serial n is 1900 serial n+1462.
+const Serial1904Offset = 1462
+
+// ShiftSerials turns the number cells of the named columns into 1900-system
+// serials when the workbook counts from 1904, so a date read from them is
+// the date the spreadsheet showed; it does nothing otherwise. Which columns
+// hold dates is the caller's knowledge (dates of birth, review dates).
+func (c *Context) ShiftSerials(cols []string) {
+	if c == nil || !c.Date1904 {
+		return
+	}
+	for _, row := range c.Rows {
+		for _, col := range cols {
+			if x, ok := row[col].(float64); ok {
+				row[col] = x + Serial1904Offset
+			}
+		}
+	}
+	c.Date1904 = false // shifted once
+}
+
 // Sample returns a value of each column's type, for type-checking rules.
 func (c *Context) Sample() map[string]any {
 	out := map[string]any{}
@@ -280,7 +306,7 @@ func ReadContext(path, sheet string, user map[Field]string, q *quality.Report) (
 	cols, _ := matchHeader(t.Headers, onlyID(user))
 	idCol := cols.idx[PupilID]
 	schoolCol, hasSchool := cols.idx[School]
-	ctx := &Context{Rows: map[string]map[string]any{}, Loc: map[string]quality.Loc{}, Info: t.Info}
+	ctx := &Context{Rows: map[string]map[string]any{}, Loc: map[string]quality.Loc{}, Info: t.Info, Date1904: t.Date1904}
 	ctx.Info.Layout = "context"
 	ctx.Info.Columns = map[string]string{string(PupilID): t.Headers[idCol]}
 	if hasSchool {

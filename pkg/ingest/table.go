@@ -19,7 +19,10 @@ type Table struct {
 	Lines   []int // line (CSV) or row (XLSX) of each row
 	Titles  []int // lines (rows) of the title rows skipped above the header
 	Info    quality.FileInfo
-	xlsx    bool
+	// Date1904: an XLSX workbook whose date serials count from 1904, so a
+	// date cell read as a number is 1,462 days short of its 1900 serial.
+	Date1904 bool
+	xlsx     bool
 }
 
 // Loc returns the place of a cell, for messages.
@@ -53,7 +56,7 @@ func ReadTable(path, sheet string, isHeader func([]string) bool, describe string
 	t := &Table{Info: quality.FileInfo{Path: path}}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		t.xlsx = true
-		rows, lines, t.Info.Sheet, err = xlsxAll(path, data, sheet)
+		rows, lines, t.Info.Sheet, t.Date1904, err = readXLSXAllDates(path, data, sheet)
 		t.Info.Encoding = "xlsx"
 	} else {
 		enc := detectEncoding(data, false)
@@ -163,10 +166,6 @@ func (t *Table) TitleLoc(line int) quality.Loc {
 		l.Sheet = t.Info.Sheet
 	}
 	return l
-}
-
-func xlsxAll(path string, data []byte, sheet string) ([][]string, []int, string, error) {
-	return readXLSXAll(path, data, sheet)
 }
 
 // SnakeCase turns a header into a rules-friendly name: "Young Carer" →

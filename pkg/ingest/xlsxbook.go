@@ -338,11 +338,20 @@ func (br *bookRows) Close() error {
 // readXLSXAll reads a small workbook's sheet whole (a context file or a
 // summary export): the sheet asked for, else the first visible one; every
 // non-blank row with its number.
-func readXLSXAll(path string, data []byte, sheet string) ([][]string, []int, string, error) {
+// readXLSXAllDates reads a whole sheet (a context or summary file) and says whether the workbook
+// counts its date serials from 1904 (Excel for Mac's old default), which a
+// reader of the cells as numbers must know to turn a serial into a date.
+func readXLSXAllDates(path string, data []byte, sheet string) ([][]string, []int, string, bool, error) {
 	wb, err := openWorkbook(bytes.NewReader(data), int64(len(data)), path)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, "", false, err
 	}
+	rows, lines, sheet, err := wb.all(path, sheet)
+	return rows, lines, sheet, wb.date1904, err
+}
+
+func (wb *xlsxBook) all(path, sheet string) ([][]string, []int, string, error) {
+	var err error
 	sheet, _, err = chooseSheet(wb, path, sheet, nil)
 	if err != nil {
 		return nil, nil, "", err
