@@ -58,6 +58,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzReadXLSXRows$$' -fuzztime=20s -fuzzminimizetime=10s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzReadXLSXBytes$$' -fuzztime=30s -fuzzminimizetime=10s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=20s -fuzzminimizetime=5s ./pkg/rule
+	$(GO) test -run='^$$' -fuzz='^FuzzGenerate$$' -fuzztime=10s ./pkg/sqlgen
 
 # Go benchmarks, then the whole-authority comparison with DuckDB.
 bench: bench-go
