@@ -1,5 +1,7 @@
 package metrics
 
+//go:generate go run ../../internal/docgen/gen -readme ../../README.md
+
 import (
 	"fmt"
 	"io"
@@ -90,7 +92,7 @@ type Indicator struct {
 var Indicators = []Indicator{
 	// figures
 	{Name: "possible_sessions", Kind: Int, Group: GroupFigures, Doc: "possible sessions (DfE's denominator)"},
-	{Name: "present_sessions", Kind: Int, Group: GroupFigures, Doc: "sessions present (/, \\, and L: late before the register closed)"},
+	{Name: "present_sessions", Kind: Int, Group: GroupFigures, Doc: "sessions present (`/`, `\\`, and `L`: late before the register closed)"},
 	{Name: "aea_sessions", Kind: Int, Group: GroupFigures, Doc: "sessions of approved educational activity (K, V, P, W, B; counted as attendance)"},
 	{Name: "authorised_absence", Kind: Int, Group: GroupFigures, Doc: "authorised absence sessions"},
 	{Name: "unauthorised_absence", Kind: Int, Group: GroupFigures, Doc: "unauthorised absence sessions"},
