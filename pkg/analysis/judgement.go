@@ -486,13 +486,6 @@ func (p *Pupil) concerns(enough bool) (concern, open []string) {
 	return concern, open
 }
 
-// judgementSchema gives the derived indicators' types.
-func judgementSchema(vars map[string]any) {
-	p := &Pupil{Age: Age{Status: AgeUnknown}, Support: SupportNotRecorded}
-	vars["enough_data"] = false
-	p.judgementVars(vars)
-}
-
 // judge works out a pupil's age, support state and cause breakdown.
 func (p *Pupil) judge(end register.Day) {
 	p.Age = pupilAge(p.Info, p.Context, end)

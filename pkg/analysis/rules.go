@@ -23,8 +23,9 @@ import (
 const DefaultFamilyColumn = "family_id"
 
 // pupilVars are the indicators that describe the pupil rather than the
-// register: available to rules like any other. Compulsory school age is
-// decided in judgement.go, from a date of birth or the year group.
+// register (group "pupil" in metrics.Indicators): available to rules like
+// any other. Compulsory school age is decided in judgement.go, from a date
+// of birth or the year group.
 func pupilVars(vars map[string]any, info register.Info) {
 	vars["year_group"] = info.YearGroup
 	vars["nc_year"] = ncYear(info.YearGroup)
@@ -51,16 +52,41 @@ func ncYear(s string) int {
 	return n
 }
 
-// Schema returns what a rules file may refer to, given the context columns.
+// Schema returns what a rules file may refer to, given the context columns:
+// every indicator in metrics.Indicators, with a sample of its type, and
+// the context's columns. fillVars writes exactly these names and types for
+// every pupil (TestEnvMatchesIndicatorTable).
 func Schema(ctx *ingest.Context) rule.Schema {
-	vars := map[string]any{}
-	metrics.Figures{}.AddVars(vars, 1)
-	metrics.Patterns{}.AddVars(vars)
-	pupilVars(vars, register.Info{})
-	judgementSchema(vars)
-	vars["siblings_pa"] = 0
-	vars["siblings_sa"] = 0
+	vars := make(map[string]any, len(metrics.Indicators))
+	for _, ind := range metrics.Indicators {
+		if s, ok := ind.Sample(); ok {
+			vars[ind.Name] = s
+		} else {
+			vars[ind.Name] = funcSamples[ind.Name]
+		}
+	}
 	return rule.Schema{Vars: vars, Context: ctx.Sample()}
+}
+
+// funcSamples are the samples of the indicators that are functions: their
+// signatures, which rules are type-checked against, are the computing
+// package's.
+var funcSamples = map[string]rule.Funcs{rule.ActionsVar: emptyActions}
+
+// pupilEvidence gives the pupil indicators their sentences.
+func pupilEvidence(ev map[string]string, info register.Info) {
+	ev["year_group"] = fmt.Sprintf("year group %q as exported", info.YearGroup)
+	if n := ncYear(info.YearGroup); n >= 0 {
+		ev["nc_year"] = fmt.Sprintf("national curriculum year %d, from the year group %q", n, info.YearGroup)
+	} else {
+		ev["nc_year"] = fmt.Sprintf("no national curriculum year in the year group %q", info.YearGroup)
+	}
+}
+
+// siblingEvidence gives the family indicators their sentence, zero included.
+func (p *Pupil) siblingEvidence(ev map[string]string) {
+	s := fmt.Sprintf("%d sibling(s) persistently absent, %d severely absent", p.SiblingsPA, p.SiblingsSA)
+	ev["siblings_pa"], ev["siblings_sa"] = s, s
 }
 
 // loadRules reads and compiles the rules: the file given, or the embedded
@@ -374,10 +400,8 @@ func (l *lazyEvidence) get(name string) (string, bool) {
 	if !l.figDone {
 		l.p.Figures.AddEvidence(l.fig)
 		l.p.joinedEvidence(l.fig)
-		if l.p.SiblingsPA > 0 || l.p.SiblingsSA > 0 {
-			s := fmt.Sprintf("%d sibling(s) persistently absent, %d severely absent", l.p.SiblingsPA, l.p.SiblingsSA)
-			l.fig["siblings_pa"], l.fig["siblings_sa"] = s, s
-		}
+		pupilEvidence(l.fig, l.p.Info)
+		l.p.siblingEvidence(l.fig)
 		l.figDone = true
 	}
 	if s, ok := l.fig[name]; ok {
@@ -404,10 +428,8 @@ func (p *Pupil) fillEvidence(ev map[string]string) {
 	p.joinedEvidence(ev)
 	p.Patterns.AddEvidence(ev)
 	p.judgementEvidence(ev)
-	if p.SiblingsPA > 0 || p.SiblingsSA > 0 {
-		s := fmt.Sprintf("%d sibling(s) persistently absent, %d severely absent", p.SiblingsPA, p.SiblingsSA)
-		ev["siblings_pa"], ev["siblings_sa"] = s, s
-	}
+	pupilEvidence(ev, p.Info)
+	p.siblingEvidence(ev)
 }
 
 // parallel calls fn(i) for i in [0, n) on every core. fn must only touch

@@ -1,7 +1,9 @@
 package cmd
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/render"
 	"github.com/attendrisk/attendrisk/pkg/rule"
@@ -25,7 +28,7 @@ func NewCmdRules(f *Factory) *cobra.Command {
 steps, in YAML. The built-in set is used when analyse is given no --rules.`,
 		Args: noArgs,
 	}
-	c.AddCommand(newCmdRulesCheck(f), newCmdRulesShow(f), newCmdRulesSources(f))
+	c.AddCommand(newCmdRulesCheck(f), newCmdRulesShow(f), newCmdRulesSources(f), newCmdRulesIndicators(f), newCmdRulesInit(f))
 	return c
 }
 
@@ -234,6 +237,116 @@ func writeCatalogue(f *Factory, set *rule.Set) error {
 		fmt.Fprintf(w, "  %s: %s\n      when %s%s\n      source: %s\n", t(s.ID), t(s.Text), t(cond), tiers, t(s.Source))
 	}
 	return nil
+}
+
+func newCmdRulesIndicators(f *Factory) *cobra.Command {
+	var format string
+	c := &cobra.Command{
+		Use:   "indicators",
+		Short: "List every indicator a rules expression can read, with its type and meaning",
+		Long: `List every indicator a rules expression can read: its name, type (int, float,
+bool, text, map or functions), the computation that fills it and what it means.
+The list is the one the rules are type-checked against, and the README's
+indicator table is generated from it. Context columns are read as
+context.<column> and are not listed here.`,
+		Example: `  $ attendrisk rules indicators
+  $ attendrisk rules indicators --format json
+  $ attendrisk rules indicators --format md`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			switch format {
+			case "text":
+				return writeIndicatorsText(f)
+			case "json":
+				type row struct {
+					Name  string `json:"name"`
+					Type  string `json:"type"`
+					Group string `json:"group"`
+					Doc   string `json:"doc"`
+				}
+				rows := make([]row, 0, len(metrics.Indicators))
+				for _, ind := range metrics.Indicators {
+					rows = append(rows, row{ind.Name, ind.Kind.String(), string(ind.Group), ind.Doc})
+				}
+				enc := json.NewEncoder(f.IO.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rows)
+			case "md":
+				return metrics.WriteIndicatorsMarkdown(f.IO.Out)
+			}
+			return usagef("--format %q: expected text, json or md", format)
+		},
+	}
+	c.Flags().StringVar(&format, "format", "text", "text, json or md (the README's table)")
+	return c
+}
+
+// writeIndicatorsText prints the indicator table for a terminal: the doc's
+// Markdown code marks are dropped.
+func writeIndicatorsText(f *Factory) error {
+	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTYPE\tGROUP\tMEANING")
+	for _, ind := range metrics.Indicators {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ind.Name, ind.Kind, ind.Group, strings.ReplaceAll(ind.Doc, "`", ""))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(f.IO.Out, "\nContext columns are read as context.<column> (see rules check --context).")
+	return err
+}
+
+// DefaultRulesFile is where `rules init` writes without a FILE.
+const DefaultRulesFile = "attendrisk-rules.yaml"
+
+func newCmdRulesInit(f *Factory) *cobra.Command {
+	var force bool
+	c := &cobra.Command{
+		Use:   "init [FILE]",
+		Short: "Write the built-in rules to a file for local editing",
+		Long: `Write the built-in rules (rules/default.yaml, as embedded in this binary) to
+FILE, ` + DefaultRulesFile + ` by default, to edit for local use: change a weight
+or threshold, add a factor, reword a step. Check the edited file with
+"attendrisk rules check FILE --context CONTEXT" and use it with
+"attendrisk analyse --rules FILE".
+
+An existing file is never overwritten without --force. The file is written
+whole or not at all, readable by you only (mode 0600).
+
+A local copy is held to the same standard as any user's rules file: a factor
+that reads a context column your context file lacks is an error, where the
+built-in rules skip it and list it as not evaluated.`,
+		Example: `  $ attendrisk rules init
+  $ attendrisk rules init local-rules.yaml
+  $ attendrisk rules init local-rules.yaml --force`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usagef("rules init takes at most one file to write")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			path := DefaultRulesFile
+			if len(args) == 1 {
+				path = args[0]
+			}
+			if _, err := os.Lstat(path); err == nil && !force {
+				return fmt.Errorf("%s already exists: give --force to overwrite it", path)
+			}
+			data := rules.Default()
+			err := render.WriteFile(c.Context(), path, nil, func(w io.Writer) error {
+				_, err := w.Write(data)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(f.IO.ErrOut, "wrote the built-in rules to %s: check your edits with \"attendrisk rules check %s\"\n", render.Term(path), render.Term(path))
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&force, "force", false, "overwrite FILE if it exists")
+	return c
 }
 
 // wrap folds text at spaces to lines of at most n characters.

@@ -346,7 +346,8 @@ func TestUnknownSubcommand(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"rules", "chek"}, ExitUsage, "attendrisk: unknown command \"chek\" for \"attendrisk rules\"\n\nDid you mean this?\n\tcheck\nRun 'attendrisk --help' for usage.\n"},
-		{[]string{"rules", "init"}, ExitUsage, "attendrisk: unknown command \"init\" for \"attendrisk rules\"\nRun 'attendrisk --help' for usage.\n"},
+		{[]string{"rules", "init", "a.yaml", "b.yaml"}, ExitUsage, "attendrisk: rules init takes at most one file to write\nRun 'attendrisk --help' for usage.\n"},
+		{[]string{"rules", "indicators", "--format", "csv"}, ExitUsage, "attendrisk: --format \"csv\": expected text, json or md\nRun 'attendrisk --help' for usage.\n"},
 		{[]string{"rules", "sh", "x.yaml"}, ExitUsage, "attendrisk: unknown command \"sh\" for \"attendrisk rules\"\n\nDid you mean this?\n\tshow\nRun 'attendrisk --help' for usage.\n"},
 		{[]string{"analyse-all"}, ExitUsage, "attendrisk: unknown command \"analyse-all\" for \"attendrisk\"\nRun 'attendrisk --help' for usage.\n"},
 		{[]string{"completion", "cmd"}, ExitUsage, "attendrisk: unknown command \"cmd\" for \"attendrisk completion\"\nRun 'attendrisk --help' for usage.\n"},

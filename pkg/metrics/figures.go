@@ -201,7 +201,8 @@ func (f Figures) AddVars(vars map[string]any, minSessions int) {
 // table is the code table, read once.
 var table = mark.Table()
 
-// AddEvidence gives the figures' indicators their sentences.
+// AddEvidence gives the figures' indicators their sentences: every one in
+// the indicator table but codes, whose evidence is the code's value.
 func (f Figures) AddEvidence(ev map[string]string) {
 	abs := fmt.Sprintf("%d of %d possible sessions absent (%.1f%%)", f.Absent(), f.Possible, f.Pct(f.Absent()))
 	for _, k := range []string{"absence_pct", "absence_sessions", "persistent_absence", "severe_absence", "approaching_persistent", "attendance_pct"} {
@@ -214,4 +215,7 @@ func (f Figures) AddEvidence(ev map[string]string) {
 	ev["missing_marks"] = fmt.Sprintf("%d sessions with no mark", f.Missing)
 	ev["possible_sessions"] = fmt.Sprintf("%d possible sessions", f.Possible)
 	ev["enough_data"] = ev["possible_sessions"]
+	ev["assessable"] = ev["possible_sessions"]
+	ev["present_sessions"] = fmt.Sprintf("%d sessions present of %d possible", f.Present, f.Possible)
+	ev["aea_sessions"] = fmt.Sprintf("%d sessions of approved educational activity of %d possible", f.AEA, f.Possible)
 }
