@@ -190,8 +190,11 @@ func (p *Pupil) Each(fn func(d Day, s Session, id mark.ID)) {
 // slot returns a pointer to the session's slot, growing the array to cover d.
 func (p *Pupil) slot(d Day, s Session) *mark.ID {
 	if len(p.marks) == 0 {
+		// Room to the end of d's academic year (the array is by calendar
+		// day, weekends included): a year's register is read with no
+		// regrowth, so no copy and no discarded half-size array per pupil.
 		p.first = d
-		p.marks = make([]mark.ID, 2, 2*200) // a school year is ~200 weekdays on roll
+		p.marks = make([]mark.ID, 2, 2*int(YearOf(d).End()-d+1))
 	}
 	if d < p.first {
 		grow := int(p.first - d)

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"math"
 	"runtime"
 	"strconv"
 	"sync"
@@ -269,18 +270,53 @@ func writeKey(b *bytes.Buffer, k string) {
 	b.WriteByte(':')
 }
 
-// writeValue appends v as JSON; nil is null.
+// writeValue appends v as JSON; nil is null. The common values (plain
+// text, numbers in the usual range, lists of plain text) are written
+// directly, byte for byte as encoding/json writes them; anything else goes
+// through json.Marshal.
 func writeValue(b *bytes.Buffer, v any) error {
 	switch x := v.(type) {
 	case nil:
 		b.WriteString("null")
 		return nil
 	case int:
-		b.WriteString(strconv.Itoa(x))
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(x), 10))
 		return nil
 	case bool:
 		b.WriteString(strconv.FormatBool(x))
 		return nil
+	case string:
+		if plainJSON(x) {
+			b.WriteByte('"')
+			b.WriteString(x)
+			b.WriteByte('"')
+			return nil
+		}
+	case float64:
+		// encoding/json's own choice: the shortest 'f' form for these,
+		// an exponent outside them (and an error for NaN and infinities).
+		if a := math.Abs(x); x == 0 || (a >= 1e-6 && a < 1e21) {
+			b.Write(strconv.AppendFloat(b.AvailableBuffer(), x, 'f', -1, 64))
+			return nil
+		}
+	case []string:
+		plain := x != nil
+		for _, s := range x {
+			plain = plain && plainJSON(s)
+		}
+		if plain {
+			b.WriteByte('[')
+			for i, s := range x {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteByte('"')
+				b.WriteString(s)
+				b.WriteByte('"')
+			}
+			b.WriteByte(']')
+			return nil
+		}
 	}
 	out, err := json.Marshal(v)
 	if err != nil {
@@ -288,6 +324,19 @@ func writeValue(b *bytes.Buffer, v any) error {
 	}
 	b.Write(out)
 	return nil
+}
+
+// plainJSON reports whether encoding/json writes s as itself between
+// quotes: printable ASCII with no quote, backslash or HTML-special byte
+// (which it escapes as \u003c and so on).
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x80, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 // Summary is the whole-run figures: summed sessions, never averaged rates.
@@ -404,9 +453,7 @@ func JSON(w io.Writer, res *analysis.Result, meta Meta) error {
 				return err
 			}
 			buf.WriteString(",\n    ")
-			if err := json.Indent(buf, raw.Bytes(), "    ", "  "); err != nil {
-				return err
-			}
+			indentPupil(buf, raw.Bytes())
 		}
 		return nil
 	}
@@ -430,6 +477,75 @@ func JSON(w io.Writer, res *analysis.Result, meta Meta) error {
 	bw.Write(qb)
 	bw.WriteString("\n}\n")
 	return bw.Flush()
+}
+
+// indentPupil appends src, one pupil's compact JSON as pupilJSON writes
+// it, laid out as json.Indent(dst, src, "    ", "  ") lays it out: a line
+// break and indent after an opening bracket (none for an empty [] or {}),
+// after each comma and before a closing bracket, and a space after each
+// colon. json.Indent runs encoding/json's full scanner over every byte
+// and was most of the JSON output's time; src is valid compact JSON (the
+// encoder's own output, no whitespace outside strings), so only strings
+// need recognising, and those are copied whole between their quotes.
+func indentPupil(dst *bytes.Buffer, src []byte) {
+	depth := 0
+	open := false // just after [ or {: the line break waits for the next byte
+	newline := func() {
+		dst.WriteByte('\n')
+		dst.WriteString("    ")
+		for i := 0; i < depth; i++ {
+			dst.WriteString("  ")
+		}
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if open && c != ']' && c != '}' {
+			newline()
+		}
+		open = false
+		switch c {
+		case '"':
+			// The string's end: the next quote not escaped (an odd run
+			// of backslashes before it escapes it).
+			j := i + 1
+			for {
+				k := bytes.IndexByte(src[j:], '"')
+				if k < 0 {
+					j = len(src)
+					break
+				}
+				j += k
+				bs := 0
+				for b := j - 1; b > i && src[b] == '\\'; b-- {
+					bs++
+				}
+				if bs%2 == 0 {
+					break
+				}
+				j++
+			}
+			end := min(j+1, len(src))
+			dst.Write(src[i:end])
+			i = end - 1
+		case '{', '[':
+			dst.WriteByte(c)
+			depth++
+			open = true
+		case '}', ']':
+			depth--
+			if i > 0 && src[i-1] != '[' && src[i-1] != '{' {
+				newline()
+			}
+			dst.WriteByte(c)
+		case ',':
+			dst.WriteByte(c)
+			newline()
+		case ':':
+			dst.WriteString(": ")
+		default:
+			dst.WriteByte(c)
+		}
+	}
 }
 
 // runWindow is the dates the run covered.
