@@ -239,11 +239,31 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 	if err := evaluateAll(in.Ingest.Context, set, res.Pupils, minSessions); err != nil {
 		return err
 	}
-	reportJudgement(res.Pupils, in.Files, q)
+	reportJudgement(res.Pupils, in.Files, set, q)
 	if ctx != nil {
 		reportSupportReview(res.Pupils, ctx, q)
+		reportContextTypes(set, q)
 	}
 	return nil
+}
+
+// reportContextTypes says which built-in factors and steps were left out
+// because the context file holds a column they read with another type of
+// value ("Primary carer" in a Young Carer column): the user gave a context
+// file and expects the factor, so this is not left to explain's page. A
+// column the context does not have at all is listed by explain and the
+// outputs' rules sheet, as before.
+func reportContextTypes(set *rule.Set, q *quality.Report) {
+	for _, k := range set.Skipped {
+		if len(k.WrongType) == 0 {
+			continue
+		}
+		what := "factor "
+		if k.Step {
+			what = "next step "
+		}
+		q.Find("rule_context_type", quality.Loc{File: set.File, Line: k.Line}, what+k.ID+": "+strings.TrimPrefix(k.Reason(), "not evaluated: "))
+	}
 }
 
 // reportJudgement puts into the data-quality account what the judgement
@@ -252,41 +272,47 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 // they ran, which are never quietly counted as false. One finding per
 // distinct reason, with the number of pupils: pupils are counted, never
 // named.
-func reportJudgement(ps []*Pupil, files []string, q *quality.Report) {
-	loc := quality.Loc{}
+func reportJudgement(ps []*Pupil, files []string, set *rule.Set, q *quality.Report) {
+	reg := quality.Loc{}
 	if len(files) > 0 {
-		loc.File = files[0]
+		reg.File = files[0]
 	}
-	type finding struct{ key, detail string }
+	// A failed rule is placed at its line in the rules file, where the fix
+	// is; an unknown age at the register.
+	type finding struct {
+		key, detail string
+		loc         quality.Loc
+	}
 	var order []finding
 	count := map[finding]int{}
-	add := func(key, detail string) {
-		f := finding{key, detail}
+	add := func(key, detail string, loc quality.Loc) {
+		f := finding{key, detail, loc}
 		if count[f] == 0 {
 			order = append(order, f)
 		}
 		count[f]++
 	}
+	at := func(line int) quality.Loc { return quality.Loc{File: set.File, Line: line} }
 	for _, p := range ps {
 		if p.Aggregate || p.Outcome == nil {
 			continue
 		}
 		if !p.Age.Known() {
-			add("age_unknown", p.Age.Basis)
+			add("age_unknown", p.Age.Basis, reg)
 		}
 		for _, u := range p.Outcome.Unknown {
 			if rule.RuntimeFailure(u.Reason) {
-				add("rule_not_evaluated", "factor "+u.Factor.ID+": "+u.Reason)
+				add("rule_not_evaluated", "factor "+u.Factor.ID+": "+u.Reason, at(u.Factor.Line))
 			}
 		}
 		for _, u := range p.Outcome.StepsUnknown {
 			if rule.RuntimeFailure(u.Reason) {
-				add("rule_not_evaluated", "next step "+u.Step.ID+": "+u.Reason)
+				add("rule_not_evaluated", "next step "+u.Step.ID+": "+u.Reason, at(u.Step.Line))
 			}
 		}
 	}
 	for _, f := range order {
-		q.Find(f.key, loc, fmt.Sprintf("%s (%d %s)", f.detail, count[f], map[bool]string{true: "pupil", false: "pupils"}[count[f] == 1]))
+		q.Find(f.key, f.loc, fmt.Sprintf("%s (%d %s)", f.detail, count[f], map[bool]string{true: "pupil", false: "pupils"}[count[f] == 1]))
 	}
 }
 

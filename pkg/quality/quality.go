@@ -169,6 +169,7 @@ var texts = map[string]string{
 	"actioned_hidden":    "pupils left off the list: already being dealt with",
 	"age_unknown":        "compulsory school age not known (no or unrecognised year group, or Reception without a date of birth): statutory steps not evaluated",
 	"rule_not_evaluated": "a rule's expression failed for a pupil (reported, never counted as false)",
+	"rule_context_type":  "a built-in rule left out: the context column it reads holds another type of value",
 	"local_code":         "a school's local code, read as the DfE code its profile maps it to",
 
 	// One academic year analysed, and summary rows that cannot be true.

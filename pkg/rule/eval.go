@@ -238,7 +238,90 @@ func (s *Set) run(st *state, p *program, env Env) (ok bool, reason string, err e
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i] // drop expr's source snippet
 	}
-	return false, "could not evaluate: " + msg, nil
+	return false, "could not evaluate: " + redact(msg, p, env), nil
+}
+
+// redact takes the pupil's own values out of an expression's run-time
+// error. expr writes the operand into its message (int(context.support)
+// on "Declined" fails as "invalid operation: int(Declined)"), and the
+// reason goes into the data-quality account, counted across pupils, where
+// a child's context value has no place: it could be anything a school
+// keeps. Each context value and text indicator the expression read is
+// replaced, as a whole word, by what it is ("value of context.support"),
+// so the same failure for many pupils is one reason, not one per value.
+func redact(msg string, p *program, env Env) string {
+	// expr's position in the expression, " (1:18)", is kept as it is.
+	pos := ""
+	if i := strings.LastIndex(msg, " ("); i >= 0 && strings.HasSuffix(msg, ")") && isPosition(msg[i+2:len(msg)-1]) {
+		msg, pos = msg[:i], msg[i:]
+	}
+	type sub struct{ val, name string }
+	var subs []sub
+	for _, r := range p.refs {
+		var v any
+		switch r.kind {
+		case refContext:
+			v = env.Context[r.base]
+		case refVar:
+			if s, ok := env.Vars[r.base].(string); ok {
+				v = s
+			}
+		}
+		var text string
+		switch v := v.(type) {
+		case string:
+			text = v
+		case float64:
+			text = strconv.FormatFloat(v, 'f', -1, 64)
+		case int:
+			text = strconv.Itoa(v)
+		default:
+			continue // missing, or true/false, which is no one's secret
+		}
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		name := "value of " + r.name
+		subs = append(subs, sub{strconv.Quote(text), name}, sub{text, name})
+	}
+	slices.SortStableFunc(subs, func(a, b sub) int { return len(b.val) - len(a.val) })
+	for _, s := range subs {
+		msg = replaceWord(msg, s.val, s.name)
+	}
+	return msg + pos
+}
+
+// isPosition reports whether s is expr's "line:column".
+func isPosition(s string) bool {
+	l, c, ok := strings.Cut(s, ":")
+	_, e1 := strconv.Atoi(l)
+	_, e2 := strconv.Atoi(c)
+	return ok && e1 == nil && e2 == nil
+}
+
+// replaceWord replaces old in s wherever it is not part of a longer word.
+func replaceWord(s, old, repl string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, old)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := i + len(old)
+		if (i > 0 && isWordByte(s[i-1]) && isWordByte(old[0])) || (j < len(s) && isWordByte(s[j]) && isWordByte(old[len(old)-1])) {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(s[:i])
+		b.WriteString(repl)
+		s = s[j:]
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
 // FillEvidence writes the evidence of an Outcome's fired factors from env,

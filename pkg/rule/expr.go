@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -120,12 +121,12 @@ func (c *collector) Visit(n *ast.Node) {
 // context columns the schema lacks when the schema makes context optional:
 // the caller then skips the factor or step. ok is false when there were
 // errors (already reported).
-func (p *parser) compile(n *yaml.Node) (prog program, missing []string, ok bool) {
+func (p *parser) compile(n *yaml.Node) (prog program, skip Skip, ok bool) {
 	src := n.Value
 	tree, err := parseExpr(src)
 	if err != nil {
 		p.exprError(n, err, "syntax error: ")
-		return program{}, nil, false
+		return program{}, Skip{}, false
 	}
 
 	c := &collector{callees: map[*ast.IdentifierNode]bool{}, lets: map[string]bool{}}
@@ -214,7 +215,7 @@ func (p *parser) compile(n *yaml.Node) (prog program, missing []string, ok bool)
 	}
 	p.checkActionKinds(n, c.calls)
 	if len(p.errs) > nerr {
-		return program{}, nil, false
+		return program{}, Skip{}, false
 	}
 
 	slices.SortStableFunc(prog.refs, func(a, b ref) int { return cmp.Compare(a.pos, b.pos) })
@@ -227,19 +228,71 @@ func (p *parser) compile(n *yaml.Node) (prog program, missing []string, ok bool)
 	if len(misses) > 0 {
 		slices.SortStableFunc(misses, func(a, b miss) int { return cmp.Compare(a.pos, b.pos) })
 		for _, m := range misses {
-			if !slices.Contains(missing, m.col) {
-				missing = append(missing, m.col)
+			if !slices.Contains(skip.Missing, m.col) {
+				skip.Missing = append(skip.Missing, m.col)
 			}
 		}
-		return program{}, missing, true
+		return program{}, skip, true
 	}
 
 	prog.prog, err = compileExpr(src, p.env)
 	if err != nil {
+		if skip.WrongType = p.wrongTypeColumns(src, prog.refs); len(skip.WrongType) > 0 {
+			return program{}, skip, true
+		}
 		p.exprError(n, err, "")
-		return program{}, nil, false
+		return program{}, Skip{}, false
 	}
-	return prog, nil, true
+	return prog, Skip{}, true
+}
+
+// wrongTypeColumns finds, for a schema whose context is optional (the
+// built-in rules), the context columns whose type in the user's context
+// file is what makes an expression fail to compile: a "Young Carer" column
+// holding "Primary carer" and "Yes" is text, where the rule reads yes/no.
+// The factor or step is then skipped, like one whose column is missing,
+// and listed with the reason, rather than stopping the run. For a user's
+// own rules file (context not optional) it returns nothing: the type error
+// is theirs to fix, and is reported with its place.
+func (p *parser) wrongTypeColumns(src string, refs []ref) []WrongType {
+	if !p.schema.OptionalContext {
+		return nil
+	}
+	var cols []string
+	for _, r := range refs {
+		if r.kind == refContext && !slices.Contains(cols, r.base) {
+			cols = append(cols, r.base)
+		}
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	with := func(over map[string]types.Type) bool {
+		env := maps.Clone(p.env)
+		ctx := maps.Clone(env[contextVar].(types.Map))
+		for c, t := range over {
+			ctx[c] = t
+		}
+		env[contextVar] = ctx
+		_, err := compileExpr(src, env)
+		return err == nil
+	}
+	var out []WrongType
+	for _, c := range cols {
+		for _, try := range []struct {
+			sample any
+			what   string
+		}{{false, "yes/no values"}, {0.0, "numbers"}, {"", "text"}} {
+			if reflect.TypeOf(try.sample) == reflect.TypeOf(p.schema.Context[c]) {
+				continue
+			}
+			if with(map[string]types.Type{c: types.TypeOf(try.sample)}) {
+				out = append(out, WrongType{Column: c, Has: friendlyType(reflect.TypeOf(p.schema.Context[c]).String()), Needs: try.what})
+				break
+			}
+		}
+	}
+	return out
 }
 
 // parseExpr parses without compiling, for the checks that need the syntax

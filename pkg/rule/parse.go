@@ -49,7 +49,7 @@ func Parse(file string, data []byte, s Schema) (*Set, error) {
 		lines:  strings.Split(string(data), "\n"),
 		schema: s,
 		ids:    map[string]int{},
-		set:    &Set{Hash: "sha256:" + hex.EncodeToString(sum[:]), Actions: actions.Default()},
+		set:    &Set{File: file, Hash: "sha256:" + hex.EncodeToString(sum[:]), Actions: actions.Default()},
 	}
 	p.env = compileEnv(s)
 	p.varNames = sortedKeys(s.Vars)
@@ -331,17 +331,18 @@ func (p *parser) factor(it *yaml.Node) {
 		ok = false
 	}
 	var prog program
-	var missing []string
+	var skip Skip
 	okC := false
 	if w, okW := p.text(it, f, "when", true); okW {
 		fa.When = w
-		prog, missing, okC = p.compile(f["when"])
+		prog, skip, okC = p.compile(f["when"])
 	}
 	if !ok || !okID || !okL || !okC {
 		return
 	}
-	if len(missing) > 0 {
-		p.set.Skipped = append(p.set.Skipped, Skip{ID: fa.ID, Missing: missing, Line: fa.Line})
+	if skip.skipped() {
+		skip.ID, skip.Line = fa.ID, fa.Line
+		p.set.Skipped = append(p.set.Skipped, skip)
 		return
 	}
 	p.set.Factors = append(p.set.Factors, fa)
@@ -387,20 +388,21 @@ func (p *parser) step(it *yaml.Node) {
 		}
 	}
 	var prog program
-	var missing []string
+	var skip Skip
 	if when, has := f["when"]; has {
 		var okW, okC bool
 		st.When, okW = p.text(it, f, "when", true)
 		if okW {
-			prog, missing, okC = p.compile(when)
+			prog, skip, okC = p.compile(when)
 		}
 		ok = ok && okW && okC
 	}
 	if !ok || !okT {
 		return
 	}
-	if len(missing) > 0 {
-		p.set.Skipped = append(p.set.Skipped, Skip{ID: st.ID, Step: true, Missing: missing, Line: st.Line})
+	if skip.skipped() {
+		skip.ID, skip.Step, skip.Line = st.ID, true, st.Line
+		p.set.Skipped = append(p.set.Skipped, skip)
 		return
 	}
 	p.set.Steps = append(p.set.Steps, st)

@@ -1,13 +1,15 @@
 package rule
 
 import (
-	"github.com/attendrisk/attendrisk/pkg/actions"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
 
 	"github.com/expr-lang/expr/types"
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/attendrisk/attendrisk/pkg/actions"
 )
 
 // Schema describes what a rules file may refer to. Parse type-checks every
@@ -49,6 +51,8 @@ const ActionsVar = "actions"
 // Set is a parsed, type-checked and compiled rules file. It is safe for
 // concurrent use by several goroutines once Parse has returned it.
 type Set struct {
+	// File is the name the file was parsed under, for messages.
+	File string
 	// Name and Version are the file's name: and version: (version as
 	// written, so 2025.10 stays "2025.10").
 	Name, Version string
@@ -142,7 +146,8 @@ type Step struct {
 }
 
 // Skip is a factor or step left out of a Set because the context lacks
-// columns it reads.
+// columns it reads, or holds them with values of another type (only with
+// Schema.OptionalContext).
 type Skip struct {
 	ID string
 	// Step is true for a next step, false for a factor.
@@ -150,17 +155,40 @@ type Skip struct {
 	// Missing are the context columns (without "context.") it needs, in the
 	// order the expression reads them.
 	Missing []string
-	Line    int
+	// WrongType are the columns the context has, but whose values the
+	// expression cannot use.
+	WrongType []WrongType
+	Line      int
 }
 
+// WrongType is a context column whose values are of a type a rule cannot
+// read: a Young Carer column holding "Primary carer" is text, and the
+// rule reads yes/no values.
+type WrongType struct {
+	Column string
+	// Has is the column's type in the context ("text"), Needs the type
+	// the expression compiles with ("yes/no values").
+	Has, Needs string
+}
+
+func (k Skip) skipped() bool { return len(k.Missing) > 0 || len(k.WrongType) > 0 }
+
 // Reason says why the factor or step was not evaluated, for a report:
-// "not evaluated: needs context.young_carer".
+// "not evaluated: needs context.young_carer", or "not evaluated:
+// context.young_carer is text in the context, the rule needs yes/no values".
 func (k Skip) Reason() string {
-	cols := make([]string, len(k.Missing))
-	for i, c := range k.Missing {
-		cols[i] = "context." + c
+	var parts []string
+	if len(k.Missing) > 0 {
+		cols := make([]string, len(k.Missing))
+		for i, c := range k.Missing {
+			cols[i] = "context." + c
+		}
+		parts = append(parts, "needs "+strings.Join(cols, ", "))
 	}
-	return "not evaluated: needs " + strings.Join(cols, ", ")
+	for _, w := range k.WrongType {
+		parts = append(parts, fmt.Sprintf("context.%s is %s in the context, the rule needs %s", w.Column, w.Has, w.Needs))
+	}
+	return "not evaluated: " + strings.Join(parts, "; ")
 }
 
 // TierIndex returns the position of the named tier, 0 for the highest, or -1
