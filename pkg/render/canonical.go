@@ -40,7 +40,37 @@ func canonicalZip(w io.Writer, data []byte) error {
 		return files[i].Name < files[j].Name
 	})
 	zw := zip.NewWriter(w)
+	// scratch fills in a header as zw.CreateHeader would (versions, flags,
+	// the timestamp's extra field), for the entries copied raw.
+	scratch := zip.NewWriter(io.Discard)
 	for _, f := range files {
+		if f.Name != "[Content_Types].xml" && f.Method == zip.Deflate {
+			// The part is copied as it was compressed: the spreadsheet
+			// library deflates with archive/zip's own compressor at its
+			// default level, as CreateHeader here would, so the bytes are
+			// the same and compressing a 40,000-pupil sheet twice (and
+			// holding it whole) is saved.
+			hdr := &zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: zipEpoch}
+			hdr.SetMode(0o600)
+			if _, err := scratch.CreateHeader(hdr); err != nil {
+				return err
+			}
+			// A copy: scratch sets its own entry's sizes when it moves on.
+			raw := *hdr
+			raw.CRC32, raw.CompressedSize64, raw.UncompressedSize64 = f.CRC32, f.CompressedSize64, f.UncompressedSize64
+			fw, err := zw.CreateRaw(&raw)
+			if err != nil {
+				return err
+			}
+			rr, err := f.OpenRaw()
+			if err != nil {
+				return err
+			}
+			if _, err := io.Copy(fw, rr); err != nil {
+				return err
+			}
+			continue
+		}
 		rc, err := f.Open()
 		if err != nil {
 			return err
