@@ -330,40 +330,49 @@ func localName(name []byte) []byte {
 	return name
 }
 
+// nextAttr reads the attribute that starts at or after attrs[i]: its local
+// name, its raw (undecoded) value and where the next one may start; ok is
+// false when no further whole attribute is there.
+func nextAttr(attrs []byte, i int) (name, val []byte, next int, ok bool) {
+	for i < len(attrs) && isXMLSpace(attrs[i]) {
+		i++
+	}
+	j := i
+	for j < len(attrs) && attrs[j] != '=' && !isXMLSpace(attrs[j]) {
+		j++
+	}
+	name = localName(attrs[i:j])
+	for j < len(attrs) && attrs[j] != '"' && attrs[j] != '\'' {
+		j++
+	}
+	if j >= len(attrs) {
+		return nil, nil, 0, false
+	}
+	k := bytes.IndexByte(attrs[j+1:], attrs[j])
+	if k < 0 {
+		return nil, nil, 0, false
+	}
+	return name, attrs[j+1 : j+1+k], j + 1 + k + 1, true
+}
+
 // attr2 finds two attributes in one pass, as attr does one.
 func attr2(attrs []byte, a, b string) (va []byte, oka bool, vb []byte, okb bool) {
-	i := 0
-	for i < len(attrs) {
-		for i < len(attrs) && isXMLSpace(attrs[i]) {
-			i++
-		}
-		j := i
-		for j < len(attrs) && attrs[j] != '=' && !isXMLSpace(attrs[j]) {
-			j++
-		}
-		name := localName(attrs[i:j])
-		for j < len(attrs) && attrs[j] != '"' && attrs[j] != '\'' {
-			j++
-		}
-		if j >= len(attrs) {
-			break
-		}
-		q := attrs[j]
-		k := bytes.IndexByte(attrs[j+1:], q)
-		if k < 0 {
+	for i := 0; i < len(attrs); {
+		name, val, next, ok := nextAttr(attrs, i)
+		if !ok {
 			break
 		}
 		switch string(name) {
 		case a:
 			if !oka {
-				va, oka = attrs[j+1:j+1+k], true
+				va, oka = val, true
 			}
 		case b:
 			if !okb {
-				vb, okb = attrs[j+1:j+1+k], true
+				vb, okb = val, true
 			}
 		}
-		i = j + 1 + k + 1
+		i = next
 	}
 	return
 }
@@ -371,31 +380,15 @@ func attr2(attrs []byte, a, b string) (va []byte, oka bool, vb []byte, okb bool)
 // attr finds an attribute by its local name in a start tag's attributes
 // and returns its raw (undecoded) value.
 func attr(attrs []byte, want string) ([]byte, bool) {
-	i := 0
-	for i < len(attrs) {
-		for i < len(attrs) && isXMLSpace(attrs[i]) {
-			i++
-		}
-		j := i
-		for j < len(attrs) && attrs[j] != '=' && !isXMLSpace(attrs[j]) {
-			j++
-		}
-		name := localName(attrs[i:j])
-		for j < len(attrs) && attrs[j] != '"' && attrs[j] != '\'' {
-			j++
-		}
-		if j >= len(attrs) {
-			return nil, false
-		}
-		q := attrs[j]
-		k := bytes.IndexByte(attrs[j+1:], q)
-		if k < 0 {
+	for i := 0; i < len(attrs); {
+		name, val, next, ok := nextAttr(attrs, i)
+		if !ok {
 			return nil, false
 		}
 		if string(name) == want {
-			return attrs[j+1 : j+1+k], true
+			return val, true
 		}
-		i = j + 1 + k + 1
+		i = next
 	}
 	return nil, false
 }
