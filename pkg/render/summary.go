@@ -70,8 +70,7 @@ func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []coh
 	if err := cw.Write(head); err != nil {
 		return err
 	}
-	for i, g := range groups {
-		row := keyCells(g, by, Neutralise)
+	write := func(row []string, g cohort.Group, kind string) error {
 		for _, v := range groupValues(g) {
 			if g.Suppressed {
 				row = append(row, "")
@@ -79,23 +78,17 @@ func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []coh
 				row = append(row, formatCell(v))
 			}
 		}
-		row = append(row, strconv.FormatBool(g.Suppressed), rowKind(i, g))
-		if err := cw.Write(row); err != nil {
+		return cw.Write(append(row, strconv.FormatBool(g.Suppressed), kind))
+	}
+	for i, g := range groups {
+		if err := write(keyCells(g, by, Neutralise), g, rowKind(i, g)); err != nil {
 			return err
 		}
 	}
 	if c := compulsoryRow(groups); c != nil {
 		row := make([]string, len(dimNames(by)))
 		row[0] = c.Key[0]
-		for _, v := range groupValues(*c) {
-			if c.Suppressed {
-				row = append(row, "")
-			} else {
-				row = append(row, formatCell(v))
-			}
-		}
-		row = append(row, strconv.FormatBool(c.Suppressed), rowCompulsory)
-		if err := cw.Write(row); err != nil {
+		if err := write(row, *c, rowCompulsory); err != nil {
 			return err
 		}
 	}
@@ -141,8 +134,8 @@ func keyCells(g cohort.Group, by []string, clean func(string) string) []string {
 func CohortJSON(w io.Writer, by []string, groups []cohort.Group, benchmarks []cohort.Benchmark, meta Meta) error {
 	type groupJSON map[string]any
 	var gs []groupJSON
-	for i, g := range groups {
-		m := groupJSON{"group": g.Key, "suppressed": g.Suppressed, "row_kind": rowKind(i, g)}
+	add := func(g cohort.Group, kind string) {
+		m := groupJSON{"group": g.Key, "suppressed": g.Suppressed, "row_kind": kind}
 		for i, v := range groupValues(g) {
 			if g.Suppressed {
 				m[cohortFields[i]] = nil
@@ -152,16 +145,11 @@ func CohortJSON(w io.Writer, by []string, groups []cohort.Group, benchmarks []co
 		}
 		gs = append(gs, m)
 	}
+	for i, g := range groups {
+		add(g, rowKind(i, g))
+	}
 	if c := compulsoryRow(groups); c != nil {
-		m := groupJSON{"group": c.Key, "suppressed": c.Suppressed, "row_kind": rowCompulsory}
-		for i, v := range groupValues(*c) {
-			if c.Suppressed {
-				m[cohortFields[i]] = nil
-			} else {
-				m[cohortFields[i]] = v
-			}
-		}
-		gs = append(gs, m)
+		add(*c, rowCompulsory)
 	}
 	if benchmarks == nil {
 		benchmarks = []cohort.Benchmark{}
@@ -195,8 +183,8 @@ func CohortTable(w io.Writer, by []string, groups []cohort.Group, benchmarks []c
 		nums = append(nums, g.col(h, true, 0, 0))
 	}
 	pc := func(x float64) string { return strconv.FormatFloat(pct(x), 'f', 1, 64) + "%" }
-	for _, gr := range tierOrder(by, groups, tiers) {
-		for i, k := range keyCells(gr, by, Term) {
+	add := func(cells []string, gr cohort.Group) {
+		for i, k := range cells {
 			keys[i].add(k)
 		}
 		f := gr.Figures
@@ -210,24 +198,13 @@ func CohortTable(w io.Writer, by []string, groups []cohort.Group, benchmarks []c
 			}
 		}
 	}
+	for _, gr := range tierOrder(by, groups, tiers) {
+		add(keyCells(gr, by, Term), gr)
+	}
 	if c := compulsoryRow(groups); c != nil {
-		f := c.Figures
-		vals := []string{thousands(c.Pupils), thousands(f.Possible), pc(f.Pct(f.Absent())), pc(f.Pct(f.Authorised)),
-			pc(f.Pct(f.Unauthorised)), pc(c.PAPct()), pc(c.SAPct())}
-		for i, k := range keys {
-			if i == 0 {
-				k.add(c.Key[0])
-			} else {
-				k.add("")
-			}
-		}
-		for i, col := range nums {
-			if c.Suppressed {
-				col.add(Suppressed)
-			} else {
-				col.add(vals[i])
-			}
-		}
+		cells := make([]string, len(keys))
+		cells[0] = c.Key[0]
+		add(cells, *c)
 	}
 	for _, bm := range benchmarks {
 		for i, k := range keys {
