@@ -60,9 +60,20 @@ func (r *Reason) add(loc Loc, detail string, limit int) {
 	if limit <= 0 {
 		limit = MaxExamples
 	}
-	if len(r.Examples) < limit {
-		r.Examples = append(r.Examples, Example{Loc: loc, Where: loc.String(), Detail: shorten(detail)})
+	if len(r.Examples) >= limit {
+		return
 	}
+	e := Example{Loc: loc, Where: loc.String(), Detail: shorten(detail)}
+	// A finding about a file as a whole (no line, no detail) says nothing
+	// new the second time: "context.csv; context.csv" reads as a fault.
+	if loc.Line == 0 && loc.Cell == "" && e.Detail == "" {
+		for _, x := range r.Examples {
+			if x.Where == e.Where && x.Detail == "" {
+				return
+			}
+		}
+	}
+	r.Examples = append(r.Examples, e)
 }
 
 // FileInfo records what was understood about one input file.
