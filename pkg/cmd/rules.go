@@ -203,9 +203,10 @@ func loadRulesArg(args []string) (*rule.Set, error) {
 		}
 		name = args[0]
 	}
-	s := analysis.Schema(nil)
-	s.OptionalContext = true // describe every factor, whatever context a run may have
-	return rule.Parse(name, data, s)
+	// Described as the built-in rules are read without a context file:
+	// every factor, whatever context a run may have (the one parse every
+	// command uses, analysis.ParseRules).
+	return analysis.ParseRules(name, data, analysis.RulesAgainst{Builtin: true})
 }
 
 func writeSources(f *Factory, set *rule.Set) error {
