@@ -61,6 +61,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzXLSXStream$$' -fuzztime=20s -fuzzminimizetime=10s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=20s -fuzzminimizetime=5s ./pkg/rule
 	$(GO) test -run='^$$' -fuzz='^FuzzContextDate$$' -fuzztime=10s ./pkg/analysis
+	$(GO) test -run='^$$' -fuzz='^FuzzParseRulesContextUnknown$$' -fuzztime=20s ./pkg/analysis
 	$(GO) test -run='^$$' -fuzz='^FuzzGenerate$$' -fuzztime=10s ./pkg/sqlgen
 
 # Go benchmarks, then the whole-authority comparison with DuckDB.

@@ -92,23 +92,30 @@ func (p *Pupil) siblingEvidence(ev map[string]string) {
 // loadRules reads and compiles the rules: the file given, or the embedded
 // default set. The default set was written for the sample context columns;
 // a factor needing a column the user's context lacks is skipped and listed,
-// where a user's own file naming a missing column is an error.
+// where a user's own file naming a missing column is an error (see
+// ParseRules, which rules check uses too).
 func loadRules(in Input, ctx *ingest.Context) (*rule.Set, error) {
-	s := Schema(ctx)
-	name, data := rules.DefaultName, rules.Default()
+	name, data, builtin, err := rulesData(in)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRules(name, data, RulesAgainst{Context: ctx, Builtin: builtin})
+}
+
+// rulesData is the rules file of in: its name and bytes, or the embedded
+// default set's (builtin).
+func rulesData(in Input) (name string, data []byte, builtin bool, err error) {
 	switch {
 	case in.RulesData != nil:
-		name, data = in.RulesFile, in.RulesData
+		return in.RulesFile, in.RulesData, false, nil
 	case in.RulesFile != "":
 		b, err := os.ReadFile(in.RulesFile)
 		if err != nil {
-			return nil, fmt.Errorf("%s: cannot read rules: %w", in.RulesFile, unwrap(err))
+			return "", nil, false, fmt.Errorf("%s: cannot read rules: %w", in.RulesFile, unwrap(err))
 		}
-		name, data = in.RulesFile, b
-	default:
-		s.OptionalContext = true
+		return in.RulesFile, b, false, nil
 	}
-	return rule.Parse(name, data, s)
+	return rules.DefaultName, rules.Default(), true, nil
 }
 
 func unwrap(err error) error {

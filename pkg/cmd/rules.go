@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +14,6 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/ingest"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
-	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/render"
 	"github.com/attendrisk/attendrisk/pkg/rule"
 	"github.com/attendrisk/attendrisk/rules"
@@ -33,7 +33,8 @@ steps, in YAML. The built-in set is used when analyse is given no --rules.`,
 }
 
 func newCmdRulesCheck(f *Factory) *cobra.Command {
-	var contextFile string
+	var contextFile, profile string
+	var maps []string
 	c := &cobra.Command{
 		Use:   "check FILE",
 		Short: "Validate a rules file, with file:line:column for every problem",
@@ -42,10 +43,16 @@ the indicator names, and report every problem with its place: unknown keys,
 unknown indicators (with the nearest name), unknown context columns, type
 errors, duplicate ids and a bad tier order.
 
-Give --context to check context.<column> references against a real context
-file; without it, references to context columns are listed, not checked.`,
+The check is the one analyse makes when it loads the rules (the same parse,
+the same messages), so give it what you will give analyse: --context, and
+the --map or --profile the context file is read with. Without --context,
+everything that does not depend on the context file is checked (the rest of
+each expression included), and the factors and steps that read context
+columns are listed: analyse refuses them unless its context file has those
+columns, with values of the type the expression needs.`,
 		Example: `  $ attendrisk rules check my-rules.yaml
-  $ attendrisk rules check my-rules.yaml --context context.csv`,
+  $ attendrisk rules check my-rules.yaml --context context.csv
+  $ attendrisk rules check my-rules.yaml --context context.csv --map pupil_id="Pupil Ref"`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("rules check needs exactly one rules file")
@@ -53,38 +60,82 @@ file; without it, references to context columns are listed, not checked.`,
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
-			if err != nil {
-				return fmt.Errorf("%s: cannot read: %w", args[0], unwrapPathErr(err))
+			in := analysis.Input{RulesFile: args[0], ContextFile: contextFile}
+			if err := contextMapping(&in.Ingest, profile, maps); err != nil {
+				return err
 			}
-			ctx, err := readContextFlag(contextFile)
+			set, err := analysis.CheckRules(in)
+			var perr rule.Errors
+			if errors.As(err, &perr) {
+				fmt.Fprintln(f.IO.ErrOut, render.TermLines(perr.Error()))
+				return errSilent
+			}
 			if err != nil {
 				return err
 			}
-			s := analysis.Schema(ctx)
-			s.OptionalContext = ctx == nil
-			set, err := rule.Parse(args[0], data, s)
-			if err != nil {
-				fmt.Fprintln(f.IO.ErrOut, render.TermLines(err.Error()))
-				return errSilent
+			factors, steps := len(set.Factors), len(set.Steps)
+			for _, k := range set.Skipped {
+				if k.Step {
+					steps++
+				} else {
+					factors++
+				}
 			}
 			fmt.Fprintf(f.IO.Out, "%s: ok: %q version %s, %d factors, %d tiers, %d next steps (%s)\n",
-				render.Term(args[0]), set.Name, render.Term(set.Version), len(set.Factors), len(set.Tiers), len(set.Steps), set.Hash)
+				render.Term(args[0]), set.Name, render.Term(set.Version), factors, len(set.Tiers), steps, set.Hash)
+			if len(set.Skipped) > 0 {
+				fmt.Fprintln(f.IO.Out, "Not checked without --context (analyse needs a context file with these columns, of the type each expression reads):")
+			}
 			for _, k := range set.Skipped {
-				fmt.Fprintf(f.IO.Out, "  %s (line %d): %s\n", k.ID, k.Line, render.Term(k.Reason()))
+				what := "factor"
+				if k.Step {
+					what = "next step"
+				}
+				fmt.Fprintf(f.IO.Out, "  %s %s (line %d): reads %s\n", what, k.ID, k.Line, render.Term(contextNames(k.Missing)))
 			}
 			return nil
 		},
 	}
-	c.Flags().StringVar(&contextFile, "context", "", "context file whose columns the rules may use")
+	c.Flags().StringVar(&contextFile, "context", "", "context file whose columns the rules may use, as analyse --context reads it")
+	c.Flags().StringVar(&profile, "profile", "", "mapping profile the context file is read with, as analyse --profile")
+	c.Flags().StringArrayVar(&maps, "map", nil, `map a field to a column header the context file is read with, as analyse --map (repeatable)`)
+	completeInputFlags(c) // --profile's names (it has no --layout to complete)
 	return c
 }
 
-func readContextFlag(path string) (*ingest.Context, error) {
-	if path == "" {
-		return nil, nil
+// contextMapping applies --profile and then --map to o as analyse does
+// (the flags win over the profile), for the commands that read only a
+// context file.
+func contextMapping(o *ingest.Options, profile string, maps []string) error {
+	if profile != "" {
+		p, err := loadProfile(profile)
+		if err != nil {
+			return err
+		}
+		p.Apply(o)
 	}
-	return ingest.ReadContext(path, "", nil, quality.New())
+	if len(maps) > 0 {
+		m, err := ingest.ParseMap(maps)
+		if err != nil {
+			return &UsageError{err}
+		}
+		if o.Map == nil {
+			o.Map = map[ingest.Field]string{}
+		}
+		for fl, h := range m {
+			o.Map[fl] = h
+		}
+	}
+	return nil
+}
+
+// contextNames writes columns as the expressions read them.
+func contextNames(cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = "context." + c
+	}
+	return strings.Join(out, ", ")
 }
 
 func unwrapPathErr(err error) error {
@@ -152,9 +203,10 @@ func loadRulesArg(args []string) (*rule.Set, error) {
 		}
 		name = args[0]
 	}
-	s := analysis.Schema(nil)
-	s.OptionalContext = true // describe every factor, whatever context a run may have
-	return rule.Parse(name, data, s)
+	// Described as the built-in rules are read without a context file:
+	// every factor, whatever context a run may have (the one parse every
+	// command uses, analysis.ParseRules).
+	return analysis.ParseRules(name, data, analysis.RulesAgainst{Builtin: true})
 }
 
 func writeSources(f *Factory, set *rule.Set) error {

@@ -209,14 +209,14 @@ func TestSummaryCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatal(stderr)
 	}
-	want := "year_group,pupils,possible_sessions,absence_pct,authorised_pct,unauthorised_pct,persistent_absentees,persistent_absence_pct,severe_absentees,severe_absence_pct,suppressed,row_kind\n" +
-		"All pupils,3,6,50,0,50,2,66.67,2,66.67,false,total\n" +
+	want := "year_group,pupils,possible_sessions,absence_pct,authorised_pct,unauthorised_pct,persistent_absentees,persistent_absence_pct,severe_absentees,severe_absence_pct,suppressed,row_kind,year11_sessions_left_out,year11_pupils,year11_undated_pupils\n" +
+		"All pupils,3,6,50,0,50,2,66.67,2,66.67,false,total,0,0,0\n" +
 		// Year 8's one pupil is suppressed, and Year 7 with it: the total
 		// minus Year 7 would be Year 8's figures. Suppressed figures are
 		// empty cells (null), with the flag: never a number to sum.
-		"7,,,,,,,,,,true,group\n" +
-		"8,,,,,,,,,,true,group\n" +
-		"England 2023/24,,,7.1,4.7,2.5,,20,,2.3,false,benchmark\n"
+		"7,,,,,,,,,,true,group,,,\n" +
+		"8,,,,,,,,,,true,group,,,\n" +
+		"England 2023/24,,,7.1,4.7,2.5,,20,,2.3,false,benchmark,,,\n"
 	if out != want {
 		t.Errorf("summary csv:\n%s\nwant:\n%s", out, want)
 	}
@@ -241,7 +241,7 @@ func TestSummaryCommand(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	b, _ := os.ReadFile(out2)
-	if !strings.Contains(string(b), "\n7,,,,,,,,,,true,group\n") {
+	if !strings.Contains(string(b), "\n7,,,,,,,,,,true,group,,,\n") {
 		t.Errorf("summary -o should suppress groups under 5 by default:\n%s", b)
 	}
 	if st, _ := os.Stat(out2); st.Mode().Perm() != 0o600 {
@@ -291,7 +291,7 @@ func TestSummaryDfEBenchmarks(t *testing.T) {
 	if want := "England secondary 2025/26,,,8.4897819092997,"; !strings.Contains(out, want) {
 		t.Errorf("summary csv lacks %q:\n%s", want, out)
 	}
-	if !strings.Contains(out, ",23.7680342651037,,,false,benchmark\n") {
+	if !strings.Contains(out, ",23.7680342651037,,,false,benchmark,,,\n") {
 		t.Errorf("persistent rate, or the empty severe rate, wrong:\n%s", out)
 	}
 	code, out, stderr = run("summary", "-q", "--format", "csv", "--benchmarks", ees, "--benchmark-area", "E09000030", "--benchmark-phase", "Primary", filepath.Join(dir, "r.csv"))

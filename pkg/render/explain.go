@@ -170,7 +170,7 @@ func BuildExplainPage(res *analysis.Result, p *analysis.Pupil, rank, of, minSess
 		Rank:       rank,
 		Of:         of,
 		AgeStatus:  p.Age.Status,
-		AgeBasis:   t(p.Age.Basis),
+		AgeBasis:   t(p.AgeBasisRead()),
 		Support:    strings.ReplaceAll(p.Support, "_", " "),
 		SupportRaw: t(p.SupportRaw),
 		Disclaimer: Disclaimer,
@@ -241,7 +241,11 @@ func BuildExplainPage(res *analysis.Result, p *analysis.Pupil, rank, of, minSess
 	for _, u := range out.Unknown {
 		unknown[u.Factor.ID] = u.Reason
 	}
+	// The why-nots name the values the rules read from the context (the
+	// support state read from "Declined by parent", a date of birth as a
+	// date) with the value as recorded beside it, for an officer to check.
 	env := p.Env(minSessions)
+	p.ReadAsEvidence(env.Evidence)
 	for _, fc := range out.NotFired {
 		why := ""
 		if r, ok := unknown[fc.ID]; ok {

@@ -26,6 +26,10 @@ func groupValues(g cohort.Group) []any {
 		g.PA, pct(g.PAPct()), g.SA, pct(g.SAPct())}
 }
 
+// basisFields are the CSV's national-basis columns, JSON's national_basis
+// (analysis.NationalBasis) in the CSV's one table.
+var basisFields = []string{"year11_sessions_left_out", "year11_pupils", "year11_undated_pupils"}
+
 // Row kinds in the summary's machine output: the whole cohort's total, a
 // group, a benchmark (national or other published figures).
 const (
@@ -59,6 +63,11 @@ func rowKind(i int, g cohort.Group) string {
 // cells, never a number that could be summed), and each row's kind
 // (row_kind: total, group or benchmark), so that a filter on the groups
 // does not count the total or the national figures as a group.
+// Last come the national basis (basisFields) on the total row: the Year 11
+// sessions left out from the spring bank holiday, as DfE's statistics leave
+// them out, the Year 11 pupils they were left out of, and those known only
+// by counts without dates, from whom nothing could be left out; so a file
+// shared on its own still says how its figures were counted.
 func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []cohort.Benchmark) error {
 	cw := csv.NewWriter(w)
 	var head []string
@@ -67,6 +76,7 @@ func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []coh
 	}
 	head = append(head, cohortFields...)
 	head = append(head, "suppressed", "row_kind")
+	head = append(head, basisFields...)
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -78,7 +88,15 @@ func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []coh
 				row = append(row, formatCell(v))
 			}
 		}
-		return cw.Write(append(row, strconv.FormatBool(g.Suppressed), kind))
+		row = append(row, strconv.FormatBool(g.Suppressed), kind)
+		// The national basis is the whole cohort's, on its total row only
+		// (as JSON's national_basis): a group's own count of Year 11
+		// pupils could single out a few children of a small cross-tab,
+		// and a total under --suppress-below shows nothing.
+		if kind == rowTotal && !g.Suppressed {
+			return cw.Write(append(row, strconv.Itoa(g.LeftOut), strconv.Itoa(g.Year11), strconv.Itoa(g.Undated)))
+		}
+		return cw.Write(append(row, "", "", ""))
 	}
 	for i, g := range groups {
 		if err := write(keyCells(g, by, Neutralise), g, rowKind(i, g)); err != nil {
@@ -95,7 +113,7 @@ func CohortCSV(w io.Writer, by []string, groups []cohort.Group, benchmarks []coh
 	for _, b := range benchmarks {
 		row := make([]string, len(dimNames(by)))
 		row[0] = Neutralise(b.Name)
-		row = append(row, "", "", bmCell(b.Overall), bmCell(b.Authorised), bmCell(b.Unauthorised), "", bmCell(b.Persistent), "", bmCell(b.Severe), "false", rowBenchmark)
+		row = append(row, "", "", bmCell(b.Overall), bmCell(b.Authorised), bmCell(b.Unauthorised), "", bmCell(b.Persistent), "", bmCell(b.Severe), "false", rowBenchmark, "", "", "")
 		if err := cw.Write(row); err != nil {
 			return err
 		}
