@@ -128,3 +128,29 @@ func TestAuthorityActionsBySchool(t *testing.T) {
 		t.Errorf("elm's run with --school elm: 1001's actions %q", got)
 	}
 }
+
+// TestAuthoritySupportReviewFindingBySchool: a context row keyed by school
+// whose review date is not a date is reported at its own line, not at no
+// place (the row was looked up by the id alone, which keys no such row).
+func TestAuthoritySupportReviewFindingBySchool(t *testing.T) {
+	ctx := filepath.Join(t.TempDir(), "context.csv")
+	if err := os.WriteFile(ctx, []byte("School,Adno,Support state,Support last reviewed\nOak Primary,1001,Engaged,01/09/2024\nelm,1001,Engaged,soon\nOak Primary,1002,,\nelm,1003,,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(Input{Files: authorityFiles("oak.csv", "elm.csv"), ContextFile: ctx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Quality.Findings() {
+		if f.Key == "support_review_not_date" {
+			for _, e := range f.Examples {
+				got = append(got, e.Where+" "+e.Detail)
+			}
+		}
+	}
+	want := []string{ctx + ":3 (Support last reviewed) context.support_last_reviewed is not a date"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("support_review_not_date findings (-want +got):\n%s", diff)
+	}
+}
