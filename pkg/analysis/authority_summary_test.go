@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -88,6 +89,47 @@ func TestAuthoritySummaryBySchool(t *testing.T) {
 	for _, p := range twice.All {
 		if p.ID == dual && p.Figures.Possible != 90 {
 			t.Errorf("the UPN's child view with a file given twice: %d possible, want 90", p.Figures.Possible)
+		}
+	}
+}
+
+// TestAuthoritySummaryWithMarks: a UPN with session marks at Oak (marks
+// export) and a summary row at the PRU cannot be one child's figures
+// (undated counts added to dated marks): whichever file comes first, the
+// marks stand, the summary row is rejected with its place, and the PRU
+// has no enrolment for the child.
+func TestAuthoritySummaryWithMarks(t *testing.T) {
+	const dual = "C823200112001"
+	for _, files := range [][]string{
+		authorityFiles("oak.csv", "summary/riverside-pru.csv"),
+		authorityFiles("summary/riverside-pru.csv", "oak.csv"),
+	} {
+		res, err := Run(Input{Files: files, NoRules: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := res.Quality
+		if q.Rejection("mixed_layouts") != 1 || q.RowsRejected != 1 || q.RowsRead != q.RowsUsed+q.RowsRejected {
+			t.Errorf("%v: mixed_layouts %d, rows %d read %d used %d rejected", files, q.Rejection("mixed_layouts"), q.RowsRead, q.RowsUsed, q.RowsRejected)
+		}
+		for _, r := range q.Rejections() {
+			if r.Key == "mixed_layouts" {
+				if w := r.Examples[0].Where + " " + r.Examples[0].Detail; !strings.HasSuffix(w, "riverside-pru.csv:3 this UPN has session marks at Oak Primary; its summary counts are not added to them") {
+					t.Errorf("%v: rejection at %q", files, w)
+				}
+			}
+		}
+		var at []string
+		for _, p := range res.Enrolments {
+			if p.ID == dual {
+				at = append(at, p.Info.School)
+				if p.Figures.Possible != 28 {
+					t.Errorf("%v: %s at %s has %d possible, want Oak's marks' 28", files, dual, p.Info.School, p.Figures.Possible)
+				}
+			}
+		}
+		if diff := cmp.Diff([]string{"Oak Primary"}, at); diff != "" {
+			t.Errorf("%v: the child's enrolments (-want +got):\n%s", files, diff)
 		}
 	}
 }

@@ -36,6 +36,15 @@ type Builder struct {
 	files   []fileInfo
 	cur     int32 // index of the file being read
 	pending []revision
+	// summaryUPNs are the summary rows of UPNs, checked by Finish against
+	// session marks for the same child (see settleLayouts).
+	summaryUPNs []summaryRef
+}
+
+// summaryRef is a summary row's enrolment and its place.
+type summaryRef struct {
+	p   *Pupil
+	loc quality.Loc
 }
 
 // fileInfo is what revisions are ordered by.
@@ -276,6 +285,7 @@ const (
 // as rejected ("superseded_mark"), and a finding says how many marks of
 // which file each later file superseded.
 func (b *Builder) Finish(order RevisionOrder) {
+	b.settleLayouts()
 	if len(b.pending) == 0 {
 		return
 	}
@@ -441,7 +451,77 @@ func (b *Builder) Summary(id string, info Info, codes []int, totals map[string]i
 	if p.sec {
 		b.Reg.dirty = true // the child view adds this school's counts
 	}
+	if !aggregate && UPNShaped(id) {
+		b.summaryUPNs = append(b.summaryUPNs, summaryRef{p, loc})
+	}
 	return true
+}
+
+// settleLayouts rejects the summary row of a UPN that another export gives
+// session marks for, at the same school or another, whichever file came
+// first: the child's figures cannot add undated counts to dated marks
+// (the same session could be in both, and the patterns read the days), so
+// the marks stand, and the row is counted as rejected with its place
+// ("mixed_layouts") rather than silently left out of the child's figures.
+func (b *Builder) settleLayouts() {
+	for _, s := range b.summaryUPNs {
+		p := s.p
+		var marked *Pupil
+		for e := b.Reg.byID[p.ID]; e != nil; e = e.nextE() {
+			if e.HasMarks() {
+				marked = e
+				break
+			}
+		}
+		if marked == nil {
+			continue
+		}
+		b.Q.RowsUsed--
+		b.Q.RowsRejected++
+		where := "in a file naming no school"
+		if marked.Info.School != "" {
+			where = "at " + marked.Info.School
+		}
+		b.Q.Reject("mixed_layouts", s.loc, "this UPN has session marks "+where+"; its summary counts are not added to them")
+		if p.HasMarks() {
+			// Marks read into the summary's own enrolment (the same
+			// school's marks export): the marks stand alone.
+			p.Counts, p.Declared, p.CodesCover = nil, nil, false
+		} else {
+			b.Reg.dropEnrolment(p)
+		}
+		b.Reg.dirty = true
+	}
+	b.summaryUPNs = nil
+	b.lastPupil, b.lastID = nil, b.lastID[:0]
+}
+
+// dropEnrolment takes a UPN's enrolment (with no marks) out of the
+// register: out of its child's enrolments, and out of the list.
+func (r *Register) dropEnrolment(p *Pupil) {
+	head := r.byID[p.ID]
+	if head == p {
+		if next := p.nextE(); next != nil {
+			next.sec = false
+			r.byID[p.ID] = next
+		} else {
+			delete(r.byID, p.ID)
+		}
+	} else {
+		for e := head; e != nil; e = e.nextE() {
+			if e.nextE() == p {
+				e.ext.next = p.nextE()
+				break
+			}
+		}
+	}
+	for i, q := range r.pupils {
+		if q == p {
+			r.pupils = append(r.pupils[:i], r.pupils[i+1:]...)
+			break
+		}
+	}
+	r.dirty = true
 }
 
 // summarySchool is the school a summary row's pupil is enrolled at, chosen
