@@ -436,9 +436,15 @@ func (b *Builder) Summary(id string, info Info, codes []int, totals map[string]i
 		b.Q.Reject("duplicate_row", loc, "")
 		return false
 	}
-	p, created := b.Reg.enrolment([]byte(id), school)
-	if !aggregate && created && UPNShaped(id) && !UPNValid(id) && b.Q != nil {
-		b.Q.Find("bad_upn", loc, "the check letter does not match the digits")
+	var p *Pupil
+	if aggregate {
+		p = b.Reg.pupil([]byte(id)) // a group row has no school of its own
+	} else {
+		var created bool
+		p, created = b.Reg.enrolment([]byte(id), school)
+		if created && UPNShaped(id) && !UPNValid(id) && b.Q != nil {
+			b.Q.Find("bad_upn", loc, "the check letter does not match the digits")
+		}
 	}
 	if !aggregate {
 		info.School = school
