@@ -13,8 +13,12 @@ import (
 // Action is one row of the log.
 type Action struct {
 	PupilID string // register.CanonicalID form
-	Date    register.Day
-	Kind    *Kind
+	// School is the row's school column (trimmed; "" without one or when
+	// blank): a local id (admission number) is only an id within its
+	// school, so it joins the register's pupil at that school.
+	School string
+	Date   register.Day
+	Kind   *Kind
 	// Outcome is nil when the cell is blank (not yet known).
 	Outcome *Outcome
 	// NoteRef points to the officer's own record (a case-note number);
@@ -31,7 +35,14 @@ type Log struct {
 	Actions []Action // in file order
 	Info    quality.FileInfo
 	Vocab   *Vocabulary
+	// SchoolColumn is the header of the log's school column (School, URN,
+	// School Name), "" when it has none.
+	SchoolColumn string
 }
+
+// Key is the action's pupil as the register keys children
+// (register.ChildKey): the UPN alone, a local id with the row's school.
+func (a Action) Key() string { return register.ChildKey(a.School, a.PupilID) }
 
 // column fields of the log, with the headers each is recognised by
 // (compared in Norm form).
@@ -41,6 +52,8 @@ var logColumns = []struct {
 	names    []string
 }{
 	{"date", true, []string{"date", "action_date", "date_of_action", "actioned", "date_actioned"}},
+	// The register's school headers: a local id is keyed by its school.
+	{"school", false, []string{"school", "urn", "school_name"}},
 	{"action", true, []string{"action", "action_type", "intervention", "type", "step"}},
 	{"outcome", true, []string{"outcome", "result", "response"}},
 	{"note_ref", false, []string{"note_ref", "note_reference", "reference", "ref", "case_note", "note_id"}},
@@ -118,6 +131,10 @@ func Read(path, sheet string, user map[ingest.Field]string, v *Vocabulary) (*Log
 	for f, i := range cols {
 		log.Info.Columns[f] = t.Headers[i]
 	}
+	if i, ok := cols["school"]; ok {
+		log.SchoolColumn = t.Headers[i]
+		log.Info.SchoolFrom = ingest.SchoolFromColumn
+	}
 	bad := &BadRowsError{Path: path}
 	fail := func(loc quality.Loc, format string, args ...any) {
 		bad.Total++
@@ -147,6 +164,7 @@ func Read(path, sheet string, user map[ingest.Field]string, v *Vocabulary) (*Log
 			continue
 		}
 		a := Action{PupilID: register.CanonicalID(id), Loc: rowLoc}
+		a.School, _ = get(row, "school")
 		ok := true
 		ds, di := get(row, "date")
 		if d, good := ingest.ParseDay(ds, t.XLSX()); good {
@@ -236,27 +254,32 @@ func locString(l quality.Loc) string {
 	return s
 }
 
-// ByPupil groups the log's actions by pupil, each pupil's in date order
-// (file order within a day).
+// ByPupil groups the log's actions by pupil key (Action.Key), each
+// pupil's in date order (file order within a day).
 func (l *Log) ByPupil() map[string]History {
 	out := map[string]History{}
 	for _, a := range l.Actions {
-		out[a.PupilID] = append(out[a.PupilID], a)
+		out[a.Key()] = append(out[a.Key()], a)
 	}
 	for _, h := range out {
-		sort.SliceStable(h, func(i, j int) bool { return h[i].Date < h[j].Date })
+		h.Sort()
 	}
 	return out
 }
 
-// Pupils lists the distinct pupil ids in file order.
+// Sort puts a history in date order, file order within a day.
+func (h History) Sort() {
+	sort.SliceStable(h, func(i, j int) bool { return h[i].Date < h[j].Date })
+}
+
+// Pupils lists the distinct pupil keys (Action.Key) in file order.
 func (l *Log) Pupils() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, a := range l.Actions {
-		if !seen[a.PupilID] {
-			seen[a.PupilID] = true
-			out = append(out, a.PupilID)
+		if k := a.Key(); !seen[k] {
+			seen[k] = true
+			out = append(out, k)
 		}
 	}
 	return out

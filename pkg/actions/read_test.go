@@ -97,6 +97,36 @@ func TestRead(t *testing.T) {
 	}
 }
 
+// TestReadSchool: a School (URN, School Name) column is read for the join:
+// a local id's key has its school, a UPN's and a blank cell's do not.
+func TestReadSchool(t *testing.T) {
+	for _, header := range []string{"School", "URN", "School Name"} {
+		p := write(t, "actions.csv", "Adno,"+header+",Date,Action,Outcome\n"+
+			"1001, Oak Primary ,02/09/2024,Letter,\n"+
+			"1001,elm,03/09/2024,Letter,\n"+
+			"1001,,04/09/2024,Letter,\n"+
+			"C823200112001,Oak Primary,05/09/2024,Letter,\n")
+		log, err := Read(p, "", nil, Default())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, a := range log.Actions {
+			got = append(got, a.School+"|"+a.Key())
+		}
+		want := []string{"Oak Primary|Oak Primary\x1f1001", "elm|elm\x1f1001", "|1001", "Oak Primary|C823200112001"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: (-want +got):\n%s", header, diff)
+		}
+		if log.SchoolColumn != header || log.Info.SchoolFrom != "column" || log.Info.Columns["school"] != header {
+			t.Errorf("%s: school column %q, info %+v", header, log.SchoolColumn, log.Info)
+		}
+		if diff := cmp.Diff([]string{"Oak Primary\x1f1001", "elm\x1f1001", "1001", "C823200112001"}, log.Pupils()); diff != "" {
+			t.Errorf("%s: pupils (-want +got):\n%s", header, diff)
+		}
+	}
+}
+
 func TestReadBadRows(t *testing.T) {
 	p := write(t, "actions.csv", "Pupil ID,Date,Action,Outcome\n"+
 		"1001,31/02/2024,Letter,\n"+

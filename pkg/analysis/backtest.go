@@ -124,10 +124,13 @@ func (p *Prepared) point(full, then *Result, at register.Day) BacktestPoint {
 	if minSessions <= 0 {
 		minSessions = metrics.DefaultMinSessions
 	}
-	byID := map[string]*Pupil{}
+	// Each child at the date is matched by the register's key (a UPN
+	// alone, a local id with its school): admission number 1001 at two
+	// schools is two children, each compared with itself.
+	byKey := map[string]*Pupil{}
 	for _, pp := range then.All {
 		if !pp.Aggregate {
-			byID[pp.ID] = pp
+			byKey[register.ChildKey(pp.Info.School, pp.ID)] = pp
 		}
 	}
 	lowest := p.Rules.Tiers[len(p.Rules.Tiers)-1].Name
@@ -143,7 +146,7 @@ func (p *Prepared) point(full, then *Result, at register.Day) BacktestPoint {
 			continue
 		}
 		pt.Pupils++
-		tp := byID[fp.ID]
+		tp := byKey[register.ChildKey(fp.Info.School, fp.ID)]
 		if tp == nil || tp.Outcome == nil || !(tp.Figures.Possible >= minSessions || tp.JoinedAbsent) || !tp.Figures.Assessable() {
 			pt.NotAssessable++
 			if fp.PA() {

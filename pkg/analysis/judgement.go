@@ -391,7 +391,9 @@ func reportSupportReview(ps []*Pupil, ctx *ingest.Context, q *quality.Report) {
 			// The row's place names its id cell: name the date's column
 			// instead (CSV), or just the row (XLSX, whose cell names are
 			// references the detail's column name stands in for).
-			loc := ctx.Loc[p.ID]
+			// The row the pupil joined (keyed by school for a local id).
+			key, _ := ctx.Join(p.Info.School, p.ID)
+			loc := ctx.Loc[key]
 			loc.Cell = ""
 			if loc.Sheet == "" {
 				loc.Cell = header[r.Bad]

@@ -669,7 +669,13 @@ func toStrings(fields [][]byte) []string {
 // columnNames reports which column became which field.
 func (h header) columnNames() map[string]string {
 	if h.layout == LayoutSummary {
-		return h.summary.names(h.cols.headers)
+		n := h.summary.names(h.cols.headers)
+		if h.cols.has(School) {
+			// The school column keys a summary's local ids too, and the
+			// account names it ("schools from the School column").
+			n[string(School)] = h.cols.headers[h.cols.idx[School]]
+		}
+		return n
 	}
 	return h.cols.names()
 }

@@ -193,6 +193,7 @@ var texts = map[string]string{
 	"details_differ":  "a pupil id whose name or year group differs between rows or files (check the id is one child)",
 	"superseded_mark": "a mark replaced by a later export of the same school (or a provisional N replaced by any code)",
 	"revision":        "a later export of a school superseded marks of an earlier one",
+	"mixed_layouts":   "a UPN's summary row (counts) left out: another export gives the child session marks, and undated counts cannot be added to them",
 
 	// The context's support last-reviewed date.
 	"support_review_not_date": "support last-reviewed date in the context is not a date (dd/mm/yyyy or yyyy-mm-dd): read as no review date",

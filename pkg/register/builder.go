@@ -36,6 +36,15 @@ type Builder struct {
 	files   []fileInfo
 	cur     int32 // index of the file being read
 	pending []revision
+	// summaryUPNs are the summary rows of UPNs, checked by Finish against
+	// session marks for the same child (see settleLayouts).
+	summaryUPNs []summaryRef
+}
+
+// summaryRef is a summary row's enrolment and its place.
+type summaryRef struct {
+	p   *Pupil
+	loc quality.Loc
 }
 
 // fileInfo is what revisions are ordered by.
@@ -276,6 +285,7 @@ const (
 // as rejected ("superseded_mark"), and a finding says how many marks of
 // which file each later file superseded.
 func (b *Builder) Finish(order RevisionOrder) {
+	b.settleLayouts()
 	if len(b.pending) == 0 {
 		return
 	}
@@ -403,26 +413,229 @@ func (b *Builder) reject(key string, loc quality.Loc, detail string) {
 // Summary records a row of the summary layout: session counts per code
 // (codes, indexed by mark.ID) and the row's declared totals. present says
 // whether the code counts include the present marks; when they do not, the
-// figures come from the declared totals. A second row for the same id is
-// rejected rather than summed: the same export given twice must not double
-// anyone's absence.
+// figures come from the declared totals.
+//
+// A pupil row is keyed as a marks row is (PupilAt): a UPN is one child at
+// every school, a local id is keyed by its school: the row's school column
+// (info.School), else the builder's School (--school, a profile, the file's
+// title rows), else the file's name. So two schools' exports sharing
+// admission number 1001 are two children, and a UPN in two schools' files is
+// one child with an enrolment at each, whose counts are that school's own
+// (the child view adds them up: see sumCounts). A second row for the same
+// enrolment is rejected rather than summed: the same export given twice
+// must not double anyone's absence. A school or area row (aggregate) is
+// named as written ("England / Primary") and keyed by that name alone.
 func (b *Builder) Summary(id string, info Info, codes []int, totals map[string]int, present, aggregate bool, loc quality.Loc) bool {
+	school := ""
 	if !aggregate {
-		// A school or area row is named as written ("England / Primary");
-		// only pupil ids join with a context file.
+		// Only pupil ids join with a context file: they take its form.
 		id = CanonicalID(id)
+		school = b.summarySchool(id, info.School)
 	}
-	if p := b.Reg.byID[id]; p != nil {
+	if b.summaryHas(id, school, aggregate) {
 		b.Q.Reject("duplicate_row", loc, "")
 		return false
 	}
-	p := b.Reg.pupil([]byte(id))
+	var p *Pupil
+	if aggregate {
+		p = b.Reg.pupil([]byte(id)) // a group row has no school of its own
+	} else {
+		var created bool
+		p, created = b.Reg.enrolment([]byte(id), school)
+		if created && UPNShaped(id) && !UPNValid(id) && b.Q != nil {
+			b.Q.Find("bad_upn", loc, "the check letter does not match the digits")
+		}
+	}
+	if !aggregate {
+		info.School = school
+	}
 	p.Info = info
 	p.Counts = codes
 	p.Declared = totals
 	p.CodesCover = present
 	p.Aggregate = aggregate
+	if p.sec {
+		b.Reg.dirty = true // the child view adds this school's counts
+	}
+	if !aggregate && UPNShaped(id) {
+		b.summaryUPNs = append(b.summaryUPNs, summaryRef{p, loc})
+	}
 	return true
+}
+
+// settleLayouts rejects the summary row of a UPN that another export gives
+// session marks for, at the same school or another, whichever file came
+// first: the child's figures cannot add undated counts to dated marks
+// (the same session could be in both, and the patterns read the days), so
+// the marks stand, and the row is counted as rejected with its place
+// ("mixed_layouts") rather than silently left out of the child's figures.
+func (b *Builder) settleLayouts() {
+	for _, s := range b.summaryUPNs {
+		p := s.p
+		var marked *Pupil
+		for e := b.Reg.byID[p.ID]; e != nil; e = e.nextE() {
+			if e.HasMarks() {
+				marked = e
+				break
+			}
+		}
+		if marked == nil {
+			continue
+		}
+		b.Q.RowsUsed--
+		b.Q.RowsRejected++
+		where := "in a file naming no school"
+		if marked.Info.School != "" {
+			where = "at " + marked.Info.School
+		}
+		b.Q.Reject("mixed_layouts", s.loc, "this UPN has session marks "+where+"; its summary counts are not added to them")
+		if p.HasMarks() {
+			// Marks read into the summary's own enrolment (the same
+			// school's marks export): the marks stand alone.
+			p.Counts, p.Declared, p.CodesCover = nil, nil, false
+		} else {
+			b.Reg.dropEnrolment(p)
+		}
+		b.Reg.dirty = true
+	}
+	b.summaryUPNs = nil
+	b.lastPupil, b.lastID = nil, b.lastID[:0]
+}
+
+// dropEnrolment takes a UPN's enrolment (with no marks) out of the
+// register: out of its child's enrolments, and out of the list.
+func (r *Register) dropEnrolment(p *Pupil) {
+	head := r.byID[p.ID]
+	if head == p {
+		if next := p.nextE(); next != nil {
+			next.sec = false
+			r.byID[p.ID] = next
+		} else {
+			delete(r.byID, p.ID)
+		}
+	} else {
+		for e := head; e != nil; e = e.nextE() {
+			if e.nextE() == p {
+				e.ext.next = p.nextE()
+				break
+			}
+		}
+	}
+	for i, q := range r.pupils {
+		if q == p {
+			r.pupils = append(r.pupils[:i], r.pupils[i+1:]...)
+			break
+		}
+	}
+	r.dirty = true
+}
+
+// summarySchool is the school a summary row's pupil is enrolled at, chosen
+// as PupilAt chooses it: the row's own, else the builder's, else for a
+// local id the file's.
+func (b *Builder) summarySchool(id, row string) string {
+	school := row
+	if school == "" {
+		school = b.School
+	}
+	if school == "" && !UPNShaped(id) {
+		school = b.FileSchool
+	}
+	return school
+}
+
+// summaryHas reports whether the register already has the enrolment of id
+// at school (from an earlier row, or another file), without creating it. A
+// school or area row is one row whatever school column it has.
+func (b *Builder) summaryHas(id, school string, aggregate bool) bool {
+	r := b.Reg
+	if aggregate {
+		return r.byID[id] != nil
+	}
+	if school != "" && !UPNShaped(id) {
+		return r.byID[childKey(school, id)] != nil
+	}
+	for e := r.byID[id]; e != nil; e = e.nextE() {
+		if e.Info.School == school {
+			return true
+		}
+	}
+	return false
+}
+
+// sumCounts gives the child view of a UPN read from the summary layout at
+// several schools (c, combined from the enrolments starting at head) the
+// enrolments' counts added up: a summary row of one school counts that
+// school's sessions only (D, attending the other school, is not a possible
+// session there), so the child's sessions are the schools' together, as
+// DfE's child-level figures for a dual-registered or moving pupil are.
+// When every enrolment's codes cover its present marks the per-code counts
+// are simply added; otherwise each enrolment's totals are first worked out
+// as metrics.FromTotals would (declared totals winning over the codes) and
+// those are added, so the child's figures are the sum of its schools'.
+func sumCounts(c, head *Pupil) {
+	counted, declared := false, false
+	for e := head; e != nil; e = e.nextE() {
+		if e.Counts != nil {
+			counted = true
+			declared = declared || !(e.CodesCover || e.Declared == nil)
+		}
+	}
+	if !counted {
+		return
+	}
+	c.Counts = make([]int, mark.NumIDs)
+	if declared {
+		c.Declared = map[string]int{}
+	}
+	c.CodesCover = !declared
+	for e := head; e != nil; e = e.nextE() {
+		if e.Counts == nil {
+			continue
+		}
+		for i, n := range e.Counts {
+			c.Counts[i] += n
+		}
+		if declared {
+			for k, v := range countTotals(e) {
+				c.Declared[k] += v
+			}
+		}
+	}
+}
+
+// countTotals is a summary enrolment's possible, present, AEA, authorised
+// and unauthorised sessions, by the rules of metrics.FromCounts and
+// FromTotals (a test checks the two agree).
+func countTotals(e *Pupil) map[string]int {
+	var cat [mark.Missing + 1]int
+	for i, n := range e.Counts {
+		if i > 0 {
+			cat[mark.Get(mark.ID(i)).Category] += n
+		}
+	}
+	pres, aea, auth, unauth := cat[mark.Present], cat[mark.AEA], cat[mark.Authorised], cat[mark.Unauthorised]
+	if e.CodesCover || e.Declared == nil {
+		return map[string]int{"possible": pres + aea + auth + unauth, "present": pres, "aea": aea, "authorised": auth, "unauthorised": unauth}
+	}
+	d := e.Declared
+	if v, ok := d["authorised"]; ok {
+		auth = v
+	}
+	if v, ok := d["unauthorised"]; ok {
+		unauth = v
+	}
+	aea = d["aea"]
+	possible := d["possible"]
+	attended := possible - auth - unauth
+	if v, ok := d["attended"]; ok {
+		attended = v
+	}
+	pres = attended - aea
+	if v, ok := d["present"]; ok {
+		pres = v
+	}
+	return map[string]int{"possible": possible, "present": pres, "aea": aea, "authorised": auth, "unauthorised": unauth}
 }
 
 // dID and nID are D (dual registered, attending another school) and N (no

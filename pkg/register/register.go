@@ -413,6 +413,7 @@ func combine(head *Pupil) *Pupil {
 		})
 	}
 	c.Info.School = strings.Join(schools, " + ")
+	sumCounts(c, head) // a summary layout's counts, each school's added
 	return c
 }
 
