@@ -4,8 +4,10 @@
 // system.
 //
 // The log is one row per action, CSV or XLSX, with the columns pupil id,
-// date, action and outcome, and optionally a note reference, an owner and a
-// review date. The action and outcome come from a documented vocabulary
+// date, action and outcome, and optionally a school, a note reference, an
+// owner and a review date. The school keys a local id (an admission number
+// is only an id within its school: Action.Key), so an authority's log
+// joins each row to its own school's child. The action and outcome come from a documented vocabulary
 // (Default), which a rules file's actions: section extends with local
 // kinds. A row this package cannot read exactly (an unknown action, a date
 // that is not a date) fails the whole read with every bad row's place and
