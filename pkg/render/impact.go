@@ -24,9 +24,9 @@ func ImpactCSV(w io.Writer, rep *analysis.ImpactReport) error {
 	_ = cw.Write([]string{"row", "pupil_id", "year_group", "action", "action_date", "window_school_days",
 		"before_from", "before_to", "before_possible", "before_attendance_pct",
 		"after_from", "after_to", "after_possible", "after_attendance_pct", "change_points",
-		"pupils", "median_change_points", "improved_share_pct", "note"})
+		"pupils", "median_change_points", "improved_share_pct", "note", "school"})
 	for _, r := range rep.Rows {
-		rec := []string{"pupil", Neutralise(r.Pupil.ID), Neutralise(r.Pupil.Info.YearGroup), r.Kind, r.Date.ISO(), "", "", "", "", "", "", "", "", "", "", "", "", "", Neutralise(r.Note)}
+		rec := []string{"pupil", Neutralise(r.Pupil.ID), Neutralise(r.Pupil.Info.YearGroup), r.Kind, r.Date.ISO(), "", "", "", "", "", "", "", "", "", "", "", "", "", Neutralise(r.Note), Neutralise(r.Pupil.Info.School)}
 		if r.Days > 0 {
 			rec[5] = strconv.Itoa(r.Days)
 			rec[6], rec[7] = r.BeforeFrom.ISO(), r.BeforeTo.ISO()
@@ -45,15 +45,16 @@ func ImpactCSV(w io.Writer, rep *analysis.ImpactReport) error {
 			med, share, note = impactPts(k.Median), impactPts(k.ImprovedShare()), ""
 		}
 		_ = cw.Write([]string{"kind", "", "", k.Kind, "", strconv.Itoa(rep.Days), "", "", "", "", "", "", "", "", "",
-			strconv.Itoa(k.Pupils), med, share, note})
+			strconv.Itoa(k.Pupils), med, share, note, ""})
 	}
-	_ = cw.Write([]string{"caveat", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", rep.Caveat})
+	_ = cw.Write([]string{"caveat", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", rep.Caveat, ""})
 	cw.Flush()
 	return cw.Error()
 }
 
 type impactRowJSON struct {
 	PupilID        string   `json:"pupil_id"`
+	School         string   `json:"school"`
 	YearGroup      string   `json:"year_group"`
 	Action         string   `json:"action"`
 	Date           string   `json:"action_date"`
@@ -93,7 +94,7 @@ func ImpactJSON(w io.Writer, rep *analysis.ImpactReport) error {
 		Kinds         []impactKindJSON `json:"kinds"`
 	}{Caveat: rep.Caveat, Days: rep.Days, SuppressBelow: rep.SuppressBelow, Pupils: []impactRowJSON{}, Kinds: []impactKindJSON{}}
 	for _, r := range rep.Rows {
-		j := impactRowJSON{PupilID: r.Pupil.ID, YearGroup: r.Pupil.Info.YearGroup, Action: r.Kind, Date: r.Date.ISO(),
+		j := impactRowJSON{PupilID: r.Pupil.ID, School: r.Pupil.Info.School, YearGroup: r.Pupil.Info.YearGroup, Action: r.Kind, Date: r.Date.ISO(),
 			Included: r.Included, Days: r.Days, Note: r.Note}
 		if r.Days > 0 {
 			j.BeforeFrom, j.BeforeTo, j.AfterFrom, j.AfterTo = r.BeforeFrom.ISO(), r.BeforeTo.ISO(), r.AfterFrom.ISO(), r.AfterTo.ISO()
@@ -125,15 +126,27 @@ func ImpactTable(w io.Writer, rep *analysis.ImpactReport) error {
 		_, err := fmt.Fprintln(w, "No dated actions in the log for pupils in the register.")
 		return err
 	}
-	fmt.Fprintf(w, "  %-26s %-14s %-10s %5s %14s %14s %8s\n", "Action", "Pupil", "Date", "Days", "Before", "After", "Change")
+	// Two schools' admission number 1001 are two children: with several
+	// schools in the run, each row says whose it is.
+	schools := map[string]bool{}
+	for _, r := range rep.Rows {
+		schools[r.Pupil.Info.School] = true
+	}
+	school := func(string) string { return "" }
+	head := ""
+	if len(schools) > 1 {
+		school = func(s string) string { return fmt.Sprintf(" %-16s", Term(clip(s, 16))) }
+		head = fmt.Sprintf(" %-16s", "School")
+	}
+	fmt.Fprintf(w, "  %-26s %-14s%s %-10s %5s %14s %14s %8s\n", "Action", "Pupil", head, "Date", "Days", "Before", "After", "Change")
 	for _, r := range rep.Rows {
 		if !r.Included {
-			fmt.Fprintf(w, "  %-26s %-14s %s  %s\n", Term(clip(r.Label, 26)), Term(r.Pupil.ID), r.Date.UK(), Term(r.Note))
+			fmt.Fprintf(w, "  %-26s %-14s%s %s  %s\n", Term(clip(r.Label, 26)), Term(r.Pupil.ID), school(r.Pupil.Info.School), r.Date.UK(), Term(r.Note))
 			continue
 		}
 		before := fmt.Sprintf("%5.1f%% of %3d", r.BeforePct(), r.Before.Possible)
 		after := fmt.Sprintf("%5.1f%% of %3d", r.AfterPct(), r.After.Possible)
-		fmt.Fprintf(w, "  %-26s %-14s %s %5d %14s %14s %+8.1f", Term(clip(r.Label, 26)), Term(r.Pupil.ID), r.Date.UK(), r.Days, before, after, r.Change())
+		fmt.Fprintf(w, "  %-26s %-14s%s %s %5d %14s %14s %+8.1f", Term(clip(r.Label, 26)), Term(r.Pupil.ID), school(r.Pupil.Info.School), r.Date.UK(), r.Days, before, after, r.Change())
 		if r.Note != "" {
 			fmt.Fprintf(w, "  (%s)", Term(r.Note))
 		}
