@@ -176,6 +176,11 @@ func CohortJSON(w io.Writer, by []string, groups []cohort.Group, benchmarks []co
 	if len(groups) > 0 && xlIsTotal(groups[0]) {
 		t := groups[0]
 		basis["year11_sessions_left_out"], basis["year11_pupils"], basis["year11_undated_pupils"] = t.LeftOut, t.Year11, t.Undated
+		if t.Suppressed {
+			// As the CSV's total row: a withheld cohort's count of Year
+			// 11 pupils could single out a child.
+			basis["year11_sessions_left_out"], basis["year11_pupils"], basis["year11_undated_pupils"] = nil, nil, nil
+		}
 	}
 	doc := map[string]any{"tool": "attendrisk", "version": meta.Version, "as_of": meta.AsOf, "by": dimNames(by),
 		"groups": gs, "benchmarks": benchmarks, "national_basis": basis,
@@ -331,6 +336,17 @@ func NationalNote(groups []cohort.Group) string {
 	}
 	t := groups[0]
 	var parts []string
+	if t.Suppressed {
+		// A withheld cohort's counts stay withheld here too: the rule is
+		// said, not how many pupils it touched.
+		if t.Compulsory != nil {
+			parts = append(parts, "The national figures cover pupils aged 5 to 15 on 31 August; pupils outside that age are in All pupils but not in the "+cohort.CompulsoryKey+" row.")
+		}
+		if t.LeftOut > 0 || t.Undated > 0 {
+			parts = append(parts, "Counted as DfE's statistics are, to compare with the national figures: Year 11's sessions from the spring bank holiday to 31 July are left out. The pupil list (analyse) counts every session.")
+		}
+		return strings.Join(parts, " ")
+	}
 	if t.Compulsory != nil {
 		parts = append(parts, fmt.Sprintf("The national figures cover pupils aged 5 to 15 on 31 August: %s outside that age (nursery, Reception, "+
 			"the sixth form; by date of birth, else year group) %s in All pupils but not in the %s row, which is the one to compare with them.",
