@@ -128,12 +128,15 @@ func (m *marksCols) notUTF8(b []byte) bool {
 }
 
 func hasHigh(b []byte) bool {
-	// Eight bytes at a time: every field of every row is looked at.
-	for len(b) >= 8 {
-		if binary.LittleEndian.Uint64(b)&(0x80*lo7) != 0 {
-			return true
+	// Eight bytes at a time (the last eight overlapping the ones before):
+	// every row's id is looked at.
+	if n := len(b); n >= 8 {
+		for i := 0; i+8 <= n; i += 8 {
+			if binary.LittleEndian.Uint64(b[i:i+8])&(0x80*lo7) != 0 {
+				return true
+			}
 		}
-		b = b[8:]
+		return binary.LittleEndian.Uint64(b[n-8:])&(0x80*lo7) != 0
 	}
 	for _, c := range b {
 		if c >= 0x80 {
@@ -768,7 +771,10 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					}
 					rel += used
 					if st == recOK {
-						if blank(fields) {
+						// A row whose first field starts with text is not
+						// blank (trimSpace trims spaces and tabs in front):
+						// nearly every row, without the call.
+						if len(fields) == 0 || (len(fields[0]) == 0 || fields[0][0] == ' ' || fields[0][0] == '\t') && blank(fields) {
 							continue
 						}
 						if c.last && pos == len(c.data) && c.data[pos-1] != '\n' {
