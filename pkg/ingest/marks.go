@@ -167,9 +167,25 @@ func (m *marksCols) lookup(raw []byte) (id mark.ID, ok, local bool) {
 			return id, true, true
 		}
 	}
+	if len(raw) == 1 {
+		e := oneByteMarks[raw[0]]
+		return e.id, e.ok, false
+	}
 	id, ok = mark.LookupBytes(raw)
 	return id, ok, false
 }
+
+// oneByteMarks is mark.LookupBytes of every one-byte mark, as nearly every
+// mark is one byte: a table look instead of the trimming and the switch.
+var oneByteMarks = func() (t [256]struct {
+	id mark.ID
+	ok bool
+}) {
+	for c := range t {
+		t[c].id, t[c].ok = mark.LookupBytes([]byte{byte(c)})
+	}
+	return t
+}()
 
 func newMarksCols(c columns, o Options) marksCols {
 	get := func(f Field) int {
@@ -839,7 +855,14 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					loc := quality.Loc{File: file, Line: cur.line + int(c.line)}
 					usedBefore := q.MarksUsed
 					q.MarksRead++
-					p := b.Pupil(cur.ids[c.idOff : c.idOff+c.idLen])
+					// No details (c.info < 0): the worker saw the same id
+					// (and school) as the chunk's last row it did not
+					// reject, so the pupil is the one that row's apply
+					// found, the builder's last: no need to compare ids.
+					p := b.Last()
+					if p == nil {
+						p = b.Pupil(cur.ids[c.idOff : c.idOff+c.idLen])
+					}
 					if b.Mark(p, c.day, c.sess, c.code, loc) && c.local {
 						q.Find("local_code", loc, "read as "+mark.Get(c.code).Code)
 					}
