@@ -314,3 +314,117 @@ func splitDelim(line []byte, delim byte, dst [][]byte) [][]byte {
 	}
 	return append(dst, line[start:])
 }
+
+// lineSplitter is splitRow's fast path in one pass, for the marks workers:
+// it takes a quote-free record that ends with a line break within data.
+// It looks at eight bytes at a time for the delimiter, the line break and a
+// quote together (the same exact zero-byte test as splitDelim), instead of
+// finding the line break and a quote with IndexByte and then splitting the
+// line again.
+//
+// A register's rows come grouped by pupil, and a pupil's rows differ only
+// towards the end (the date, the session, the mark): the fields that lie
+// wholly within the bytes a row shares with the row before are that row's
+// fields again (the same text, in the row before's bytes), so only the rest
+// of the row is scanned. The row before is only ever one of the same chunk
+// (reset at a chunk's start), whose bytes stay alive with it.
+type lineSplitter struct {
+	prev   []byte   // the row before (to its line break), or nil
+	ends   []int32  // where in prev each field but the last ends (its delimiter)
+	fields [][]byte // prev's fields
+}
+
+func (s *lineSplitter) reset() { s.prev = nil }
+
+// split reads the record at data[pos:]. ok is false when the record is
+// anything else (a quote in its line, no line break in data, a line longer
+// than maxRecordBytes): the caller then reads it with splitRow, which gives
+// the same fields for every record split accepts. The fields are valid
+// until the next call.
+func (s *lineSplitter) split(data []byte, pos int, delim byte) (fields [][]byte, next int, ok bool) {
+	// The most fields whose bytes, delimiter included, are the row
+	// before's (counted from the last, as a pupil's next row differs in
+	// its last field or two).
+	k := 0
+	if s.prev != nil {
+		d := commonPrefix(data[pos:], s.prev)
+		for k = len(s.ends); k > 0 && int(s.ends[k-1]) >= d; k-- {
+		}
+	}
+	dst, ends := s.fields[:k], s.ends[:k]
+	start := pos
+	if k > 0 {
+		start = pos + int(ends[k-1]) + 1
+	}
+	s.prev = nil
+	pd, pn, pq := uint64(delim)*lo7, uint64('\n')*lo7, uint64('"')*lo7
+	i := start
+	limit := min(len(data), pos+maxRecordBytes+1)
+	for ; i+8 <= limit; i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
+		xd, xn, xq := w^pd, w^pn, w^pq
+		md := ^((xd&low7 + low7) | xd | low7)
+		stop := ^((xn&low7 + low7) | xn | low7) | ^((xq&low7 + low7) | xq | low7)
+		if stop != 0 {
+			// Delimiters before the first stop byte, then the stop.
+			k := bits.TrailingZeros64(stop)
+			md &= 1<<k - 1
+			for md != 0 {
+				j := i + bits.TrailingZeros64(md)>>3
+				dst, ends = append(dst, data[start:j]), append(ends, int32(j-pos))
+				start = j + 1
+				md &= md - 1
+			}
+			i += k >> 3
+			goto found
+		}
+		for md != 0 {
+			j := i + bits.TrailingZeros64(md)>>3
+			dst, ends = append(dst, data[start:j]), append(ends, int32(j-pos))
+			start = j + 1
+			md &= md - 1
+		}
+	}
+	for ; i < limit; i++ {
+		switch data[i] {
+		case delim:
+			dst, ends = append(dst, data[start:i]), append(ends, int32(i-pos))
+			start = i + 1
+		case '\n', '"':
+			goto found
+		}
+	}
+	s.fields, s.ends = dst, ends
+	return dst, pos, false
+found:
+	s.fields, s.ends = dst, ends
+	if data[i] != '\n' || i-pos > maxRecordBytes {
+		return dst, pos, false
+	}
+	end := i
+	// A CR before the line break belongs to the last field (the delimiter
+	// is never a CR): the line loses it, as splitRow's does.
+	if end > start && data[end-1] == '\r' {
+		end--
+	}
+	s.prev = data[pos:i]
+	s.fields = append(dst, data[start:end])
+	return s.fields, i + 1, true
+}
+
+// commonPrefix is the length of the longest common prefix of a and b,
+// compared eight bytes at a time.
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	a, b = a[:n], b[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		if x := binary.LittleEndian.Uint64(a[i:i+8]) ^ binary.LittleEndian.Uint64(b[i:i+8]); x != 0 {
+			return i + bits.TrailingZeros64(x)>>3
+		}
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
+}

@@ -84,6 +84,45 @@ func FuzzChunkedRead(f *testing.F) {
 	})
 }
 
+// FuzzMarksPaths: a marks CSV read by the parallel reader (its one-pass
+// splitter, a plain row applied from its packed record to Builder.Last)
+// reads exactly as it does row by row through readRows, which splits with
+// splitRow and applies every row through applyRow and Builder.Pupil: the
+// same register, account, line numbers and error. The header has no
+// school or name columns and the text is ASCII: the two paths differ, as
+// they did before the splitter, in whose details a pupil keeps when later
+// rows (or a chunk's first) name other details or another school, and in
+// how each reports a field that is not UTF-8.
+func FuzzMarksPaths(f *testing.F) {
+	for _, s := range []string{
+		"A1,02/09/2024,AM,/\nA1,02/09/2024,PM,\\\nA1,03/09/2024,AM,Q\nB2,03/09/2024,AM,/\nA1,03/09/2024,PM,/\nA1,04/09/2024,XM,/\n",
+		"A1,02/09/2024,AM,/\nA1,31/02/2024,PM,/\nA1,02/09/2024,PM,/\n,02/09/2024,PM,/\nA1,02/09/2024,PM,/\nB2,02/09/2024,PM,Z\nA1,03/09/2024,AM,/\n",
+		"A1,02/09/2024,AM,/\nA1,02/09/2024,AM,/\nA1,02/09/2024,AM,N\nA1,02/09/2024,PM,/,extra\nA1,02/09/2024,PM\n",
+		"A1,\"02/09/2024\",AM,/\r\nA1,02/09/2024,PM,/\r\nA1,02/09/1924,AM,/\nA1,13/09/2024,AM,/\nA1,09/13/2024,AM,/\n",
+		"a1,02/09/2024,AM,/\nA1,02/09/2024,PM,/\n A1,03/09/2024,AM,/\nA1,03/09/2024,pm,L\nA1,03/09/2024,PM",
+	} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, allow bool) {
+		if hasHigh(data) {
+			t.Skip("not ASCII")
+		}
+		c := chunkSize
+		defer func() { chunkSize = c; testMarksRows = false }()
+		chunkSize = 64
+		path := filepath.Join(t.TempDir(), "f.csv")
+		writeFile(t, filepath.Dir(path), "f.csv", append([]byte("UPN,Date,Session,Mark\n"), data...))
+		opts := Options{Layout: LayoutMarks, AllowIncomplete: allow, Workers: 2}
+		parallel := readForView(t, path, opts)
+		testMarksRows = true
+		serial := readForView(t, path, opts)
+		if diff := cmp.Diff(serial, parallel); diff != "" {
+			t.Fatalf("row by row and the parallel reader disagree (-rows +parallel):\n%s", diff)
+		}
+	})
+}
+
 // allocated runs f and returns the bytes it allocated.
 func allocated(f func()) uint64 {
 	var before, after runtime.MemStats

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,6 +23,8 @@ func FuzzSplitRecord(f *testing.F) {
 		"a,b,c\n", "a,b\r\nc,d", `"a,b",c`, `"say ""hi""",x`, "\"line1\nline2\",x\nnext",
 		"a,b,", ",,\n", `"a"b,c`, `O"Brien,x`, "\"open\nnever closed", "\r\n\r\n", "", "\"", `""""`,
 		"a;b;\"c;d\"\n", "a\tb\t\"c\td\"\r\n", "x\r", "\"\r\n\",\"\"\r\n",
+		"V1,Ahmed,Ivy,R,02/09/2024,AM,/\nV1,Ahmed,Ivy,R,02/09/2024,PM,\\\nV1,Ahmed,Ivy,R,03/09/2024,AM,\r\nV1,Ahmed,Ivy\nV1,Ahmed,Ivy,R,\"x\"\n",
+		"a,b,c\na,b,c\na,b\na,b,c,d\na,b,c,d\r\n\na,b,c\n",
 	} {
 		f.Add([]byte(s), byte(','))
 	}
@@ -32,6 +35,7 @@ func FuzzSplitRecord(f *testing.F) {
 			t.Skip("not a delimiter")
 		}
 		var fields [][]byte
+		var ls lineSplitter
 		pos := 0
 		for records := 0; pos < len(data); records++ {
 			start := pos
@@ -44,6 +48,15 @@ func FuzzSplitRecord(f *testing.F) {
 				width = int(data[0] % 8)
 			}
 			fields, pos, lines, st = splitRow(data, start, delim, width, fields)
+			// The marks workers' one-pass splitter gives the same record
+			// whenever it takes one.
+			if lf, next, ok := ls.split(data, start, delim); ok {
+				if st != recOK || next != pos || lines != 1 || !slices.EqualFunc(lf, fields, bytes.Equal) {
+					t.Fatalf("record %q: splitLine gives %q to %d, splitRow %q to %d (status %d, lines %d)", data[start:pos], lf, next, fields, pos, st, lines)
+				}
+			} else if st == recOK && lines == 1 && data[pos-1] == '\n' && bytes.IndexByte(data[start:pos], '"') < 0 && pos-start <= maxRecordBytes+1 {
+				t.Fatalf("record %q: splitLine declined a plain line", data[start:pos])
+			}
 			if pos <= start || pos > len(data) {
 				t.Fatalf("record at %d ended at %d (len %d)", start, pos, len(data))
 			}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"encoding/binary"
 	"io"
 	"runtime"
 	"strconv"
@@ -39,6 +40,9 @@ type markRec struct {
 	info   *register.Info // set on the first row of each pupil in a chunk
 	pmHalf bool           // the PM half of a whole-day mark; same row as the record before
 	local  bool           // the mark was a local code mapped by a profile
+	// sameID: the id is the one of the last row of the chunk parsed
+	// without a rejection (the batch stores it once).
+	sameID bool
 	// notUTF8: a field of the row held bytes that are not UTF-8 in a file
 	// read as UTF-8 (they were read as Windows-1252; see decodeMixed).
 	notUTF8 bool
@@ -81,6 +85,9 @@ type marksCols struct {
 	lastDay, lastAlt register.Day
 	lastKind         dateKind
 	lastOK, lastFar  bool
+	// dates, when set, caches readDate by the date's bytes (a worker's
+	// own: each worker sets its own table).
+	dates []dateEntry
 	// The days a date may fall on: within maxYearsAway of anchor.
 	nearFrom, nearTo register.Day
 	// Whether a day-first-only and a month-first-only date has been seen
@@ -121,6 +128,16 @@ func (m *marksCols) notUTF8(b []byte) bool {
 }
 
 func hasHigh(b []byte) bool {
+	// Eight bytes at a time (the last eight overlapping the ones before):
+	// every row's id is looked at.
+	if n := len(b); n >= 8 {
+		for i := 0; i+8 <= n; i += 8 {
+			if binary.LittleEndian.Uint64(b[i:i+8])&(0x80*lo7) != 0 {
+				return true
+			}
+		}
+		return binary.LittleEndian.Uint64(b[n-8:])&(0x80*lo7) != 0
+	}
 	for _, c := range b {
 		if c >= 0x80 {
 			return true
@@ -150,9 +167,25 @@ func (m *marksCols) lookup(raw []byte) (id mark.ID, ok, local bool) {
 			return id, true, true
 		}
 	}
+	if len(raw) == 1 {
+		e := oneByteMarks[raw[0]]
+		return e.id, e.ok, false
+	}
 	id, ok = mark.LookupBytes(raw)
 	return id, ok, false
 }
+
+// oneByteMarks is mark.LookupBytes of every one-byte mark, as nearly every
+// mark is one byte: a table look instead of the trimming and the switch.
+var oneByteMarks = func() (t [256]struct {
+	id mark.ID
+	ok bool
+}) {
+	for c := range t {
+		t[c].id, t[c].ok = mark.LookupBytes([]byte{byte(c)})
+	}
+	return t
+}()
 
 func newMarksCols(c columns, o Options) marksCols {
 	get := func(f Field) int {
@@ -211,7 +244,8 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 	rec.day, rec.alt, rec.dkind = day, m.lastAlt, m.lastKind
 	date := raw
 	school := trimSpace(field(fields, m.school))
-	if string(id) != string(prevID) || string(school) != string(m.prevSchool) {
+	rec.sameID = string(id) == string(prevID)
+	if !rec.sameID || string(school) != string(m.prevSchool) {
 		m.prevSchool = append(m.prevSchool[:0], school...)
 		for _, i := range [...]int{m.surname, m.forename, m.year, m.reg, m.school} {
 			if m.notUTF8(field(fields, i)) {
@@ -263,7 +297,9 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 		return nil
 	}
 	rec.code = code
-	m.evidence(rec, date)
+	if rec.dkind == dateDayFirst && !m.sawDayFirst || rec.dkind == dateMonthFirst && !m.sawMonthFirst {
+		m.evidence(rec, date)
+	}
 	return nil
 }
 
@@ -285,6 +321,39 @@ func (m *marksCols) evidence(rec *markRec, date []byte) {
 // readDate parses a date into the cache: in the declared order, or both
 // ways when the file's order is still to be decided.
 func (m *marksCols) readDate(raw []byte) {
+	if m.dates != nil && len(raw) == 10 {
+		// A year of a school's register has some 200 dates: each is
+		// parsed once per worker, then found by its ten bytes.
+		k1, k2 := binary.LittleEndian.Uint64(raw), binary.LittleEndian.Uint16(raw[8:])
+		e := &m.dates[(k1*0x9E3779B97F4A7C15>>54^uint64(k2)*0x9E37)&uint64(len(m.dates)-1)]
+		if e.set && e.k1 == k1 && e.k2 == k2 {
+			m.lastDay, m.lastAlt, m.lastKind, m.lastOK, m.lastFar = e.day, e.alt, e.kind, e.ok, e.far
+			return
+		}
+		m.parseDate(raw)
+		*e = dateEntry{k1: k1, k2: k2, set: true, day: m.lastDay, alt: m.lastAlt, kind: m.lastKind, ok: m.lastOK, far: m.lastFar}
+		return
+	}
+	m.parseDate(raw)
+}
+
+// dateEntry is one date of a worker's date cache: the ten bytes of the
+// date as written, and readDate's reading of them.
+type dateEntry struct {
+	k1       uint64
+	k2       uint16
+	set      bool
+	kind     dateKind
+	ok, far  bool
+	day, alt register.Day
+}
+
+// dateCacheSize is the number of entries of a worker's date cache (a power
+// of two): a few years of dates with room to spare.
+const dateCacheSize = 4096
+
+// parseDate is readDate without the cache.
+func (m *marksCols) parseDate(raw []byte) {
 	m.lastOK, m.lastFar = false, false
 	var r rawDate
 	if len(raw) == 10 && raw[2] == '/' && raw[5] == '/' {
@@ -444,20 +513,27 @@ type batch struct {
 	infos     []register.Info
 	bad       []badRec
 	buf       *[]byte // the chunk's bytes, returned to the reader
+	// prevOff and prevLen place the id of the last record added without a
+	// rejection, which a record with sameID shares.
+	prevOff, prevLen int32
 }
 
 func (bt *batch) add(rec *markRec) {
 	c := crec{day: rec.day, alt: rec.alt, dkind: rec.dkind, line: rec.line, info: -1, bad: -1, sess: rec.sess, code: rec.code, pmHalf: rec.pmHalf, local: rec.local}
-	// Rows come grouped by pupil: store an id once per run of rows.
-	if n := len(bt.recs); n > 0 {
-		last := bt.recs[n-1]
-		if int(last.idLen) == len(rec.id) && string(bt.ids[last.idOff:last.idOff+last.idLen]) == string(rec.id) {
-			c.idOff, c.idLen = last.idOff, last.idLen
-		}
-	}
-	if c.idLen == 0 && len(rec.id) > 0 {
+	// Rows come grouped by pupil: store an id once per run of rows. The
+	// parser has already compared the id with the last one (sameID), and
+	// the PM half of a whole-day mark is its row's second record.
+	switch n := len(bt.recs); {
+	case rec.pmHalf && n > 0:
+		c.idOff, c.idLen = bt.recs[n-1].idOff, bt.recs[n-1].idLen
+	case rec.sameID:
+		c.idOff, c.idLen = bt.prevOff, bt.prevLen
+	case len(rec.id) > 0:
 		c.idOff, c.idLen = int32(len(bt.ids)), int32(len(rec.id))
 		bt.ids = append(bt.ids, rec.id...)
+	}
+	if rec.reason == "" && !rec.pmHalf && c.idLen > 0 {
+		bt.prevOff, bt.prevLen = c.idOff, c.idLen
 	}
 	if rec.info != nil {
 		c.info = int32(len(bt.infos))
@@ -660,12 +736,15 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				testWorkerHook("worker")
 			}
 			var fields [][]byte
+			var ls lineSplitter
 			cols := cols // each worker has its own date cache
 			cols.lastDate = nil
+			cols.dates = make([]dateEntry, dateCacheSize)
 			for c := range chunks {
 				bt := batches.get()
 				bt.seq, bt.line, bt.buf = c.seq, c.line, c.buf
 				bt.recs, bt.ids, bt.infos, bt.bad = bt.recs[:0], bt.ids[:0], bt.infos[:0], bt.bad[:0]
+				bt.prevOff, bt.prevLen = 0, 0
 				if want := len(c.data)/bytesPerRow + 16; cap(bt.recs) < want {
 					bt.recs = make([]crec, 0, want)
 				}
@@ -674,12 +753,17 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					bt.add(&markRec{reason: "line_too_long", detail: strconv.Itoa(c.long) + " bytes"})
 				}
 				pos, rel := 0, 0
+				ls.reset()
 				var prevID []byte
 				for pos < len(c.data) {
 					start := pos
 					var used int
 					var st recStatus
-					fields, pos, used, st = splitRow(c.data, pos, delim, width, fields)
+					if f, next, ok := ls.split(c.data, pos, delim); ok {
+						fields, pos, used, st = f, next, 1, recOK
+					} else {
+						fields, pos, used, st = splitRow(c.data, pos, delim, width, fields)
+					}
 					line := rel
 					rec := markRec{line: int32(line)}
 					var second *markRec
@@ -703,7 +787,10 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					}
 					rel += used
 					if st == recOK {
-						if blank(fields) {
+						// A row whose first field starts with text is not
+						// blank (trimSpace trims spaces and tabs in front):
+						// nearly every row, without the call.
+						if len(fields) == 0 || (len(fields[0]) == 0 || fields[0][0] == ' ' || fields[0][0] == '\t') && blank(fields) {
 							continue
 						}
 						if c.last && pos == len(c.data) && c.data[pos-1] != '\n' {
@@ -757,7 +844,36 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			}
 			delete(pending, next)
 			next++
+			q := b.Q
 			for i := 0; i < len(cur.recs); i++ {
+				if c := &cur.recs[i]; c.bad < 0 && c.info < 0 && (i+1 == len(cur.recs) || !cur.recs[i+1].pmHalf) &&
+					(c.dkind == dateFixed || fd.order == orderDMY && c.dkind != dateMonthFirst) {
+					// Nearly every row: one mark of the pupil of the row
+					// before, nothing to report about the row itself and
+					// a date that needs no deciding. This is applyRow for
+					// it, without building the markRec.
+					loc := quality.Loc{File: file, Line: cur.line + int(c.line)}
+					usedBefore := q.MarksUsed
+					q.MarksRead++
+					// No details (c.info < 0): the worker saw the same id
+					// (and school) as the chunk's last row it did not
+					// reject, so the pupil is the one that row's apply
+					// found, the builder's last: no need to compare ids.
+					p := b.Last()
+					if p == nil {
+						p = b.Pupil(cur.ids[c.idOff : c.idOff+c.idLen])
+					}
+					if b.Mark(p, c.day, c.sess, c.code, loc) && c.local {
+						q.Find("local_code", loc, "read as "+mark.Get(c.code).Code)
+					}
+					q.RowsRead++
+					if q.MarksUsed > usedBefore {
+						q.RowsUsed++
+					} else {
+						q.RowsRejected++
+					}
+					continue
+				}
 				cur.unpack(&cur.recs[i], &rec)
 				loc := quality.Loc{File: file, Line: cur.line + int(rec.line)}
 				if rec.reason == "incomplete_row" && !opts.AllowIncomplete {

@@ -67,6 +67,15 @@ func atoi(b []byte) (int, bool) {
 
 // parseSession reads AM/PM and the other spellings exports use.
 func parseSession(b []byte) (register.Session, bool) {
+	if len(b) == 2 && b[1]|0x20 == 'm' {
+		// AM or PM as written, nearly every row: no trimming.
+		switch b[0] | 0x20 {
+		case 'a':
+			return register.AM, true
+		case 'p':
+			return register.PM, true
+		}
+	}
 	b = trimSpace(b)
 	switch len(b) {
 	case 1:

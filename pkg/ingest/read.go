@@ -484,6 +484,11 @@ func blankStrings(r []string) bool {
 	return true
 }
 
+// testMarksRows, when set by a test, reads a marks CSV (not one read as raw
+// Windows-1252) row by row through readRows, the path of the grid layout,
+// instead of the parallel reader: FuzzMarksPaths compares the two.
+var testMarksRows bool
+
 // maxHeaderSearch is how many rows are searched for the header: the title
 // rows, the header and the second row of a two-row grid header, and blank
 // rows between them.
@@ -609,7 +614,11 @@ func readText(file *os.File, size int64, path string, opts Options, b *register.
 		}, newMarksCols(h.cols, opts), func(line int) quality.Loc { return quality.Loc{File: path, Line: line} })
 		var fd *fileDates
 		if fd, err = newFileDates(opts.DateOrder, scan); err == nil {
-			err = readMarksCSV(r, path, delim, dataLine, h, opts, b, raw1252, tail, fd)
+			if testMarksRows && !raw1252 {
+				err = readRows(&textRows{r: r, delim: delim, line: dataLine, file: path, tail: tail, q: b.Q, headerFields: namedColumns(h.cols.headers), width: len(h.cols.headers)}, h, opts, b, fd)
+			} else {
+				err = readMarksCSV(r, path, delim, dataLine, h, opts, b, raw1252, tail, fd)
+			}
 			fd.report(b.Q)
 		}
 	case LayoutGrid, LayoutSummary:

@@ -115,6 +115,11 @@ func (b *Builder) PupilAt(id []byte, school string, loc quality.Loc) *Pupil {
 	return p
 }
 
+// Last is the pupil the last Pupil or PupilAt call returned (nil at the
+// start of a file): the marks reader's rows of one pupil in a row need no
+// id comparison.
+func (b *Builder) Last() *Pupil { return b.lastPupil }
+
 // SetInfo fills the pupil's descriptive fields that are still empty.
 func (b *Builder) SetInfo(p *Pupil, info Info) { p.Info.merge(info) }
 
