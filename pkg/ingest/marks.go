@@ -281,6 +281,10 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 			m.evidence(rec, date)
 		} else if second.reason == "" {
 			m.evidence(second, date)
+			// The pupil's details travel with the half that is applied:
+			// left on a rejected AM half, the PM half would be filed under
+			// an enrolment with no school (a second child).
+			second.info, rec.info = rec.info, nil
 		}
 		return second
 	}
