@@ -290,7 +290,6 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			res.To = last
 		}
 	}
-	res.Totals.Codes = nil
 	// Figures pupil by pupil on every core; totals after, in id order.
 	regPupils := reg.Pupils()
 	figures := make([]metrics.Figures, len(regPupils))
