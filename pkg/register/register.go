@@ -1,6 +1,7 @@
 package register
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -81,11 +82,18 @@ type Pupil struct {
 	ID   string
 	Info Info
 
+	// first is the first day with a mark.
 	first Day
 	// file is 1 + the index of the file that first gave this enrolment a
 	// mark (see Builder, revisions).
-	file  int32
-	marks []mark.ID // marks[2*(day-first)+session]; 0 = no session
+	file int32
+	// marks holds the weekdays' sessions from first (or the Monday after,
+	// when first is a weekend): marks[2*(weekdayIndex(day)-
+	// weekdayIndex(first))+session]; 0 = no session. A school year is
+	// about 190 days on 261 weekdays, so a year's array is 522 bytes
+	// where one by calendar day was 730: an authority's pupils hold one
+	// each. The rare weekend mark is kept in ext.weekend.
+	marks []mark.ID
 
 	// Counts is set instead of marks for pupils read from the summary
 	// layout: sessions per code ID, with no dates.
@@ -119,6 +127,45 @@ type pupilExt struct {
 	// spans, once a second file gives the enrolment marks, is each file's
 	// first and last day (see Builder, revisions).
 	spans []fileSpan
+	// weekend is the marks on Saturdays and Sundays, in date and session
+	// order.
+	weekend []weekendMark
+}
+
+// weekendMark is a session mark on a Saturday or Sunday.
+type weekendMark struct {
+	d  Day
+	s  Session
+	id mark.ID
+}
+
+// weekendMarks is the pupil's weekend marks, nil when none.
+func (p *Pupil) weekendMarks() []weekendMark {
+	if p.ext == nil {
+		return nil
+	}
+	return p.ext.weekend
+}
+
+// weekdayIndex numbers the weekdays consecutively (Monday 29 December 1969
+// is 0); a Saturday or Sunday gets the following Monday's number, so the
+// weekdays from a to b inclusive are weekdayIndex(b+1) - weekdayIndex(a).
+func weekdayIndex(d Day) int {
+	x := int(d) + 3 // days since Monday 29/12/1969
+	w, k := x/7, x%7
+	if k < 0 {
+		w, k = w-1, k+7
+	}
+	return w*5 + min(k, 5)
+}
+
+// weekdayDay is the weekday numbered w by weekdayIndex.
+func weekdayDay(w int) Day {
+	week, k := w/5, w%5
+	if k < 0 {
+		week, k = week-1, k+5
+	}
+	return Day(week*7 - 3 + k)
 }
 
 // nextE is the next enrolment of the same UPN, or nil.
@@ -161,17 +208,30 @@ func (p *Pupil) Enrolments() []*Pupil {
 func (p *Pupil) Combined() bool { return p.combined }
 
 // HasMarks reports whether the pupil has session marks (rather than counts).
-func (p *Pupil) HasMarks() bool { return len(p.marks) > 0 }
+func (p *Pupil) HasMarks() bool { return len(p.marks) > 0 || len(p.weekendMarks()) > 0 }
 
-// Span returns the first and last day the array covers. Days at the edges
-// always hold at least one mark.
+// Span returns the first and last day with a mark.
 func (p *Pupil) Span() (first, last Day) {
-	return p.first, p.first + Day(len(p.marks)/2) - 1
+	if len(p.marks) > 0 {
+		last = weekdayDay(weekdayIndex(p.first) + len(p.marks)/2 - 1)
+	}
+	if wk := p.weekendMarks(); len(wk) > 0 && wk[len(wk)-1].d > last {
+		last = wk[len(wk)-1].d
+	}
+	return p.first, last
 }
 
 // Mark returns the mark for a session, 0 when there is none.
 func (p *Pupil) Mark(d Day, s Session) mark.ID {
-	i := int(d-p.first)*2 + int(s)
+	if d.Weekend() {
+		for _, m := range p.weekendMarks() {
+			if m.d == d && m.s == s {
+				return m.id
+			}
+		}
+		return 0
+	}
+	i := (weekdayIndex(d)-weekdayIndex(p.first))*2 + int(s)
 	if i < 0 || i >= len(p.marks) {
 		return 0
 	}
@@ -180,40 +240,98 @@ func (p *Pupil) Mark(d Day, s Session) mark.ID {
 
 // Each calls fn for every stored session in date order.
 func (p *Pupil) Each(fn func(d Day, s Session, id mark.ID)) {
-	for i, id := range p.marks {
-		if id != 0 {
-			fn(p.first+Day(i/2), Session(i%2), id)
+	wk := p.weekendMarks()
+	d := weekdayDay(weekdayIndex(p.first))
+	k := int(d.Weekday()) - 1 // Monday 0 .. Friday 4
+	for i := 0; i < len(p.marks); i += 2 {
+		for len(wk) > 0 && wk[0].d < d {
+			if wk[0].id != 0 {
+				fn(wk[0].d, wk[0].s, wk[0].id)
+			}
+			wk = wk[1:]
+		}
+		if id := p.marks[i]; id != 0 {
+			fn(d, AM, id)
+		}
+		if id := p.marks[i+1]; id != 0 {
+			fn(d, PM, id)
+		}
+		d, k = d+1, k+1
+		if k == 5 { // Friday to Monday
+			d, k = d+2, 0
+		}
+	}
+	for _, m := range wk {
+		if m.id != 0 {
+			fn(m.d, m.s, m.id)
 		}
 	}
 }
 
-// slot returns a pointer to the session's slot, growing the array to cover d.
+// slot returns a pointer to the session's slot, growing the store to cover
+// d. The caller sets the mark at once: the pointer is good until the next
+// slot.
 func (p *Pupil) slot(d Day, s Session) *mark.ID {
-	if len(p.marks) == 0 {
-		// Room to the end of d's academic year (the array is by calendar
-		// day, weekends included): a year's register is read with no
-		// regrowth, so no copy and no discarded half-size array per pupil.
+	if !p.HasMarks() {
 		p.first = d
-		p.marks = make([]mark.ID, 2, 2*int(YearOf(d).End()-d+1))
+	} else if d < p.first {
+		p.setFirst(d)
 	}
-	if d < p.first {
-		grow := int(p.first - d)
-		n := make([]mark.ID, len(p.marks)+2*grow, cap(p.marks)+2*grow)
-		copy(n[2*grow:], p.marks)
-		p.marks = n
-		p.first = d
+	if d.Weekend() {
+		return p.weekendSlot(d, s)
 	}
-	i := int(d-p.first)*2 + int(s)
+	i := (weekdayIndex(d)-weekdayIndex(p.first))*2 + int(s)
 	if i >= len(p.marks) {
-		if i < cap(p.marks) {
+		switch {
+		case i < cap(p.marks):
 			p.marks = p.marks[:i+1+int(1-s)]
-		} else {
+		case len(p.marks) == 0:
+			// Room to the end of d's academic year: a year's register is
+			// read with no regrowth, so no copy and no discarded
+			// half-size array per pupil (Builder.Finish gives back what
+			// the data did not use).
+			end := 2 * (weekdayIndex(YearOf(d).End()+1) - weekdayIndex(p.first))
+			p.marks = make([]mark.ID, i+1+int(1-s), max(end, i+2))
+		default:
 			n := make([]mark.ID, i+1+int(1-s), 2*(i+2))
 			copy(n, p.marks)
 			p.marks = n
 		}
 	}
 	return &p.marks[i]
+}
+
+// setFirst moves the first day back to d, shifting the weekday array when
+// it then starts on an earlier weekday.
+func (p *Pupil) setFirst(d Day) {
+	if grow := 2 * (weekdayIndex(p.first) - weekdayIndex(d)); grow > 0 && len(p.marks) > 0 {
+		n := make([]mark.ID, len(p.marks)+grow, cap(p.marks)+grow)
+		copy(n[grow:], p.marks)
+		p.marks = n
+	}
+	p.first = d
+}
+
+// weekendSlot is slot for a Saturday or Sunday.
+func (p *Pupil) weekendSlot(d Day, s Session) *mark.ID {
+	x := p.extra()
+	i := sort.Search(len(x.weekend), func(i int) bool {
+		m := x.weekend[i]
+		return m.d > d || m.d == d && m.s >= s
+	})
+	if i == len(x.weekend) || x.weekend[i].d != d || x.weekend[i].s != s {
+		x.weekend = slices.Insert(x.weekend, i, weekendMark{d: d, s: s})
+	}
+	return &x.weekend[i].id
+}
+
+// trim gives back the room the weekday array kept beyond its last mark
+// (a year's array read to July is 464 bytes, to August 522: the next size
+// class down).
+func (p *Pupil) trim() {
+	if cap(p.marks) > len(p.marks) {
+		p.marks = slices.Clone(p.marks)
+	}
 }
 
 // Register is every enrolment (a pupil at a school), and the child view
@@ -413,6 +531,7 @@ func combine(head *Pupil) *Pupil {
 		})
 	}
 	c.Info.School = strings.Join(schools, " + ")
+	c.trim()
 	return c
 }
 
