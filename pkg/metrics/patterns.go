@@ -114,10 +114,11 @@ func init() {
 // dayRun follows consecutive school days that satisfy a condition. Days on
 // which the condition is neither met nor contradicted (no relevant session)
 // are simply not offered to it, so they neither extend nor break the run.
+// The lengths are school days within one academic year (at most 366), so
+// 16 bits hold them: a pupil's Patterns hold seven runs.
 type dayRun struct {
-	n                int32 // the open run
+	n, best          int16 // the open run, the longest
 	from, to         register.Day
-	best             int32
 	bestFrom, bestTo register.Day
 }
 
@@ -139,7 +140,7 @@ func (r *dayRun) reset() { r.n = 0 }
 // episodes counts the runs of at least min days, the open one included:
 // it is called as a run ends (before reset) and once at the end.
 func (r *dayRun) endEpisode(min int32, count *int32) {
-	if r.n >= min {
+	if int32(r.n) >= min {
 		*count++
 	}
 }
@@ -571,14 +572,14 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 	if pt.firstPoss != 0 {
 		pt.DaysOnRoll = int32(lastPossIdx - firstPossIdx + 1)
 	}
-	pt.LongestAbsenceRun, pt.CurrentAbsenceRun = pt.absence.best, pt.absence.n
-	pt.CurrentUnauthRun = pt.unauth.n
-	pt.LongestGNORun, pt.CurrentGNORun = pt.gno.best, pt.gno.n
-	pt.LongestSuspensionRun = pt.suspension.best
+	pt.LongestAbsenceRun, pt.CurrentAbsenceRun = int32(pt.absence.best), int32(pt.absence.n)
+	pt.CurrentUnauthRun = int32(pt.unauth.n)
+	pt.LongestGNORun, pt.CurrentGNORun = int32(pt.gno.best), int32(pt.gno.n)
+	pt.LongestSuspensionRun = int32(pt.suspension.best)
 	pt.unauth.endEpisode(unauthEpisodeDays, &pt.UnauthEpisodes10)
-	pt.CurrentUnexplainedRun = pt.unexplained.n
-	pt.LongestMissingRun = pt.missing.best
-	pt.CurrentNoEducationRun, pt.LongestNoEducationRun = pt.noEducation.n, pt.noEducation.best
+	pt.CurrentUnexplainedRun = int32(pt.unexplained.n)
+	pt.LongestMissingRun = int32(pt.missing.best)
+	pt.CurrentNoEducationRun, pt.LongestNoEducationRun = int32(pt.noEducation.n), int32(pt.noEducation.best)
 	return pt
 }
 
@@ -859,7 +860,7 @@ func dayRange(from, to register.Day) string {
 	return shortDay(from) + " to " + shortDay(to)
 }
 
-func countNoun[T int | int32](n T, noun string) string {
+func countNoun[T int | int32 | int16](n T, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
