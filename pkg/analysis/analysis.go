@@ -609,7 +609,7 @@ func Rank(ps []*Pupil, set *rule.Set) {
 }
 
 func less(a, b *Pupil, set *rule.Set) bool {
-	fa, fb := a.Figures, b.Figures
+	fa, fb := &a.Figures, &b.Figures // not copied: a sort makes many comparisons
 	if a.Aggregate != b.Aggregate {
 		return !a.Aggregate
 	}

@@ -111,16 +111,17 @@ func Compute(p *register.Pupil, from, to register.Day) Figures {
 		return FromTotals(p.Counts, p.Declared)
 	}
 	var codes [codeSlots]int // on the stack: nothing allocated per pupil
+	p.Count(from, to, codes[:])
+	codes[0] = 0 // sessions with no mark
 	covidX := 0
-	p.Each(func(d register.Day, _ register.Session, id mark.ID) {
-		if (from != 0 && d < from) || (to != 0 && d > to) {
-			return
-		}
-		codes[id]++
-		if id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX {
-			covidX++
-		}
-	})
+	if codes[mark.XID] > 0 {
+		// X is rare: only then are its dates read, for the COVID-era meaning.
+		p.Each(func(d register.Day, _ register.Session, id mark.ID) {
+			if id == mark.XID && (from == 0 || d >= from) && (to == 0 || d <= to) && mark.CategoryOn(id, d.Time()) == mark.CovidX {
+				covidX++
+			}
+		})
+	}
 	return FromCounts(codes[:], covidX)
 }
 

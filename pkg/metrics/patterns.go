@@ -339,8 +339,8 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 		monFri := wd == time.Monday || wd == time.Friday
 		var nPoss, nAbs, nUnauth, nGNO, nGNOBreak, nE int
 		var nMarked, nUnexpl, nUnexplBreak, nMissing, nNoEd int
-		for s := register.AM; s <= register.PM; s++ {
-			id := p.Mark(d, s)
+		am, pm := p.Sessions(d)
+		for _, id := range [2]mark.ID{am, pm} {
 			if id == 0 {
 				continue // no session for this pupil
 			}

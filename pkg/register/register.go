@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/attendrisk/attendrisk/pkg/mark"
 )
@@ -82,17 +83,17 @@ type Pupil struct {
 	ID   string
 	Info Info
 
-	// first is the first day with a mark.
-	first Day
+	// w0 is the weekday (numbered by weekdayIndex) marks starts on.
+	w0 int32
 	// file is 1 + the index of the file that first gave this enrolment a
 	// mark (see Builder, revisions).
 	file int32
-	// marks holds the weekdays' sessions from first (or the Monday after,
-	// when first is a weekend): marks[2*(weekdayIndex(day)-
-	// weekdayIndex(first))+session]; 0 = no session. A school year is
-	// about 190 days on 261 weekdays, so a year's array is 522 bytes
-	// where one by calendar day was 730: an authority's pupils hold one
-	// each. The rare weekend mark is kept in ext.weekend.
+	// marks holds the weekdays' sessions from the first marked one:
+	// marks[2*(weekdayIndex(day)-w0)+session]; 0 = no session. A school
+	// year is about 190 days on 261 weekdays, so a year's array is 522
+	// bytes where one by calendar day was 730: an authority's pupils hold
+	// one each. The rare weekend mark is kept in ext.weekend. The first
+	// and last weekday hold a mark.
 	marks []mark.ID
 
 	// Counts is set instead of marks for pupils read from the summary
@@ -151,12 +152,18 @@ func (p *Pupil) weekendMarks() []weekendMark {
 // is 0); a Saturday or Sunday gets the following Monday's number, so the
 // weekdays from a to b inclusive are weekdayIndex(b+1) - weekdayIndex(a).
 func weekdayIndex(d Day) int {
-	x := int(d) + 3 // days since Monday 29/12/1969
-	w, k := x/7, x%7
-	if k < 0 {
-		w, k = w-1, k+7
-	}
+	w, k := weekOf(d)
 	return w*5 + min(k, 5)
+}
+
+// weekOf returns the week (numbered from 29 December 1969) and the day in
+// it (Monday 0 to Sunday 6). Days are offset to be positive for any date
+// from 1790 on (DayOf takes 1900 to 2200), so the division needs no sign
+// correction: it is a multiplication, on the path of every mark read.
+func weekOf(d Day) (week, k int) {
+	const offset = 7 * 10000 // weeks before 29/12/1969 kept positive
+	x := int(d) + 3 + offset
+	return x/7 - offset/7, x % 7
 }
 
 // weekdayDay is the weekday numbered w by weekdayIndex.
@@ -213,37 +220,107 @@ func (p *Pupil) HasMarks() bool { return len(p.marks) > 0 || len(p.weekendMarks(
 // Span returns the first and last day with a mark.
 func (p *Pupil) Span() (first, last Day) {
 	if len(p.marks) > 0 {
-		last = weekdayDay(weekdayIndex(p.first) + len(p.marks)/2 - 1)
+		first = weekdayDay(int(p.w0))
+		last = weekdayDay(int(p.w0) + len(p.marks)/2 - 1)
 	}
-	if wk := p.weekendMarks(); len(wk) > 0 && wk[len(wk)-1].d > last {
-		last = wk[len(wk)-1].d
+	if wk := p.weekendMarks(); len(wk) > 0 {
+		if len(p.marks) == 0 || wk[0].d < first {
+			first = wk[0].d
+		}
+		if wk[len(wk)-1].d > last {
+			last = wk[len(wk)-1].d
+		}
 	}
-	return p.first, last
+	return first, last
 }
 
 // Mark returns the mark for a session, 0 when there is none.
 func (p *Pupil) Mark(d Day, s Session) mark.ID {
-	if d.Weekend() {
-		for _, m := range p.weekendMarks() {
-			if m.d == d && m.s == s {
-				return m.id
-			}
-		}
-		return 0
+	w, k := weekOf(d)
+	if k >= 5 {
+		return p.weekendMark(d, s)
 	}
-	i := (weekdayIndex(d)-weekdayIndex(p.first))*2 + int(s)
-	if i < 0 || i >= len(p.marks) {
+	i := (w*5+k-int(p.w0))*2 + int(s)
+	if uint(i) >= uint(len(p.marks)) {
 		return 0
 	}
 	return p.marks[i]
 }
 
+// Sessions returns the morning and afternoon marks of a day (0 for none):
+// Mark for both sessions, with the day looked up once.
+func (p *Pupil) Sessions(d Day) (am, pm mark.ID) {
+	w, k := weekOf(d)
+	if k >= 5 {
+		return p.weekendMark(d, AM), p.weekendMark(d, PM)
+	}
+	i := (w*5 + k - int(p.w0)) * 2
+	if uint(i) >= uint(len(p.marks)) {
+		return 0, 0
+	}
+	return p.marks[i], p.marks[i+1]
+}
+
+func (p *Pupil) weekendMark(d Day, s Session) mark.ID {
+	for _, m := range p.weekendMarks() {
+		if m.d == d && m.s == s {
+			return m.id
+		}
+	}
+	return 0
+}
+
 // Each calls fn for every stored session in date order.
 func (p *Pupil) Each(fn func(d Day, s Session, id mark.ID)) {
-	wk := p.weekendMarks()
-	d := weekdayDay(weekdayIndex(p.first))
+	if p.ext != nil && len(p.ext.weekend) > 0 {
+		p.eachWithWeekends(fn)
+		return
+	}
+	d := weekdayDay(int(p.w0))
 	k := int(d.Weekday()) - 1 // Monday 0 .. Friday 4
-	for i := 0; i < len(p.marks); i += 2 {
+	for i := 0; i+1 < len(p.marks); i += 2 {
+		if id := p.marks[i]; id != 0 {
+			fn(d, AM, id)
+		}
+		if id := p.marks[i+1]; id != 0 {
+			fn(d, PM, id)
+		}
+		d, k = d+1, k+1
+		if k == 5 { // Friday to Monday
+			d, k = d+2, 0
+		}
+	}
+}
+
+// Count adds one to counts[id] for every mark on a day from from to to
+// inclusive (0: open on that side), and to counts[0] for every weekday
+// session with no mark. counts is indexed by mark.ID. It is Each for
+// figures, without a call per session: it runs for every pupil.
+func (p *Pupil) Count(from, to Day, counts []int) {
+	lo, hi := 0, len(p.marks)
+	if from != 0 {
+		lo = max(lo, 2*(weekdayIndex(from)-int(p.w0)))
+	}
+	if to != 0 {
+		hi = min(hi, 2*(weekdayIndex(to+1)-int(p.w0)))
+	}
+	if lo < hi {
+		for _, id := range p.marks[lo:hi] {
+			counts[id]++
+		}
+	}
+	for _, m := range p.weekendMarks() {
+		if m.id != 0 && (from == 0 || m.d >= from) && (to == 0 || m.d <= to) {
+			counts[m.id]++
+		}
+	}
+}
+
+// eachWithWeekends is Each with the weekend marks merged in.
+func (p *Pupil) eachWithWeekends(fn func(d Day, s Session, id mark.ID)) {
+	wk := p.weekendMarks()
+	d := weekdayDay(int(p.w0))
+	for i := 0; i+1 < len(p.marks); i += 2 {
 		for len(wk) > 0 && wk[0].d < d {
 			if wk[0].id != 0 {
 				fn(wk[0].d, wk[0].s, wk[0].id)
@@ -256,9 +333,8 @@ func (p *Pupil) Each(fn func(d Day, s Session, id mark.ID)) {
 		if id := p.marks[i+1]; id != 0 {
 			fn(d, PM, id)
 		}
-		d, k = d+1, k+1
-		if k == 5 { // Friday to Monday
-			d, k = d+2, 0
+		if d++; d.Weekday() == time.Saturday {
+			d += 2
 		}
 	}
 	for _, m := range wk {
@@ -272,44 +348,37 @@ func (p *Pupil) Each(fn func(d Day, s Session, id mark.ID)) {
 // d. The caller sets the mark at once: the pointer is good until the next
 // slot.
 func (p *Pupil) slot(d Day, s Session) *mark.ID {
-	if !p.HasMarks() {
-		p.first = d
-	} else if d < p.first {
-		p.setFirst(d)
-	}
-	if d.Weekend() {
+	w, k := weekOf(d)
+	if k >= 5 {
 		return p.weekendSlot(d, s)
 	}
-	i := (weekdayIndex(d)-weekdayIndex(p.first))*2 + int(s)
+	wd := w*5 + k
+	if len(p.marks) == 0 {
+		// Room to the end of d's academic year: a year's register is read
+		// with no regrowth, so no copy and no discarded half-size array
+		// per pupil (Builder.Finish gives back what the data did not use).
+		p.w0 = int32(wd)
+		end := 2 * (weekdayIndex(YearOf(d).End()+1) - wd)
+		p.marks = make([]mark.ID, 2, max(end, 2))
+		return &p.marks[s]
+	}
+	if grow := 2 * (int(p.w0) - wd); grow > 0 {
+		n := make([]mark.ID, len(p.marks)+grow, cap(p.marks)+grow)
+		copy(n[grow:], p.marks)
+		p.marks = n
+		p.w0 = int32(wd)
+	}
+	i := (wd-int(p.w0))*2 + int(s)
 	if i >= len(p.marks) {
-		switch {
-		case i < cap(p.marks):
+		if i < cap(p.marks) {
 			p.marks = p.marks[:i+1+int(1-s)]
-		case len(p.marks) == 0:
-			// Room to the end of d's academic year: a year's register is
-			// read with no regrowth, so no copy and no discarded
-			// half-size array per pupil (Builder.Finish gives back what
-			// the data did not use).
-			end := 2 * (weekdayIndex(YearOf(d).End()+1) - weekdayIndex(p.first))
-			p.marks = make([]mark.ID, i+1+int(1-s), max(end, i+2))
-		default:
+		} else {
 			n := make([]mark.ID, i+1+int(1-s), 2*(i+2))
 			copy(n, p.marks)
 			p.marks = n
 		}
 	}
 	return &p.marks[i]
-}
-
-// setFirst moves the first day back to d, shifting the weekday array when
-// it then starts on an earlier weekday.
-func (p *Pupil) setFirst(d Day) {
-	if grow := 2 * (weekdayIndex(p.first) - weekdayIndex(d)); grow > 0 && len(p.marks) > 0 {
-		n := make([]mark.ID, len(p.marks)+grow, cap(p.marks)+grow)
-		copy(n[grow:], p.marks)
-		p.marks = n
-	}
-	p.first = d
 }
 
 // weekendSlot is slot for a Saturday or Sunday.

@@ -485,4 +485,20 @@ func TestWeekendMarks(t *testing.T) {
 	if diff := cmp.Diff(want, marksOf(p)); diff != "" {
 		t.Errorf("after Finish (-want +got):\n%s", diff)
 	}
+	// Count agrees with Each, whole and within windows that start and end
+	// on weekends and weekdays.
+	for _, w := range [][2]Day{{0, 0}, {sat, 0}, {0, sun}, {mon, fri}, {MustDay(2024, 9, 3), sat}, {late, late}, {fri + 1, fri + 1}} {
+		got := make([]int, mark.NumIDs)
+		p.Count(w[0], w[1], got)
+		got[0] = 0
+		want := make([]int, mark.NumIDs)
+		p.Each(func(d Day, _ Session, id mark.ID) {
+			if (w[0] == 0 || d >= w[0]) && (w[1] == 0 || d <= w[1]) {
+				want[id]++
+			}
+		})
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Count(%s, %s) (-Each +Count):\n%s", w[0].ISO(), w[1].ISO(), diff)
+		}
+	}
 }
