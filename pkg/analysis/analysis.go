@@ -52,7 +52,9 @@ type Input struct {
 	FamilyColumn string
 }
 
-// Pupil is one pupil's result.
+// Pupil is one pupil's result. A whole authority is tens of thousands of
+// them, allocated together (see Run), so the fields are ordered to leave
+// no padding: the small ones sit together after Patterns.
 type Pupil struct {
 	// Rank is the pupil's place in the whole cohort's priority order, from
 	// 1: a filtered or shortened list keeps each pupil's own rank.
@@ -62,13 +64,27 @@ type Pupil struct {
 	First   register.Day // first and last session in the window (0 for counts-only pupils)
 	Last    register.Day
 	Figures metrics.Figures
+
+	Patterns metrics.Patterns
+	// JoinedAbsent says the pupil joined their school after its data
+	// starts, is still on its roll at the end, and has been absent from
+	// every possible session since joining: enough data whatever the
+	// minimum-sessions guard, since a new starter who never arrives is a
+	// child possibly missing education, however short the time.
+	Joined       register.Day
+	JoinedAbsent bool
 	// Aggregate is a summary row for a school or area, not a pupil.
 	Aggregate bool
+	// SocialCare: see Causes below.
+	SocialCare bool
+	// ActionsLog: see Actions below.
+	ActionsLog bool
+	// end is the last day analysed: the actions indicators count days to it.
+	end        register.Day
+	SiblingsPA int32
+	SiblingsSA int32
 
-	Patterns   metrics.Patterns
-	Context    map[string]any
-	SiblingsPA int
-	SiblingsSA int
+	Context map[string]any
 	// Changes are what changed since an earlier run (see package compare).
 	Changes []string
 	// Outcome is the rules' verdict: score, tier, the factors that fired
@@ -78,13 +94,6 @@ type Pupil struct {
 
 	// reg is the register's child (or enrolment) these figures are of.
 	reg *register.Pupil
-	// JoinedAbsent says the pupil joined their school after its data
-	// starts, is still on its roll at the end, and has been absent from
-	// every possible session since joining: enough data whatever the
-	// minimum-sessions guard, since a new starter who never arrives is a
-	// child possibly missing education, however short the time.
-	JoinedAbsent bool
-	Joined       register.Day
 	// Left and Moves are the child's leaving the roll and moves between
 	// schools in the run (see movers.go); nil when none.
 	Left  *LeftRoll
@@ -92,12 +101,11 @@ type Pupil struct {
 
 	// The judgement's facts (see judgement.go): absence by cause, age on
 	// the last day, the support state as read from the context (and the
-	// value as written), and whether social care is involved.
+	// value as written), and whether social care is involved (SocialCare).
 	Causes     metrics.Causes
 	Age        Age
 	Support    string
 	SupportRaw string
-	SocialCare bool
 	// Concern and OpenConcern say what makes the pupil's own attendance
 	// concern and what keeps a concern open (empty: none), as the rules
 	// read them.
@@ -106,13 +114,10 @@ type Pupil struct {
 	// Actions are the pupil's actions from the actions log, up to the last
 	// day analysed, in date order; ActionsLog says a log was given (so an
 	// action it lacks was not taken, as far as the officer recorded).
-	Actions    actions.History
-	ActionsLog bool
+	Actions actions.History
 	// ActionStatus says, with --hide-actioned, that the pupil was actioned
 	// recently with no new concern since, or what the new concern is.
 	ActionStatus string
-	// end is the last day analysed: the actions indicators count days to it.
-	end register.Day
 	// national keeps the figures on DfE's basis (see national.go) once the
 	// register is dropped (Pseudonymise).
 	national *nationalFigures
@@ -290,17 +295,20 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			res.To = last
 		}
 	}
-	res.Totals.Codes = nil
 	// Figures pupil by pupil on every core; totals after, in id order.
+	// The pupils are one array: one allocation rather than one each, and
+	// no size-class rounding on each (tens of thousands for an authority).
 	regPupils := reg.Pupils()
-	figures := make([]metrics.Figures, len(regPupils))
-	parallel(len(regPupils), func(i int) { figures[i] = metrics.Compute(regPupils[i], from, to) })
+	all := make([]Pupil, len(regPupils))
+	parallel(len(regPupils), func(i int) { all[i].Figures = metrics.Compute(regPupils[i], from, to) })
 	if err := ctx.Err(); err != nil {
 		return nil, err // Ctrl-C while the figures were made: stop before the rules
 	}
+	res.Pupils = make([]*Pupil, 0, len(regPupils))
 	for i, p := range regPupils {
-		f := figures[i]
-		pr := &Pupil{ID: p.ID, Info: p.Info, Figures: f, Aggregate: p.Aggregate, reg: p}
+		pr := &all[i]
+		f := pr.Figures
+		pr.ID, pr.Info, pr.Aggregate, pr.reg = p.ID, p.Info, p.Aggregate, p
 		res.counts = res.counts || (!p.HasMarks() && p.Counts != nil)
 		if p.HasMarks() {
 			pr.First, pr.Last = p.Span()
@@ -601,7 +609,7 @@ func Rank(ps []*Pupil, set *rule.Set) {
 }
 
 func less(a, b *Pupil, set *rule.Set) bool {
-	fa, fb := a.Figures, b.Figures
+	fa, fb := &a.Figures, &b.Figures // not copied: a sort makes many comparisons
 	if a.Aggregate != b.Aggregate {
 		return !a.Aggregate
 	}

@@ -58,11 +58,11 @@ func (r *Result) Outstanding(minTier string) []Item {
 				out = append(out, Item{p, DueReview, a.Review, fmt.Sprintf("review of the %s of %s was due %s, %d days before %s; no later %s recorded", a.Kind.Label, a.Date.UK(), a.Review.UK(), int(end-a.Review), end.UK(), a.Kind.Label)})
 			}
 		}
-		if n := p.Patterns.UnresolvedN; n > 0 {
+		if n := int(p.Patterns.UnresolvedN); n > 0 {
 			out = append(out, Item{p, DueNCodes, 0, fmt.Sprintf("%d %s still coded N after 5 school days: find the reason and replace the code", n, plural1(n, "session"))})
 		}
 		if p.Patterns.PartTimeSessions > 0 && r.Actions != nil && !hasReview(p) {
-			out = append(out, Item{p, DuePartTimeRev, 0, fmt.Sprintf("part-time timetable (C2, %s) and no review date in the actions log", plural(p.Patterns.PartTimeSessions, "session"))})
+			out = append(out, Item{p, DuePartTimeRev, 0, fmt.Sprintf("part-time timetable (C2, %s) and no review date in the actions log", plural(int(p.Patterns.PartTimeSessions), "session"))})
 		}
 		if r.Actions != nil && limit >= 0 && len(p.Actions) == 0 && p.Outcome != nil && r.Rules.TierIndex(p.Outcome.Tier) <= limit {
 			out = append(out, Item{p, DueNoAction, 0, fmt.Sprintf("tier %s and no action recorded", p.Outcome.Tier)})

@@ -410,8 +410,8 @@ func (p *Pupil) fillVars(vars map[string]any, minSessions int) {
 		vars["enough_data"] = true
 	}
 	p.judgementVars(vars)
-	vars["siblings_pa"] = p.SiblingsPA
-	vars["siblings_sa"] = p.SiblingsSA
+	vars["siblings_pa"] = int(p.SiblingsPA)
+	vars["siblings_sa"] = int(p.SiblingsSA)
 }
 
 // lazyEvidence writes a pupil's evidence sentences on first request, the

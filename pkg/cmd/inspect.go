@@ -206,13 +206,9 @@ func writeMapping(w io.Writer, cols map[string]string) {
 }
 
 func writeCodes(w io.Writer, res *analysis.Result) {
-	codes := res.Totals.Codes
-	if codes == nil {
-		return
-	}
 	var parts []string
 	for _, c := range mark.Table() {
-		if n := codes[c.ID]; n > 0 {
+		if n := res.Totals.Codes.Get(c.ID); n > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", c.Code, n))
 		}
 	}

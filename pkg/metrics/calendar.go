@@ -58,7 +58,7 @@ func markSchoolDays(school []bool, first register.Day, p *register.Pupil) {
 		if school[d-first] {
 			continue // already known: no need to read this pupil's day
 		}
-		if countsAsPossible(p.Mark(d, register.AM), d) || countsAsPossible(p.Mark(d, register.PM), d) {
+		if am, pm := p.Sessions(d); countsAsPossible(am, d) || countsAsPossible(pm, d) {
 			school[d-first] = true
 		}
 	}

@@ -68,13 +68,10 @@ func init() {
 // counted either way).
 func (f Figures) Causes(compulsoryAge bool) Causes {
 	var c Causes
-	if f.Codes == nil {
-		return c
-	}
 	sum := func(ids []mark.ID) int {
 		n := 0
 		for _, id := range ids {
-			n += f.Codes[id]
+			n += f.Codes.Get(id)
 		}
 		return n
 	}
@@ -84,7 +81,7 @@ func (f Figures) Causes(compulsoryAge bool) Causes {
 	c.NoEducation = sum(causeIDs.noEducation)
 	if compulsoryAge {
 		// Legacy COVID-era X is a possible session, not "not required".
-		c.NoEducation += f.Codes[causeIDs.x] - f.CovidX
+		c.NoEducation += f.Codes.Get(causeIDs.x) - f.CovidX
 	}
 	c.OffSite = sum(causeIDs.offSite)
 	return c

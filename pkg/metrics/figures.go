@@ -15,8 +15,8 @@ type Figures struct {
 	Authorised   int
 	Unauthorised int
 	Missing      int
-	CovidX       int   // legacy X counted as possible but neither attendance nor absence
-	Codes        []int // sessions per mark.ID
+	CovidX       int        // legacy X counted as possible but neither attendance nor absence
+	Codes        CodeCounts // sessions per mark.ID
 }
 
 // Absent is authorised plus unauthorised absence.
@@ -50,7 +50,8 @@ func (f Figures) Pct(n int) float64 {
 }
 
 // Add sums another set of figures into f: group totals are summed sessions,
-// never averaged rates.
+// never averaged rates. Sum into figures of your own (a zero Figures): a
+// copy of figures whose code counts have outgrown 16 bits shares them.
 func (f *Figures) Add(o Figures) {
 	f.Possible += o.Possible
 	f.Present += o.Present
@@ -59,19 +60,14 @@ func (f *Figures) Add(o Figures) {
 	f.Unauthorised += o.Unauthorised
 	f.Missing += o.Missing
 	f.CovidX += o.CovidX
-	if f.Codes == nil {
-		f.Codes = make([]int, mark.NumIDs)
-	}
-	for i, n := range o.Codes {
-		f.Codes[i] += n
-	}
+	f.Codes.AddAll(&o.Codes)
 }
 
 // CodeCounts returns the codes used, code → sessions, for output.
 func (f Figures) CodeCounts() map[string]int {
 	out := map[string]int{}
-	for i, n := range f.Codes {
-		if i > 0 && n > 0 {
+	for i := 1; i < codeSlots; i++ {
+		if n := f.Codes.Get(mark.ID(i)); n > 0 {
 			out[mark.Get(mark.ID(i)).Code] = n
 		}
 	}
@@ -81,12 +77,12 @@ func (f Figures) CodeCounts() map[string]int {
 // FromCounts derives figures from sessions per code, with the same rules as
 // from marks. covidX is how many of the X sessions count as possible.
 func FromCounts(codes []int, covidX int) Figures {
-	f := Figures{Codes: make([]int, mark.NumIDs)}
-	copy(f.Codes, codes)
+	var f Figures
 	for i, n := range codes {
 		if i == 0 || n == 0 {
 			continue
 		}
+		f.Codes.Add(mark.ID(i), n)
 		switch mark.Get(mark.ID(i)).Category {
 		case mark.Present:
 			f.Present += n
@@ -114,18 +110,19 @@ func Compute(p *register.Pupil, from, to register.Day) Figures {
 		}
 		return FromTotals(p.Counts, p.Declared)
 	}
-	codes := make([]int, mark.NumIDs)
+	var codes [codeSlots]int // on the stack: nothing allocated per pupil
+	p.Count(from, to, codes[:])
+	codes[0] = 0 // sessions with no mark
 	covidX := 0
-	p.Each(func(d register.Day, _ register.Session, id mark.ID) {
-		if (from != 0 && d < from) || (to != 0 && d > to) {
-			return
-		}
-		codes[id]++
-		if id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX {
-			covidX++
-		}
-	})
-	return FromCounts(codes, covidX)
+	if codes[mark.XID] > 0 {
+		// X is rare: only then are its dates read, for the COVID-era meaning.
+		p.Each(func(d register.Day, _ register.Session, id mark.ID) {
+			if id == mark.XID && (from == 0 || d >= from) && (to == 0 || d <= to) && mark.CategoryOn(id, d.Time()) == mark.CovidX {
+				covidX++
+			}
+		})
+	}
+	return FromCounts(codes[:], covidX)
 }
 
 // FromTotals derives figures from a summary row's declared totals, for rows
@@ -189,11 +186,7 @@ func (f Figures) AddVars(vars map[string]any, minSessions int) {
 		codes = make(map[string]int, mark.NumIDs)
 	}
 	for _, c := range table {
-		n := 0
-		if f.Codes != nil {
-			n = f.Codes[c.ID]
-		}
-		codes[c.Code] = n
+		codes[c.Code] = f.Codes.Get(c.ID)
 	}
 	vars["codes"] = codes
 }

@@ -206,7 +206,7 @@ func TestAddSumsSessions(t *testing.T) {
 	// with 1 of 2 absent and one with 0 of 98 give 1 of 100 (1%), not 25%.
 	a := FromCounts(counts(t, map[string]int{"/": 1, "O": 1}), 0)
 	b := FromCounts(counts(t, map[string]int{"/": 90, "V": 8, "#": 4}), 0)
-	c := Figures{Possible: 3, CovidX: 3, Codes: counts(t, map[string]int{"X": 3})}
+	c := Figures{Possible: 3, CovidX: 3, Codes: FromCounts(counts(t, map[string]int{"X": 3}), 0).Codes}
 	var total Figures
 	total.Add(a)
 	total.Add(b)
@@ -265,5 +265,40 @@ func TestAddVars(t *testing.T) {
 	FromCounts(counts(t, map[string]int{"/": 30}), 0).AddVars(vars2, 40)
 	if vars2["enough_data"] != false {
 		t.Error("30 possible sessions is enough data with a minimum of 40")
+	}
+}
+
+// TestCodeCountsWiden: a pupil's counts are kept in 16 bits; a count past
+// that (an area's summary row, a cohort's totals) moves every count to the
+// wide array without losing any, and a copy made before keeps its own.
+func TestCodeCountsWiden(t *testing.T) {
+	slash, _ := mark.Lookup("/")
+	absent, _ := mark.Lookup("O")
+	var c CodeCounts
+	c.Add(slash, 65_000)
+	c.Add(absent, 7)
+	before := c
+	c.Add(slash, 536)
+	c.Add(slash, 1_000_000_000_000)
+	if got, want := c.Get(slash), 1_000_000_065_536; got != want {
+		t.Errorf("/ = %d, want %d", got, want)
+	}
+	if got := c.Get(absent); got != 7 {
+		t.Errorf("O = %d after widening, want 7", got)
+	}
+	if got := before.Get(slash); got != 65_000 {
+		t.Errorf("copy taken before widening: / = %d, want 65000", got)
+	}
+	if got := c.Get(mark.ID(codeSlots)); got != 0 {
+		t.Errorf("an id out of range = %d, want 0", got)
+	}
+	var total Figures
+	total.Add(FromCounts(c.Slice(), 0))
+	total.Add(FromCounts(counts(t, map[string]int{"/": 4}), 0))
+	if got, want := total.Codes.Get(slash), 1_000_000_065_540; got != want || total.Present != want {
+		t.Errorf("totals: / = %d, present %d, want %d", got, total.Present, want)
+	}
+	if (&CodeCounts{}).Any() || !c.Any() {
+		t.Error("Any is wrong")
 	}
 }

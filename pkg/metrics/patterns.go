@@ -114,10 +114,11 @@ func init() {
 // dayRun follows consecutive school days that satisfy a condition. Days on
 // which the condition is neither met nor contradicted (no relevant session)
 // are simply not offered to it, so they neither extend nor break the run.
+// The lengths are school days within one academic year (at most 366), so
+// 16 bits hold them: a pupil's Patterns hold seven runs.
 type dayRun struct {
-	n                int // the open run
+	n, best          int16 // the open run, the longest
 	from, to         register.Day
-	best             int
 	bestFrom, bestTo register.Day
 }
 
@@ -138,8 +139,8 @@ func (r *dayRun) reset() { r.n = 0 }
 
 // episodes counts the runs of at least min days, the open one included:
 // it is called as a run ends (before reset) and once at the end.
-func (r *dayRun) endEpisode(min int, count *int) {
-	if r.n >= min {
+func (r *dayRun) endEpisode(min int32, count *int32) {
+	if int32(r.n) >= min {
 		*count++
 	}
 }
@@ -155,80 +156,80 @@ func (r *dayRun) endEpisode(min int, count *int) {
 type Patterns struct {
 	// Unauth10wk is unauthorised sessions (G, N, O, U) in the 10 school
 	// weeks ending with the week of the last school day up to the end.
-	Unauth10wk int
+	Unauth10wk int32
 	// Unauth10wkMax is the most in any 10 consecutive school weeks.
-	Unauth10wkMax int
+	Unauth10wkMax int32
 
 	// Runs, in school days. See ComputePatterns for which days count.
-	LongestAbsenceRun    int
-	CurrentAbsenceRun    int
-	CurrentUnauthRun     int
-	LongestGNORun        int
-	CurrentGNORun        int
-	LongestSuspensionRun int
+	LongestAbsenceRun    int32
+	CurrentAbsenceRun    int32
+	CurrentUnauthRun     int32
+	LongestGNORun        int32
+	CurrentGNORun        int32
+	LongestSuspensionRun int32
 	// AbsenceSpells is the number of separate spells of absence.
-	AbsenceSpells int
+	AbsenceSpells int32
 	// UnauthEpisodes10 is how many separate runs of 10 or more school days
 	// of unauthorised absence the period holds, ended or still open: the
 	// attendance return covers each such episode, not only one open on
 	// the last day.
-	UnauthEpisodes10 int
+	UnauthEpisodes10 int32
 	// CurrentUnexplainedRun is school days in a row, up to the pupil's
 	// last marked day, on which every marked session was N, O or had no
 	// mark: nobody has said where the child is. A day with no mark at all
 	// (not on roll) or a closure (#) neither extends nor breaks it.
-	CurrentUnexplainedRun int
+	CurrentUnexplainedRun int32
 	// LongestMissingRun is the longest run of school days on which the
 	// register was not marked for the pupil at all ("-" in every marked
 	// session).
-	LongestMissingRun int
+	LongestMissingRun int32
 	// Current and longest runs of school days with no education on offer
 	// (every marked session Q, Y1 or Y7).
-	CurrentNoEducationRun, LongestNoEducationRun int
+	CurrentNoEducationRun, LongestNoEducationRun int32
 
 	// In the latest 10 school weeks (the penalty-notice window): N and O
 	// sessions, N sessions alone (a threshold that rests on N waits until
 	// they are resolved), and G sessions (the holiday route).
-	Unexplained10wk, N10wk, Holiday10wk int
+	Unexplained10wk, N10wk, Holiday10wk int32
 	// The same window counted only on days of compulsory school age (all
 	// days when the age range is not known): unauthorised (G, N, O, U), N,
 	// and G sessions. The statutory steps read these.
-	StatUnauth10wk, StatN10wk, StatHoliday10wk int
+	StatUnauth10wk, StatN10wk, StatHoliday10wk int32
 
 	// AbsenceSessions is authorised plus unauthorised sessions, the
 	// denominator of the shares below.
-	AbsenceSessions      int
-	MondayFridaySessions int // absence sessions on a Monday or a Friday
-	IllnessSessions      int // I
+	AbsenceSessions      int32
+	MondayFridaySessions int32 // absence sessions on a Monday or a Friday
+	IllnessSessions      int32 // I
 
 	// The trend: absence and possible sessions in the latest 4 school
 	// weeks, and before them; EarlierWeeks is how many school weeks before
 	// the recent ones had a possible session for the pupil.
-	RecentPossible, RecentAbsent   int
-	EarlierPossible, EarlierAbsent int
-	EarlierWeeks                   int
+	RecentPossible, RecentAbsent   int32
+	EarlierPossible, EarlierAbsent int32
+	EarlierWeeks                   int32
 	// The four school weeks before the recent ones, and everything before
 	// those: a sustained improvement has to hold in both four-week blocks.
-	MidPossible, MidAbsent     int
-	PriorPossible, PriorAbsent int
-	PriorWeeks                 int
+	MidPossible, MidAbsent     int32
+	PriorPossible, PriorAbsent int32
+	PriorWeeks                 int32
 
 	// UnresolvedN is N sessions dated more than 5 school days before the
 	// end: their reason should have been established by now.
-	UnresolvedN int
+	UnresolvedN int32
 
-	HolidaySessions    int // G, and legacy H and F
-	PartTimeSessions   int // C2
-	PartTimeWeeks      int // school weeks with at least one C2
-	SuspensionSessions int // E
-	LateSessions       int // L and U
-	LateAfterClose     int // U
+	HolidaySessions    int32 // G, and legacy H and F
+	PartTimeSessions   int32 // C2
+	PartTimeWeeks      int32 // school weeks with at least one C2
+	SuspensionSessions int32 // E
+	LateSessions       int32 // L and U
+	LateAfterClose     int32 // U
 
 	// SchoolWeeks is school weeks with at least one possible session for
 	// the pupil; DaysOnRoll is school days from the pupil's first to last
 	// possible session, inclusive.
-	SchoolWeeks int
-	DaysOnRoll  int
+	SchoolWeeks int32
+	DaysOnRoll  int32
 
 	// For the evidence text only.
 	end                   register.Day // last school day up to the end
@@ -240,7 +241,7 @@ type Patterns struct {
 	suspension            dayRun
 	firstPoss, lastPoss   register.Day
 	unresolved            [maxListedDays]register.Day
-	unresolvedDays        int
+	unresolvedDays        int32
 	partTimeFirst         register.Day
 	partTimeLast          register.Day
 }
@@ -321,10 +322,10 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 	// A ring of the last 10 school weeks' G/N/O/U counts gives the worst
 	// window in the same pass, with no per-pupil allocation.
 	var (
-		ring      [unauthWindowWeeks]int
+		ring      [unauthWindowWeeks]int32
 		ringFirst [unauthWindowWeeks]register.Day
 		ringWeek  = -1 // latest week the ring has been advanced to
-		ringSum   int
+		ringSum   int32
 	)
 	lastPossWeek, lastC2Week := -1, -1
 	firstPossIdx, lastPossIdx := 0, 0
@@ -338,8 +339,8 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 		monFri := wd == time.Monday || wd == time.Friday
 		var nPoss, nAbs, nUnauth, nGNO, nGNOBreak, nE int
 		var nMarked, nUnexpl, nUnexplBreak, nMissing, nNoEd int
-		for s := register.AM; s <= register.PM; s++ {
-			id := p.Mark(d, s)
+		am, pm := p.Sessions(d)
+		for _, id := range [2]mark.ID{am, pm} {
 			if id == 0 {
 				continue // no session for this pupil
 			}
@@ -433,7 +434,7 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 				}
 				// Move the ring to week w, dropping weeks that left the window.
 				if w-ringWeek >= unauthWindowWeeks {
-					ring, ringSum = [unauthWindowWeeks]int{}, 0
+					ring, ringSum = [unauthWindowWeeks]int32{}, 0
 				} else {
 					for k := ringWeek + 1; k <= w; k++ {
 						ringSum -= ring[k%unauthWindowWeeks]
@@ -569,21 +570,21 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 	}
 
 	if pt.firstPoss != 0 {
-		pt.DaysOnRoll = lastPossIdx - firstPossIdx + 1
+		pt.DaysOnRoll = int32(lastPossIdx - firstPossIdx + 1)
 	}
-	pt.LongestAbsenceRun, pt.CurrentAbsenceRun = pt.absence.best, pt.absence.n
-	pt.CurrentUnauthRun = pt.unauth.n
-	pt.LongestGNORun, pt.CurrentGNORun = pt.gno.best, pt.gno.n
-	pt.LongestSuspensionRun = pt.suspension.best
+	pt.LongestAbsenceRun, pt.CurrentAbsenceRun = int32(pt.absence.best), int32(pt.absence.n)
+	pt.CurrentUnauthRun = int32(pt.unauth.n)
+	pt.LongestGNORun, pt.CurrentGNORun = int32(pt.gno.best), int32(pt.gno.n)
+	pt.LongestSuspensionRun = int32(pt.suspension.best)
 	pt.unauth.endEpisode(unauthEpisodeDays, &pt.UnauthEpisodes10)
-	pt.CurrentUnexplainedRun = pt.unexplained.n
-	pt.LongestMissingRun = pt.missing.best
-	pt.CurrentNoEducationRun, pt.LongestNoEducationRun = pt.noEducation.n, pt.noEducation.best
+	pt.CurrentUnexplainedRun = int32(pt.unexplained.n)
+	pt.LongestMissingRun = int32(pt.missing.best)
+	pt.CurrentNoEducationRun, pt.LongestNoEducationRun = int32(pt.noEducation.n), int32(pt.noEducation.best)
 	return pt
 }
 
 // ratePct is n as a percentage of d, 0 when d is 0.
-func ratePct(n, d int) float64 {
+func ratePct[T int | int32](n, d T) float64 {
 	if d == 0 {
 		return 0
 	}
@@ -622,8 +623,9 @@ func (pt Patterns) TrendPts() float64 {
 // trendCmp returns 100·(recent − earlier)·rp·ep as a whole number, so the
 // 5-point tests are exact: recent − earlier ≥ k ⇔ trendCmp ≥ k·rp·ep.
 func (pt Patterns) trendCmp() (diff, scale int) {
-	rp, ep := pt.RecentPossible, pt.EarlierPossible
-	return 100 * (pt.RecentAbsent*ep - pt.EarlierAbsent*rp), rp * ep
+	// In int: the products of two counts are kept clear of 32 bits.
+	rp, ep := int(pt.RecentPossible), int(pt.EarlierPossible)
+	return 100 * (int(pt.RecentAbsent)*ep - int(pt.EarlierAbsent)*rp), rp * ep
 }
 
 // Improving: recent absence at least 5 points below earlier, recent under
@@ -634,7 +636,7 @@ func (pt Patterns) Improving() bool {
 		return false
 	}
 	diff, scale := pt.trendCmp()
-	return -diff >= trendPoints*scale && 100*pt.RecentAbsent < improvedBelowPct*pt.RecentPossible
+	return -diff >= trendPoints*scale && 100*int(pt.RecentAbsent) < improvedBelowPct*int(pt.RecentPossible)
 }
 
 // SustainedImproving is an improvement that has lasted: the latest four
@@ -644,15 +646,15 @@ func (pt Patterns) Improving() bool {
 // under 10%. One good month after a bad term is Improving, not this: the
 // Southampton guidance's protective factor is "sustained improvements".
 func (pt Patterns) SustainedImproving() bool {
-	rp, mp, pp := pt.RecentPossible, pt.MidPossible, pt.PriorPossible
+	rp, mp, pp := int(pt.RecentPossible), int(pt.MidPossible), int(pt.PriorPossible)
 	if rp == 0 || mp == 0 || pp == 0 || pt.PriorWeeks < minPriorWeeks {
 		return false
 	}
 	below := func(abs, poss int) bool {
 		// abs/poss <= prior - 5 points, and under 10%, in whole numbers.
-		return 100*(pt.PriorAbsent*poss-abs*pp) >= trendPoints*poss*pp && 100*abs < improvedBelowPct*poss
+		return 100*(int(pt.PriorAbsent)*poss-abs*pp) >= trendPoints*poss*pp && 100*abs < improvedBelowPct*poss
 	}
-	return below(pt.RecentAbsent, rp) && below(pt.MidAbsent, mp)
+	return below(int(pt.RecentAbsent), rp) && below(int(pt.MidAbsent), mp)
 }
 
 // Declining: recent absence at least 5 points above earlier, with at least
@@ -670,46 +672,46 @@ func (pt Patterns) Declining() bool {
 // they must not change: counts are int, percentages float64, flags bool.
 // Patterns{}.AddVars gives the full set for type-checking rules.
 func (pt Patterns) AddVars(vars map[string]any) {
-	vars["unauthorised_10wk"] = pt.Unauth10wk
-	vars["unauthorised_10wk_max"] = pt.Unauth10wkMax
-	vars["longest_absence_run_days"] = pt.LongestAbsenceRun
-	vars["current_absence_run_days"] = pt.CurrentAbsenceRun
-	vars["current_unauthorised_run_days"] = pt.CurrentUnauthRun
-	vars["longest_gno_run_days"] = pt.LongestGNORun
-	vars["current_gno_run_days"] = pt.CurrentGNORun
-	vars["absence_spells"] = pt.AbsenceSpells
+	vars["unauthorised_10wk"] = int(pt.Unauth10wk)
+	vars["unauthorised_10wk_max"] = int(pt.Unauth10wkMax)
+	vars["longest_absence_run_days"] = int(pt.LongestAbsenceRun)
+	vars["current_absence_run_days"] = int(pt.CurrentAbsenceRun)
+	vars["current_unauthorised_run_days"] = int(pt.CurrentUnauthRun)
+	vars["longest_gno_run_days"] = int(pt.LongestGNORun)
+	vars["current_gno_run_days"] = int(pt.CurrentGNORun)
+	vars["absence_spells"] = int(pt.AbsenceSpells)
 	vars["monday_friday_share"] = pt.MondayFridayShare()
 	vars["recent_absence_pct"] = pt.RecentAbsencePct()
 	vars["earlier_absence_pct"] = pt.EarlierAbsencePct()
 	vars["trend_pts"] = pt.TrendPts()
 	vars["improving"] = pt.Improving()
 	vars["declining"] = pt.Declining()
-	vars["unresolved_n"] = pt.UnresolvedN
+	vars["unresolved_n"] = int(pt.UnresolvedN)
 	vars["sustained_improving"] = pt.SustainedImproving()
-	vars["unauthorised_episodes_10_days"] = pt.UnauthEpisodes10
-	vars["current_unexplained_run_days"] = pt.CurrentUnexplainedRun
-	vars["longest_missing_run_days"] = pt.LongestMissingRun
-	vars["current_no_education_run_days"] = pt.CurrentNoEducationRun
-	vars["longest_no_education_run_days"] = pt.LongestNoEducationRun
-	vars["unexplained_10wk"] = pt.Unexplained10wk
-	vars["n_10wk"] = pt.N10wk
+	vars["unauthorised_episodes_10_days"] = int(pt.UnauthEpisodes10)
+	vars["current_unexplained_run_days"] = int(pt.CurrentUnexplainedRun)
+	vars["longest_missing_run_days"] = int(pt.LongestMissingRun)
+	vars["current_no_education_run_days"] = int(pt.CurrentNoEducationRun)
+	vars["longest_no_education_run_days"] = int(pt.LongestNoEducationRun)
+	vars["unexplained_10wk"] = int(pt.Unexplained10wk)
+	vars["n_10wk"] = int(pt.N10wk)
 	// The statutory counts: G in the window on days of compulsory school
 	// age (the holiday route), and the threshold without N, since a count
 	// that rests on N codes waits until they are resolved (within 5 school
 	// days: the reason may turn out to be illness).
-	vars["holiday_10wk"] = pt.StatHoliday10wk
-	vars["unauthorised_10wk_resolved"] = pt.StatUnauth10wk - pt.StatN10wk
-	vars["holiday_sessions"] = pt.HolidaySessions
-	vars["part_time_sessions"] = pt.PartTimeSessions
-	vars["part_time_weeks"] = pt.PartTimeWeeks
-	vars["suspension_sessions"] = pt.SuspensionSessions
-	vars["longest_suspension_run_days"] = pt.LongestSuspensionRun
-	vars["late_sessions"] = pt.LateSessions
-	vars["late_after_close"] = pt.LateAfterClose
-	vars["illness_sessions"] = pt.IllnessSessions
+	vars["holiday_10wk"] = int(pt.StatHoliday10wk)
+	vars["unauthorised_10wk_resolved"] = int(pt.StatUnauth10wk - pt.StatN10wk)
+	vars["holiday_sessions"] = int(pt.HolidaySessions)
+	vars["part_time_sessions"] = int(pt.PartTimeSessions)
+	vars["part_time_weeks"] = int(pt.PartTimeWeeks)
+	vars["suspension_sessions"] = int(pt.SuspensionSessions)
+	vars["longest_suspension_run_days"] = int(pt.LongestSuspensionRun)
+	vars["late_sessions"] = int(pt.LateSessions)
+	vars["late_after_close"] = int(pt.LateAfterClose)
+	vars["illness_sessions"] = int(pt.IllnessSessions)
 	vars["illness_share"] = pt.IllnessShare()
-	vars["school_weeks"] = pt.SchoolWeeks
-	vars["days_on_roll"] = pt.DaysOnRoll
+	vars["school_weeks"] = int(pt.SchoolWeeks)
+	vars["days_on_roll"] = int(pt.DaysOnRoll)
 }
 
 // AddEvidence adds, under each indicator's name, a sentence saying where the
@@ -751,9 +753,9 @@ func (pt Patterns) AddEvidence(ev map[string]string) {
 	ev["unauthorised_10wk_resolved"] = countNoun(pt.StatUnauth10wk-pt.StatN10wk, "unauthorised session") + " with the reason resolved (G, O, U) in the 10 school weeks to " + shortDay(pt.end) + csa
 
 	ev["absence_spells"] = countNoun(pt.AbsenceSpells, "separate spell") + " of absence"
-	ev["monday_friday_share"] = strconv.Itoa(pt.MondayFridaySessions) + " of " +
+	ev["monday_friday_share"] = strconv.Itoa(int(pt.MondayFridaySessions)) + " of " +
 		countNoun(pt.AbsenceSessions, "absence session") + " on a Monday or Friday (" + fmtPct(pt.MondayFridayShare()) + ")"
-	ev["illness_share"] = strconv.Itoa(pt.IllnessSessions) + " of " +
+	ev["illness_share"] = strconv.Itoa(int(pt.IllnessSessions)) + " of " +
 		countNoun(pt.AbsenceSessions, "absence session") + " for illness (I) (" + fmtPct(pt.IllnessShare()) + ")"
 
 	trend := pt.trendText()
@@ -858,11 +860,11 @@ func dayRange(from, to register.Day) string {
 	return shortDay(from) + " to " + shortDay(to)
 }
 
-func countNoun(n int, noun string) string {
+func countNoun[T int | int32 | int16](n T, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return strconv.Itoa(int(n)) + " " + noun + "s"
 }
 
 func fmtPct(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + "%" }

@@ -289,8 +289,14 @@ const (
 // other code whatever the order. Each mark that does not stand is counted
 // as rejected ("superseded_mark"), and a finding says how many marks of
 // which file each later file superseded.
+//
+// It also gives back, pupil by pupil, the room each register kept for the
+// rest of the academic year beyond the last day read.
 func (b *Builder) Finish(order RevisionOrder) {
 	b.settleLayouts()
+	for _, p := range b.Reg.pupils {
+		p.trim()
+	}
 	if len(b.pending) == 0 {
 		return
 	}

@@ -1,8 +1,10 @@
 package register
 
 import (
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/attendrisk/attendrisk/pkg/mark"
 )
@@ -81,11 +83,18 @@ type Pupil struct {
 	ID   string
 	Info Info
 
-	first Day
+	// w0 is the weekday (numbered by weekdayIndex) marks starts on.
+	w0 int32
 	// file is 1 + the index of the file that first gave this enrolment a
 	// mark (see Builder, revisions).
-	file  int32
-	marks []mark.ID // marks[2*(day-first)+session]; 0 = no session
+	file int32
+	// marks holds the weekdays' sessions from the first marked one:
+	// marks[2*(weekdayIndex(day)-w0)+session]; 0 = no session. A school
+	// year is about 190 days on 261 weekdays, so a year's array is 522
+	// bytes where one by calendar day was 730: an authority's pupils hold
+	// one each. The rare weekend mark is kept in ext.weekend. The first
+	// and last weekday hold a mark.
+	marks []mark.ID
 
 	// Counts is set instead of marks for pupils read from the summary
 	// layout: sessions per code ID, with no dates.
@@ -119,6 +128,51 @@ type pupilExt struct {
 	// spans, once a second file gives the enrolment marks, is each file's
 	// first and last day (see Builder, revisions).
 	spans []fileSpan
+	// weekend is the marks on Saturdays and Sundays, in date and session
+	// order.
+	weekend []weekendMark
+}
+
+// weekendMark is a session mark on a Saturday or Sunday.
+type weekendMark struct {
+	d  Day
+	s  Session
+	id mark.ID
+}
+
+// weekendMarks is the pupil's weekend marks, nil when none.
+func (p *Pupil) weekendMarks() []weekendMark {
+	if p.ext == nil {
+		return nil
+	}
+	return p.ext.weekend
+}
+
+// weekdayIndex numbers the weekdays consecutively (Monday 29 December 1969
+// is 0); a Saturday or Sunday gets the following Monday's number, so the
+// weekdays from a to b inclusive are weekdayIndex(b+1) - weekdayIndex(a).
+func weekdayIndex(d Day) int {
+	w, k := weekOf(d)
+	return w*5 + min(k, 5)
+}
+
+// weekOf returns the week (numbered from 29 December 1969) and the day in
+// it (Monday 0 to Sunday 6). Days are offset to be positive for any date
+// from 1790 on (DayOf takes 1900 to 2200), so the division needs no sign
+// correction: it is a multiplication, on the path of every mark read.
+func weekOf(d Day) (week, k int) {
+	const offset = 7 * 10000 // weeks before 29/12/1969 kept positive
+	x := int(d) + 3 + offset
+	return x/7 - offset/7, x % 7
+}
+
+// weekdayDay is the weekday numbered w by weekdayIndex.
+func weekdayDay(w int) Day {
+	week, k := w/5, w%5
+	if k < 0 {
+		week, k = week-1, k+5
+	}
+	return Day(week*7 - 3 + k)
 }
 
 // nextE is the next enrolment of the same UPN, or nil.
@@ -161,49 +215,160 @@ func (p *Pupil) Enrolments() []*Pupil {
 func (p *Pupil) Combined() bool { return p.combined }
 
 // HasMarks reports whether the pupil has session marks (rather than counts).
-func (p *Pupil) HasMarks() bool { return len(p.marks) > 0 }
+func (p *Pupil) HasMarks() bool { return len(p.marks) > 0 || len(p.weekendMarks()) > 0 }
 
-// Span returns the first and last day the array covers. Days at the edges
-// always hold at least one mark.
+// Span returns the first and last day with a mark.
 func (p *Pupil) Span() (first, last Day) {
-	return p.first, p.first + Day(len(p.marks)/2) - 1
+	if len(p.marks) > 0 {
+		first = weekdayDay(int(p.w0))
+		last = weekdayDay(int(p.w0) + len(p.marks)/2 - 1)
+	}
+	if wk := p.weekendMarks(); len(wk) > 0 {
+		if len(p.marks) == 0 || wk[0].d < first {
+			first = wk[0].d
+		}
+		if wk[len(wk)-1].d > last {
+			last = wk[len(wk)-1].d
+		}
+	}
+	return first, last
 }
 
 // Mark returns the mark for a session, 0 when there is none.
 func (p *Pupil) Mark(d Day, s Session) mark.ID {
-	i := int(d-p.first)*2 + int(s)
-	if i < 0 || i >= len(p.marks) {
+	w, k := weekOf(d)
+	if k >= 5 {
+		return p.weekendMark(d, s)
+	}
+	i := (w*5+k-int(p.w0))*2 + int(s)
+	if uint(i) >= uint(len(p.marks)) {
 		return 0
 	}
 	return p.marks[i]
 }
 
+// Sessions returns the morning and afternoon marks of a day (0 for none):
+// Mark for both sessions, with the day looked up once.
+func (p *Pupil) Sessions(d Day) (am, pm mark.ID) {
+	w, k := weekOf(d)
+	if k >= 5 {
+		return p.weekendMark(d, AM), p.weekendMark(d, PM)
+	}
+	i := (w*5 + k - int(p.w0)) * 2
+	if uint(i) >= uint(len(p.marks)) {
+		return 0, 0
+	}
+	return p.marks[i], p.marks[i+1]
+}
+
+func (p *Pupil) weekendMark(d Day, s Session) mark.ID {
+	for _, m := range p.weekendMarks() {
+		if m.d == d && m.s == s {
+			return m.id
+		}
+	}
+	return 0
+}
+
 // Each calls fn for every stored session in date order.
 func (p *Pupil) Each(fn func(d Day, s Session, id mark.ID)) {
-	for i, id := range p.marks {
-		if id != 0 {
-			fn(p.first+Day(i/2), Session(i%2), id)
+	if p.ext != nil && len(p.ext.weekend) > 0 {
+		p.eachWithWeekends(fn)
+		return
+	}
+	d := weekdayDay(int(p.w0))
+	k := int(d.Weekday()) - 1 // Monday 0 .. Friday 4
+	for i := 0; i+1 < len(p.marks); i += 2 {
+		if id := p.marks[i]; id != 0 {
+			fn(d, AM, id)
+		}
+		if id := p.marks[i+1]; id != 0 {
+			fn(d, PM, id)
+		}
+		d, k = d+1, k+1
+		if k == 5 { // Friday to Monday
+			d, k = d+2, 0
 		}
 	}
 }
 
-// slot returns a pointer to the session's slot, growing the array to cover d.
+// Count adds one to counts[id] for every mark on a day from from to to
+// inclusive (0: open on that side), and to counts[0] for every weekday
+// session with no mark. counts is indexed by mark.ID. It is Each for
+// figures, without a call per session: it runs for every pupil.
+func (p *Pupil) Count(from, to Day, counts []int) {
+	lo, hi := 0, len(p.marks)
+	if from != 0 {
+		lo = max(lo, 2*(weekdayIndex(from)-int(p.w0)))
+	}
+	if to != 0 {
+		hi = min(hi, 2*(weekdayIndex(to+1)-int(p.w0)))
+	}
+	if lo < hi {
+		for _, id := range p.marks[lo:hi] {
+			counts[id]++
+		}
+	}
+	for _, m := range p.weekendMarks() {
+		if m.id != 0 && (from == 0 || m.d >= from) && (to == 0 || m.d <= to) {
+			counts[m.id]++
+		}
+	}
+}
+
+// eachWithWeekends is Each with the weekend marks merged in.
+func (p *Pupil) eachWithWeekends(fn func(d Day, s Session, id mark.ID)) {
+	wk := p.weekendMarks()
+	d := weekdayDay(int(p.w0))
+	for i := 0; i+1 < len(p.marks); i += 2 {
+		for len(wk) > 0 && wk[0].d < d {
+			if wk[0].id != 0 {
+				fn(wk[0].d, wk[0].s, wk[0].id)
+			}
+			wk = wk[1:]
+		}
+		if id := p.marks[i]; id != 0 {
+			fn(d, AM, id)
+		}
+		if id := p.marks[i+1]; id != 0 {
+			fn(d, PM, id)
+		}
+		if d++; d.Weekday() == time.Saturday {
+			d += 2
+		}
+	}
+	for _, m := range wk {
+		if m.id != 0 {
+			fn(m.d, m.s, m.id)
+		}
+	}
+}
+
+// slot returns a pointer to the session's slot, growing the store to cover
+// d. The caller sets the mark at once: the pointer is good until the next
+// slot.
 func (p *Pupil) slot(d Day, s Session) *mark.ID {
+	w, k := weekOf(d)
+	if k >= 5 {
+		return p.weekendSlot(d, s)
+	}
+	wd := w*5 + k
 	if len(p.marks) == 0 {
-		// Room to the end of d's academic year (the array is by calendar
-		// day, weekends included): a year's register is read with no
-		// regrowth, so no copy and no discarded half-size array per pupil.
-		p.first = d
-		p.marks = make([]mark.ID, 2, 2*int(YearOf(d).End()-d+1))
+		// Room to the end of d's academic year: a year's register is read
+		// with no regrowth, so no copy and no discarded half-size array
+		// per pupil (Builder.Finish gives back what the data did not use).
+		p.w0 = int32(wd)
+		end := 2 * (weekdayIndex(YearOf(d).End()+1) - wd)
+		p.marks = make([]mark.ID, 2, max(end, 2))
+		return &p.marks[s]
 	}
-	if d < p.first {
-		grow := int(p.first - d)
-		n := make([]mark.ID, len(p.marks)+2*grow, cap(p.marks)+2*grow)
-		copy(n[2*grow:], p.marks)
+	if grow := 2 * (int(p.w0) - wd); grow > 0 {
+		n := make([]mark.ID, len(p.marks)+grow, cap(p.marks)+grow)
+		copy(n[grow:], p.marks)
 		p.marks = n
-		p.first = d
+		p.w0 = int32(wd)
 	}
-	i := int(d-p.first)*2 + int(s)
+	i := (wd-int(p.w0))*2 + int(s)
 	if i >= len(p.marks) {
 		if i < cap(p.marks) {
 			p.marks = p.marks[:i+1+int(1-s)]
@@ -214,6 +379,28 @@ func (p *Pupil) slot(d Day, s Session) *mark.ID {
 		}
 	}
 	return &p.marks[i]
+}
+
+// weekendSlot is slot for a Saturday or Sunday.
+func (p *Pupil) weekendSlot(d Day, s Session) *mark.ID {
+	x := p.extra()
+	i := sort.Search(len(x.weekend), func(i int) bool {
+		m := x.weekend[i]
+		return m.d > d || m.d == d && m.s >= s
+	})
+	if i == len(x.weekend) || x.weekend[i].d != d || x.weekend[i].s != s {
+		x.weekend = slices.Insert(x.weekend, i, weekendMark{d: d, s: s})
+	}
+	return &x.weekend[i].id
+}
+
+// trim gives back the room the weekday array kept beyond its last mark
+// (a year's array read to July is 464 bytes, to August 522: the next size
+// class down).
+func (p *Pupil) trim() {
+	if cap(p.marks) > len(p.marks) {
+		p.marks = slices.Clone(p.marks)
+	}
 }
 
 // Register is every enrolment (a pupil at a school), and the child view
@@ -414,6 +601,7 @@ func combine(head *Pupil) *Pupil {
 	}
 	c.Info.School = strings.Join(schools, " + ")
 	sumCounts(c, head) // a summary layout's counts, each school's added
+	c.trim()
 	return c
 }
 

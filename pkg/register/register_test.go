@@ -410,3 +410,95 @@ func TestPupilAccessors(t *testing.T) {
 		t.Errorf("SetInfo: first non-empty value wins (-want +got):\n%s", diff)
 	}
 }
+
+// TestWeekdayIndex: the weekday numbering the mark store uses counts
+// Monday to Friday only, gives a weekend day the next Monday's number, and
+// round-trips every weekday from 1900 to 2200.
+func TestWeekdayIndex(t *testing.T) {
+	prev := weekdayIndex(MustDay(1900, 1, 1) - 1)
+	for d := MustDay(1900, 1, 1); d <= MustDay(2200, 12, 31); d++ {
+		w := weekdayIndex(d)
+		step := w - prev
+		if d.Weekend() {
+			if d.Weekday() == time.Saturday && step != 1 || d.Weekday() == time.Sunday && step != 0 {
+				t.Fatalf("%s: index %d after %d", d.ISO(), w, prev)
+			}
+			if w != weekdayIndex(d.Monday()+7) {
+				t.Fatalf("%s: index %d is not the next Monday's", d.ISO(), w)
+			}
+		} else {
+			if step != 1 && !(d.Weekday() == time.Monday && step == 0) {
+				t.Fatalf("%s: index %d after %d", d.ISO(), w, prev)
+			}
+			if got := weekdayDay(w); got != d {
+				t.Fatalf("weekdayDay(%d) = %s, want %s", w, got.ISO(), d.ISO())
+			}
+		}
+		prev = w
+	}
+}
+
+// TestWeekendMarks: marks on a Saturday or Sunday are kept beside the
+// weekday array and come back in date order, at either edge of the span,
+// including a weekend mark weeks before the first weekday one.
+func TestWeekendMarks(t *testing.T) {
+	b := NewBuilder(quality.New())
+	p := b.Pupil([]byte("A"))
+	sat, sun := MustDay(2024, 9, 14), MustDay(2024, 9, 15)
+	mon, fri := MustDay(2024, 9, 16), MustDay(2024, 9, 20)
+	early, late := MustDay(2024, 8, 31), MustDay(2024, 9, 22) // a Saturday, a Sunday
+	for _, o := range []struct {
+		d Day
+		s Session
+		c string
+	}{{sun, PM, "/"}, {mon, AM, "/"}, {sat, AM, "L"}, {fri, PM, "N"}, {sun, AM, "B"}, {late, AM, "/"}, {early, PM, "#"}, {MustDay(2024, 9, 2), AM, "I"}} {
+		if !b.Mark(p, o.d, o.s, code(t, o.c), quality.Loc{}) {
+			t.Fatalf("mark %s %s not used", o.d.ISO(), o.s)
+		}
+	}
+	want := []marked{
+		{"2024-08-31", "PM", "#"}, {"2024-09-02", "AM", "I"}, {"2024-09-14", "AM", "L"}, {"2024-09-15", "AM", "B"}, {"2024-09-15", "PM", "/"},
+		{"2024-09-16", "AM", "/"}, {"2024-09-20", "PM", "N"}, {"2024-09-22", "AM", "/"},
+	}
+	if diff := cmp.Diff(want, marksOf(p)); diff != "" {
+		t.Errorf("Each (-want +got):\n%s", diff)
+	}
+	if first, last := p.Span(); first != early || last != late {
+		t.Errorf("Span() = %s, %s; want %s, %s", first.ISO(), last.ISO(), early.ISO(), late.ISO())
+	}
+	if got, want := p.Mark(sun, AM), code(t, "B"); got != want {
+		t.Errorf("Mark(Sunday AM) = %d, want %d", got, want)
+	}
+	if got := p.Mark(sat, PM); got != 0 {
+		t.Errorf("Mark(Saturday PM) = %d, want 0", got)
+	}
+	if got, want := p.Mark(fri, PM), code(t, "N"); got != want {
+		t.Errorf("Mark(Friday PM) = %d, want %d", got, want)
+	}
+	// Only weekend marks: the pupil has marks and a span.
+	q := b.Pupil([]byte("B"))
+	b.Mark(q, sat, AM, code(t, "/"), quality.Loc{})
+	if f, l := q.Span(); !q.HasMarks() || f != sat || l != sat {
+		t.Errorf("weekend only: HasMarks %v, Span %s to %s", q.HasMarks(), f.ISO(), l.ISO())
+	}
+	b.Finish(ByExtent)
+	if diff := cmp.Diff(want, marksOf(p)); diff != "" {
+		t.Errorf("after Finish (-want +got):\n%s", diff)
+	}
+	// Count agrees with Each, whole and within windows that start and end
+	// on weekends and weekdays.
+	for _, w := range [][2]Day{{0, 0}, {sat, 0}, {0, sun}, {mon, fri}, {MustDay(2024, 9, 3), sat}, {late, late}, {fri + 1, fri + 1}} {
+		got := make([]int, mark.NumIDs)
+		p.Count(w[0], w[1], got)
+		got[0] = 0
+		want := make([]int, mark.NumIDs)
+		p.Each(func(d Day, _ Session, id mark.ID) {
+			if (w[0] == 0 || d >= w[0]) && (w[1] == 0 || d <= w[1]) {
+				want[id]++
+			}
+		})
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Count(%s, %s) (-Each +Count):\n%s", w[0].ISO(), w[1].ISO(), diff)
+		}
+	}
+}

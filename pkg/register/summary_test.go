@@ -150,7 +150,9 @@ type summaryRow struct {
 
 // add is two enrolments' figures together.
 func add(a, b metrics.Figures) metrics.Figures {
-	a.Codes = append([]int(nil), a.Codes...)
+	var codes metrics.CodeCounts // a's own copy, however its counts are kept
+	codes.AddAll(&a.Codes)
+	a.Codes = codes
 	a.Add(b)
 	return a
 }

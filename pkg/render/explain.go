@@ -197,8 +197,8 @@ func BuildExplainPage(res *analysis.Result, p *analysis.Pupil, rank, of, minSess
 		pg.Figures.Band = "persistent absence (10% or more)"
 	}
 	for _, c := range mark.Table() {
-		if fg.Codes != nil && fg.Codes[c.ID] > 0 {
-			pg.Codes = append(pg.Codes, fmt.Sprintf("%s %d", c.Code, fg.Codes[c.ID]))
+		if n := fg.Codes.Get(c.ID); n > 0 {
+			pg.Codes = append(pg.Codes, fmt.Sprintf("%s %d", c.Code, n))
 		}
 	}
 	c := p.Causes

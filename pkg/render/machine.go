@@ -88,11 +88,7 @@ func CSV(w io.Writer, res *analysis.Result) error {
 			row[k], row[k+1] = Neutralise(factorsText(p, " | ")), Neutralise(stepsText(p, " | "))
 			row[k+2], row[k+3], row[k+4] = Neutralise(rm.Name), Neutralise(rm.Version), rm.Hash
 			for i, c := range codes {
-				v := 0
-				if p.Figures.Codes != nil {
-					v = p.Figures.Codes[c.ID]
-				}
-				row[k+5+i] = formatCell(v)
+				row[k+5+i] = formatCell(p.Figures.Codes.Get(c.ID))
 			}
 			k += 5 + len(codes)
 			rec.load(res, p)

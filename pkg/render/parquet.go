@@ -104,11 +104,7 @@ func Parquet(w io.Writer, res *analysis.Result, meta Meta) error {
 			k++
 		}
 		for _, c := range codes {
-			n := 0
-			if p.Figures.Codes != nil {
-				n = p.Figures.Codes[c.ID]
-			}
-			vals[k] = n
+			vals[k] = p.Figures.Codes.Get(c.ID)
 			k++
 		}
 		rec.load(res, p)

@@ -1328,10 +1328,7 @@ func (b *xlBook) codesSheet() *xlSheet {
 	t := b.res.Totals
 	rows := []xlRow{xlHeaderRow("Code", "Meaning", "Category", "Sessions", "Share of possible sessions", "Note")}
 	for _, c := range mark.Table() {
-		n := 0
-		if int(c.ID) < len(t.Codes) {
-			n = t.Codes[c.ID]
-		}
+		n := t.Codes.Get(c.ID)
 		share := xlCell{} // not a possible session: no share of them
 		if c.Category.Possible() && t.Possible > 0 {
 			share = xlPctOf(100 * float64(n) / float64(t.Possible))

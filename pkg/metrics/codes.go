@@ -1,0 +1,99 @@
+package metrics
+
+import (
+	"math"
+
+	"github.com/attendrisk/attendrisk/pkg/mark"
+)
+
+// codeSlots is how many mark IDs CodeCounts holds: mark.NumIDs, as a
+// constant so that the counts are an array inside Figures rather than a
+// slice allocated for every pupil (init checks the two agree).
+const codeSlots = 40
+
+func init() {
+	if mark.NumIDs != codeSlots {
+		panic("metrics: codeSlots must equal mark.NumIDs") // caught by every test
+	}
+}
+
+// CodeCounts is sessions per mark.ID. A pupil's year is at most 732
+// sessions, so the counts are kept in 16 bits inside the Figures (80 bytes,
+// no allocation: a whole authority's pupils hold one each); a count that
+// does not fit (a summary row for an area, a cohort's totals) moves every
+// count to a wide array, once. The zero value is all zeros.
+type CodeCounts struct {
+	small [codeSlots]uint16
+	wide  *[codeSlots]int
+}
+
+// Get returns the sessions of a code (0 for an ID out of range).
+func (c *CodeCounts) Get(id mark.ID) int {
+	if int(id) >= codeSlots {
+		return 0
+	}
+	if c.wide != nil {
+		return c.wide[id]
+	}
+	return int(c.small[id])
+}
+
+// Add adds n sessions to a code's count.
+func (c *CodeCounts) Add(id mark.ID, n int) {
+	if c.wide == nil {
+		if v := int(c.small[id]) + n; v >= 0 && v <= math.MaxUint16 {
+			c.small[id] = uint16(v)
+			return
+		}
+		c.widen()
+	}
+	c.wide[id] += n
+}
+
+// widen moves the counts to the wide array.
+func (c *CodeCounts) widen() {
+	w := new([codeSlots]int)
+	for i, n := range c.small {
+		w[i] = int(n)
+	}
+	c.wide, c.small = w, [codeSlots]uint16{}
+}
+
+// AddAll adds every count of o.
+func (c *CodeCounts) AddAll(o *CodeCounts) {
+	for i := 1; i < codeSlots; i++ {
+		if n := o.Get(mark.ID(i)); n != 0 {
+			c.Add(mark.ID(i), n)
+		}
+	}
+}
+
+// Any reports whether some code has a session.
+func (c *CodeCounts) Any() bool {
+	for i := 1; i < codeSlots; i++ {
+		if c.Get(mark.ID(i)) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Slice returns the counts indexed by mark.ID, a copy.
+func (c *CodeCounts) Slice() []int {
+	out := make([]int, codeSlots)
+	for i := range out {
+		out[i] = c.Get(mark.ID(i))
+	}
+	return out
+}
+
+// Equal reports whether two sets of counts are the same, however each is
+// kept (go-cmp uses it to compare Figures).
+func (c CodeCounts) Equal(o CodeCounts) bool {
+	for i := 0; i < codeSlots; i++ {
+		if c.Get(mark.ID(i)) != o.Get(mark.ID(i)) {
+			return false
+		}
+	}
+	return true
+}
