@@ -21,7 +21,12 @@ func init() {
 // sessions, so the counts are kept in 16 bits inside the Figures (80 bytes,
 // no allocation: a whole authority's pupils hold one each); a count that
 // does not fit (a summary row for an area, a cohort's totals) moves every
-// count to a wide array, once. The zero value is all zeros.
+// count to a wide array. The zero value is all zeros.
+//
+// A wide array is never written once it is made: every change builds a
+// new one. Figures are copied by value everywhere (a group's total starts
+// as a copy, a child's view adds a second school's), and a copy that
+// shared a written array would change with its original.
 type CodeCounts struct {
 	small [codeSlots]uint16
 	wide  *[codeSlots]int
@@ -45,27 +50,50 @@ func (c *CodeCounts) Add(id mark.ID, n int) {
 			c.small[id] = uint16(v)
 			return
 		}
-		c.widen()
 	}
-	c.wide[id] += n
-}
-
-// widen moves the counts to the wide array.
-func (c *CodeCounts) widen() {
-	w := new([codeSlots]int)
-	for i, n := range c.small {
-		w[i] = int(n)
-	}
+	w := c.widened()
+	w[id] += n
 	c.wide, c.small = w, [codeSlots]uint16{}
 }
 
-// AddAll adds every count of o.
+// widened returns a new wide array holding the counts.
+func (c *CodeCounts) widened() *[codeSlots]int {
+	w := new([codeSlots]int)
+	if c.wide != nil {
+		*w = *c.wide
+		return w
+	}
+	for i, n := range c.small {
+		w[i] = int(n)
+	}
+	return w
+}
+
+// AddAll adds every count of o: in place while they fit in 16 bits, else
+// into one new wide array (a cohort's total allocates once per pupil
+// added, 320 bytes, and never changes a copy of itself).
 func (c *CodeCounts) AddAll(o *CodeCounts) {
-	for i := 1; i < codeSlots; i++ {
-		if n := o.Get(mark.ID(i)); n != 0 {
-			c.Add(mark.ID(i), n)
+	if c.wide == nil && o.wide == nil {
+		sum := c.small
+		fits := true
+		for i := 1; i < codeSlots; i++ {
+			v := uint32(sum[i]) + uint32(o.small[i])
+			if v > math.MaxUint16 {
+				fits = false
+				break
+			}
+			sum[i] = uint16(v)
+		}
+		if fits {
+			c.small = sum
+			return
 		}
 	}
+	w := c.widened()
+	for i := 1; i < codeSlots; i++ {
+		w[i] += o.Get(mark.ID(i))
+	}
+	c.wide, c.small = w, [codeSlots]uint16{}
 }
 
 // Any reports whether some code has a session.

@@ -50,8 +50,8 @@ func (f Figures) Pct(n int) float64 {
 }
 
 // Add sums another set of figures into f: group totals are summed sessions,
-// never averaged rates. Sum into figures of your own (a zero Figures): a
-// copy of figures whose code counts have outgrown 16 bits shares them.
+// never averaged rates. Figures are values: adding to a copy leaves the
+// original as it was, however its code counts are kept (see CodeCounts).
 func (f *Figures) Add(o Figures) {
 	f.Possible += o.Possible
 	f.Present += o.Present

@@ -302,3 +302,24 @@ func TestCodeCountsWiden(t *testing.T) {
 		t.Error("Any is wrong")
 	}
 }
+
+// A copy of figures whose counts are wide (a cohort's or an area's total)
+// is a value like any other: adding to the original, or to the copy, leaves
+// the other as it was. (A written shared array made the school's total
+// change with a group's.)
+func TestWideCountsAreValues(t *testing.T) {
+	slash, _ := mark.Lookup("/")
+	var total Figures
+	total.Add(FromCounts(counts(t, map[string]int{"/": 60_000}), 0))
+	total.Add(FromCounts(counts(t, map[string]int{"/": 10_000}), 0)) // now wide
+	copyOf := total
+	total.Add(FromCounts(counts(t, map[string]int{"/": 5}), 0))
+	copyOf.Add(FromCounts(counts(t, map[string]int{"/": 1}), 0))
+	total.Codes.Add(slash, 100)
+	if got := copyOf.Codes.Get(slash); got != 70_001 {
+		t.Errorf("copy: / = %d, want 70001", got)
+	}
+	if got := total.Codes.Get(slash); got != 70_105 {
+		t.Errorf("original: / = %d, want 70105", got)
+	}
+}
