@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"io"
 	"math"
 	"runtime"
+	"sort"
 	"strconv"
 	"sync"
 
@@ -206,28 +208,39 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 			return err
 		}
 	}
-	factors := []factorJSON{}
-	for _, f := range outcome(p).Fired {
+	// The fired factors, the next steps and the codes, written directly
+	// as encoding/json writes []factorJSON, []stepJSON and the CodeCounts
+	// map (keys sorted): through json.Marshal they were most of the
+	// garbage a pupil's record made (TestPupilJSONDirect).
+	b.WriteByte(',')
+	writeKey(b, "factors")
+	b.WriteByte('[')
+	for i, f := range outcome(p).Fired {
+		if i > 0 {
+			b.WriteByte(',')
+		}
 		ev := f.Evidence
 		if ev == nil {
 			ev = []string{}
 		}
-		factors = append(factors, factorJSON{f.Factor.ID, f.Factor.Kind, f.Factor.Group, f.Factor.Label, f.Factor.Weight, ev, f.Factor.Source})
-	}
-	steps := []stepJSON{}
-	for _, s := range outcome(p).Steps {
-		steps = append(steps, stepJSON{s.ID, s.Text, s.Source})
-	}
-	for _, kv := range []struct {
-		k string
-		v any
-	}{{"factors", factors}, {"next_steps", steps}, {"codes", p.Figures.CodeCounts()}} {
-		b.WriteByte(',')
-		writeKey(b, kv.k)
-		if err := writeValue(b, kv.v); err != nil { // map keys are sorted
+		if err := writeFactorJSON(b, factorJSON{f.Factor.ID, f.Factor.Kind, f.Factor.Group, f.Factor.Label, f.Factor.Weight, ev, f.Factor.Source}); err != nil {
 			return err
 		}
 	}
+	b.WriteString("],")
+	writeKey(b, "next_steps")
+	b.WriteByte('[')
+	for i, st := range outcome(p).Steps {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := writeStepJSON(b, stepJSON{st.ID, st.Text, st.Source}); err != nil {
+			return err
+		}
+	}
+	b.WriteString("],")
+	writeKey(b, "codes")
+	writeCodesJSON(b, p)
 	if rm != nil {
 		for _, kv := range [][2]string{{"rules_name", rm.Name}, {"rules_version", rm.Version}, {"rules_hash", rm.Hash}} {
 			b.WriteByte(',')
@@ -246,6 +259,82 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 	b.Write(extra)
 	b.WriteByte('}')
 	return nil
+}
+
+// writeFactorJSON appends f as json.Marshal writes a factorJSON.
+func writeFactorJSON(b *bytes.Buffer, f factorJSON) error {
+	b.WriteString(`{"id":`)
+	err := writeValue(b, f.ID)
+	b.WriteString(`,"kind":`)
+	err = errors.Join(err, writeValue(b, f.Kind))
+	b.WriteString(`,"group":`)
+	err = errors.Join(err, writeValue(b, f.Group))
+	b.WriteString(`,"label":`)
+	err = errors.Join(err, writeValue(b, f.Label))
+	b.WriteString(`,"weight":`)
+	b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(f.Weight), 10))
+	b.WriteString(`,"evidence":`)
+	err = errors.Join(err, writeValue(b, f.Evidence))
+	b.WriteString(`,"source":`)
+	err = errors.Join(err, writeValue(b, f.Source))
+	b.WriteByte('}')
+	return err
+}
+
+// writeStepJSON appends s as json.Marshal writes a stepJSON.
+func writeStepJSON(b *bytes.Buffer, s stepJSON) error {
+	b.WriteString(`{"id":`)
+	err := writeValue(b, s.ID)
+	b.WriteString(`,"step":`)
+	err = errors.Join(err, writeValue(b, s.Step))
+	b.WriteString(`,"source":`)
+	err = errors.Join(err, writeValue(b, s.Source))
+	b.WriteByte('}')
+	return err
+}
+
+// jsonCodeOrder is the mark ids by their code's JSON key, the order
+// json.Marshal writes the keys of a code map in, each with its key.
+var jsonCodeOrder = func() []jsonCode {
+	var out []jsonCode
+	for _, c := range mark.Table() {
+		if c.ID == 0 {
+			continue
+		}
+		k, _ := json.Marshal(c.Code)
+		out = append(out, jsonCode{c.ID, c.Code, append(k, ':')})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].code < out[j].code })
+	return out
+}()
+
+type jsonCode struct {
+	id   mark.ID
+	code string
+	key  []byte
+}
+
+// writeCodesJSON appends the pupil's codes used as json.Marshal writes
+// Figures.CodeCounts: the codes with a session, keys sorted.
+func writeCodesJSON(b *bytes.Buffer, p *analysis.Pupil) {
+	b.WriteByte('{')
+	first := true
+	for _, c := range jsonCodeOrder {
+		if int(c.id) >= len(p.Figures.Codes) {
+			continue
+		}
+		n := p.Figures.Codes[c.id]
+		if n <= 0 {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		b.Write(c.key)
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(n), 10))
+	}
+	b.WriteByte('}')
 }
 
 // jsonKeys holds every field name of the pupil record already encoded
