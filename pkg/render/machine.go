@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/compare"
@@ -78,35 +80,33 @@ func CSV(w io.Writer, res *analysis.Result) error {
 		return err
 	}
 	cw.Flush()
+	name, version := Neutralise(rm.Name), Neutralise(rm.Version)
 	format := func(buf *bytes.Buffer, pupils []*analysis.Pupil) error {
-		row := make([]string, len(head))
-		bcw := csv.NewWriter(buf)
+		var l csvLine
 		var rec record
 		for _, p := range pupils {
-			for i, c := range pupilColumns {
-				row[i] = formatCell(c.get(p))
+			for _, c := range pupilColumns {
+				l.value(c.get(p))
 			}
-			k := len(pupilColumns)
-			row[k], row[k+1] = Neutralise(factorsText(p, " | ")), Neutralise(stepsText(p, " | "))
-			row[k+2], row[k+3], row[k+4] = Neutralise(rm.Name), Neutralise(rm.Version), rm.Hash
-			for i, c := range codes {
-				v := 0
-				if p.Figures.Codes != nil {
-					v = p.Figures.Codes[c.ID]
+			l.text(Neutralise(factorsText(p, " | ")))
+			l.text(Neutralise(stepsText(p, " | ")))
+			l.text(name)
+			l.text(version)
+			l.text(rm.Hash)
+			for _, c := range codes {
+				n := int64(0)
+				if int(c.ID) < len(p.Figures.Codes) {
+					n = int64(p.Figures.Codes[c.ID])
 				}
-				row[k+5+i] = formatCell(v)
+				l.int(n)
 			}
-			k += 5 + len(codes)
 			rec.load(res, p)
-			for i, c := range analystColumns {
-				row[k+i] = csvValue(c.get(&rec))
+			for _, c := range analystColumns {
+				l.value(c.get(&rec))
 			}
-			if err := bcw.Write(row); err != nil {
-				return err
-			}
+			buf.Write(l.end())
 		}
-		bcw.Flush()
-		return bcw.Error()
+		return nil
 	}
 	if err := inBlocks(res.Pupils, format, bw.Write); err != nil {
 		return err
@@ -115,6 +115,103 @@ func CSV(w io.Writer, res *analysis.Result) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// csvLine appends one record as encoding/csv's Writer writes it (comma,
+// line feed, a field quoted when it holds a quote, a comma or a line
+// break, starts with white space or is \.), with numbers appended in place:
+// building a []string of some 200 cells a pupil for csv.Writer made most
+// of the CSV output's garbage (TestCSVLine).
+type csvLine struct {
+	b       []byte
+	scratch []byte
+	n       int
+}
+
+func (l *csvLine) sep() {
+	if l.n > 0 {
+		l.b = append(l.b, ',')
+	}
+	l.n++
+}
+
+// text appends a text field, which the caller has neutralised.
+func (l *csvLine) text(s string) {
+	l.sep()
+	l.b = appendCSVField(l.b, s)
+}
+
+func (l *csvLine) int(n int64) {
+	l.sep()
+	l.b = strconv.AppendInt(l.b, n, 10)
+}
+
+// value appends a column's value as formatCell and csvValue render it: a
+// list joined by |, nil and other types as an empty field.
+func (l *csvLine) value(v any) {
+	switch x := v.(type) {
+	case string:
+		l.text(Neutralise(x))
+	case int:
+		l.int(int64(x))
+	case float64:
+		l.sep()
+		l.b = strconv.AppendFloat(l.b, x, 'f', -1, 64)
+	case bool:
+		l.sep()
+		l.b = strconv.AppendBool(l.b, x)
+	case []string:
+		l.scratch = l.scratch[:0]
+		for i, s := range x {
+			if i > 0 {
+				l.scratch = append(l.scratch, '|')
+			}
+			l.scratch = append(l.scratch, Neutralise(s)...)
+		}
+		l.text(string(l.scratch))
+	default:
+		l.sep()
+	}
+}
+
+// end finishes the record and returns it; the next field starts a new one
+// in the same memory.
+func (l *csvLine) end() []byte {
+	out := append(l.b, '\n')
+	l.b, l.n = out[:0], 0
+	return out
+}
+
+// appendCSVField appends s as encoding/csv writes a field.
+func appendCSVField(b []byte, s string) []byte {
+	if !csvNeedsQuotes(s) {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
+}
+
+// csvNeedsQuotes is encoding/csv's fieldNeedsQuotes for a comma.
+func csvNeedsQuotes(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s == `\.` {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\n' || c == '\r' || c == '"' || c == ',' {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
 }
 
 // inBlocks formats the pupils a block at a time on every core, one round of
