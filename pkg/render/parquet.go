@@ -3,10 +3,10 @@ package render
 import (
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 	"reflect"
+	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
