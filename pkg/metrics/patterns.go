@@ -957,4 +957,3 @@ func appendPct(b []byte, f float64) []byte {
 	return append(strconv.AppendFloat(b, f, 'f', 1, 64), '%')
 }
 
-func fmtPct(f float64) string { return string(appendPct(nil, f)) }
