@@ -213,12 +213,16 @@ func (pr *parquetRows) row(vals []any) (parquet.Row, error) {
 				continue
 			}
 			for i, s := range list {
-				row = append(row, parquet.ByteArrayValue([]byte(s)).Level(min(i, 1), l.maxDef, l.column))
+				row = append(row, parquet.ValueOf(s).Level(min(i, 1), l.maxDef, l.column))
 			}
 			continue
 		default:
-			s, _ := v.(string)
-			pv = parquet.ByteArrayValue([]byte(s))
+			// ValueOf refers to the text where ByteArrayValue would copy
+			// it: the writer copies it into its page buffers.
+			if _, ok := v.(string); !ok {
+				v = ""
+			}
+			pv = parquet.ValueOf(v)
 		}
 		row = append(row, pv.Level(0, l.maxDef, l.column))
 	}
