@@ -956,4 +956,3 @@ func countNoun[T integer](n T, noun string) string { return string(appendCount(n
 func appendPct(b []byte, f float64) []byte {
 	return append(strconv.AppendFloat(b, f, 'f', 1, 64), '%')
 }
-
