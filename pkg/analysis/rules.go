@@ -75,18 +75,27 @@ var funcSamples = map[string]rule.Funcs{rule.ActionsVar: emptyActions}
 
 // pupilEvidence gives the pupil indicators their sentences.
 func pupilEvidence(ev map[string]string, info register.Info) {
-	ev["year_group"] = fmt.Sprintf("year group %q as exported", info.YearGroup)
-	if n := ncYear(info.YearGroup); n >= 0 {
-		ev["nc_year"] = fmt.Sprintf("national curriculum year %d, from the year group %q", n, info.YearGroup)
-	} else {
-		ev["nc_year"] = fmt.Sprintf("no national curriculum year in the year group %q", info.YearGroup)
+	ev["year_group"] = string(strconv.AppendQuote([]byte("year group "), info.YearGroup))
+	ev["nc_year"] = string(appendNCYear(nil, info.YearGroup))
+}
+
+func appendNCYear(b []byte, yearGroup string) []byte {
+	if n := ncYear(yearGroup); n >= 0 {
+		b = strconv.AppendInt(append(b, "national curriculum year "...), int64(n), 10)
+		return strconv.AppendQuote(append(b, ", from the year group "...), yearGroup)
 	}
+	return strconv.AppendQuote(append(b, "no national curriculum year in the year group "...), yearGroup)
 }
 
 // siblingEvidence gives the family indicators their sentence, zero included.
 func (p *Pupil) siblingEvidence(ev map[string]string) {
-	s := fmt.Sprintf("%d sibling(s) persistently absent, %d severely absent", p.SiblingsPA, p.SiblingsSA)
+	s := string(p.appendSiblings(nil))
 	ev["siblings_pa"], ev["siblings_sa"] = s, s
+}
+
+func (p *Pupil) appendSiblings(b []byte) []byte {
+	b = append(strconv.AppendInt(b, int64(p.SiblingsPA), 10), " sibling(s) persistently absent, "...)
+	return append(strconv.AppendInt(b, int64(p.SiblingsSA), 10), " severely absent"...)
 }
 
 // loadRules reads and compiles the rules: the file given, or the embedded
@@ -349,7 +358,7 @@ func evaluateAll(ctx context.Context, set *rule.Set, ps []*Pupil, minSessions in
 				testWorkerHook()
 			}
 			vars := map[string]any{}
-			lazy := &lazyEvidence{fig: map[string]string{}, pat: map[string]string{}}
+			lazy := &lazyEvidence{}
 			for n, i := 0, w; i < len(ps); n, i = n+1, i+workers {
 				if n%cancelEvery == 0 && ctx.Err() != nil {
 					errs[w] = ctx.Err()
@@ -360,7 +369,7 @@ func evaluateAll(ctx context.Context, set *rule.Set, ps []*Pupil, minSessions in
 					continue
 				}
 				p.fillVars(vars, minSessions)
-				env := rule.Env{Vars: vars, Context: p.Context, SkipEvidence: true}
+				env := rule.Env{Vars: vars, Context: p.Context, SkipEvidence: true, VarsOwned: true}
 				out, err := set.Evaluate(env)
 				if err == nil && len(out.Fired) > 0 {
 					lazy.reset(p)
@@ -414,46 +423,76 @@ func (p *Pupil) fillVars(vars map[string]any, minSessions int) {
 	vars["siblings_sa"] = int(p.SiblingsSA)
 }
 
-// lazyEvidence writes a pupil's evidence sentences on first request, the
-// figures' few and the patterns' many separately: a pupil whose only fired
-// factor cites the attendance rate never has the pattern sentences written.
+// lazyEvidence writes a pupil's evidence sentences on request, one at a
+// time: only the sentences a fired factor reads are written, into a reused
+// buffer, so a pupil whose fired factors cite the absence rate has that one
+// sentence made and no other. The judgement's sentences (judgementEvidence)
+// are written together, on the first request for one of them. The order of
+// the lookups is the order the sentences were layered in before: the
+// figures (with a new starter's enough_data over theirs), the pupil and
+// the siblings, then the patterns and the judgement, whose names do not
+// overlap (TestEvidenceNamesDisjoint).
 type lazyEvidence struct {
-	p                *Pupil
-	fig, pat         map[string]string
-	figDone, patDone bool
+	p         *Pupil
+	buf       []byte
+	judge     map[string]string
+	judgeDone bool
 }
 
 func (l *lazyEvidence) reset(p *Pupil) {
-	l.p, l.figDone, l.patDone = p, false, false
-	clear(l.fig)
-	clear(l.pat)
+	l.p, l.judgeDone = p, false
+	clear(l.judge)
 }
 
 func (l *lazyEvidence) get(name string) (string, bool) {
-	if !l.figDone {
-		l.p.Figures.AddEvidence(l.fig)
-		l.p.joinedEvidence(l.fig)
-		pupilEvidence(l.fig, l.p.Info)
-		l.p.siblingEvidence(l.fig)
-		l.figDone = true
+	p := l.p
+	if b, ok := p.appendFigureEvidence(l.buf[:0], name); ok {
+		l.buf = b
+		return string(b), true
 	}
-	if s, ok := l.fig[name]; ok {
-		return s, true
+	if b, ok := p.Patterns.AppendEvidence(l.buf[:0], name); ok {
+		l.buf = b
+		return string(b), true
 	}
-	if !l.patDone {
-		l.p.Patterns.AddEvidence(l.pat)
-		l.p.judgementEvidence(l.pat)
-		l.patDone = true
+	if !l.judgeDone {
+		if l.judge == nil {
+			l.judge = map[string]string{}
+		}
+		p.judgementEvidence(l.judge)
+		l.judgeDone = true
 	}
-	s, ok := l.pat[name]
+	s, ok := l.judge[name]
 	return s, ok
+}
+
+// appendFigureEvidence appends the sentence of a figures, pupil or family
+// indicator, as fillEvidence's figures, joinedEvidence, pupilEvidence and
+// siblingEvidence write it.
+func (p *Pupil) appendFigureEvidence(b []byte, name string) ([]byte, bool) {
+	switch name {
+	case "enough_data":
+		if p.JoinedAbsent {
+			return append(b, p.joinedText()...), true
+		}
+	case "year_group":
+		return strconv.AppendQuote(append(b, "year group "...), p.Info.YearGroup), true
+	case "nc_year":
+		return appendNCYear(b, p.Info.YearGroup), true
+	case "siblings_pa", "siblings_sa":
+		return p.appendSiblings(b), true
+	}
+	return p.Figures.AppendEvidence(b, name)
 }
 
 // joinedEvidence says why a new starter's few sessions are enough data.
 func (p *Pupil) joinedEvidence(ev map[string]string) {
 	if p.JoinedAbsent {
-		ev["enough_data"] = fmt.Sprintf("joined on %s and absent from all %d possible sessions since (a new starter who has never attended is not held back by the minimum-sessions guard)", p.Joined.UK(), p.Figures.Possible)
+		ev["enough_data"] = p.joinedText()
 	}
+}
+
+func (p *Pupil) joinedText() string {
+	return fmt.Sprintf("joined on %s and absent from all %d possible sessions since (a new starter who has never attended is not held back by the minimum-sessions guard)", p.Joined.UK(), p.Figures.Possible)
 }
 
 func (p *Pupil) fillEvidence(ev map[string]string) {

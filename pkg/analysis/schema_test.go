@@ -149,7 +149,7 @@ func TestEnvMatchesIndicatorTable(t *testing.T) {
 				}
 			}
 			// The lazy evidence that analyse uses gives the same sentences.
-			lazy := &lazyEvidence{fig: map[string]string{}, pat: map[string]string{}}
+			lazy := &lazyEvidence{}
 			lazy.reset(p)
 			for name, s := range env.Evidence {
 				if l, _ := lazy.get(name); l != s {

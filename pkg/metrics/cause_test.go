@@ -119,7 +119,7 @@ func TestSustainedImproving(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			pt := measureP(t, school, nil, tt.pupil, testDay(23, 5))
 			if got := pt.SustainedImproving(); got != tt.want {
-				t.Errorf("SustainedImproving = %v, want %v (%s)", got, tt.want, pt.sustainedText())
+				t.Errorf("SustainedImproving = %v, want %v (%s)", got, tt.want, pt.appendSustained(nil))
 			}
 		})
 	}

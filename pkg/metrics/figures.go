@@ -1,7 +1,7 @@
 package metrics
 
 import (
-	"fmt"
+	"strconv"
 
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/register"
@@ -195,20 +195,51 @@ func (f Figures) AddVars(vars map[string]any, minSessions int) {
 var table = mark.Table()
 
 // AddEvidence gives the figures' indicators their sentences: every one in
-// the indicator table but codes, whose evidence is the code's value.
+// the indicator table but codes, whose evidence is the code's value. It is
+// AppendEvidence for every name in figureEvidenceNames.
 func (f Figures) AddEvidence(ev map[string]string) {
-	abs := fmt.Sprintf("%d of %d possible sessions absent (%.1f%%)", f.Absent(), f.Possible, f.Pct(f.Absent()))
-	for _, k := range []string{"absence_pct", "absence_sessions", "persistent_absence", "severe_absence", "approaching_persistent", "attendance_pct"} {
-		ev[k] = abs
+	var b []byte
+	for _, name := range figureEvidenceNames {
+		b, _ = f.AppendEvidence(b[:0], name)
+		ev[name] = string(b)
 	}
-	ev["unauthorised_absence"] = fmt.Sprintf("%d unauthorised sessions of %d possible (%.1f%%)", f.Unauthorised, f.Possible, f.Pct(f.Unauthorised))
-	ev["unauthorised_pct"] = ev["unauthorised_absence"]
-	ev["authorised_absence"] = fmt.Sprintf("%d authorised sessions of %d possible (%.1f%%)", f.Authorised, f.Possible, f.Pct(f.Authorised))
-	ev["authorised_pct"] = ev["authorised_absence"]
-	ev["missing_marks"] = fmt.Sprintf("%d sessions with no mark", f.Missing)
-	ev["possible_sessions"] = fmt.Sprintf("%d possible sessions", f.Possible)
-	ev["enough_data"] = ev["possible_sessions"]
-	ev["assessable"] = ev["possible_sessions"]
-	ev["present_sessions"] = fmt.Sprintf("%d sessions present of %d possible", f.Present, f.Possible)
-	ev["aea_sessions"] = fmt.Sprintf("%d sessions of approved educational activity of %d possible", f.AEA, f.Possible)
+}
+
+// figureEvidenceNames are the indicators AddEvidence gives a sentence.
+var figureEvidenceNames = [...]string{
+	"absence_pct", "absence_sessions", "persistent_absence", "severe_absence", "approaching_persistent", "attendance_pct",
+	"unauthorised_absence", "unauthorised_pct", "authorised_absence", "authorised_pct",
+	"missing_marks", "possible_sessions", "enough_data", "assessable", "present_sessions", "aea_sessions",
+}
+
+// AppendEvidence appends the sentence of one figures indicator (see
+// AddEvidence) to b, and reports whether name is one; see
+// Patterns.AppendEvidence for why one at a time.
+func (f *Figures) AppendEvidence(b []byte, name string) ([]byte, bool) {
+	ofPossible := func(b []byte, n int64, what string) []byte {
+		b = append(strconv.AppendInt(b, n, 10), what...)
+		b = append(strconv.AppendInt(b, int64(f.Possible), 10), " possible ("...)
+		return append(appendPct(b, f.Pct(int(n))), ')')
+	}
+	switch name {
+	case "absence_pct", "absence_sessions", "persistent_absence", "severe_absence", "approaching_persistent", "attendance_pct":
+		b = append(strconv.AppendInt(b, int64(f.Absent()), 10), " of "...)
+		b = append(strconv.AppendInt(b, int64(f.Possible), 10), " possible sessions absent ("...)
+		return append(appendPct(b, f.Pct(f.Absent())), ')'), true
+	case "unauthorised_absence", "unauthorised_pct":
+		return ofPossible(b, int64(f.Unauthorised), " unauthorised sessions of "), true
+	case "authorised_absence", "authorised_pct":
+		return ofPossible(b, int64(f.Authorised), " authorised sessions of "), true
+	case "missing_marks":
+		return append(strconv.AppendInt(b, int64(f.Missing), 10), " sessions with no mark"...), true
+	case "possible_sessions", "enough_data", "assessable":
+		return append(strconv.AppendInt(b, int64(f.Possible), 10), " possible sessions"...), true
+	case "present_sessions":
+		b = append(strconv.AppendInt(b, int64(f.Present), 10), " sessions present of "...)
+		return append(strconv.AppendInt(b, int64(f.Possible), 10), " possible"...), true
+	case "aea_sessions":
+		b = append(strconv.AppendInt(b, int64(f.AEA), 10), " sessions of approved educational activity of "...)
+		return append(strconv.AppendInt(b, int64(f.Possible), 10), " possible"...), true
+	}
+	return b, false
 }

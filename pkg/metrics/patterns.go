@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/attendrisk/attendrisk/pkg/mark"
@@ -717,154 +716,245 @@ func (pt Patterns) AddVars(vars map[string]any) {
 // AddEvidence adds, under each indicator's name, a sentence saying where the
 // value comes from, with dates (dd/mm) a reader can find in the register.
 // Every indicator gets one, zero values included, so a rule that fires on
-// any of them has something to show.
+// any of them has something to show. It is AppendEvidence for every name
+// in patternEvidenceNames.
 func (pt Patterns) AddEvidence(ev map[string]string) {
+	var b []byte
+	for _, name := range patternEvidenceNames {
+		b, _ = pt.AppendEvidence(b[:0], name)
+		ev[name] = string(b)
+	}
+}
+
+// patternEvidenceNames are the indicators AddEvidence gives a sentence.
+var patternEvidenceNames = [...]string{
+	"unauthorised_10wk", "unauthorised_10wk_max",
+	"longest_absence_run_days", "current_absence_run_days", "current_unauthorised_run_days",
+	"longest_gno_run_days", "current_gno_run_days", "longest_suspension_run_days",
+	"current_unexplained_run_days", "longest_missing_run_days",
+	"current_no_education_run_days", "longest_no_education_run_days",
+	"unauthorised_episodes_10_days", "unexplained_10wk", "n_10wk",
+	"holiday_10wk", "unauthorised_10wk_resolved",
+	"absence_spells", "monday_friday_share", "illness_share",
+	"recent_absence_pct", "earlier_absence_pct", "trend_pts", "improving", "declining",
+	"sustained_improving", "unresolved_n",
+	"holiday_sessions", "part_time_sessions", "part_time_weeks", "suspension_sessions",
+	"late_sessions", "late_after_close", "illness_sessions", "school_weeks", "days_on_roll",
+}
+
+// AppendEvidence appends the sentence of one pattern indicator (see
+// AddEvidence) to b, and reports whether name is one. A pupil's evidence
+// is only written for the indicators a fired factor reads, one sentence
+// at a time into a reused buffer: most pupils need none or a few of the
+// 36, and writing all of them for every pupil with a fired factor was
+// most of the cost of the rules stage.
+func (pt *Patterns) AppendEvidence(b []byte, name string) ([]byte, bool) {
 	const unauthCodes = " (G, N, O, U)"
-	if pt.Unauth10wk == 0 {
-		ev["unauthorised_10wk"] = "no unauthorised sessions" + unauthCodes + " in the 10 school weeks to " + shortDay(pt.end)
-	} else {
-		ev["unauthorised_10wk"] = countNoun(pt.Unauth10wk, "unauthorised session") + unauthCodes + ", " + dayRange(pt.win10First, pt.win10Last)
+	to10wk := func(b []byte) []byte {
+		return appendShortDay(append(b, " in the 10 school weeks to "...), pt.end)
 	}
-	if pt.Unauth10wkMax == 0 {
-		ev["unauthorised_10wk_max"] = "no unauthorised sessions" + unauthCodes
-	} else {
-		ev["unauthorised_10wk_max"] = "at most " + countNoun(pt.Unauth10wkMax, "unauthorised session") + unauthCodes +
-			" in any 10 school weeks, " + dayRange(pt.max10First, pt.max10Last)
-	}
-
-	ev["longest_absence_run_days"] = longestRunText(pt.absence, "absent in every session")
-	ev["current_absence_run_days"] = currentRunText(pt.absence, "absent in every session")
-	ev["current_unauthorised_run_days"] = currentRunText(pt.unauth, "unauthorised"+unauthCodes+" in every possible session")
-	ev["longest_gno_run_days"] = longestRunText(pt.gno, "coded only G, N or O")
-	ev["current_gno_run_days"] = currentRunText(pt.gno, "coded only G, N or O")
-	ev["longest_suspension_run_days"] = longestRunText(pt.suspension, "suspended or excluded (E)")
-	ev["current_unexplained_run_days"] = currentRunText(pt.unexplained, "absent with no reason known (N, O or no mark)")
-	ev["longest_missing_run_days"] = longestRunText(pt.missing, "with no mark recorded")
-	ev["current_no_education_run_days"] = currentRunText(pt.noEducation, "with no education on offer (Q, Y1, Y7)")
-	ev["longest_no_education_run_days"] = longestRunText(pt.noEducation, "with no education on offer (Q, Y1, Y7)")
-	ev["unauthorised_episodes_10_days"] = countNoun(pt.UnauthEpisodes10, "episode") + " of 10 or more school days in a row of unauthorised absence" + unauthCodes
-	ev["unexplained_10wk"] = countNoun(pt.Unexplained10wk, "session") + " coded N or O in the 10 school weeks to " + shortDay(pt.end)
-	ev["n_10wk"] = countNoun(pt.N10wk, "session") + " still coded N (reason not yet known) in the 10 school weeks to " + shortDay(pt.end)
-	csa := ""
-	if pt.StatUnauth10wk != pt.Unauth10wk {
-		csa = ", of compulsory school age"
-	}
-	ev["holiday_10wk"] = countNoun(pt.StatHoliday10wk, "session") + " of G (holiday not agreed) in the 10 school weeks to " + shortDay(pt.end) + csa
-	ev["unauthorised_10wk_resolved"] = countNoun(pt.StatUnauth10wk-pt.StatN10wk, "unauthorised session") + " with the reason resolved (G, O, U) in the 10 school weeks to " + shortDay(pt.end) + csa
-
-	ev["absence_spells"] = countNoun(pt.AbsenceSpells, "separate spell") + " of absence"
-	ev["monday_friday_share"] = strconv.Itoa(int(pt.MondayFridaySessions)) + " of " +
-		countNoun(pt.AbsenceSessions, "absence session") + " on a Monday or Friday (" + fmtPct(pt.MondayFridayShare()) + ")"
-	ev["illness_share"] = strconv.Itoa(int(pt.IllnessSessions)) + " of " +
-		countNoun(pt.AbsenceSessions, "absence session") + " for illness (I) (" + fmtPct(pt.IllnessShare()) + ")"
-
-	trend := pt.trendText()
-	for _, k := range [...]string{"recent_absence_pct", "earlier_absence_pct", "trend_pts", "improving", "declining"} {
-		ev[k] = trend
-	}
-
-	ev["sustained_improving"] = pt.sustainedText()
-	if pt.UnresolvedN == 0 {
-		ev["unresolved_n"] = "no N marks older than 5 school days"
-	} else {
-		var b strings.Builder
-		b.WriteString(countNoun(pt.UnresolvedN, "N session"))
-		b.WriteString(" not replaced within 5 school days: ")
-		for i := range min(pt.unresolvedDays, maxListedDays) {
+	switch name {
+	case "unauthorised_10wk":
+		if pt.Unauth10wk == 0 {
+			return to10wk(append(b, "no unauthorised sessions"+unauthCodes...)), true
+		}
+		b = append(appendCount(b, pt.Unauth10wk, "unauthorised session"), unauthCodes+", "...)
+		return appendDayRange(b, pt.win10First, pt.win10Last), true
+	case "unauthorised_10wk_max":
+		if pt.Unauth10wkMax == 0 {
+			return append(b, "no unauthorised sessions"+unauthCodes...), true
+		}
+		b = appendCount(append(b, "at most "...), pt.Unauth10wkMax, "unauthorised session")
+		b = append(b, unauthCodes+" in any 10 school weeks, "...)
+		return appendDayRange(b, pt.max10First, pt.max10Last), true
+	case "longest_absence_run_days":
+		return appendLongestRun(b, &pt.absence, "absent in every session"), true
+	case "current_absence_run_days":
+		return appendCurrentRun(b, &pt.absence, "absent in every session"), true
+	case "current_unauthorised_run_days":
+		return appendCurrentRun(b, &pt.unauth, "unauthorised"+unauthCodes+" in every possible session"), true
+	case "longest_gno_run_days":
+		return appendLongestRun(b, &pt.gno, "coded only G, N or O"), true
+	case "current_gno_run_days":
+		return appendCurrentRun(b, &pt.gno, "coded only G, N or O"), true
+	case "longest_suspension_run_days":
+		return appendLongestRun(b, &pt.suspension, "suspended or excluded (E)"), true
+	case "current_unexplained_run_days":
+		return appendCurrentRun(b, &pt.unexplained, "absent with no reason known (N, O or no mark)"), true
+	case "longest_missing_run_days":
+		return appendLongestRun(b, &pt.missing, "with no mark recorded"), true
+	case "current_no_education_run_days":
+		return appendCurrentRun(b, &pt.noEducation, "with no education on offer (Q, Y1, Y7)"), true
+	case "longest_no_education_run_days":
+		return appendLongestRun(b, &pt.noEducation, "with no education on offer (Q, Y1, Y7)"), true
+	case "unauthorised_episodes_10_days":
+		b = appendCount(b, pt.UnauthEpisodes10, "episode")
+		return append(b, " of 10 or more school days in a row of unauthorised absence"+unauthCodes...), true
+	case "unexplained_10wk":
+		return to10wk(append(appendCount(b, pt.Unexplained10wk, "session"), " coded N or O"...)), true
+	case "n_10wk":
+		return to10wk(append(appendCount(b, pt.N10wk, "session"), " still coded N (reason not yet known)"...)), true
+	case "holiday_10wk":
+		b = to10wk(append(appendCount(b, pt.StatHoliday10wk, "session"), " of G (holiday not agreed)"...))
+		return pt.appendCSA(b), true
+	case "unauthorised_10wk_resolved":
+		b = appendCount(b, pt.StatUnauth10wk-pt.StatN10wk, "unauthorised session")
+		b = to10wk(append(b, " with the reason resolved (G, O, U)"...))
+		return pt.appendCSA(b), true
+	case "absence_spells":
+		return append(appendCount(b, pt.AbsenceSpells, "separate spell"), " of absence"...), true
+	case "monday_friday_share":
+		b = appendCount(append(strconv.AppendInt(b, int64(pt.MondayFridaySessions), 10), " of "...), pt.AbsenceSessions, "absence session")
+		b = appendPct(append(b, " on a Monday or Friday ("...), pt.MondayFridayShare())
+		return append(b, ')'), true
+	case "illness_share":
+		b = appendCount(append(strconv.AppendInt(b, int64(pt.IllnessSessions), 10), " of "...), pt.AbsenceSessions, "absence session")
+		b = appendPct(append(b, " for illness (I) ("...), pt.IllnessShare())
+		return append(b, ')'), true
+	case "recent_absence_pct", "earlier_absence_pct", "trend_pts", "improving", "declining":
+		return pt.appendTrend(b), true
+	case "sustained_improving":
+		return pt.appendSustained(b), true
+	case "unresolved_n":
+		if pt.UnresolvedN == 0 {
+			return append(b, "no N marks older than 5 school days"...), true
+		}
+		b = append(appendCount(b, pt.UnresolvedN, "N session"), " not replaced within 5 school days: "...)
+		for i := range min(int(pt.unresolvedDays), maxListedDays) {
 			if i > 0 {
-				b.WriteString(", ")
+				b = append(b, ", "...)
 			}
-			b.WriteString(shortDay(pt.unresolved[i]))
+			b = appendShortDay(b, pt.unresolved[i])
 		}
-		if more := pt.unresolvedDays - maxListedDays; more > 0 {
-			b.WriteString(" and " + countNoun(more, "more day"))
+		if more := int(pt.unresolvedDays) - maxListedDays; more > 0 {
+			b = appendCount(append(b, " and "...), more, "more day")
 		}
-		ev["unresolved_n"] = b.String()
+		return b, true
+	case "holiday_sessions":
+		return append(appendCount(b, pt.HolidaySessions, "session"), " of term-time holiday (G, legacy H and F)"...), true
+	case "part_time_sessions":
+		return append(appendCount(b, pt.PartTimeSessions, "session"), " on a part-time timetable (C2)"...), true
+	case "part_time_weeks":
+		if pt.PartTimeWeeks == 0 {
+			return append(b, "no school week with a part-time timetable (C2)"...), true
+		}
+		b = append(appendCount(b, pt.PartTimeWeeks, "school week"), " with a part-time timetable (C2), "...)
+		return appendDayRange(b, pt.partTimeFirst, pt.partTimeLast), true
+	case "suspension_sessions":
+		return append(appendCount(b, pt.SuspensionSessions, "session"), " suspended or excluded without provision (E)"...), true
+	case "late_sessions":
+		return append(appendCount(b, pt.LateSessions, "late session"), " (L before the register closed, U after)"...), true
+	case "late_after_close":
+		return append(appendCount(b, pt.LateAfterClose, "session"), " late after the register closed (U)"...), true
+	case "illness_sessions":
+		return append(appendCount(b, pt.IllnessSessions, "session"), " of illness (I)"...), true
+	case "school_weeks":
+		return append(appendCount(b, pt.SchoolWeeks, "school week"), " with a possible session"...), true
+	case "days_on_roll":
+		if pt.DaysOnRoll == 0 {
+			return appendShortDay(append(b, "no possible session up to "...), pt.end), true
+		}
+		b = append(appendCount(b, pt.DaysOnRoll, "school day"), ", "...)
+		return appendDayRange(b, pt.firstPoss, pt.lastPoss), true
 	}
-
-	ev["holiday_sessions"] = countNoun(pt.HolidaySessions, "session") + " of term-time holiday (G, legacy H and F)"
-	ev["part_time_sessions"] = countNoun(pt.PartTimeSessions, "session") + " on a part-time timetable (C2)"
-	if pt.PartTimeWeeks == 0 {
-		ev["part_time_weeks"] = "no school week with a part-time timetable (C2)"
-	} else {
-		ev["part_time_weeks"] = countNoun(pt.PartTimeWeeks, "school week") + " with a part-time timetable (C2), " +
-			dayRange(pt.partTimeFirst, pt.partTimeLast)
-	}
-	ev["suspension_sessions"] = countNoun(pt.SuspensionSessions, "session") + " suspended or excluded without provision (E)"
-	ev["late_sessions"] = countNoun(pt.LateSessions, "late session") + " (L before the register closed, U after)"
-	ev["late_after_close"] = countNoun(pt.LateAfterClose, "session") + " late after the register closed (U)"
-	ev["illness_sessions"] = countNoun(pt.IllnessSessions, "session") + " of illness (I)"
-	ev["school_weeks"] = countNoun(pt.SchoolWeeks, "school week") + " with a possible session"
-	if pt.DaysOnRoll == 0 {
-		ev["days_on_roll"] = "no possible session up to " + shortDay(pt.end)
-	} else {
-		ev["days_on_roll"] = countNoun(pt.DaysOnRoll, "school day") + ", " + dayRange(pt.firstPoss, pt.lastPoss)
-	}
+	return b, false
 }
 
-// sustainedText gives the three blocks SustainedImproving compares.
-func (pt Patterns) sustainedText() string {
+// appendCSA marks a statutory count that left out days below compulsory
+// school age.
+func (pt *Patterns) appendCSA(b []byte) []byte {
+	if pt.StatUnauth10wk != pt.Unauth10wk {
+		b = append(b, ", of compulsory school age"...)
+	}
+	return b
+}
+
+// appendSustained gives the three blocks SustainedImproving compares.
+func (pt *Patterns) appendSustained(b []byte) []byte {
 	if pt.RecentPossible == 0 || pt.MidPossible == 0 || pt.PriorPossible == 0 {
-		return "not enough school weeks for a sustained trend (8 recent weeks and 4 before them)"
+		return append(b, "not enough school weeks for a sustained trend (8 recent weeks and 4 before them)"...)
 	}
-	s := "absence " + fmtPct(ratePct(pt.RecentAbsent, pt.RecentPossible)) + " in the last 4 school weeks, " +
-		fmtPct(ratePct(pt.MidAbsent, pt.MidPossible)) + " in the 4 before, " +
-		fmtPct(ratePct(pt.PriorAbsent, pt.PriorPossible)) + " earlier"
+	b = appendPct(append(b, "absence "...), ratePct(pt.RecentAbsent, pt.RecentPossible))
+	b = appendPct(append(b, " in the last 4 school weeks, "...), ratePct(pt.MidAbsent, pt.MidPossible))
+	b = appendPct(append(b, " in the 4 before, "...), ratePct(pt.PriorAbsent, pt.PriorPossible))
+	b = append(b, " earlier"...)
 	if pt.PriorWeeks < minPriorWeeks {
-		s += " (only " + countNoun(pt.PriorWeeks, "earlier school week") + ", too few for a trend)"
+		b = append(appendCount(append(b, " (only "...), pt.PriorWeeks, "earlier school week"), ", too few for a trend)"...)
 	}
-	return s
+	return b
 }
 
-func (pt Patterns) trendText() string {
+func (pt *Patterns) appendTrend(b []byte) []byte {
 	switch {
 	case pt.RecentPossible == 0:
-		return "no possible sessions in the last 4 school weeks"
+		return append(b, "no possible sessions in the last 4 school weeks"...)
 	case pt.EarlierPossible == 0:
-		return "absence " + fmtPct(pt.RecentAbsencePct()) + " in the last 4 school weeks, no earlier sessions"
+		b = appendPct(append(b, "absence "...), pt.RecentAbsencePct())
+		return append(b, " in the last 4 school weeks, no earlier sessions"...)
 	}
-	s := "absence " + fmtPct(pt.RecentAbsencePct()) + " in the last 4 school weeks against " +
-		fmtPct(pt.EarlierAbsencePct()) + " before"
+	b = appendPct(append(b, "absence "...), pt.RecentAbsencePct())
+	b = appendPct(append(b, " in the last 4 school weeks against "...), pt.EarlierAbsencePct())
+	b = append(b, " before"...)
 	if pt.EarlierWeeks < minEarlierWeeks {
-		s += " (only " + countNoun(pt.EarlierWeeks, "earlier school week") + ", too few for a trend)"
+		b = append(appendCount(append(b, " (only "...), pt.EarlierWeeks, "earlier school week"), ", too few for a trend)"...)
 	}
-	return s
+	return b
 }
 
-func longestRunText(r dayRun, what string) string {
+func appendLongestRun(b []byte, r *dayRun, what string) []byte {
 	if r.best == 0 {
-		return "no school day " + what
+		return append(append(b, "no school day "...), what...)
 	}
-	return countNoun(r.best, "school day") + " in a row " + what + ", " + dayRange(r.bestFrom, r.bestTo)
+	b = append(append(appendCount(b, r.best, "school day"), " in a row "...), what...)
+	return appendDayRange(append(b, ", "...), r.bestFrom, r.bestTo)
 }
 
-func currentRunText(r dayRun, what string) string {
+func appendCurrentRun(b []byte, r *dayRun, what string) []byte {
 	if r.n == 0 {
-		return "no current run: the pupil's last school day with a session was not " + what
+		return append(append(b, "no current run: the pupil's last school day with a session was not "...), what...)
 	}
-	return countNoun(r.n, "school day") + " in a row " + what + " up to the pupil's last school day, " + dayRange(r.from, r.to)
+	b = append(append(appendCount(b, r.n, "school day"), " in a row "...), what...)
+	return appendDayRange(append(b, " up to the pupil's last school day, "...), r.from, r.to)
 }
 
-func shortDay(d register.Day) string {
+// appendShortDay appends the day as dd/mm (register.Day.Short), or "-"
+// for none.
+func appendShortDay(b []byte, d register.Day) []byte {
 	if d == 0 {
-		return "-"
+		return append(b, '-')
 	}
-	return d.Short()
+	_, m, dd := d.Civil()
+	return append(b, byte('0'+dd/10), byte('0'+dd%10), '/', byte('0'+m/10), byte('0'+m%10))
 }
 
-// dayRange is "dd/mm to dd/mm", or "dd/mm" for a single day.
-func dayRange(from, to register.Day) string {
+// appendDayRange appends "dd/mm to dd/mm", or "dd/mm" for a single day.
+func appendDayRange(b []byte, from, to register.Day) []byte {
 	if from == to {
-		return shortDay(from)
+		return appendShortDay(b, from)
 	}
-	return shortDay(from) + " to " + shortDay(to)
+	return appendShortDay(append(appendShortDay(b, from), " to "...), to)
 }
 
-func countNoun[T int | int32 | int16](n T, noun string) string {
+// integer is any whole-number field type a count may be stored in.
+type integer interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32
+}
+
+// appendCount appends a count with its noun: "1 session", "2 sessions".
+func appendCount[T integer](b []byte, n T, noun string) []byte {
 	if n == 1 {
-		return "1 " + noun
+		b = append(b, "1 "...)
+		return append(b, noun...)
 	}
-	return strconv.Itoa(int(n)) + " " + noun + "s"
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, ' ')
+	b = append(b, noun...)
+	return append(b, 's')
 }
 
-func fmtPct(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + "%" }
+func countNoun[T integer](n T, noun string) string { return string(appendCount(nil, n, noun)) }
+
+// appendPct appends a percentage to one decimal place: "12.5%".
+func appendPct(b []byte, f float64) []byte {
+	return append(strconv.AppendFloat(b, f, 'f', 1, 64), '%')
+}

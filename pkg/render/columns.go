@@ -37,7 +37,19 @@ func dateOrNull(d register.Day) any {
 	if d == 0 {
 		return nil
 	}
-	return d.ISO()
+	return isoDay(d)
+}
+
+// isoDay is d.ISO() without fmt: two dates a pupil in every machine
+// format.
+func isoDay(d register.Day) string {
+	y, m, dd := d.Civil()
+	if y < 0 || y > 9999 {
+		return d.ISO()
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + dd/10), byte('0' + dd%10)}
+	return string(b[:])
 }
 
 func date(d interface{ ISO() string }, zero bool) string {

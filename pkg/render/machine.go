@@ -5,11 +5,15 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"io"
 	"math"
 	"runtime"
+	"sort"
 	"strconv"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/compare"
@@ -76,31 +80,29 @@ func CSV(w io.Writer, res *analysis.Result) error {
 		return err
 	}
 	cw.Flush()
+	name, version := Neutralise(rm.Name), Neutralise(rm.Version)
 	format := func(buf *bytes.Buffer, pupils []*analysis.Pupil) error {
-		row := make([]string, len(head))
-		bcw := csv.NewWriter(buf)
+		var l csvLine
 		var rec record
 		for _, p := range pupils {
-			for i, c := range pupilColumns {
-				row[i] = formatCell(c.get(p))
+			for _, c := range pupilColumns {
+				l.value(c.get(p))
 			}
-			k := len(pupilColumns)
-			row[k], row[k+1] = Neutralise(factorsText(p, " | ")), Neutralise(stepsText(p, " | "))
-			row[k+2], row[k+3], row[k+4] = Neutralise(rm.Name), Neutralise(rm.Version), rm.Hash
-			for i, c := range codes {
-				row[k+5+i] = formatCell(p.Figures.Codes.Get(c.ID))
+			l.text(Neutralise(factorsText(p, " | ")))
+			l.text(Neutralise(stepsText(p, " | ")))
+			l.text(name)
+			l.text(version)
+			l.text(rm.Hash)
+			for _, c := range codes {
+				l.int(int64(p.Figures.Codes.Get(c.ID)))
 			}
-			k += 5 + len(codes)
 			rec.load(res, p)
-			for i, c := range analystColumns {
-				row[k+i] = csvValue(c.get(&rec))
+			for _, c := range analystColumns {
+				l.value(c.get(&rec))
 			}
-			if err := bcw.Write(row); err != nil {
-				return err
-			}
+			buf.Write(l.end())
 		}
-		bcw.Flush()
-		return bcw.Error()
+		return nil
 	}
 	if err := inBlocks(res.Pupils, format, bw.Write); err != nil {
 		return err
@@ -111,13 +113,116 @@ func CSV(w io.Writer, res *analysis.Result) error {
 	return bw.Flush()
 }
 
+// csvLine appends one record as encoding/csv's Writer writes it (comma,
+// line feed, a field quoted when it holds a quote, a comma or a line
+// break, starts with white space or is \.), with numbers appended in place:
+// building a []string of some 200 cells a pupil for csv.Writer made most
+// of the CSV output's garbage (TestCSVLine).
+type csvLine struct {
+	b       []byte
+	scratch []byte
+	n       int
+}
+
+func (l *csvLine) sep() {
+	if l.n > 0 {
+		l.b = append(l.b, ',')
+	}
+	l.n++
+}
+
+// text appends a text field, which the caller has neutralised.
+func (l *csvLine) text(s string) {
+	l.sep()
+	l.b = appendCSVField(l.b, s)
+}
+
+func (l *csvLine) int(n int64) {
+	l.sep()
+	l.b = strconv.AppendInt(l.b, n, 10)
+}
+
+// value appends a column's value as formatCell and csvValue render it: a
+// list joined by |, nil and other types as an empty field.
+func (l *csvLine) value(v any) {
+	switch x := v.(type) {
+	case string:
+		l.text(Neutralise(x))
+	case int:
+		l.int(int64(x))
+	case float64:
+		l.sep()
+		l.b = strconv.AppendFloat(l.b, x, 'f', -1, 64)
+	case bool:
+		l.sep()
+		l.b = strconv.AppendBool(l.b, x)
+	case []string:
+		l.scratch = l.scratch[:0]
+		for i, s := range x {
+			if i > 0 {
+				l.scratch = append(l.scratch, '|')
+			}
+			l.scratch = append(l.scratch, Neutralise(s)...)
+		}
+		l.text(string(l.scratch))
+	default:
+		l.sep()
+	}
+}
+
+// end finishes the record and returns it; the next field starts a new one
+// in the same memory.
+func (l *csvLine) end() []byte {
+	out := append(l.b, '\n')
+	l.b, l.n = out[:0], 0
+	return out
+}
+
+// appendCSVField appends s as encoding/csv writes a field.
+func appendCSVField(b []byte, s string) []byte {
+	if !csvNeedsQuotes(s) {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
+}
+
+// csvNeedsQuotes is encoding/csv's fieldNeedsQuotes for a comma.
+func csvNeedsQuotes(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s == `\.` {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\n' || c == '\r' || c == '"' || c == ',' {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
+}
+
 // inBlocks formats the pupils a block at a time on every core, one round of
 // blocks at a time, and hands each block's bytes to write in order: the
 // output is the same as one pass, formatting an authority's list is not
 // held up on one core, and only a round of blocks is ever held in memory.
 // format appends one block's pupils to buf (which it is given empty).
 func inBlocks(pupils []*analysis.Pupil, format func(buf *bytes.Buffer, pupils []*analysis.Pupil) error, write func([]byte) (int, error)) error {
-	const block = 1024
+	return inBlocksOf(1024, pupils, format, write)
+}
+
+// inBlocksOf is inBlocks with block pupils a block. The JSON formats,
+// whose records are four or five times a CSV row, use smaller blocks, so
+// the round of blocks held in memory is no larger than CSV's.
+func inBlocksOf(block int, pupils []*analysis.Pupil, format func(buf *bytes.Buffer, pupils []*analysis.Pupil) error, write func([]byte) (int, error)) error {
 	workers := runtime.GOMAXPROCS(0)
 	bufs := make([]bytes.Buffer, workers)
 	errs := make([]error, workers)
@@ -202,28 +307,39 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 			return err
 		}
 	}
-	factors := []factorJSON{}
-	for _, f := range outcome(p).Fired {
+	// The fired factors, the next steps and the codes, written directly
+	// as encoding/json writes []factorJSON, []stepJSON and the CodeCounts
+	// map (keys sorted): through json.Marshal they were most of the
+	// garbage a pupil's record made (TestPupilJSONDirect).
+	b.WriteByte(',')
+	writeKey(b, "factors")
+	b.WriteByte('[')
+	for i, f := range outcome(p).Fired {
+		if i > 0 {
+			b.WriteByte(',')
+		}
 		ev := f.Evidence
 		if ev == nil {
 			ev = []string{}
 		}
-		factors = append(factors, factorJSON{f.Factor.ID, f.Factor.Kind, f.Factor.Group, f.Factor.Label, f.Factor.Weight, ev, f.Factor.Source})
-	}
-	steps := []stepJSON{}
-	for _, s := range outcome(p).Steps {
-		steps = append(steps, stepJSON{s.ID, s.Text, s.Source})
-	}
-	for _, kv := range []struct {
-		k string
-		v any
-	}{{"factors", factors}, {"next_steps", steps}, {"codes", p.Figures.CodeCounts()}} {
-		b.WriteByte(',')
-		writeKey(b, kv.k)
-		if err := writeValue(b, kv.v); err != nil { // map keys are sorted
+		if err := writeFactorJSON(b, factorJSON{f.Factor.ID, f.Factor.Kind, f.Factor.Group, f.Factor.Label, f.Factor.Weight, ev, f.Factor.Source}); err != nil {
 			return err
 		}
 	}
+	b.WriteString("],")
+	writeKey(b, "next_steps")
+	b.WriteByte('[')
+	for i, st := range outcome(p).Steps {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := writeStepJSON(b, stepJSON{st.ID, st.Text, st.Source}); err != nil {
+			return err
+		}
+	}
+	b.WriteString("],")
+	writeKey(b, "codes")
+	writeCodesJSON(b, p)
 	if rm != nil {
 		for _, kv := range [][2]string{{"rules_name", rm.Name}, {"rules_version", rm.Version}, {"rules_hash", rm.Hash}} {
 			b.WriteByte(',')
@@ -242,6 +358,79 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 	b.Write(extra)
 	b.WriteByte('}')
 	return nil
+}
+
+// writeFactorJSON appends f as json.Marshal writes a factorJSON.
+func writeFactorJSON(b *bytes.Buffer, f factorJSON) error {
+	b.WriteString(`{"id":`)
+	err := writeValue(b, f.ID)
+	b.WriteString(`,"kind":`)
+	err = errors.Join(err, writeValue(b, f.Kind))
+	b.WriteString(`,"group":`)
+	err = errors.Join(err, writeValue(b, f.Group))
+	b.WriteString(`,"label":`)
+	err = errors.Join(err, writeValue(b, f.Label))
+	b.WriteString(`,"weight":`)
+	b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(f.Weight), 10))
+	b.WriteString(`,"evidence":`)
+	err = errors.Join(err, writeValue(b, f.Evidence))
+	b.WriteString(`,"source":`)
+	err = errors.Join(err, writeValue(b, f.Source))
+	b.WriteByte('}')
+	return err
+}
+
+// writeStepJSON appends s as json.Marshal writes a stepJSON.
+func writeStepJSON(b *bytes.Buffer, s stepJSON) error {
+	b.WriteString(`{"id":`)
+	err := writeValue(b, s.ID)
+	b.WriteString(`,"step":`)
+	err = errors.Join(err, writeValue(b, s.Step))
+	b.WriteString(`,"source":`)
+	err = errors.Join(err, writeValue(b, s.Source))
+	b.WriteByte('}')
+	return err
+}
+
+// jsonCodeOrder is the mark ids by their code's JSON key, the order
+// json.Marshal writes the keys of a code map in, each with its key.
+var jsonCodeOrder = func() []jsonCode {
+	var out []jsonCode
+	for _, c := range mark.Table() {
+		if c.ID == 0 {
+			continue
+		}
+		k, _ := json.Marshal(c.Code)
+		out = append(out, jsonCode{c.ID, c.Code, append(k, ':')})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].code < out[j].code })
+	return out
+}()
+
+type jsonCode struct {
+	id   mark.ID
+	code string
+	key  []byte
+}
+
+// writeCodesJSON appends the pupil's codes used as json.Marshal writes
+// Figures.CodeCounts: the codes with a session, keys sorted.
+func writeCodesJSON(b *bytes.Buffer, p *analysis.Pupil) {
+	b.WriteByte('{')
+	first := true
+	for _, c := range jsonCodeOrder {
+		n := p.Figures.Codes.Get(c.id)
+		if n <= 0 {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		b.Write(c.key)
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(n), 10))
+	}
+	b.WriteByte('}')
 }
 
 // jsonKeys holds every field name of the pupil record already encoded
@@ -459,7 +648,7 @@ func JSON(w io.Writer, res *analysis.Result, meta Meta) error {
 		}
 		return bw.Write(b)
 	}
-	if err := inBlocks(res.Pupils, format, write); err != nil {
+	if err := inBlocksOf(jsonBlock, res.Pupils, format, write); err != nil {
 		return err
 	}
 	if len(res.Pupils) > 0 {
@@ -576,11 +765,14 @@ func JSONL(w io.Writer, res *analysis.Result, meta Meta) error {
 		}
 		return nil
 	}
-	if err := inBlocks(res.Pupils, format, bw.Write); err != nil {
+	if err := inBlocksOf(jsonBlock, res.Pupils, format, bw.Write); err != nil {
 		return err
 	}
 	return bw.Flush()
 }
+
+// jsonBlock is the pupils a block of the JSON formats (see inBlocksOf).
+const jsonBlock = 256
 
 // Disclaimer is stated in every output: the tool flags, people decide.
 const Disclaimer = "Attendance indicators for professional review. They are not findings of neglect or of any other concern about a child or family."

@@ -1,9 +1,12 @@
 package render
 
 import (
+	"fmt"
 	"io"
 	"reflect"
+	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -78,7 +81,8 @@ func Parquet(w io.Writer, res *analysis.Result, meta Meta) error {
 	t := parquetType()
 	fields := parquetFields()
 	win := runWindow(res)
-	pw := parquet.NewWriter(w, parquet.SchemaOf(reflect.New(t).Interface()),
+	schema := parquet.SchemaOf(reflect.New(t).Interface())
+	pw := parquet.NewWriter(w, schema,
 		parquet.KeyValueMetadata("attendrisk.schema_version", SchemaVersion),
 		parquet.KeyValueMetadata("attendrisk.version", meta.Version),
 		parquet.KeyValueMetadata("attendrisk.as_of", meta.AsOf),
@@ -90,9 +94,13 @@ func Parquet(w io.Writer, res *analysis.Result, meta Meta) error {
 		parquet.MaxRowsPerRowGroup(8192))
 	rm := rulesMeta(res)
 	codes := mark.Table()
-	row := reflect.New(t).Elem()
+	pr, err := newParquetRows(schema, fields)
+	if err != nil {
+		return err
+	}
 	vals := make([]any, len(fields))
 	var rec record
+	rows := make([]parquet.Row, 1)
 	for _, p := range res.Pupils {
 		k := 0
 		for _, c := range pupilColumns {
@@ -112,57 +120,108 @@ func Parquet(w io.Writer, res *analysis.Result, meta Meta) error {
 			vals[k] = c.get(&rec)
 			k++
 		}
-		for i, f := range fields {
-			if err := setParquet(row.Field(i), f, vals[i]); err != nil {
-				return err
-			}
+		row, err := pr.row(vals)
+		if err != nil {
+			return err
 		}
-		if err := pw.Write(row.Addr().Interface()); err != nil {
+		// One row a call, as Writer.Write wrote them, so the pages break
+		// where they did.
+		rows[0] = row
+		if _, err := pw.WriteRows(rows); err != nil {
 			return err
 		}
 	}
 	return pw.Close()
 }
 
-// setParquet stores v (a column's value: string, int, float64, bool,
-// []string, or nil) in the struct field of its column.
-func setParquet(fv reflect.Value, f parquetField, v any) error {
-	if f.nullable {
-		if v == nil {
-			fv.SetZero()
-			return nil
+// parquetRows builds a pupil's parquet.Row directly from the column
+// values, in the schema's column order with the levels Schema.Deconstruct
+// gives the struct of parquetType (TestParquetRowsMatchDeconstruct): going
+// through the struct by reflection, and Deconstruct's per-row slices, were
+// most of the Parquet output's time and garbage. The row is reused.
+type parquetRows struct {
+	fields []parquetField
+	// leaves is, in column order, the field each leaf column holds and
+	// its levels.
+	leaves []parquetLeaf
+	buf    parquet.Row
+}
+
+type parquetLeaf struct {
+	field  int // index into fields (and the values)
+	column int
+	maxDef int
+}
+
+func newParquetRows(schema *parquet.Schema, fields []parquetField) (*parquetRows, error) {
+	pr := &parquetRows{fields: fields}
+	for i, f := range fields {
+		path := []string{f.name}
+		if f.kind == kStrings {
+			path = append(path, "list", "element")
 		}
-		if fv.IsNil() {
-			fv.Set(reflect.New(fv.Type().Elem()))
+		leaf, ok := schema.Lookup(path...)
+		if !ok {
+			return nil, fmt.Errorf("parquet: no column %s", strings.Join(path, "."))
 		}
-		fv = fv.Elem()
+		pr.leaves = append(pr.leaves, parquetLeaf{i, leaf.ColumnIndex, leaf.MaxDefinitionLevel})
 	}
-	switch f.kind {
-	case kInt:
-		n, _ := v.(int)
-		fv.SetInt(int64(n))
-	case kFloat:
-		x, _ := v.(float64)
-		fv.SetFloat(x)
-	case kBool:
-		b, _ := v.(bool)
-		fv.SetBool(b)
-	case kDate:
-		s, _ := v.(string)
-		d, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			return err
+	sort.Slice(pr.leaves, func(i, j int) bool { return pr.leaves[i].column < pr.leaves[j].column })
+	for i, l := range pr.leaves {
+		if l.column != i {
+			return nil, fmt.Errorf("parquet: column %d of %d fields", l.column, len(fields))
 		}
-		fv.SetInt(d.Unix() / 86400)
-	case kStrings:
-		l, _ := v.([]string)
-		if l == nil {
-			l = []string{}
-		}
-		fv.Set(reflect.ValueOf(l))
-	default:
-		s, _ := v.(string)
-		fv.SetString(s)
 	}
-	return nil
+	return pr, nil
+}
+
+// row converts vals (as setParquet reads them) to a row.
+func (pr *parquetRows) row(vals []any) (parquet.Row, error) {
+	row := pr.buf[:0]
+	for _, l := range pr.leaves {
+		f, v := pr.fields[l.field], vals[l.field]
+		if f.nullable && v == nil {
+			row = append(row, parquet.NullValue().Level(0, 0, l.column))
+			continue
+		}
+		var pv parquet.Value
+		switch f.kind {
+		case kInt:
+			n, _ := v.(int)
+			pv = parquet.Int64Value(int64(n))
+		case kFloat:
+			x, _ := v.(float64)
+			pv = parquet.DoubleValue(x)
+		case kBool:
+			b, _ := v.(bool)
+			pv = parquet.BooleanValue(b)
+		case kDate:
+			s, _ := v.(string)
+			d, err := time.Parse(time.DateOnly, s)
+			if err != nil {
+				return nil, err
+			}
+			pv = parquet.Int32Value(int32(d.Unix() / 86400))
+		case kStrings:
+			list, _ := v.([]string)
+			if len(list) == 0 {
+				row = append(row, parquet.NullValue().Level(0, l.maxDef-1, l.column))
+				continue
+			}
+			for i, s := range list {
+				row = append(row, parquet.ValueOf(s).Level(min(i, 1), l.maxDef, l.column))
+			}
+			continue
+		default:
+			// ValueOf refers to the text where ByteArrayValue would copy
+			// it: the writer copies it into its page buffers.
+			if _, ok := v.(string); !ok {
+				v = ""
+			}
+			pv = parquet.ValueOf(v)
+		}
+		row = append(row, pv.Level(0, l.maxDef, l.column))
+	}
+	pr.buf = row
+	return row, nil
 }

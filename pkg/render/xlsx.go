@@ -84,12 +84,53 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	if res.Actions != nil {
 		sheets = append(sheets[:1], append([]*xlSheet{b.outstandingSheet()}, sheets[1:]...)...)
 	}
-	for _, s := range sheets {
-		if err := b.write(s); err != nil {
+	// Each sheet's rows are made twice, to measure the columns and to
+	// write them (see xlSheet). The measuring runs a sheet ahead, on
+	// another core: the next sheet is measured while this one is written,
+	// which reads the same result and touches nothing the writing does.
+	measured := make([]chan xlMeasure, len(sheets))
+	for i := range measured {
+		measured[i] = make(chan xlMeasure, 1)
+	}
+	done := make(chan struct{})
+	defer close(done)
+	caught := make([]analysis.WorkerCatch, 1)
+	go func() {
+		defer func() {
+			for _, c := range measured {
+				close(c) // after a panic, the writer stops at the first missing sheet
+			}
+		}()
+		defer caught[0].Catch()
+		for i, s := range sheets {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			measured[i] <- b.measure(s)
+		}
+	}()
+	for i, s := range sheets {
+		m, ok := <-measured[i]
+		if !ok {
+			analysis.Rethrow(caught)
+		}
+		if err := m.err; err != nil {
+			return fmt.Errorf("xlsx %s sheet: %w", s.name, err)
+		}
+		if err := b.write(s, m); err != nil {
 			return fmt.Errorf("xlsx %s sheet: %w", s.name, err)
 		}
 	}
-	b.f.SetActiveSheet(0)
+	// No SetActiveSheet(0): the first sheet is the active one by default
+	// (the workbook view's activeTab is 0), and excelize's SetActiveSheet
+	// decodes and re-encodes every sheet to clear its tabSelected, which
+	// for a streamed sheet means parsing its buffered XML (the whole
+	// Priority sheet, up to 16 MB of each long one) only for the result to
+	// be discarded, since a streamed sheet is written from its stream:
+	// about 0.8 s and tens of MB on an authority's year, for no byte of
+	// the file.
 	if err := b.f.SetDocProps(b.docProps()); err != nil {
 		return err
 	}
@@ -231,10 +272,17 @@ const (
 // run's context.
 const xlCancelEvery = 1024
 
-// write streams one sheet: widths and panes first (the StreamWriter's rule),
-// then the rows in order; the autofilter and chart are set through the File
-// API before Flush, which is when the stream writes them out.
-func (b *xlBook) write(s *xlSheet) error {
+// xlMeasure is a sheet's first pass over its rows: the column widths,
+// the main table's header and last rows and width, and the row count.
+type xlMeasure struct {
+	widths                []float64
+	header, last, cols, n int
+	err                   error
+}
+
+// measure makes the sheet's rows once to size its columns. It reads the
+// result only, so it may run beside the writing of another sheet.
+func (b *xlBook) measure(s *xlSheet) xlMeasure {
 	var widths []float64
 	header, last, cols, n := 0, 0, 0, 0
 	err := s.rows(func(r xlRow) error {
@@ -258,9 +306,15 @@ func (b *xlBook) write(s *xlSheet) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
+	return xlMeasure{widths, header, last, cols, n, err}
+}
+
+// write streams one sheet: widths and panes first (the StreamWriter's rule),
+// then the rows in order; the autofilter and chart are set through the File
+// API before Flush, which is when the stream writes them out.
+func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
+	widths, header, last, cols, n := m.widths, m.header, m.last, m.cols, m.n
+	var err error
 	// Fit to one page wide: set before the stream writer, which writes
 	// the sheet properties when it starts.
 	if err := b.f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: xlPtr(true)}); err != nil {

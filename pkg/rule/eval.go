@@ -28,6 +28,11 @@ type Env struct {
 	// of looking in Evidence, so a caller can write only the sentences a
 	// fired factor reads.
 	EvidenceFor func(name string) (string, bool)
+	// VarsOwned lets Evaluate run the expressions on Vars itself, adding
+	// the context under "context", instead of on a copy: for a caller that
+	// refills one Vars map for every pupil (copying some 100 indicators a
+	// pupil was a measurable part of an authority's evaluation).
+	VarsOwned bool
 }
 
 // Fired is a factor whose expression was true, with what it read.
@@ -106,15 +111,20 @@ func (s *Set) Evaluate(env Env) (Outcome, error) {
 	}
 	defer s.pool.Put(st)
 
-	clear(st.env)
-	for k, v := range env.Vars {
-		st.env[k] = v
-	}
 	ctx := env.Context
 	if ctx == nil {
 		ctx = emptyContext
 	}
-	st.env[contextVar] = ctx
+	run := st.env
+	if env.VarsOwned {
+		run = env.Vars
+	} else {
+		clear(run)
+		for k, v := range env.Vars {
+			run[k] = v
+		}
+	}
+	run[contextVar] = ctx
 
 	var out Outcome
 	if cap(st.fired) < len(s.Factors) {
@@ -125,7 +135,7 @@ func (s *Set) Evaluate(env Env) (Outcome, error) {
 	nfired := 0
 	for i := range s.Factors {
 		f := &s.Factors[i]
-		ok, reason, err := s.run(st, &s.factors[i], env)
+		ok, reason, err := s.run(st, run, &s.factors[i], env)
 		if err != nil {
 			return Outcome{}, fmt.Errorf("rule: factor %s (line %d): %w", f.ID, f.Line, err)
 		}
@@ -166,7 +176,7 @@ func (s *Set) Evaluate(env Env) (Outcome, error) {
 		if len(step.Tiers) > 0 && !slices.Contains(step.Tiers, out.Tier) {
 			continue
 		}
-		ok, reason, err := s.run(st, &s.steps[i], env)
+		ok, reason, err := s.run(st, run, &s.steps[i], env)
 		if err != nil {
 			return Outcome{}, fmt.Errorf("rule: next step %s (line %d): %w", step.ID, step.Line, err)
 		}
@@ -185,7 +195,7 @@ func (s *Set) Evaluate(env Env) (Outcome, error) {
 // indicator missing from Env.Vars, or not of the Schema's type, is an
 // error. Failures are diagnosed only after the fact, so a successful run
 // costs nothing extra.
-func (s *Set) run(st *state, p *program, env Env) (ok bool, reason string, err error) {
+func (s *Set) run(st *state, run map[string]any, p *program, env Env) (ok bool, reason string, err error) {
 	if p.prog == nil {
 		return true, "", nil
 	}
@@ -200,7 +210,7 @@ func (s *Set) run(st *state, p *program, env Env) (ok bool, reason string, err e
 			return false, "no value for " + strings.Join(missing, ", "), nil
 		}
 	}
-	res, runErr := st.vm.Run(p.prog, st.env)
+	res, runErr := st.vm.Run(p.prog, run)
 	if runErr == nil {
 		if b, isBool := res.(bool); isBool {
 			return b, "", nil
