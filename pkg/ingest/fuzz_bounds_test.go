@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
@@ -91,7 +92,8 @@ func FuzzChunkedRead(f *testing.F) {
 // same register, account, line numbers and error. The header has no
 // school or name columns and the text is ASCII: the two paths differ, as
 // they did before the splitter, in whose details a pupil keeps when later
-// rows (or a chunk's first) name other details or another school, and in
+// rows name other details or another school (a chunk's first rows no
+// longer differ: FuzzChunkedDetails), and in
 // how each reports a field that is not UTF-8.
 func FuzzMarksPaths(f *testing.F) {
 	for _, s := range []string{
@@ -196,6 +198,59 @@ func FuzzReadXLSXBytes(f *testing.F) {
 		// (deflate's limit); allow for that, twice, over the fixed bound.
 		if n := allocated(func() { readForView(t, path, Options{}) }); n > xlsxAllocLimit+2*1032*uint64(len(data)) {
 			t.Fatalf("reading %d bytes allocated %d MiB", len(data), n>>20)
+		}
+	})
+}
+
+// FuzzChunkedDetails: with name and school columns, where each chunk's
+// first rows carry the pupil's details again, a file cut into many chunks
+// reads exactly as one chunk: the same enrolments (by school and id),
+// details, marks and account. (A blank surname used to be filled from a
+// chunk's first row where a single pass left it blank.)
+func FuzzChunkedDetails(f *testing.F) {
+	for _, s := range []string{
+		"A1,,S1,02/09/2024,AM,/\nA1,,S1,02/09/2024,PM,\\\nA1,Ash,S1,03/09/2024,AM,/\nA1,Ash,S1,03/09/2024,PM,/\nA1,Ash,S1,04/09/2024,AM,/\nA1,Ash,S1,04/09/2024,PM,/\n",
+		"A1,Ash,S1,02/09/2024,AM,/\nA1,Ash,S2,02/09/2024,PM,/\nA1,Ash,S1,03/09/2024,AM,Q\nA1,,S1,03/09/2024,PM,/\nB2,Birch,S1,03/09/2024,AM,/\nB2,Elm,S1,03/09/2024,PM,/\n",
+		"A1,Ash,S1,02/09/2024,AM,ZZ\nA1,Oak,S1,02/09/2024,PM,/\nA1,Ash,S1,03/09/2024,AM,/\nA1,,S2,03/09/2024,PM,/\nA1,Ash,S2,04/09/2024,AM,/\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if hasHigh(data) {
+			t.Skip("not ASCII")
+		}
+		c := chunkSize
+		defer func() { chunkSize = c }()
+		path := filepath.Join(t.TempDir(), "f.csv")
+		writeFile(t, filepath.Dir(path), "f.csv", append([]byte("UPN,Surname,School,Date,Session,Mark\n"), data...))
+		read := func(workers int) (map[string]pupilView, accountView, string) {
+			q := quality.New()
+			q.Limit = 1 << 20
+			b := register.NewBuilder(q)
+			if err := ReadFile(path, Options{Layout: LayoutMarks, AllowIncomplete: true, Workers: workers}, b); err != nil {
+				return nil, accountView{}, err.Error()
+			}
+			out := map[string]pupilView{}
+			for _, p := range b.Reg.Enrolments() {
+				v := pupilView{Info: p.Info}
+				p.Each(func(d register.Day, s register.Session, id mark.ID) {
+					v.Marks = append(v.Marks, d.ISO()+" "+s.String()+" "+mark.Get(id).Code)
+				})
+				out[p.Info.School+"|"+p.ID] = v
+			}
+			return out, viewAccount(q), ""
+		}
+		oneReg, oneAcc, oneErr := read(1)
+		chunkSize = 48
+		manyReg, manyAcc, manyErr := read(3)
+		if diff := cmp.Diff(oneErr, manyErr); diff != "" {
+			t.Fatalf("errors (-one +many):\n%s", diff)
+		}
+		if diff := cmp.Diff(oneReg, manyReg); diff != "" {
+			t.Fatalf("one chunk and many disagree (-one +many):\n%s", diff)
+		}
+		if diff := cmp.Diff(oneAcc, manyAcc); diff != "" {
+			t.Fatalf("accounts (-one +many):\n%s", diff)
 		}
 	})
 }

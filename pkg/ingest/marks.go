@@ -839,6 +839,11 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	pending := map[int]*batch{}
 	next := 0
 	var rec, second markRec
+	// single is what a single pass's parseRow compares a row with.
+	var single struct {
+		id     []byte
+		school string
+	}
 	for bt := range results {
 		pending[bt.seq] = bt
 		for {
@@ -849,6 +854,16 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			delete(pending, next)
 			next++
 			q := b.Q
+			// fresh: no row of this chunk has been accepted yet. Its
+			// worker started with no row before, so its first rows carry
+			// the pupil's details even when they continue the last pupil
+			// of the chunk before, where a single pass would not have
+			// read them: a blank name would be filled, or not, by where
+			// a chunk happens to start. Such details are dropped, by the
+			// single pass's own test (parseRow: the id of the last row
+			// not rejected, the school of the last row whose details
+			// were read).
+			fresh := true
 			for i := 0; i < len(cur.recs); i++ {
 				if c := &cur.recs[i]; c.bad < 0 && c.info < 0 && (i+1 == len(cur.recs) || !cur.recs[i+1].pmHalf) &&
 					(c.dkind == dateFixed || fd.order == orderDMY && c.dkind != dateMonthFirst) {
@@ -876,6 +891,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					} else {
 						q.RowsRejected++
 					}
+					fresh = false
 					continue
 				}
 				cur.unpack(&cur.recs[i], &rec)
@@ -888,6 +904,27 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					cur.unpack(&cur.recs[i+1], &second)
 					sp = &second
 					i++
+				}
+				if info := rec.info; info != nil {
+					if fresh && string(rec.id) == string(single.id) && info.School == single.school {
+						rec.info = nil // as a single pass reads it
+						if sp != nil && sp.info == info {
+							sp.info = nil
+						}
+					} else {
+						single.school = info.School
+					}
+				} else if sp != nil && sp.info != nil && fresh && string(sp.id) == string(single.id) && sp.info.School == single.school {
+					sp.info = nil // the details of a rejected AM half (parseRow)
+				} else if sp != nil && sp.info != nil {
+					single.school = sp.info.School
+				}
+				if rec.id != nil && rec.reason == "" {
+					// The worker's prevID moves on the same condition; a
+					// row applied on the fast path above never moves it
+					// (it has the id of an earlier row of its chunk).
+					single.id = append(single.id[:0], rec.id...)
+					fresh = false
 				}
 				if err := applyRow(b, fd, &rec, sp, loc); err != nil {
 					return err
