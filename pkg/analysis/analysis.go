@@ -305,6 +305,7 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 		return nil, err // Ctrl-C while the figures were made: stop before the rules
 	}
 	res.Pupils = make([]*Pupil, 0, len(regPupils))
+	var totals metrics.Sum
 	for i, p := range regPupils {
 		pr := &all[i]
 		f := pr.Figures
@@ -323,11 +324,12 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			// Group rows (schools, areas) are not summed into the headline:
 			// a file of LA, regional and national rows would count every
 			// session three times.
-			res.Totals.Add(f)
+			totals.Add(f)
 		}
 		q.MissingMarks += f.Missing
 		res.Pupils = append(res.Pupils, pr)
 	}
+	res.Totals = totals.Figures()
 	markJoinedAbsent(res.Pupils, reg, from, to)
 	if !in.NoRules {
 		res.Actions = p.Actions

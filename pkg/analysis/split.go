@@ -32,7 +32,7 @@ func (r *Result) Schools() []string {
 // rules and context are the run's.
 func (r *Result) ForSchool(school string) *Result {
 	onRoll := map[*Pupil]bool{}
-	var totals metrics.Figures
+	var totals metrics.Sum
 	for _, e := range r.Enrolments {
 		if e.Info.School != school {
 			continue
@@ -49,7 +49,7 @@ func (r *Result) ForSchool(school string) *Result {
 		}
 	}
 	out := *r
-	out.Totals = totals
+	out.Totals = totals.Figures()
 	out.Pupils = filterPupils(r.Pupils, onRoll)
 	out.All = filterPupils(r.All, onRoll)
 	var es []*Pupil

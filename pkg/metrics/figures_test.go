@@ -323,3 +323,30 @@ func TestWideCountsAreValues(t *testing.T) {
 		t.Errorf("original: / = %d, want 70105", got)
 	}
 }
+
+// Sum gives what Figures.Add of every pupil gives, wide counts included.
+func TestSumEqualsAdd(t *testing.T) {
+	var added Figures
+	var sum Sum
+	for i := 0; i < 300; i++ {
+		f := FromCounts(counts(t, map[string]int{"/": 300, "\\": 290, "O": i % 7, "I": i % 3, "X": 1}), 1)
+		added.Add(f)
+		sum.Add(f)
+	}
+	if d := cmp.Diff(added, sum.Figures()); d != "" {
+		t.Errorf("Sum (-Add +Sum):\n%s", d)
+	}
+	total := sum.Figures()
+	if got := total.Codes.Get(mustID(t, "/")); got != 90_000 {
+		t.Errorf("/ = %d, want 90000", got)
+	}
+}
+
+func mustID(t *testing.T, code string) mark.ID {
+	t.Helper()
+	id, ok := mark.Lookup(code)
+	if !ok {
+		t.Fatalf("no code %q", code)
+	}
+	return id
+}
