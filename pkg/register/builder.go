@@ -459,6 +459,20 @@ func (b *Builder) Summary(id string, info Info, codes []int, totals map[string]i
 	}
 	if !aggregate {
 		info.School = school
+		// A UPN's row at a second school is the same child: a name or
+		// year group that disagrees with another school's is reported,
+		// as for session marks (SetInfoAt), naming the field only.
+		if p.sec || p.nextE() != nil {
+			for e := b.Reg.byID[p.ID]; e != nil && !p.warned; e = e.nextE() {
+				if e == p {
+					continue
+				}
+				if d := e.Info.differs(info); d != nil {
+					p.warned = true
+					b.Q.Find("details_differ", loc, "the "+join(d)+" differs from another file's for this pupil id")
+				}
+			}
+		}
 	}
 	p.Info = info
 	p.Counts = codes
