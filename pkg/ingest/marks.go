@@ -905,19 +905,18 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					sp = &second
 					i++
 				}
-				if info := rec.info; info != nil {
-					if fresh && string(rec.id) == string(single.id) && info.School == single.school {
-						rec.info = nil // as a single pass reads it
-						if sp != nil && sp.info == info {
-							sp.info = nil
-						}
+				// The row's details ride on its AM record, or on the PM half
+				// when the AM half was rejected (parseRow).
+				carrier := &rec
+				if rec.info == nil && sp != nil {
+					carrier = sp
+				}
+				if info := carrier.info; info != nil {
+					if fresh && string(carrier.id) == string(single.id) && info.School == single.school {
+						carrier.info = nil // as a single pass reads it
 					} else {
 						single.school = info.School
 					}
-				} else if sp != nil && sp.info != nil && fresh && string(sp.id) == string(single.id) && sp.info.School == single.school {
-					sp.info = nil // the details of a rejected AM half (parseRow)
-				} else if sp != nil && sp.info != nil {
-					single.school = sp.info.School
 				}
 				if rec.id != nil && rec.reason == "" {
 					// The worker's prevID moves on the same condition; a
