@@ -137,13 +137,7 @@ type Sum struct {
 
 // Add adds a pupil's figures.
 func (s *Sum) Add(o Figures) {
-	s.f.Possible += o.Possible
-	s.f.Present += o.Present
-	s.f.AEA += o.AEA
-	s.f.Authorised += o.Authorised
-	s.f.Unauthorised += o.Unauthorised
-	s.f.Missing += o.Missing
-	s.f.CovidX += o.CovidX
+	s.f.addSessions(o)
 	for i := 1; i < codeSlots; i++ {
 		s.codes[i] += o.Codes.Get(mark.ID(i))
 	}

@@ -53,6 +53,12 @@ func (f Figures) Pct(n int) float64 {
 // never averaged rates. Figures are values: adding to a copy leaves the
 // original as it was, however its code counts are kept (see CodeCounts).
 func (f *Figures) Add(o Figures) {
+	f.addSessions(o)
+	f.Codes.AddAll(&o.Codes)
+}
+
+// addSessions sums the session counts, not the code counts.
+func (f *Figures) addSessions(o Figures) {
 	f.Possible += o.Possible
 	f.Present += o.Present
 	f.AEA += o.AEA
@@ -60,7 +66,6 @@ func (f *Figures) Add(o Figures) {
 	f.Unauthorised += o.Unauthorised
 	f.Missing += o.Missing
 	f.CovidX += o.CovidX
-	f.Codes.AddAll(&o.Codes)
 }
 
 // CodeCounts returns the codes used, code → sessions, for output.
