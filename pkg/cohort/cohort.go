@@ -149,6 +149,10 @@ func Summarise(res *analysis.Result, by []string, suppressBelow int) []Group {
 	total := Group{Key: []string{"All pupils"}}
 	basis := Group{Key: []string{CompulsoryKey}}
 	groups := map[string]*Group{}
+	// Each group's figures are summed in place (metrics.Sum) and set when
+	// every pupil is in.
+	var totalSum, basisSum metrics.Sum
+	sums := map[*Group]*metrics.Sum{}
 	pupils := res.All
 	for _, d := range by {
 		if d == "school" && res.Enrolments != nil {
@@ -160,13 +164,13 @@ func Summarise(res *analysis.Result, by []string, suppressBelow int) []Group {
 			continue
 		}
 		f, left, dated := res.NationalFigures(p)
-		add(&total, p, f, left, dated)
+		add(&total, &totalSum, p, f, left, dated)
 		if age, ok := res.DfEAge(p); ok && (age < 5 || age > 15) {
 			if f.Assessable() {
 				total.Outside++
 			}
 		} else {
-			add(&basis, p, f, left, dated)
+			add(&basis, &basisSum, p, f, left, dated)
 		}
 		if len(by) == 0 {
 			continue
@@ -183,12 +187,15 @@ func Summarise(res *analysis.Result, by []string, suppressBelow int) []Group {
 		if g == nil {
 			g = &Group{Key: key}
 			groups[k] = g
+			sums[g] = &metrics.Sum{}
 		}
-		add(g, p, f, left, dated)
+		add(g, sums[g], p, f, left, dated)
 	}
+	total.Figures, basis.Figures = totalSum.Figures(), basisSum.Figures()
 	out := []Group{total}
 	var rest []Group
 	for _, g := range groups {
+		g.Figures = sums[g].Figures()
 		rest = append(rest, *g)
 	}
 	sort.Slice(rest, func(i, j int) bool { return keyLess(rest[i].Key, rest[j].Key) })
@@ -286,7 +293,7 @@ func suppress(out []Group, below int) {
 // pupil's figures with Year 11's second summer half term left out (see
 // analysis.Result.NationalFigures), so persistent and severe absence are
 // decided on the same sessions as DfE's.
-func add(g *Group, p *analysis.Pupil, f metrics.Figures, left int, dated bool) {
+func add(g *Group, sum *metrics.Sum, p *analysis.Pupil, f metrics.Figures, left int, dated bool) {
 	if left > 0 {
 		g.LeftOut += left
 		g.Year11++
@@ -298,7 +305,7 @@ func add(g *Group, p *analysis.Pupil, f metrics.Figures, left int, dated bool) {
 		return
 	}
 	g.Pupils++
-	g.Figures.Add(f)
+	sum.Add(f)
 	if f.Persistent() {
 		g.PA++
 	}
