@@ -332,6 +332,10 @@ type lineSplitter struct {
 	prev   []byte   // the row before (to its line break), or nil
 	ends   []int32  // where in prev each field but the last ends (its delimiter)
 	fields [][]byte // prev's fields
+	// shared is how many of the last row split's first fields are the row
+	// before's, byte for byte (0 when there was no row before): the
+	// marks workers skip reading them again (marksCols.continued).
+	shared int
 }
 
 func (s *lineSplitter) reset() { s.prev = nil }
@@ -351,6 +355,7 @@ func (s *lineSplitter) split(data []byte, pos int, delim byte) (fields [][]byte,
 		for k = len(s.ends); k > 0 && int(s.ends[k-1]) >= d; k-- {
 		}
 	}
+	s.shared = k
 	dst, ends := s.fields[:k], s.ends[:k]
 	start := pos
 	if k > 0 {

@@ -254,3 +254,65 @@ func FuzzChunkedDetails(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMarksFastPaths: the parallel reader reads exactly the same with its
+// fast paths (a row that continues the pupil of the row before, parsed by
+// marksCols.continued; a plain row applied without its markRec) as without
+// them: the same enrolments with their details, account, line numbers and
+// error, whatever the bytes (names, schools, text that is not UTF-8, local
+// codes) and wherever the chunks are cut.
+func FuzzMarksFastPaths(f *testing.F) {
+	for _, s := range []string{
+		"A1,Ash,Ivy,S1,02/09/2024,AM,/\nA1,Ash,Ivy,S1,02/09/2024,PM,\\\nA1,Ash,Ivy,S1,03/09/2024,AM,Q\nA1,Ash,Ivy,S1,03/09/2024,PM,HOL\nB2,Elm,Al,S1,03/09/2024,AM,/\nB2,Elm,Al,S1,03/09/2024,AM,N\n",
+		"A1,Ash,Ivy,S1,02/09/2024,AM,/\nA1,Ash,Ivy,S2,02/09/2024,PM,/\nA1,Ash,Ivy,S2,31/02/2024,AM,/\nA1,Ash,Ivy,S2,03/09/2024,XM,/\nA1,Ash,Ivy,S2,03/09/2024,PM,/,x\nA1,Ash,Ivy,S2,04/09/1924,AM,/\nA1,Ash,Ivy,S2,05/09/2024,AM,/\n",
+		"A\xe91,N\xe9e,Ivy,S1,02/09/2024,AM,/\nA\xe91,N\xe9e,Ivy,S1,02/09/2024,PM,/\nA1,Ash,,S1,09/13/2024,AM,/\nA1,Ash,,S1,13/09/2024,AM,/\nA1,Ash,,S1,07/09/2024,AM,/\n\nA1,Ash,,S1,08/09/2024,AM,/\n",
+		"A1,Ash,Ivy,S1,02/09/2024,AM,/\r\nA1,Ash,Ivy,S1,02/09/2024,PM,/\r\nA1,\"Ash\",Ivy,S1,03/09/2024,AM,/\nA1,Ash,Ivy,S1,03/09/2024,PM,#\nA1,Ash,Ivy,S1,03/09/2024,PM",
+	} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, local bool) {
+		c := chunkSize
+		defer func() { chunkSize = c; testSlowPaths = false }()
+		chunkSize = 64
+		path := filepath.Join(t.TempDir(), "f.csv")
+		writeFile(t, filepath.Dir(path), "f.csv", append([]byte("UPN,Surname,Forename,School,Date,Session,Mark\n"), data...))
+		opts := Options{Layout: LayoutMarks, AllowIncomplete: true, Workers: 2}
+		if local {
+			g, _ := mark.Lookup("G")
+			opts.LocalCodes = map[string]mark.ID{"HOL": g}
+		}
+		read := func() (map[string]pupilView, accountView, string) {
+			q := quality.New()
+			q.Limit = 1 << 20
+			b := register.NewBuilder(q)
+			if err := ReadFile(path, opts, b); err != nil {
+				return nil, accountView{}, err.Error()
+			}
+			if err := q.Balanced(); err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]pupilView{}
+			for _, p := range b.Reg.Enrolments() {
+				v := pupilView{Info: p.Info}
+				p.Each(func(d register.Day, s register.Session, id mark.ID) {
+					v.Marks = append(v.Marks, d.ISO()+" "+s.String()+" "+mark.Get(id).Code)
+				})
+				out[p.Info.School+"|"+p.ID] = v
+			}
+			return out, viewAccount(q), ""
+		}
+		fastReg, fastAcc, fastErr := read()
+		testSlowPaths = true
+		slowReg, slowAcc, slowErr := read()
+		if diff := cmp.Diff(slowErr, fastErr); diff != "" {
+			t.Fatalf("errors (-slow +fast):\n%s", diff)
+		}
+		if diff := cmp.Diff(slowReg, fastReg); diff != "" {
+			t.Fatalf("registers (-slow +fast):\n%s", diff)
+		}
+		if diff := cmp.Diff(slowAcc, fastAcc); diff != "" {
+			t.Fatalf("accounts (-slow +fast):\n%s", diff)
+		}
+	})
+}

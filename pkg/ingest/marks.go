@@ -307,6 +307,46 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 	return nil
 }
 
+// continued parses a row that continues the row before it in its chunk:
+// the row before was split by the lineSplitter and accepted, its id had no
+// byte of 0x80 or more, and shared (lineSplitter.shared) covers the id, the
+// school and the descriptive fields, so this row has the same pupil, whose
+// details the row before already settled: parseRow would find sameID, no
+// details to capture and nothing to report about the id. It reads only the
+// date (unless it is shared too), the session and the mark. ok is false
+// when the row is anything else (a rejection, or the first date of its kind
+// that settles the order): parseRow then reads it from the start, with the
+// same result as if this had never been tried (the date cache holds the
+// same date).
+func (m *marksCols) continued(fields [][]byte, shared int) (c crec, ok bool) {
+	if m.date >= shared {
+		raw := fields[m.date]
+		if len(raw) != len(m.lastDate) || string(raw) != string(m.lastDate) {
+			m.readDate(raw)
+			m.lastDate = append(m.lastDate[:0], raw...)
+		}
+		if !m.lastOK || m.lastFar {
+			return c, false
+		}
+	}
+	sess, ok := parseSession(fields[m.session])
+	if !ok {
+		return c, false
+	}
+	code, ok, local := m.lookup(fields[m.mark])
+	if !ok || m.lastKind == dateDayFirst && !m.sawDayFirst || m.lastKind == dateMonthFirst && !m.sawMonthFirst {
+		return c, false
+	}
+	return crec{day: m.lastDay, alt: m.lastAlt, dkind: m.lastKind, info: -1, bad: -1, sess: sess, code: code, local: local}, true
+}
+
+// keepFields is the number of leading fields a row must share with the row
+// before for continued: up to the last of the id, the school and the
+// descriptive fields.
+func (m *marksCols) keepFields() int {
+	return max(m.id, m.school, m.surname, m.forename, m.year, m.reg) + 1
+}
+
 // evidence keeps the text of the first date of its kind that settles the
 // order (per chunk: the first in file order is the first of its chunk), for
 // the message when a file mixes orders.
@@ -590,6 +630,12 @@ func (f *freeList[T]) put(x T) {
 // the panic reaches the caller instead of killing the process.
 var testWorkerHook func(role string)
 
+// testSlowPaths, when set by a test, turns off the parallel reader's fast
+// paths (marksCols.continued in the workers, and the apply of a plain row
+// without its markRec), so FuzzMarksFastPaths can compare the reader with
+// and without them.
+var testSlowPaths bool
+
 // readMarksCSV streams a marks-layout CSV: one goroutine cuts the input into
 // chunks at record boundaries, workers parse chunks in parallel, and this
 // goroutine applies the parsed rows in file order.
@@ -730,6 +776,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 
 	// Workers.
 	headerFields := namedColumns(h.cols.headers)
+	keep := cols.keepFields()
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -759,11 +806,26 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				pos, rel := 0, 0
 				ls.reset()
 				var prevID []byte
+				// cont: the row before was split by ls and accepted with an
+				// id of plain ASCII (see continued).
+				cont := false
 				for pos < len(c.data) {
 					start := pos
 					var used int
 					var st recStatus
-					if f, next, ok := ls.split(c.data, pos, delim); ok {
+					f, next, lsOK := ls.split(c.data, pos, delim)
+					if lsOK && cont && !testSlowPaths && ls.shared >= keep && len(f) >= cols.need && len(f) <= headerFields {
+						// Nearly every row: the pupil of the row before.
+						if cr, ok := cols.continued(f, ls.shared); ok {
+							cr.idOff, cr.idLen, cr.line = bt.prevOff, bt.prevLen, int32(rel)
+							bt.recs = append(bt.recs, cr)
+							pos = next
+							rel++
+							continue
+						}
+					}
+					cont = false
+					if lsOK {
 						fields, pos, used, st = f, next, 1, recOK
 					} else {
 						fields, pos, used, st = splitRow(c.data, pos, delim, width, fields)
@@ -819,6 +881,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					// capture them again.
 					if rec.id != nil && rec.reason == "" {
 						prevID = rec.id
+						cont = lsOK && second == nil && !hasHigh(rec.id) && cols.session >= 0
 					}
 					bt.add(&rec)
 					if second != nil {
@@ -865,7 +928,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			// were read).
 			fresh := true
 			for i := 0; i < len(cur.recs); i++ {
-				if c := &cur.recs[i]; c.bad < 0 && c.info < 0 && (i+1 == len(cur.recs) || !cur.recs[i+1].pmHalf) &&
+				if c := &cur.recs[i]; !testSlowPaths && c.bad < 0 && c.info < 0 && (i+1 == len(cur.recs) || !cur.recs[i+1].pmHalf) &&
 					(c.dkind == dateFixed || fd.order == orderDMY && c.dkind != dateMonthFirst) {
 					// Nearly every row: one mark of the pupil of the row
 					// before, nothing to report about the row itself and
