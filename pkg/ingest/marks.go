@@ -902,6 +902,9 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	pending := map[int]*batch{}
 	next := 0
 	var rec, second markRec
+	// fast is the place of a row applied on the fast path: only its line
+	// moves.
+	fast := quality.Loc{File: file}
 	// single is what a single pass's parseRow compares a row with.
 	var single struct {
 		id     []byte
@@ -934,9 +937,9 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					// before, nothing to report about the row itself and
 					// a date that needs no deciding. This is applyRow for
 					// it, without building the markRec.
-					loc := quality.Loc{File: file, Line: cur.line + int(c.line)}
-					usedBefore := q.MarksUsed
+					fast.Line = cur.line + int(c.line)
 					q.MarksRead++
+					q.RowsRead++
 					// No details (c.info < 0): the worker saw the same id
 					// (and school) as the chunk's last row it did not
 					// reject, so the pupil is the one that row's apply
@@ -945,12 +948,13 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					if p == nil {
 						p = b.Pupil(cur.ids[c.idOff : c.idOff+c.idLen])
 					}
-					if b.Mark(p, c.day, c.sess, c.code, loc) && c.local {
-						q.Find("local_code", loc, "read as "+mark.Get(c.code).Code)
-					}
-					q.RowsRead++
-					if q.MarksUsed > usedBefore {
+					// MarkAt reports the mark used exactly when it counts
+					// it in MarksUsed: the row is used when its one mark is.
+					if b.MarkAt(p, c.day, c.sess, c.code, &fast) {
 						q.RowsUsed++
+						if c.local {
+							q.Find("local_code", fast, "read as "+mark.Get(c.code).Code)
+						}
 					} else {
 						q.RowsRejected++
 					}

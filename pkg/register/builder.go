@@ -166,12 +166,20 @@ func join(s []string) string {
 // conflict otherwise; a conflict keeps the better mark by mark.Better, so the
 // outcome never depends on the order of the files.
 func (b *Builder) Mark(p *Pupil, d Day, s Session, id mark.ID, loc quality.Loc) bool {
+	return b.MarkAt(p, d, s, id, &loc)
+}
+
+// MarkAt is Mark with the place passed by pointer, for the marks reader:
+// it applies millions of rows and reports few of them, so it keeps one Loc
+// and moves its line rather than copying a whole place into every call.
+// loc is only read (a finding takes a copy), never kept.
+func (b *Builder) MarkAt(p *Pupil, d Day, s Session, id mark.ID, loc *quality.Loc) bool {
 	if (b.From != 0 && d < b.From) || (b.To != 0 && d > b.To) {
-		b.reject("outside_window", loc, d.UK())
+		b.reject("outside_window", *loc, d.UK())
 		return false
 	}
 	if (b.YearFrom != 0 && d < b.YearFrom) || (b.YearTo != 0 && d > b.YearTo) {
-		b.reject("outside_academic_year", loc, d.UK()+" ("+YearOf(d).String()+")")
+		b.reject("outside_academic_year", *loc, d.UK()+" ("+YearOf(d).String()+")")
 		return false
 	}
 	if len(b.files) > 0 {
@@ -187,14 +195,14 @@ func (b *Builder) Mark(p *Pupil, d Day, s Session, id mark.ID, loc quality.Loc) 
 				// Another export of this school marked the session:
 				// which stands waits for the files' order (Finish).
 				// The mark counts as used until then.
-				b.pending = append(b.pending, revision{p: p, d: d, s: s, old: old, from: from, id: id, file: b.cur, loc: loc, order: len(b.pending)})
+				b.pending = append(b.pending, revision{p: p, d: d, s: s, old: old, from: from, id: id, file: b.cur, loc: *loc, order: len(b.pending)})
 				b.Q.MarksUsed++
 				return true
 			}
 		}
 		if old == id {
 			b.Q.DuplicateMarks++
-			b.reject("duplicate_mark", loc, d.UK()+" "+s.String()+" "+mark.Get(id).Code)
+			b.reject("duplicate_mark", *loc, d.UK()+" "+s.String()+" "+mark.Get(id).Code)
 			return false
 		}
 		b.Q.ConflictingMarks++
@@ -203,7 +211,7 @@ func (b *Builder) Mark(p *Pupil, d Day, s Session, id mark.ID, loc quality.Loc) 
 			keep = id
 			*slot = id
 		}
-		b.reject("conflicting_mark", loc, d.UK()+" "+s.String()+": "+mark.Get(old).Code+" and "+mark.Get(id).Code+", kept "+mark.Get(keep).Code)
+		b.reject("conflicting_mark", *loc, d.UK()+" "+s.String()+": "+mark.Get(old).Code+" and "+mark.Get(id).Code+", kept "+mark.Get(keep).Code)
 		return false
 	}
 	*slot = id
@@ -214,15 +222,15 @@ func (b *Builder) Mark(p *Pupil, d Day, s Session, id mark.ID, loc quality.Loc) 
 		c := mark.Get(id)
 		switch {
 		case c.Legacy:
-			b.Q.Legacy(c.Code, loc)
+			b.Q.Legacy(c.Code, *loc)
 		case id == mark.MissingID:
-			b.Q.Find("missing_mark", loc, d.UK()+" "+s.String())
+			b.Q.Find("missing_mark", *loc, d.UK()+" "+s.String())
 		case id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX:
-			b.Q.Find("covid_x", loc, d.UK()+" "+s.String())
+			b.Q.Find("covid_x", *loc, d.UK()+" "+s.String())
 		}
 	}
 	if !notPossible[id] && d.Weekend() {
-		b.Q.Find("weekend_mark", loc, d.UK()+" "+s.String()+" "+mark.Get(id).Code)
+		b.Q.Find("weekend_mark", *loc, d.UK()+" "+s.String()+" "+mark.Get(id).Code)
 	}
 	return true
 }
