@@ -320,48 +320,50 @@ func splitDelim(line []byte, delim byte, dst [][]byte) [][]byte {
 // It looks at eight bytes at a time for the delimiter, the line break and a
 // quote together (the same exact zero-byte test as splitDelim), instead of
 // finding the line break and a quote with IndexByte and then splitting the
-// line again.
+// line again. It keeps where each field ends, not the fields: a worker
+// reads the three or four fields of a row it needs (field), and makes the
+// slices of all of them (fields) only for a row it reads in full.
 //
 // A register's rows come grouped by pupil, and a pupil's rows differ only
 // towards the end (the date, the session, the mark): the fields that lie
-// wholly within the bytes a row shares with the row before are that row's
-// fields again (the same text, in the row before's bytes), so only the rest
-// of the row is scanned. The row before is only ever one of the same chunk
-// (reset at a chunk's start), whose bytes stay alive with it.
+// wholly within the bytes a row shares with the row before end where that
+// row's did, so only the rest of the row is scanned. The row before is only
+// ever one of the same chunk (reset at a chunk's start).
 type lineSplitter struct {
-	prev   []byte   // the row before (to its line break), or nil
-	ends   []int32  // where in prev each field but the last ends (its delimiter)
-	fields [][]byte // prev's fields
-	// shared is how many of the last row split's first fields are the row
+	row  []byte  // the last row cut (to its line break), or nil
+	ends []int32 // where in row each field but the last ends (its delimiter)
+	last int32   // where in row the last field ends (before a CR)
+	// shared is how many of the last row's first fields are the row
 	// before's, byte for byte (0 when there was no row before): the
 	// marks workers skip reading them again (marksCols.continued).
 	shared int
+	buf    [][]byte // split's fields
 }
 
-func (s *lineSplitter) reset() { s.prev = nil }
+func (s *lineSplitter) reset() { s.row = nil }
 
-// split reads the record at data[pos:]. ok is false when the record is
-// anything else (a quote in its line, no line break in data, a line longer
-// than maxRecordBytes): the caller then reads it with splitRow, which gives
-// the same fields for every record split accepts. The fields are valid
-// until the next call.
-func (s *lineSplitter) split(data []byte, pos int, delim byte) (fields [][]byte, next int, ok bool) {
+// cut reads the record at data[pos:] into field ends. ok is false when the
+// record is anything else (a quote in its line, no line break in data, a
+// line longer than maxRecordBytes): the caller then reads it with splitRow,
+// which gives the same fields for every record cut accepts. The row's
+// fields are then field(0) to field(nfields()-1), until the next call.
+func (s *lineSplitter) cut(data []byte, pos int, delim byte) (next int, ok bool) {
 	// The most fields whose bytes, delimiter included, are the row
 	// before's (counted from the last, as a pupil's next row differs in
 	// its last field or two).
 	k := 0
-	if s.prev != nil {
-		d := commonPrefix(data[pos:], s.prev)
+	if s.row != nil {
+		d := commonPrefix(data[pos:], s.row)
 		for k = len(s.ends); k > 0 && int(s.ends[k-1]) >= d; k-- {
 		}
 	}
 	s.shared = k
-	dst, ends := s.fields[:k], s.ends[:k]
+	ends := s.ends[:k]
 	start := pos
 	if k > 0 {
 		start = pos + int(ends[k-1]) + 1
 	}
-	s.prev = nil
+	s.row = nil
 	pd, pn, pq := uint64(delim)*lo7, uint64('\n')*lo7, uint64('"')*lo7
 	i := start
 	limit := min(len(data), pos+maxRecordBytes+1)
@@ -376,7 +378,7 @@ func (s *lineSplitter) split(data []byte, pos int, delim byte) (fields [][]byte,
 			md &= 1<<k - 1
 			for md != 0 {
 				j := i + bits.TrailingZeros64(md)>>3
-				dst, ends = append(dst, data[start:j]), append(ends, int32(j-pos))
+				ends = append(ends, int32(j-pos))
 				start = j + 1
 				md &= md - 1
 			}
@@ -385,7 +387,7 @@ func (s *lineSplitter) split(data []byte, pos int, delim byte) (fields [][]byte,
 		}
 		for md != 0 {
 			j := i + bits.TrailingZeros64(md)>>3
-			dst, ends = append(dst, data[start:j]), append(ends, int32(j-pos))
+			ends = append(ends, int32(j-pos))
 			start = j + 1
 			md &= md - 1
 		}
@@ -393,18 +395,18 @@ func (s *lineSplitter) split(data []byte, pos int, delim byte) (fields [][]byte,
 	for ; i < limit; i++ {
 		switch data[i] {
 		case delim:
-			dst, ends = append(dst, data[start:i]), append(ends, int32(i-pos))
+			ends = append(ends, int32(i-pos))
 			start = i + 1
 		case '\n', '"':
 			goto found
 		}
 	}
-	s.fields, s.ends = dst, ends
-	return dst, pos, false
+	s.ends = ends
+	return pos, false
 found:
-	s.fields, s.ends = dst, ends
+	s.ends = ends
 	if data[i] != '\n' || i-pos > maxRecordBytes {
-		return dst, pos, false
+		return pos, false
 	}
 	end := i
 	// A CR before the line break belongs to the last field (the delimiter
@@ -412,9 +414,43 @@ found:
 	if end > start && data[end-1] == '\r' {
 		end--
 	}
-	s.prev = data[pos:i]
-	s.fields = append(dst, data[start:end])
-	return s.fields, i + 1, true
+	s.row = data[pos:i]
+	s.last = int32(end - pos)
+	return i + 1, true
+}
+
+// nfields is the number of fields of the row cut last.
+func (s *lineSplitter) nfields() int { return len(s.ends) + 1 }
+
+// field is field j of the row cut last.
+func (s *lineSplitter) field(j int) []byte {
+	from, to := int32(0), s.last
+	if j > 0 {
+		from = s.ends[j-1] + 1
+	}
+	if j < len(s.ends) {
+		to = s.ends[j]
+	}
+	return s.row[from:to]
+}
+
+// fields appends every field of the row cut last to dst.
+func (s *lineSplitter) fields(dst [][]byte) [][]byte {
+	from := int32(0)
+	for _, e := range s.ends {
+		dst = append(dst, s.row[from:e])
+		from = e + 1
+	}
+	return append(dst, s.row[from:s.last])
+}
+
+// split is cut and fields: the fields are valid until the next call.
+func (s *lineSplitter) split(data []byte, pos int, delim byte) (fields [][]byte, next int, ok bool) {
+	if next, ok = s.cut(data, pos, delim); !ok {
+		return nil, pos, false
+	}
+	s.buf = s.fields(s.buf[:0])
+	return s.buf, next, true
 }
 
 // commonPrefix is the length of the longest common prefix of a and b,

@@ -307,37 +307,64 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 	return nil
 }
 
+// continuedRows packs the rows from data[pos:] into bt for as long as each
+// continues the row before (continued), rel being the line of the row at
+// pos within its chunk. It returns the place and line of the first row that
+// does not, with what ls.cut said of it (next, ok): the caller reads that
+// row in full. pos is len(data) when every row continued.
+func (m *marksCols) continuedRows(ls *lineSplitter, data []byte, pos, rel int, delim byte, keep, headerFields int, bt *batch) (at, line, next int, ok bool) {
+	recs := bt.recs
+	for pos < len(data) {
+		next, ok = ls.cut(data, pos, delim)
+		if n := ls.nfields(); !ok || ls.shared < keep || n < m.need || n > headerFields {
+			break
+		}
+		recs = append(recs, crec{})
+		c := &recs[len(recs)-1]
+		if !m.continued(ls, c) {
+			recs = recs[:len(recs)-1]
+			break
+		}
+		c.idOff, c.idLen, c.line = bt.prevOff, bt.prevLen, int32(rel)
+		pos = next
+		rel++
+	}
+	bt.recs = recs
+	return pos, rel, next, ok
+}
+
 // continued parses a row that continues the row before it in its chunk:
 // the row before was split by the lineSplitter and accepted, its id had no
 // byte of 0x80 or more, and shared (lineSplitter.shared) covers the id, the
 // school and the descriptive fields, so this row has the same pupil, whose
 // details the row before already settled: parseRow would find sameID, no
 // details to capture and nothing to report about the id. It reads only the
-// date (unless it is shared too), the session and the mark. ok is false
+// date (unless it is shared too), the session and the mark. It is false
 // when the row is anything else (a rejection, or the first date of its kind
 // that settles the order): parseRow then reads it from the start, with the
 // same result as if this had never been tried (the date cache holds the
-// same date).
-func (m *marksCols) continued(fields [][]byte, shared int) (c crec, ok bool) {
-	if m.date >= shared {
-		raw := fields[m.date]
+// same date). The row is the one ls cut last; c is set when it is true.
+func (m *marksCols) continued(ls *lineSplitter, c *crec) bool {
+	if m.date >= ls.shared {
+		raw := ls.field(m.date)
 		if len(raw) != len(m.lastDate) || string(raw) != string(m.lastDate) {
 			m.readDate(raw)
 			m.lastDate = append(m.lastDate[:0], raw...)
 		}
 		if !m.lastOK || m.lastFar {
-			return c, false
+			return false
 		}
 	}
-	sess, ok := parseSession(fields[m.session])
+	sess, ok := parseSession(ls.field(m.session))
 	if !ok {
-		return c, false
+		return false
 	}
-	code, ok, local := m.lookup(fields[m.mark])
+	code, ok, local := m.lookup(ls.field(m.mark))
 	if !ok || m.lastKind == dateDayFirst && !m.sawDayFirst || m.lastKind == dateMonthFirst && !m.sawMonthFirst {
-		return c, false
+		return false
 	}
-	return crec{day: m.lastDay, alt: m.lastAlt, dkind: m.lastKind, info: -1, bad: -1, sess: sess, code: code, local: local}, true
+	*c = crec{day: m.lastDay, alt: m.lastAlt, dkind: m.lastKind, info: -1, bad: -1, sess: sess, code: code, local: local}
+	return true
 }
 
 // keepFields is the number of leading fields a row must share with the row
@@ -810,23 +837,23 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				// id of plain ASCII (see continued).
 				cont := false
 				for pos < len(c.data) {
+					var next int
+					var lsOK bool
+					if cont && !testSlowPaths {
+						// Nearly every row: the pupil of the row before.
+						pos, rel, next, lsOK = cols.continuedRows(&ls, c.data, pos, rel, delim, keep, headerFields, bt)
+						if pos == len(c.data) {
+							break
+						}
+					} else {
+						next, lsOK = ls.cut(c.data, pos, delim)
+					}
+					cont = false
 					start := pos
 					var used int
 					var st recStatus
-					f, next, lsOK := ls.split(c.data, pos, delim)
-					if lsOK && cont && !testSlowPaths && ls.shared >= keep && len(f) >= cols.need && len(f) <= headerFields {
-						// Nearly every row: the pupil of the row before.
-						if cr, ok := cols.continued(f, ls.shared); ok {
-							cr.idOff, cr.idLen, cr.line = bt.prevOff, bt.prevLen, int32(rel)
-							bt.recs = append(bt.recs, cr)
-							pos = next
-							rel++
-							continue
-						}
-					}
-					cont = false
 					if lsOK {
-						fields, pos, used, st = f, next, 1, recOK
+						fields, pos, used, st = ls.fields(fields[:0]), next, 1, recOK
 					} else {
 						fields, pos, used, st = splitRow(c.data, pos, delim, width, fields)
 					}
