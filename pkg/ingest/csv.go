@@ -352,13 +352,14 @@ func (s *lineSplitter) cut(data []byte, pos int, delim byte) (next int, ok bool)
 	// before's (counted from the last, as a pupil's next row differs in
 	// its last field or two).
 	k := 0
+	ends := s.ends
 	if s.row != nil {
-		d := commonPrefix(data[pos:], s.row)
-		for k = len(s.ends); k > 0 && int(s.ends[k-1]) >= d; k-- {
+		d := int32(commonPrefix(data[pos:], s.row))
+		for k = len(ends); k > 0 && ends[k-1] >= d; k-- {
 		}
 	}
 	s.shared = k
-	ends := s.ends[:k]
+	ends = ends[:k]
 	start := pos
 	if k > 0 {
 		start = pos + int(ends[k-1]) + 1

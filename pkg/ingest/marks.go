@@ -347,7 +347,14 @@ func (m *marksCols) continuedRows(ls *lineSplitter, data []byte, pos, rel int, d
 func (m *marksCols) continued(ls *lineSplitter, c *crec) bool {
 	if m.date >= ls.shared {
 		raw := ls.field(m.date)
-		if len(raw) != len(m.lastDate) || string(raw) != string(m.lastDate) {
+		if len(raw) == 10 && len(m.lastDate) == 10 {
+			// dd/mm/yyyy, nearly every row: two loads, not a call.
+			if binary.LittleEndian.Uint64(raw) != binary.LittleEndian.Uint64(m.lastDate) ||
+				binary.LittleEndian.Uint16(raw[8:]) != binary.LittleEndian.Uint16(m.lastDate[8:]) {
+				m.readDate(raw)
+				*(*[10]byte)(m.lastDate) = *(*[10]byte)(raw)
+			}
+		} else if len(raw) != len(m.lastDate) || string(raw) != string(m.lastDate) {
 			m.readDate(raw)
 			m.lastDate = append(m.lastDate[:0], raw...)
 		}
