@@ -182,11 +182,19 @@ func (b *Builder) MarkAt(p *Pupil, d Day, s Session, id mark.ID, loc *quality.Lo
 		b.reject("outside_academic_year", *loc, d.UK()+" ("+YearOf(d).String()+")")
 		return false
 	}
-	if len(b.files) > 0 {
-		b.track(p, d)
-	}
-	if p.sec || p.nextE() != nil {
-		b.Reg.dirty = true // the child view of several schools is rebuilt
+	if p.ext == nil && !p.sec && len(b.files) > 0 && p.file == b.cur+1 {
+		// Nearly every mark: an enrolment at one school, from this file
+		// only, so track has only the file's last day to move.
+		if f := &b.files[b.cur]; d > f.last {
+			f.last = d
+		}
+	} else {
+		if len(b.files) > 0 {
+			b.track(p, d)
+		}
+		if p.sec || p.nextE() != nil {
+			b.Reg.dirty = true // the child view of several schools is rebuilt
+		}
 	}
 	slot := p.slot(d, s)
 	if old := *slot; old != 0 {
