@@ -362,11 +362,25 @@ func (m *marksCols) continued(ls *lineSplitter, c *crec) bool {
 			return false
 		}
 	}
-	sess, ok := parseSession(ls.field(m.session))
-	if !ok {
+	// AM or PM, and a one-byte DfE code, without the calls.
+	var sess register.Session
+	var ok bool
+	sf := ls.field(m.session)
+	if len(sf) == 2 && sf[1]|0x20 == 'm' && sf[0]|0x20 == 'a' {
+		sess = register.AM
+	} else if len(sf) == 2 && sf[1]|0x20 == 'm' && sf[0]|0x20 == 'p' {
+		sess = register.PM
+	} else if sess, ok = parseSession(sf); !ok {
 		return false
 	}
-	code, ok, local := m.lookup(ls.field(m.mark))
+	var code mark.ID
+	var local bool
+	if mf := ls.field(m.mark); m.local == nil && len(mf) == 1 {
+		e := oneByteMarks[mf[0]]
+		code, ok = e.id, e.ok
+	} else {
+		code, ok, local = m.lookup(mf)
+	}
 	if !ok || m.lastKind == dateDayFirst && !m.sawDayFirst || m.lastKind == dateMonthFirst && !m.sawMonthFirst {
 		return false
 	}
