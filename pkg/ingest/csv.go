@@ -335,7 +335,7 @@ type lineSplitter struct {
 	last int32   // where in row the last field ends (before a CR)
 	// shared is how many of the last row's first fields are the row
 	// before's, byte for byte (0 when there was no row before): the
-	// marks workers skip reading them again (marksCols.continued).
+	// marks workers skip reading them again (marksCols.continuedRows).
 	shared int
 	buf    [][]byte // split's fields
 }

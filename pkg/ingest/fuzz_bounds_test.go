@@ -257,7 +257,7 @@ func FuzzChunkedDetails(f *testing.F) {
 
 // FuzzMarksFastPaths: the parallel reader reads exactly the same with its
 // fast paths (a row that continues the pupil of the row before, parsed by
-// marksCols.continued; a plain row applied without its markRec) as without
+// marksCols.continuedRows; a plain row applied without its markRec) as without
 // them: the same enrolments with their details, account, line numbers and
 // error, whatever the bytes (names, schools, text that is not UTF-8, local
 // codes) and wherever the chunks are cut.

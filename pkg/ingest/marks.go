@@ -308,10 +308,21 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 }
 
 // continuedRows packs the rows from data[pos:] into bt for as long as each
-// continues the row before (continued), rel being the line of the row at
-// pos within its chunk. It returns the place and line of the first row that
-// does not, with what ls.cut said of it (next, ok): the caller reads that
-// row in full. pos is len(data) when every row continued.
+// continues the row before it in its chunk, rel being the line of the row
+// at pos within its chunk. It returns the place and line of the first row
+// that does not, with what ls.cut said of it (next, ok): the caller reads
+// that row in full. pos is len(data) when every row continued.
+//
+// A row continues the row before when the row before was split by the
+// lineSplitter and accepted, its id had no byte of 0x80 or more, and the
+// fields the two share (lineSplitter.shared) cover the id, the school and
+// the descriptive fields: the row has the same pupil, whose details the row
+// before already settled, so parseRow would find sameID, no details to
+// capture and nothing to report about the id. Only the date (unless it is
+// shared too), the session and the mark are read. A row that is anything
+// else (a rejection, or the first date of its kind that settles the order)
+// is left to parseRow, which reads it from the start with the same result
+// as if this had never been tried (the date cache holds the same date).
 func (m *marksCols) continuedRows(ls *lineSplitter, data []byte, pos, rel int, delim byte, keep, headerFields int, bt *batch) (at, line, next int, ok bool) {
 	recs := bt.recs
 	for pos < len(data) {
@@ -319,13 +330,47 @@ func (m *marksCols) continuedRows(ls *lineSplitter, data []byte, pos, rel int, d
 		if n := ls.nfields(); !ok || ls.shared < keep || n < m.need || n > headerFields {
 			break
 		}
-		recs = append(recs, crec{})
-		c := &recs[len(recs)-1]
-		if !m.continued(ls, c) {
-			recs = recs[:len(recs)-1]
+		if m.date >= ls.shared {
+			raw := ls.field(m.date)
+			if len(raw) == 10 && len(m.lastDate) == 10 {
+				// dd/mm/yyyy, nearly every row: two loads, not a call.
+				if binary.LittleEndian.Uint64(raw) != binary.LittleEndian.Uint64(m.lastDate) ||
+					binary.LittleEndian.Uint16(raw[8:]) != binary.LittleEndian.Uint16(m.lastDate[8:]) {
+					m.readDate(raw)
+					*(*[10]byte)(m.lastDate) = *(*[10]byte)(raw)
+				}
+			} else if len(raw) != len(m.lastDate) || string(raw) != string(m.lastDate) {
+				m.readDate(raw)
+				m.lastDate = append(m.lastDate[:0], raw...)
+			}
+			if !m.lastOK || m.lastFar {
+				break
+			}
+		}
+		// AM or PM, and a one-byte DfE code, without the calls.
+		var sess register.Session
+		var good bool
+		sf := ls.field(m.session)
+		if len(sf) == 2 && sf[1]|0x20 == 'm' && sf[0]|0x20 == 'a' {
+			sess = register.AM
+		} else if len(sf) == 2 && sf[1]|0x20 == 'm' && sf[0]|0x20 == 'p' {
+			sess = register.PM
+		} else if sess, good = parseSession(sf); !good {
 			break
 		}
-		c.idOff, c.idLen, c.line = bt.prevOff, bt.prevLen, int32(rel)
+		var code mark.ID
+		var local bool
+		if mf := ls.field(m.mark); m.local == nil && len(mf) == 1 {
+			e := oneByteMarks[mf[0]]
+			code, good = e.id, e.ok
+		} else {
+			code, good, local = m.lookup(mf)
+		}
+		if !good || m.lastKind == dateDayFirst && !m.sawDayFirst || m.lastKind == dateMonthFirst && !m.sawMonthFirst {
+			break
+		}
+		recs = append(recs, crec{idOff: bt.prevOff, idLen: bt.prevLen, line: int32(rel), day: m.lastDay, alt: m.lastAlt, dkind: m.lastKind,
+			info: -1, bad: -1, sess: sess, code: code, local: local})
 		pos = next
 		rel++
 	}
@@ -333,63 +378,8 @@ func (m *marksCols) continuedRows(ls *lineSplitter, data []byte, pos, rel int, d
 	return pos, rel, next, ok
 }
 
-// continued parses a row that continues the row before it in its chunk:
-// the row before was split by the lineSplitter and accepted, its id had no
-// byte of 0x80 or more, and shared (lineSplitter.shared) covers the id, the
-// school and the descriptive fields, so this row has the same pupil, whose
-// details the row before already settled: parseRow would find sameID, no
-// details to capture and nothing to report about the id. It reads only the
-// date (unless it is shared too), the session and the mark. It is false
-// when the row is anything else (a rejection, or the first date of its kind
-// that settles the order): parseRow then reads it from the start, with the
-// same result as if this had never been tried (the date cache holds the
-// same date). The row is the one ls cut last; c is set when it is true.
-func (m *marksCols) continued(ls *lineSplitter, c *crec) bool {
-	if m.date >= ls.shared {
-		raw := ls.field(m.date)
-		if len(raw) == 10 && len(m.lastDate) == 10 {
-			// dd/mm/yyyy, nearly every row: two loads, not a call.
-			if binary.LittleEndian.Uint64(raw) != binary.LittleEndian.Uint64(m.lastDate) ||
-				binary.LittleEndian.Uint16(raw[8:]) != binary.LittleEndian.Uint16(m.lastDate[8:]) {
-				m.readDate(raw)
-				*(*[10]byte)(m.lastDate) = *(*[10]byte)(raw)
-			}
-		} else if len(raw) != len(m.lastDate) || string(raw) != string(m.lastDate) {
-			m.readDate(raw)
-			m.lastDate = append(m.lastDate[:0], raw...)
-		}
-		if !m.lastOK || m.lastFar {
-			return false
-		}
-	}
-	// AM or PM, and a one-byte DfE code, without the calls.
-	var sess register.Session
-	var ok bool
-	sf := ls.field(m.session)
-	if len(sf) == 2 && sf[1]|0x20 == 'm' && sf[0]|0x20 == 'a' {
-		sess = register.AM
-	} else if len(sf) == 2 && sf[1]|0x20 == 'm' && sf[0]|0x20 == 'p' {
-		sess = register.PM
-	} else if sess, ok = parseSession(sf); !ok {
-		return false
-	}
-	var code mark.ID
-	var local bool
-	if mf := ls.field(m.mark); m.local == nil && len(mf) == 1 {
-		e := oneByteMarks[mf[0]]
-		code, ok = e.id, e.ok
-	} else {
-		code, ok, local = m.lookup(mf)
-	}
-	if !ok || m.lastKind == dateDayFirst && !m.sawDayFirst || m.lastKind == dateMonthFirst && !m.sawMonthFirst {
-		return false
-	}
-	*c = crec{day: m.lastDay, alt: m.lastAlt, dkind: m.lastKind, info: -1, bad: -1, sess: sess, code: code, local: local}
-	return true
-}
-
 // keepFields is the number of leading fields a row must share with the row
-// before for continued: up to the last of the id, the school and the
+// before to continue it (continuedRows): up to the last of the id, the school and the
 // descriptive fields.
 func (m *marksCols) keepFields() int {
 	return max(m.id, m.school, m.surname, m.forename, m.year, m.reg) + 1
@@ -679,7 +669,7 @@ func (f *freeList[T]) put(x T) {
 var testWorkerHook func(role string)
 
 // testSlowPaths, when set by a test, turns off the parallel reader's fast
-// paths (marksCols.continued in the workers, and the apply of a plain row
+// paths (marksCols.continuedRows in the workers, and the apply of a plain row
 // without its markRec), so FuzzMarksFastPaths can compare the reader with
 // and without them.
 var testSlowPaths bool
@@ -855,7 +845,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				ls.reset()
 				var prevID []byte
 				// cont: the row before was split by ls and accepted with an
-				// id of plain ASCII (see continued).
+				// id of plain ASCII (see continuedRows).
 				cont := false
 				for pos < len(c.data) {
 					var next int
