@@ -539,6 +539,47 @@ func apply(b *register.Builder, fd *fileDates, rec *markRec, loc quality.Loc) er
 	return nil
 }
 
+// applyPlain applies the records of a parsed chunk from i on for as long as
+// each is plain, and returns the index of the first that is not (or the
+// number of records). A plain record is nearly every row: one mark of the
+// pupil of the row before, nothing to report about the row itself and a
+// date that needs no deciding (order is the file's, as decided so far).
+// This is applyRow for it, without building the markRec; loc's line is
+// moved to each row's.
+func applyPlain(b *register.Builder, cur *batch, i int, order dateOrder, loc *quality.Loc) int {
+	q := b.Q
+	recs := cur.recs
+	for ; i < len(recs); i++ {
+		c := &recs[i]
+		if c.bad >= 0 || c.info >= 0 || i+1 < len(recs) && recs[i+1].pmHalf ||
+			!(c.dkind == dateFixed || order == orderDMY && c.dkind != dateMonthFirst) {
+			break
+		}
+		loc.Line = cur.line + int(c.line)
+		q.MarksRead++
+		q.RowsRead++
+		// No details (c.info < 0): the worker saw the same id (and
+		// school) as the chunk's last row it did not reject, so the pupil
+		// is the one that row's apply found, the builder's last: no need
+		// to compare ids.
+		p := b.Last()
+		if p == nil {
+			p = b.Pupil(cur.ids[c.idOff : c.idOff+c.idLen])
+		}
+		// MarkAt reports the mark used exactly when it counts it in
+		// MarksUsed: the row is used when its one mark is.
+		if b.MarkAt(p, c.day, c.sess, c.code, loc) {
+			q.RowsUsed++
+			if c.local {
+				q.Find("local_code", *loc, "read as "+mark.Get(c.code).Code)
+			}
+		} else {
+			q.RowsRejected++
+		}
+	}
+	return i
+}
+
 // applyRow applies a marks row (one or, for a whole-day mark, two session
 // marks) and counts the row as used when any of its marks was used.
 func applyRow(b *register.Builder, fd *fileDates, rec, second *markRec, loc quality.Loc) error {
@@ -957,7 +998,6 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			}
 			delete(pending, next)
 			next++
-			q := b.Q
 			// fresh: no row of this chunk has been accepted yet. Its
 			// worker started with no row before, so its first rows carry
 			// the pupil's details even when they continue the last pupil
@@ -969,35 +1009,13 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			// were read).
 			fresh := true
 			for i := 0; i < len(cur.recs); i++ {
-				if c := &cur.recs[i]; !testSlowPaths && c.bad < 0 && c.info < 0 && (i+1 == len(cur.recs) || !cur.recs[i+1].pmHalf) &&
-					(c.dkind == dateFixed || fd.order == orderDMY && c.dkind != dateMonthFirst) {
-					// Nearly every row: one mark of the pupil of the row
-					// before, nothing to report about the row itself and
-					// a date that needs no deciding. This is applyRow for
-					// it, without building the markRec.
-					fast.Line = cur.line + int(c.line)
-					q.MarksRead++
-					q.RowsRead++
-					// No details (c.info < 0): the worker saw the same id
-					// (and school) as the chunk's last row it did not
-					// reject, so the pupil is the one that row's apply
-					// found, the builder's last: no need to compare ids.
-					p := b.Last()
-					if p == nil {
-						p = b.Pupil(cur.ids[c.idOff : c.idOff+c.idLen])
-					}
-					// MarkAt reports the mark used exactly when it counts
-					// it in MarksUsed: the row is used when its one mark is.
-					if b.MarkAt(p, c.day, c.sess, c.code, &fast) {
-						q.RowsUsed++
-						if c.local {
-							q.Find("local_code", fast, "read as "+mark.Get(c.code).Code)
+				if !testSlowPaths {
+					if j := applyPlain(b, cur, i, fd.order, &fast); j > i {
+						fresh = false
+						if i = j; i == len(cur.recs) {
+							break
 						}
-					} else {
-						q.RowsRejected++
 					}
-					fresh = false
-					continue
 				}
 				cur.unpack(&cur.recs[i], &rec)
 				loc := quality.Loc{File: file, Line: cur.line + int(rec.line)}
