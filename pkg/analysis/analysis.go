@@ -1,8 +1,11 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -606,8 +609,113 @@ func (e *YearsError) finding(y register.AcademicYear, rejected int) string {
 // 33.33% never tie by accident), then more possible sessions (more evidence)
 // first, then pupil id so the order is total and stable. Pupils who cannot
 // be assessed, and group rows, go last.
+//
+// The order is less's, sorted as compact keys (rankKey) rather than
+// through pointers to the pupils: a comparison then reads one small
+// record, not two large pupils and a tier lookup by name. The keys end
+// with the pupil's place in ps, so the sort is total and any sort gives
+// sort.SliceStable's order (less is a strict weak order on any one
+// (group row, assessable) class whose pupils all have an outcome or all
+// lack one; a class that mixes them, which a run never makes, is sorted
+// by less itself).
 func Rank(ps []*Pupil, set *rule.Set) {
-	sort.SliceStable(ps, func(i, j int) bool { return less(ps[i], ps[j], set) })
+	keys, ok := rankKeys(ps, set)
+	if !ok {
+		sort.SliceStable(ps, func(i, j int) bool { return less(ps[i], ps[j], set) })
+		return
+	}
+	slices.SortFunc(keys, compareRank)
+	for i := range keys {
+		ps[i] = keys[i].p
+	}
+}
+
+// rankKey is what less reads of a pupil. class is 0 for an assessable
+// pupil, 1 for one who cannot be assessed, 2 and 3 for group rows;
+// severe and persistent are 0 when the pupil is (first), 1 when not.
+type rankKey struct {
+	p                  *Pupil
+	id                 string
+	absent, possible   int64
+	score              int
+	tier               int32
+	at                 int32 // the place in ps
+	class              uint8
+	outcome            bool
+	severe, persistent uint8
+}
+
+// rankKeys makes every pupil's key, or reports that some class mixes
+// pupils with and without an outcome (see Rank).
+func rankKeys(ps []*Pupil, set *rule.Set) ([]rankKey, bool) {
+	keys := make([]rankKey, len(ps))
+	var with, without [4]bool
+	tiers := map[string]int32{}
+	for i, p := range ps {
+		f := &p.Figures
+		k := rankKey{p: p, id: p.ID, absent: int64(f.Absent()), possible: int64(f.Possible), at: int32(i), severe: 1, persistent: 1}
+		if p.Aggregate {
+			k.class = 2
+		}
+		if !f.Assessable() {
+			k.class++
+		}
+		if p.SA() {
+			k.severe = 0
+		}
+		if p.PA() {
+			k.persistent = 0
+		}
+		if set != nil && p.Outcome != nil {
+			t, seen := tiers[p.Outcome.Tier]
+			if !seen {
+				t = int32(set.TierIndex(p.Outcome.Tier))
+				tiers[p.Outcome.Tier] = t
+			}
+			k.outcome, k.tier, k.score = true, t, p.Outcome.Score
+			with[k.class] = true
+		} else {
+			without[k.class] = true
+		}
+		keys[i] = k
+	}
+	for c := range with {
+		if with[c] && without[c] {
+			return nil, false
+		}
+	}
+	return keys, len(ps) <= math.MaxInt32
+}
+
+// compareRank is less on keys, then the place in ps.
+func compareRank(a, b rankKey) int {
+	if a.class != b.class {
+		return int(a.class) - int(b.class)
+	}
+	if a.outcome { // and b's, being of the same class
+		if a.tier != b.tier {
+			return int(a.tier) - int(b.tier)
+		}
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
+		}
+	}
+	if a.severe != b.severe {
+		return int(a.severe) - int(b.severe)
+	}
+	if a.persistent != b.persistent {
+		return int(a.persistent) - int(b.persistent)
+	}
+	if x, y := a.absent*b.possible, b.absent*a.possible; x != y {
+		return cmp.Compare(y, x)
+	}
+	if a.possible != b.possible {
+		return cmp.Compare(b.possible, a.possible)
+	}
+	if a.id != b.id {
+		return strings.Compare(a.id, b.id)
+	}
+	return int(a.at) - int(b.at)
 }
 
 func less(a, b *Pupil, set *rule.Set) bool {

@@ -1,15 +1,18 @@
 package analysis
 
 import (
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/register"
+	"github.com/attendrisk/attendrisk/pkg/rule"
 )
 
 // rp is a pupil for ranking: absence sessions of possible.
@@ -167,5 +170,42 @@ func TestRunFiguresOnly(t *testing.T) {
 
 	if _, err := Run(Input{Files: []string{path}, NoRules: true, From: register.MustDay(2024, 9, 4), To: register.MustDay(2024, 9, 3)}); err == nil {
 		t.Error("--from after --to accepted")
+	}
+}
+
+// TestRankKeysMatchLess checks Rank's compact keys against less itself,
+// sorted with sort.SliceStable as Rank did before the keys: random
+// pupils with ties on every field (duplicate ids included, whose order is
+// then the order they came in), group rows, pupils who cannot be
+// assessed, tiers the set does not have, and a class that mixes pupils
+// with and without an outcome (which Rank sorts by less).
+func TestRankKeysMatchLess(t *testing.T) {
+	set := &rule.Set{Tiers: []rule.Tier{{Name: "high", MinScore: 6}, {Name: "medium", MinScore: 3}, {Name: "low"}}}
+	tiers := []string{"high", "medium", "low", "gone"}
+	r := rand.New(rand.NewSource(12))
+	for round := 0; round < 200; round++ {
+		n := 1 + r.Intn(300)
+		ps := make([]*Pupil, n)
+		mixed := round%10 == 9
+		for i := range ps {
+			possible := r.Intn(12)
+			p := rp(fmt.Sprintf("P%d", r.Intn(n/2+1)), r.Intn(possible+1), possible)
+			p.Aggregate = r.Intn(20) == 0
+			if !p.Aggregate && (!mixed || r.Intn(2) == 0) {
+				p.Outcome = &rule.Outcome{Tier: tiers[r.Intn(len(tiers))], Score: r.Intn(4)}
+			}
+			ps[i] = p
+		}
+		for _, s := range []*rule.Set{nil, set} {
+			want := append([]*Pupil(nil), ps...)
+			sort.SliceStable(want, func(i, j int) bool { return less(want[i], want[j], s) })
+			got := append([]*Pupil(nil), ps...)
+			Rank(got, s)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("round %d (rules %v): place %d is %s, want %s", round, s != nil, i+1, got[i].ID, want[i].ID)
+				}
+			}
+		}
 	}
 }

@@ -164,7 +164,11 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 	res.Rules = set
 	// Each school's own calendar (see metrics.Calendars); the run's end is
 	// the last school day of any school.
-	cals := metrics.NewCalendars(reg)
+	regs := make([]*register.Pupil, len(res.Pupils)) // reg.Pupils(), as Run made the pupils
+	for i, p := range res.Pupils {
+		regs[i] = p.reg
+	}
+	cals := metrics.NewCalendarsOf(reg, regs)
 	res.Calendars = cals
 	cal := cals.All()
 	res.Calendar = cal

@@ -1,8 +1,13 @@
 package metrics
 
 import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/register"
+	"github.com/attendrisk/attendrisk/pkg/worker"
 )
 
 // Calendar is the school calendar read from the register itself: exports
@@ -130,6 +135,17 @@ type Calendars struct {
 // calendar For can return is built here, so For may be called from many
 // goroutines at once.
 func NewCalendars(reg *register.Register) *Calendars {
+	return NewCalendarsOf(reg, reg.Pupils())
+}
+
+// NewCalendarsOf is NewCalendars given reg.Pupils(), for a caller that
+// already has them (the analysis's pupils, before ranking): Pupils and
+// Enrolments each sort the whole register, which on an authority's year
+// cost as much as reading every school's days. The enrolments are the
+// pupils' own (a child view's are its schools'), and each school's days are
+// read on its own core: a school day is a day any enrolment there has a
+// possible session on, whichever order they are read in.
+func NewCalendarsOf(reg *register.Register, pupils []*register.Pupil) *Calendars {
 	cs := &Calendars{bySchool: map[string]*Calendar{}, union: map[string]*Calendar{}}
 	first, last, ok := reg.Span()
 	if !ok {
@@ -137,24 +153,55 @@ func NewCalendars(reg *register.Register) *Calendars {
 		return cs
 	}
 	n := int(last-first) + 1
-	days := map[string][]bool{}
-	all := make([]bool, n)
-	for _, e := range reg.Enrolments() {
-		d := days[e.Info.School]
-		if d == nil {
-			d = make([]bool, n)
-			days[e.Info.School] = d
+	bySchool := map[string][]*register.Pupil{}
+	var schools []string
+	enrol := func(e *register.Pupil) {
+		if _, seen := bySchool[e.Info.School]; !seen {
+			schools = append(schools, e.Info.School)
 		}
-		markSchoolDays(d, first, e)
+		bySchool[e.Info.School] = append(bySchool[e.Info.School], e)
 	}
-	for school, d := range days {
+	for _, p := range pupils {
+		if !p.Combined() {
+			enrol(p)
+			continue
+		}
+		for _, e := range p.Enrolments() {
+			enrol(e)
+		}
+	}
+	marked := make([][]bool, len(schools))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	caught := make([]worker.Catch, runtime.GOMAXPROCS(0))
+	for w := range caught {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer caught[w].Catch() // a panic reaches the caller, as in analysis's workers
+			for i := int(next.Add(1) - 1); i < len(schools); i = int(next.Add(1) - 1) {
+				d := make([]bool, n)
+				for _, e := range bySchool[schools[i]] {
+					markSchoolDays(d, first, e)
+				}
+				marked[i] = d
+			}
+		}()
+	}
+	wg.Wait()
+	worker.Rethrow(caught)
+	days := make(map[string][]bool, len(schools))
+	all := make([]bool, n)
+	for i, school := range schools {
+		d := marked[i]
+		days[school] = d
 		cs.bySchool[school] = fromSchoolDays(first, d)
 		for i, s := range d {
 			all[i] = all[i] || s
 		}
 	}
 	cs.all = fromSchoolDays(first, all)
-	for _, p := range reg.Pupils() {
+	for _, p := range pupils {
 		if !p.Combined() {
 			continue
 		}

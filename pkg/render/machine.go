@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -210,50 +211,91 @@ func csvNeedsQuotes(s string) bool {
 	return unicode.IsSpace(r)
 }
 
-// inBlocks formats the pupils a block at a time on every core, one round of
-// blocks at a time, and hands each block's bytes to write in order: the
-// output is the same as one pass, formatting an authority's list is not
-// held up on one core, and only a round of blocks is ever held in memory.
-// format appends one block's pupils to buf (which it is given empty).
+// inBlocks formats the pupils a block at a time on every core and hands
+// each block's bytes to write in order: the output is the same as one
+// pass, formatting an authority's list is not held up on one core, and only
+// a few blocks are ever held in memory. format appends one block's pupils
+// to buf (which it is given empty).
 func inBlocks(pupils []*analysis.Pupil, format func(buf *bytes.Buffer, pupils []*analysis.Pupil) error, write func([]byte) (int, error)) error {
 	return inBlocksOf(1024, pupils, format, write)
 }
 
 // inBlocksOf is inBlocks with block pupils a block. The JSON formats,
 // whose records are four or five times a CSV row, use smaller blocks, so
-// the round of blocks held in memory is no larger than CSV's.
+// the blocks held in memory are no larger than CSV's.
+//
+// The blocks are a pipeline, not rounds: each worker takes the next block
+// as soon as it has finished one, while the caller writes the finished
+// blocks in order, so no core waits for the slowest block of a round or
+// for the write. Block k is formatted into buffer k mod (workers+1): the
+// caller hands out block k+workers+1 only once block k is written, so at
+// most workers+1 blocks are held at once and a buffer has one block at a
+// time.
 func inBlocksOf(block int, pupils []*analysis.Pupil, format func(buf *bytes.Buffer, pupils []*analysis.Pupil) error, write func([]byte) (int, error)) error {
-	workers := runtime.GOMAXPROCS(0)
-	bufs := make([]bytes.Buffer, workers)
-	errs := make([]error, workers)
-	for first := 0; first < len(pupils); first += block * workers {
-		var wg sync.WaitGroup
-		caught := make([]analysis.WorkerCatch, workers)
-		for wk := 0; wk < workers; wk++ {
-			bufs[wk].Reset()
-			lo := first + wk*block
-			if lo >= len(pupils) {
-				continue
-			}
-			wg.Add(1)
-			go func(wk, lo int) {
-				defer wg.Done()
-				defer caught[wk].Catch() // a panic reaches Main as an internal error
-				errs[wk] = format(&bufs[wk], pupils[lo:min(lo+block, len(pupils))])
-			}(wk, lo)
+	blocks := (len(pupils) + block - 1) / block
+	if blocks == 0 {
+		return nil
+	}
+	workers := min(runtime.GOMAXPROCS(0), blocks)
+	slots := workers + 1
+	bufs := make([]bytes.Buffer, slots)
+	errs := make([]error, slots)
+	formatted := make([]bool, slots)      // false: skipped, or format panicked
+	ready := make([]chan struct{}, slots) // the slot's block is done
+	for i := range ready {
+		ready[i] = make(chan struct{}, 1)
+	}
+	jobs := make(chan int, slots)
+	var stop atomic.Bool // an error or a panic: format no more blocks
+	var wg sync.WaitGroup
+	caught := make([]analysis.WorkerCatch, workers)
+	one := func(wk, k int) {
+		slot := k % slots
+		defer func() { ready[slot] <- struct{}{} }()
+		defer caught[wk].Catch() // a panic reaches Main as an internal error
+		formatted[slot] = false
+		if stop.Load() {
+			return
 		}
-		wg.Wait()
-		analysis.Rethrow(caught)
-		for wk := range bufs {
-			if errs[wk] != nil {
-				return errs[wk]
+		lo := k * block
+		errs[slot] = format(&bufs[slot], pupils[lo:min(lo+block, len(pupils))])
+		formatted[slot] = true
+	}
+	for wk := 0; wk < workers; wk++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range jobs {
+				one(wk, k)
 			}
-			if _, err := write(bufs[wk].Bytes()); err != nil {
-				return err
-			}
+		}()
+	}
+	for k := 0; k < min(slots, blocks); k++ {
+		jobs <- k
+	}
+	var err error
+	for k := 0; k < blocks; k++ {
+		slot := k % slots
+		<-ready[slot]
+		if !formatted[slot] {
+			break // format panicked: raised below
+		}
+		if err = errs[slot]; err == nil {
+			_, err = write(bufs[slot].Bytes())
+		}
+		if err != nil {
+			break
+		}
+		bufs[slot].Reset()
+		if k+slots < blocks {
+			jobs <- k + slots
 		}
 	}
-	return nil
+	stop.Store(true)
+	close(jobs)
+	wg.Wait()
+	analysis.Rethrow(caught)
+	return err
 }
 
 // RulesMeta identifies the rules that produced an output.
