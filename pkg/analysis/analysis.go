@@ -50,6 +50,12 @@ type Input struct {
 	MinSessions int
 	// FamilyColumn is the context column that groups siblings.
 	FamilyColumn string
+	// DropRegister lets the run drop the register (every pupil's marks)
+	// once the figures, patterns, rules and movers are made from it, for
+	// a caller whose outputs read only the results: the marks are a fifth
+	// of an authority's memory. Result.Register and Pupil.Marks are then
+	// nil, as after Pseudonymise; the figures on DfE's basis are kept.
+	DropRegister bool
 }
 
 // Pupil is one pupil's result. A whole authority is tens of thousands of
@@ -366,7 +372,29 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 	}
 	res.All = append([]*Pupil(nil), res.Pupils...)
 	res.applyActioned(in.HideActioned, in.MarkActioned)
+	if in.DropRegister {
+		res.dropRegister()
+	}
 	return res, nil
+}
+
+// dropRegister lets the register go (see Input.DropRegister). The one
+// figure an output still counts from the marks, a Year 11 pupil's on
+// DfE's basis (NationalFigures), is worked out first, for those pupils
+// only: everyone else's is their own figures, needing no marks.
+func (r *Result) dropRegister() {
+	for _, ps := range [][]*Pupil{r.All, r.Enrolments} {
+		for _, p := range ps {
+			if p.reg == nil {
+				continue
+			}
+			if !p.Aggregate && p.Figures.Assessable() && p.reg.HasMarks() && r.year11(p) {
+				r.keepNational(p)
+			}
+			p.reg = nil
+		}
+	}
+	r.Register = nil
 }
 
 // markJoinedAbsent sets JoinedAbsent (see Pupil). Joining and the end of
