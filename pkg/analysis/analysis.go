@@ -53,6 +53,12 @@ type Input struct {
 	MinSessions int
 	// FamilyColumn is the context column that groups siblings.
 	FamilyColumn string
+	// DropRegister lets the run drop the register (every pupil's marks)
+	// once the figures, patterns, rules and movers are made from it, for
+	// a caller whose outputs read only the results: the marks are a fifth
+	// of an authority's memory. Result.Register and Pupil.Marks are then
+	// nil, as after Pseudonymise; the figures on DfE's basis are kept.
+	DropRegister bool
 }
 
 // Pupil is one pupil's result. A whole authority is tens of thousands of
@@ -170,6 +176,13 @@ type Result struct {
 	counts bool
 	// minSessions is the enough_data guard the run used.
 	minSessions int
+	// from and to are the run's window as the figures were counted on it
+	// (0: open); released says the register was dropped before the rules
+	// (see releaseMarks), shares are then the rows per school still to
+	// take their child's verdict.
+	from, to register.Day
+	released bool
+	shares   []share
 }
 
 // Persistent counts the persistently absent pupils.
@@ -289,7 +302,7 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	reg := b.Reg
-	res := &Result{Quality: q, From: from, To: to, Register: reg}
+	res := &Result{Quality: q, From: from, To: to, Register: reg, from: from, to: to}
 	if first, last, ok := reg.Span(); ok {
 		if res.From == 0 || res.From < first {
 			res.From = first
@@ -353,12 +366,18 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			pp.ActionsLog = p.Actions != nil
 			pp.judge(res.To) // the cause breakdown is in every output
 		}
-	}
-	if res.Calendars == nil {
+		// Made here, not after both branches: reg is then read no more
+		// after the rules, so a register dropped before them
+		// (releaseMarks) is not kept alive by this function.
 		res.Calendars = metrics.NewCalendars(reg)
 	}
-	findMovers(res.Pupils, res.Calendars, from, to)
-	res.Enrolments = enrolments(res.Pupils, from, to)
+	if res.released {
+		shareVerdicts(res.shares) // the rows per school were made before the rules
+		res.shares = nil
+	} else {
+		findMovers(res.Pupils, res.Calendars, from, to)
+		res.Enrolments = enrolments(res.Pupils, from, to)
+	}
 	Rank(res.Pupils, res.Rules)
 	for i, p := range res.Pupils {
 		p.Rank = i + 1
@@ -369,7 +388,47 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 	}
 	res.All = append([]*Pupil(nil), res.Pupils...)
 	res.applyActioned(in.HideActioned, in.MarkActioned)
+	if in.DropRegister && !res.released {
+		res.dropRegister(res.All)
+	}
 	return res, nil
+}
+
+// releaseMarks, for a run that drops its register (Input.DropRegister),
+// makes what the rest of the run needs from the marks before the rules
+// make every pupil's outcome and evidence, and drops the register there:
+// the marks and the outcomes are then never held together. Movers and
+// leavers (read by no rule) and each school's rows for a child of several
+// enrolments are counted here; those rows take the child's verdict after
+// the rules (shareVerdicts). --hide-actioned reads the marks after the
+// rules (newConcernSince), so that run keeps them to the end.
+func (r *Result) releaseMarks(hideActioned int) {
+	if hideActioned > 0 {
+		return
+	}
+	findMovers(r.Pupils, r.Calendars, r.from, r.to)
+	r.Enrolments, r.shares = enrolmentRows(r.Pupils, r.from, r.to)
+	r.dropRegister(r.Pupils)
+	r.released = true
+}
+
+// dropRegister lets the register go (see Input.DropRegister). The one
+// figure an output still counts from the marks, a Year 11 pupil's on
+// DfE's basis (NationalFigures), is worked out first, for those pupils
+// only: everyone else's is their own figures, needing no marks.
+func (r *Result) dropRegister(all []*Pupil) {
+	for _, ps := range [][]*Pupil{all, r.Enrolments} {
+		for _, p := range ps {
+			if p.reg == nil {
+				continue
+			}
+			if !p.Aggregate && p.Figures.Assessable() && p.reg.HasMarks() && r.year11(p) {
+				r.keepNational(p)
+			}
+			p.reg = nil
+		}
+	}
+	r.Register = nil
 }
 
 // markJoinedAbsent sets JoinedAbsent (see Pupil). Joining and the end of
@@ -429,7 +488,21 @@ func markJoinedAbsent(ps []*Pupil, reg *register.Register, from, to register.Day
 // enrolments has each school's own figures there (D is not a possible
 // session at the school recording it), with the child's verdict.
 func enrolments(ps []*Pupil, from, to register.Day) []*Pupil {
+	out, shares := enrolmentRows(ps, from, to)
+	shareVerdicts(shares)
+	return out
+}
+
+// share is a child's row at one of their schools and the child's own row,
+// whose verdict it takes.
+type share struct{ row, child *Pupil }
+
+// enrolmentRows is enrolments without the verdicts: each school's figures,
+// span and absence by cause (on the child's age), from the marks. The
+// rows per school are listed in shares, for shareVerdicts.
+func enrolmentRows(ps []*Pupil, from, to register.Day) ([]*Pupil, []share) {
 	var out []*Pupil
+	var shares []share
 	for _, p := range ps {
 		if p.reg == nil || len(p.reg.Enrolments()) == 1 {
 			out = append(out, p)
@@ -438,12 +511,9 @@ func enrolments(ps []*Pupil, from, to register.Day) []*Pupil {
 		for _, e := range p.reg.Enrolments() {
 			info := p.Info
 			info.School = e.Info.School
-			ep := &Pupil{ID: p.ID, Info: info, Figures: metrics.Compute(e, from, to), Context: p.Context, Outcome: p.Outcome, reg: e,
-				Actions: p.Actions, ActionsLog: p.ActionsLog, end: p.end,
-				Age: p.Age, Support: p.Support, SupportRaw: p.SupportRaw, SocialCare: p.SocialCare,
-				Concern: p.Concern, OpenConcern: p.OpenConcern}
+			ep := &Pupil{ID: p.ID, Info: info, Figures: metrics.Compute(e, from, to), reg: e}
 			// The school's own absence by cause; the child's age, support
-			// and verdict.
+			// and verdict (shareVerdicts).
 			ep.Causes = ep.Figures.Causes(p.Age.Status == AgeCompulsory)
 			ep.First, ep.Last = e.Span()
 			if from != 0 && ep.First < from {
@@ -453,9 +523,21 @@ func enrolments(ps []*Pupil, from, to register.Day) []*Pupil {
 				ep.Last = to
 			}
 			out = append(out, ep)
+			shares = append(shares, share{ep, p})
 		}
 	}
-	return out
+	return out, shares
+}
+
+// shareVerdicts gives each row per school its child's context, age,
+// support, actions and verdict.
+func shareVerdicts(shares []share) {
+	for _, s := range shares {
+		ep, p := s.row, s.child
+		ep.Context, ep.Outcome, ep.Actions, ep.ActionsLog, ep.end = p.Context, p.Outcome, p.Actions, p.ActionsLog, p.end
+		ep.Age, ep.Support, ep.SupportRaw, ep.SocialCare = p.Age, p.Support, p.SupportRaw, p.SocialCare
+		ep.Concern, ep.OpenConcern = p.Concern, p.OpenConcern
+	}
 }
 
 // pupilKeys are the pupils (not group rows) as a context file joins them:

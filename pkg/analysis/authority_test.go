@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -153,9 +154,27 @@ func TestAuthorityEqualsOwnSchool(t *testing.T) {
 // rows per school carry the child's age and the school's own absence by
 // cause, and pseudonymising leaves no real id or register link on them:
 // each has the child's pseudonym.
+//
+// The same with the rules, and with the register dropped as analyse drops
+// it (Input.DropRegister: before the rules, the rows per school made
+// first and given the child's verdict after).
 func TestAuthorityEnrolmentsJudgedAndPseudonymised(t *testing.T) {
+	for _, in := range []Input{
+		{NoRules: true},
+		{NoRules: true, DropRegister: true},
+		{DropRegister: true},
+		{},
+	} {
+		t.Run(fmt.Sprintf("no_rules=%v,drop=%v", in.NoRules, in.DropRegister), func(t *testing.T) {
+			in.Files = authorityFiles("oak.csv", "riverside-pru.csv")
+			testEnrolmentsJudgedAndPseudonymised(t, in)
+		})
+	}
+}
+
+func testEnrolmentsJudgedAndPseudonymised(t *testing.T, in Input) {
 	const dual = "C823200112001"
-	res, err := Run(Input{Files: authorityFiles("oak.csv", "riverside-pru.csv"), NoRules: true})
+	res, err := Run(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,6 +201,9 @@ func TestAuthorityEnrolmentsJudgedAndPseudonymised(t *testing.T) {
 		}
 		if want := e.Figures.Causes(child.Age.Status == AgeCompulsory); e.Causes != want {
 			t.Errorf("%s at %s: causes %+v, want the school's own %+v", dual, e.Info.School, e.Causes, want)
+		}
+		if e.Outcome != child.Outcome || !cmp.Equal(e.Concern, child.Concern) {
+			t.Errorf("%s at %s: verdict %v %v, want the child's %v %v", dual, e.Info.School, e.Outcome, e.Concern, child.Outcome, child.Concern)
 		}
 	}
 	if n != 2 {

@@ -42,6 +42,7 @@ func Pseudonymise(res *Result, key []byte) error {
 	}
 	ids := map[string]string{}      // real id → pseudonym ("" when two children share it)
 	children := map[string]*Pupil{} // child key → the child's row, done
+	done := make(map[*Pupil]bool, len(res.All))
 	note := func(real, ps string) {
 		if old, ok := ids[real]; ok && old != ps {
 			ps = "" // admission number 1001 at two schools: quote neither
@@ -56,6 +57,7 @@ func Pseudonymise(res *Result, key []byte) error {
 		p.ID = PseudonymOf(key, p.Info.School, real)
 		note(real, p.ID)
 		children[ck] = p
+		done[p] = true
 		p.Info.Surname, p.Info.Forename = "", ""
 		res.keepNational(p)
 		p.reg = nil
@@ -65,7 +67,7 @@ func Pseudonymise(res *Result, key []byte) error {
 	// they take the child's pseudonymised copy, so the shared evidence is
 	// rewritten once, never a pseudonym's digits again.
 	for _, p := range res.Enrolments {
-		if p.Aggregate || p.reg == nil {
+		if p.Aggregate || done[p] {
 			continue // a group row, or a child's own row (done above)
 		}
 		if c, ok := children[register.ChildKey(p.Info.School, p.ID)]; ok && c != p {

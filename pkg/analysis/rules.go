@@ -256,6 +256,9 @@ func applyRules(in Input, res *Result, reg *register.Register, q *quality.Report
 		}
 	}
 
+	if in.DropRegister {
+		res.releaseMarks(in.HideActioned) // the marks are read no more: see releaseMarks
+	}
 	if err := evaluateAll(in.Ingest.Context, set, res.Pupils, minSessions); err != nil {
 		return err
 	}

@@ -399,6 +399,9 @@ func (o *AnalyseOptions) input() analysis.Input {
 func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 	in := o.input()
 	in.Ingest.Progress = progress(o.IO)
+	// Every output but --split-by's reads the results, not the marks: the
+	// register goes once the run is made (see analysis.Input.DropRegister).
+	in.DropRegister = o.SplitBy == ""
 	prep, err := analysis.Prepare(in)
 	if err != nil {
 		return err

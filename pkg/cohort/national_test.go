@@ -67,6 +67,18 @@ func TestNationalBasis(t *testing.T) {
 			if diff := cmp.Diff(tt.want, rows(Summarise(res, []string{"year_group"}, 0))); diff != "" {
 				t.Errorf("summary (-want +got):\n%s", diff)
 			}
+			// A run that drops its register (analyse's outputs) keeps the
+			// Year 11 pupils' figures on DfE's basis, worked out first.
+			dropped, err := analysis.Run(analysis.Input{Files: []string{"testdata/year11-summer.csv"}, ContextFile: tt.context, DropRegister: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dropped.Register != nil || dropped.All[0].Marks() != nil {
+				t.Error("DropRegister kept the register")
+			}
+			if diff := cmp.Diff(tt.want, rows(Summarise(dropped, []string{"year_group"}, 0))); diff != "" {
+				t.Errorf("summary with the register dropped (-want +got):\n%s", diff)
+			}
 			// The pupil list: both absent pupils are persistently absent
 			// on all their sessions, whatever the summary counts.
 			pa := map[string]bool{}

@@ -246,7 +246,7 @@ func BuildExplainPage(res *analysis.Result, p *analysis.Pupil, rank, of, minSess
 	// date) with the value as recorded beside it, for an officer to check.
 	env := p.Env(minSessions)
 	p.ReadAsEvidence(env.Evidence)
-	for _, fc := range out.NotFired {
+	for _, fc := range res.Rules.NotFired(out) {
 		why := ""
 		if r, ok := unknown[fc.ID]; ok {
 			why = "not evaluated: " + r

@@ -76,9 +76,10 @@ type Outcome struct {
 	// Fired lists the risk factors that fired, then the protective ones,
 	// each in file order.
 	Fired []Fired
-	// NotFired lists, in file order, every factor that did not fire,
-	// including those in Unknown.
-	NotFired []*Factor
+	// The factors that did not fire are not stored: Set.NotFired lists
+	// them from Fired. An authority's pupils each left most of the factors
+	// unfired, a slice of them each (a tenth of the results' memory) that
+	// only explain reads.
 	// Unknown lists the factors that could not be evaluated, and why.
 	Unknown []Unknown
 	// StepsUnknown lists the next steps that could not be evaluated, and
@@ -99,7 +100,7 @@ var emptyContext = map[string]any{}
 //
 // An expression that cannot be evaluated for this pupil (a context value it
 // reads is missing or of the wrong type, or it fails as it runs) does not
-// fire: it is listed in NotFired, and in Unknown with the reason. A next
+// fire: Set.NotFired lists it, and Unknown with the reason. A next
 // step that cannot be evaluated is not suggested and is listed in
 // StepsUnknown with the reason, so the caller can report it. The error is for a programming
 // mistake, the same for every pupil: Env.Vars lacks an indicator the
@@ -143,7 +144,6 @@ func (s *Set) Evaluate(env Env) (Outcome, error) {
 			out.Unknown = append(out.Unknown, Unknown{Factor: f, Reason: reason})
 		}
 		if !ok {
-			out.NotFired = append(out.NotFired, f)
 			continue
 		}
 		fired[i] = true
@@ -188,6 +188,20 @@ func (s *Set) Evaluate(env Env) (Outcome, error) {
 		}
 	}
 	return out, nil
+}
+
+// NotFired lists, in file order, every factor of the set that did not
+// fire for the outcome, including those in Unknown: every factor Fired
+// lacks. out must be the set's own Evaluate's.
+func (s *Set) NotFired(out *Outcome) []*Factor {
+	var not []*Factor
+	for i := range s.Factors {
+		f := &s.Factors[i]
+		if !slices.ContainsFunc(out.Fired, func(fd Fired) bool { return fd.Factor == f }) {
+			not = append(not, f)
+		}
+	}
+	return not
 }
 
 // run evaluates one program. A failure that depends on the pupil's data (a

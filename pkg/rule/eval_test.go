@@ -20,12 +20,12 @@ type result struct {
 	Steps                   []string
 }
 
-func summarise(o rule.Outcome) result {
+func summarise(s *rule.Set, o rule.Outcome) result {
 	r := result{Score: o.Score, Risk: o.RiskPoints, Protective: o.ProtectivePoints, Tier: o.Tier}
 	for _, f := range o.Fired {
 		r.Fired = append(r.Fired, f.Factor.ID+": "+strings.Join(f.Evidence, "; "))
 	}
-	for _, f := range o.NotFired {
+	for _, f := range s.NotFired(&o) {
 		r.NotFired = append(r.NotFired, f.ID)
 	}
 	for _, u := range o.Unknown {
@@ -141,7 +141,7 @@ func TestEvaluate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, summarise(o)); diff != "" {
+			if diff := cmp.Diff(tt.want, summarise(s, o)); diff != "" {
 				t.Errorf("Evaluate (-want +got):\n%s", diff)
 			}
 		})
@@ -243,7 +243,7 @@ tiers:
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, summarise(o)); diff != "" {
+			if diff := cmp.Diff(tt.want, summarise(s, o)); diff != "" {
 				t.Errorf("Evaluate (-want +got):\n%s", diff)
 			}
 		})
@@ -308,7 +308,7 @@ func TestEvaluateDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want[i] = fmt.Sprintf("%+v", summarise(o))
+		want[i] = fmt.Sprintf("%+v", summarise(s, o))
 	}
 	var wg sync.WaitGroup
 	got := make([][]string, 4)
@@ -322,7 +322,7 @@ func TestEvaluateDeterministic(t *testing.T) {
 						t.Error(err)
 						return
 					}
-					got[g][i] = fmt.Sprintf("%+v", summarise(o))
+					got[g][i] = fmt.Sprintf("%+v", summarise(s, o))
 				}
 			}
 		})
