@@ -47,7 +47,9 @@ const (
 // percentages, dates are Excel dates, flags are booleans, and text is always
 // a string value (never a formula) that has passed through Neutralise.
 func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, benchmarks []cohort.Benchmark) error {
-	b := &xlBook{f: excelize.NewFile(), res: res, meta: meta, styles: map[xlLook]int{}, ctx: context.Background()}
+	f := excelize.NewFile()
+	f.SetZipWriter(xlZipWriter) // the parts deflated on every core (xlsx_zip.go)
+	b := &xlBook{f: f, res: res, meta: meta, styles: map[xlLook]int{}, ctx: context.Background()}
 	if sw, ok := w.(*StickyWriter); ok {
 		// The workbook is built before a byte reaches w: look at the
 		// run's context while building, so Ctrl-C does not wait for it.
