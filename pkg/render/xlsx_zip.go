@@ -64,6 +64,26 @@ type xlJob struct {
 
 var xlBlockPool = sync.Pool{New: func() any { b := make([]byte, 0, xlZipBlock); return &b }}
 
+// xlFlatePool keeps the compressors of first blocks, which have no
+// dictionary and so can be Reset: a compressor is about 800 KB, and a
+// workbook has some 20 parts (an authority's --split-by school, 83
+// workbooks), nearly all of one block. archive/zip pools its own the same
+// way.
+var xlFlatePool sync.Pool
+
+func xlFlateWriter(out io.Writer, level int, dict []byte) (fw *flate.Writer, pooled bool, err error) {
+	if len(dict) > 0 {
+		fw, err = flate.NewWriterDict(out, level, dict)
+		return fw, false, err
+	}
+	if fw, ok := xlFlatePool.Get().(*flate.Writer); ok && level == xlZipLevel {
+		fw.Reset(out)
+		return fw, true, nil
+	}
+	fw, err = flate.NewWriter(out, level)
+	return fw, level == xlZipLevel, err
+}
+
 func newXLDeflate(out io.Writer, level, workers int) *xlDeflate {
 	return &xlDeflate{out: out, level: level, workers: workers}
 }
@@ -105,7 +125,7 @@ func (d *xlDeflate) start(last bool) {
 		defer close(j.done)
 		defer func() { b := block[:0]; xlBlockPool.Put(&b) }()
 		j.out.Grow(len(block) / 4)
-		fw, err := flate.NewWriterDict(&j.out, d.level, dict)
+		fw, pooled, err := xlFlateWriter(&j.out, d.level, dict)
 		if err == nil {
 			_, err = fw.Write(block)
 		}
@@ -115,6 +135,9 @@ func (d *xlDeflate) start(last bool) {
 			} else {
 				err = fw.Flush()
 			}
+		}
+		if err == nil && pooled {
+			xlFlatePool.Put(fw)
 		}
 		j.err = err
 	}()
