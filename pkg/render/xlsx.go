@@ -47,7 +47,9 @@ const (
 // percentages, dates are Excel dates, flags are booleans, and text is always
 // a string value (never a formula) that has passed through Neutralise.
 func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, benchmarks []cohort.Benchmark) error {
-	b := &xlBook{f: excelize.NewFile(), res: res, meta: meta, styles: map[xlLook]int{}, ctx: context.Background()}
+	f := excelize.NewFile()
+	f.SetZipWriter(xlZipWriter) // the parts deflated on every core (xlsx_zip.go)
+	b := &xlBook{f: f, res: res, meta: meta, styles: map[xlLook]int{}, ctx: context.Background()}
 	if sw, ok := w.(*StickyWriter); ok {
 		// The workbook is built before a byte reaches w: look at the
 		// run's context while building, so Ctrl-C does not wait for it.
@@ -349,7 +351,11 @@ func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
 		}
 	}
 	n = 0
+	// One row's cells, reused for every row: the stream writer takes a
+	// *Cell as it takes a Cell, and a pointer into this slice goes into
+	// the []any without a copy of the cell on the heap.
 	vals := make([]any, 0, len(widths))
+	row := make([]excelize.Cell, len(widths))
 	err = s.rows(func(r xlRow) error {
 		n++
 		if n%xlCancelEvery == 0 {
@@ -386,7 +392,10 @@ func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
 			if err != nil {
 				return err
 			}
-			vals = append(vals, excelize.Cell{StyleID: st, Value: v})
+			// widths covers every row's cells: the measuring pass made
+			// the same rows.
+			row[i] = excelize.Cell{StyleID: st, Value: v}
+			vals = append(vals, &row[i])
 			if c.l.wrap {
 				lines = max(lines, xlWrappedLines(c.v, width))
 			}
@@ -470,14 +479,16 @@ func (b *xlBook) value(c xlCell) (any, int, error) {
 		// start a formula when pasted or saved as CSV. Empty text is an
 		// empty cell.
 		if x != "" {
-			v = Neutralise(x)
+			if n := Neutralise(x); n == x {
+				v = c.v // the value as it was boxed: no copy on the heap
+			} else {
+				v = n
+			}
 		}
 	case int:
-		v, l.num = x, xlNumInt
-	case bool:
-		v = x
-	case float64:
-		v = x
+		v, l.num = c.v, xlNumInt
+	case bool, float64:
+		v = c.v
 	case xlFraction:
 		v, l.num = float64(x), xlNumPct
 	case xlDate:

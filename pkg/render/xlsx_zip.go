@@ -1,0 +1,170 @@
+package render
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// The workbook's parts are deflated in blocks on every core. An
+// authority's year is about 140 MB of sheet XML, and archive/zip's
+// compressor takes it on one core at about 60 MB/s: half the workbook's
+// time went on it after the last row was written, with the other core
+// idle.
+//
+// Each block of xlZipBlock bytes is deflated on its own, primed with the
+// 32 KB before it as the dictionary (so a match can still reach back across
+// the cut, and the file is within a fraction of a percent of one stream's
+// size), and ended with a sync flush, which leaves it on a byte boundary
+// with no final bit; the last block is closed. Concatenated in order the
+// blocks are one valid deflate stream, as pigz makes them. The cuts fall
+// at fixed offsets of the part, whatever the sizes of the writes, so the
+// same workbook is still the same bytes.
+const (
+	xlZipBlock = 1 << 20
+	xlZipDict  = 32 << 10 // deflate's window
+	// xlZipLevel is archive/zip's own level, so the file is the size it
+	// was.
+	xlZipLevel = 5
+)
+
+// xlZipWriter is the workbook's zip writer: archive/zip with the block-
+// parallel compressor for deflated entries.
+func xlZipWriter(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return newXLDeflate(out, xlZipLevel, max(1, runtime.GOMAXPROCS(0))), nil
+	})
+	return zw
+}
+
+// xlDeflate is one entry's compressor. Up to workers blocks are compressed
+// at once; their outputs are written in order as they finish, so memory is
+// a few blocks whatever the part's size.
+type xlDeflate struct {
+	out     io.Writer
+	level   int
+	workers int
+	cur     []byte   // the block being filled
+	tail    []byte   // the last xlZipDict bytes before cur
+	pending []*xlJob // in flight, oldest first
+	err     error
+}
+
+type xlJob struct {
+	done chan struct{}
+	out  bytes.Buffer
+	err  error
+}
+
+var xlBlockPool = sync.Pool{New: func() any { b := make([]byte, 0, xlZipBlock); return &b }}
+
+// xlFlatePool keeps the compressors of first blocks, which have no
+// dictionary and so can be Reset: a compressor is about 800 KB, and a
+// workbook has some 20 parts (an authority's --split-by school, 83
+// workbooks), nearly all of one block. archive/zip pools its own the same
+// way.
+var xlFlatePool sync.Pool
+
+func xlFlateWriter(out io.Writer, level int, dict []byte) (fw *flate.Writer, pooled bool, err error) {
+	if len(dict) > 0 {
+		fw, err = flate.NewWriterDict(out, level, dict)
+		return fw, false, err
+	}
+	if fw, ok := xlFlatePool.Get().(*flate.Writer); ok && level == xlZipLevel {
+		fw.Reset(out)
+		return fw, true, nil
+	}
+	fw, err = flate.NewWriter(out, level)
+	return fw, level == xlZipLevel, err
+}
+
+func newXLDeflate(out io.Writer, level, workers int) *xlDeflate {
+	return &xlDeflate{out: out, level: level, workers: workers}
+}
+
+func (d *xlDeflate) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 && d.err == nil {
+		if d.cur == nil {
+			d.cur = (*xlBlockPool.Get().(*[]byte))[:0]
+		}
+		k := min(len(p), xlZipBlock-len(d.cur))
+		d.cur = append(d.cur, p[:k]...)
+		p = p[k:]
+		if len(d.cur) == xlZipBlock {
+			d.start(false)
+		}
+	}
+	if d.err != nil {
+		return 0, d.err
+	}
+	return n, nil
+}
+
+// start hands the filled block to a compressor, first writing out the
+// oldest block in flight if as many as there are workers already are.
+func (d *xlDeflate) start(last bool) {
+	if len(d.pending) >= d.workers {
+		d.drain(1)
+	}
+	block, dict := d.cur, d.tail
+	// The next block's dictionary is the end of this one, copied: this
+	// block goes back to the pool when its compressor is done.
+	from := max(0, len(block)-xlZipDict)
+	d.tail = append(make([]byte, 0, xlZipDict), block[from:]...)
+	d.cur = nil
+	j := &xlJob{done: make(chan struct{})}
+	d.pending = append(d.pending, j)
+	go func() {
+		defer close(j.done)
+		defer func() { b := block[:0]; xlBlockPool.Put(&b) }()
+		j.out.Grow(len(block) / 4)
+		fw, pooled, err := xlFlateWriter(&j.out, d.level, dict)
+		if err == nil {
+			_, err = fw.Write(block)
+		}
+		if err == nil {
+			if last {
+				err = fw.Close()
+			} else {
+				err = fw.Flush()
+			}
+		}
+		if err == nil && pooled {
+			xlFlatePool.Put(fw)
+		}
+		j.err = err
+	}()
+}
+
+// drain writes out the n oldest blocks in flight, in order.
+func (d *xlDeflate) drain(n int) {
+	for ; n > 0 && len(d.pending) > 0; n-- {
+		j := d.pending[0]
+		d.pending = d.pending[1:]
+		<-j.done
+		if d.err == nil {
+			d.err = j.err
+		}
+		if d.err == nil {
+			_, d.err = d.out.Write(j.out.Bytes())
+		}
+	}
+}
+
+// Close compresses the last block (perhaps empty, which ends the stream)
+// and waits for every block.
+func (d *xlDeflate) Close() error {
+	if d.cur == nil {
+		d.cur = (*xlBlockPool.Get().(*[]byte))[:0]
+	}
+	d.start(true)
+	d.drain(len(d.pending))
+	return d.err
+}
