@@ -353,9 +353,24 @@ func (s *lineSplitter) cut(data []byte, pos int, delim byte) (next int, ok bool)
 	// its last field or two).
 	k := 0
 	ends := s.ends
-	if s.row != nil {
-		d := int32(commonPrefix(data[pos:], s.row))
-		for k = len(ends); k > 0 && ends[k-1] >= d; k-- {
+	if row := s.row; row != nil {
+		// The longest common prefix of the two rows, eight bytes at a
+		// time (written out, not called: this is every row's first step).
+		rest := data[pos:]
+		n := min(len(rest), len(row))
+		rest, row = rest[:n], row[:n]
+		d := 0
+		for ; d+8 <= n; d += 8 {
+			if x := binary.LittleEndian.Uint64(rest[d:d+8]) ^ binary.LittleEndian.Uint64(row[d:d+8]); x != 0 {
+				d += bits.TrailingZeros64(x) >> 3
+				goto differ
+			}
+		}
+		for d < n && rest[d] == row[d] {
+			d++
+		}
+	differ:
+		for k = len(ends); k > 0 && int(ends[k-1]) >= d; k-- {
 		}
 	}
 	s.shared = k
@@ -452,21 +467,4 @@ func (s *lineSplitter) split(data []byte, pos int, delim byte) (fields [][]byte,
 	}
 	s.buf = s.fields(s.buf[:0])
 	return s.buf, next, true
-}
-
-// commonPrefix is the length of the longest common prefix of a and b,
-// compared eight bytes at a time.
-func commonPrefix(a, b []byte) int {
-	n := min(len(a), len(b))
-	a, b = a[:n], b[:n]
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		if x := binary.LittleEndian.Uint64(a[i:i+8]) ^ binary.LittleEndian.Uint64(b[i:i+8]); x != 0 {
-			return i + bits.TrailingZeros64(x)>>3
-		}
-	}
-	for i < n && a[i] == b[i] {
-		i++
-	}
-	return i
 }

@@ -730,6 +730,10 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 		workers = runtime.GOMAXPROCS(0)
 	}
 	inFlight := 2*workers + 2
+	// The test settings are read once, here: the goroutines below may
+	// outlive a read that stops with an error, and a test may change them
+	// for its next read.
+	chunkSize, slowPaths := chunkSize, testSlowPaths
 	bufs := &freeList[*[]byte]{ch: make(chan *[]byte, inFlight), new: func() *[]byte { s := make([]byte, 0, chunkSize); return &s }}
 	batches := &freeList[*batch]{ch: make(chan *batch, inFlight), new: func() *batch { return &batch{} }}
 	chunks := make(chan chunk, workers)
@@ -891,7 +895,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				for pos < len(c.data) {
 					var next int
 					var lsOK bool
-					if cont && !testSlowPaths {
+					if cont && !slowPaths {
 						// Nearly every row: the pupil of the row before.
 						pos, rel, next, lsOK = cols.continuedRows(&ls, c.data, pos, rel, delim, keep, headerFields, bt)
 						if pos == len(c.data) {
@@ -1009,7 +1013,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			// were read).
 			fresh := true
 			for i := 0; i < len(cur.recs); i++ {
-				if !testSlowPaths {
+				if !slowPaths {
 					if j := applyPlain(b, cur, i, fd.order, &fast); j > i {
 						fresh = false
 						if i = j; i == len(cur.recs) {
