@@ -45,7 +45,7 @@ func TestGuardsMatchMachine(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		v := pupil(nil)
 		for k, x := range v {
-			switch x.(type) {
+			switch x := x.(type) {
 			case bool:
 				v[k] = rng.Intn(3) == 0
 			case int:
@@ -57,7 +57,7 @@ func TestGuardsMatchMachine(t *testing.T) {
 				}
 			case map[string]int:
 				m := map[string]int{}
-				for c := range x.(map[string]int) {
+				for c := range x {
 					m[c] = rng.Intn(12)
 				}
 				v[k] = m
