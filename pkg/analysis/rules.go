@@ -461,6 +461,9 @@ func (l *lazyEvidence) get(name string) (string, bool) {
 		l.buf = b
 		return string(b), true
 	}
+	if !judgementNames[name] {
+		return "", false // no pupil has a judgement sentence by that name
+	}
 	if !l.judgeDone {
 		if l.judge == nil {
 			l.judge = map[string]string{}
@@ -471,6 +474,21 @@ func (l *lazyEvidence) get(name string) (string, bool) {
 	s, ok := l.judge[name]
 	return s, ok
 }
+
+// judgementNames is every name judgementEvidence writes a sentence for:
+// it writes the same names for every pupil (TestJudgementNames), so a
+// fired factor reading only other names (a context value, a code's count,
+// an indicator with no sentence) does not have every judgement sentence
+// written for one lookup that finds none.
+var judgementNames = func() map[string]bool {
+	ev := map[string]string{}
+	(&Pupil{}).judgementEvidence(ev)
+	names := make(map[string]bool, len(ev))
+	for k := range ev {
+		names[k] = true
+	}
+	return names
+}()
 
 // appendFigureEvidence appends the sentence of a figures, pupil or family
 // indicator, as fillEvidence's figures, joinedEvidence, pupilEvidence and

@@ -66,6 +66,11 @@ const (
 	fG       // G only: the holiday route counts G, never legacy H or F
 )
 
+// fastDays lets ComputePatternsAged count a day of two sessions that are
+// only possible without its session loop; a test turns it off to check
+// that the two ways agree (TestPatternsFastDays).
+var fastDays = true
+
 // codeFlagsByID is indexed by mark.ID (a byte), so lookups need no bounds check.
 // X is stored with its current meaning (not possible); the COVID-era
 // meaning is applied per date in ComputePatterns.
@@ -334,168 +339,184 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 	for i := i0; i <= i1; i++ {
 		d := cal.days[i]
 		w := int(cal.week[i])
-		wd := d.Weekday()
-		monFri := wd == time.Monday || wd == time.Friday
 		var nPoss, nAbs, nUnauth, nGNO, nGNOBreak, nE int
 		var nMarked, nUnexpl, nUnexplBreak, nMissing, nNoEd int
 		am, pm := p.Sessions(d)
-		for _, id := range [2]mark.ID{am, pm} {
-			if id == 0 {
-				continue // no session for this pupil
-			}
-			f := codeFlagsByID[id]
-			if id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX {
-				f = fPossible // COVID-era X: possible, neither attendance nor absence
-			}
-			if f&fGNONeutral == 0 || f&fMissing != 0 {
-				nMarked++ // a closure (#) is not a day for the pupil
-			}
-			switch {
-			case f&(fNO|fMissing) != 0:
-				nUnexpl++
-			case f&fGNONeutral == 0:
-				nUnexplBreak++
-			}
-			if f&fMissing != 0 {
-				nMissing++
-			}
-			if f&fNoEd != 0 {
-				nNoEd++
-			}
-			if w >= win10Week {
-				switch {
-				case f&fNO != 0:
-					pt.Unexplained10wk++
-					if f&fN != 0 {
-						pt.N10wk++
-					}
-				case f&fG != 0:
-					pt.Holiday10wk++
-				}
-				if f&fUnauth != 0 && (csaFrom == 0 || d >= csaFrom) && (csaTo == 0 || d <= csaTo) {
-					pt.StatUnauth10wk++
-					if f&fN != 0 {
-						pt.StatN10wk++
-					}
-					if f&fG != 0 {
-						pt.StatHoliday10wk++
-					}
-				}
-			}
-			switch {
-			case f&fGNO != 0:
-				nGNO++
-			case f&fGNONeutral == 0:
-				nGNOBreak++
-			}
-			if f&fPossible == 0 {
-				continue
-			}
-			nPoss++
-			absent := f&fAbsent != 0
+		if fastDays && am != 0 && pm != 0 && codeFlagsByID[am] == fPossible && codeFlagsByID[pm] == fPossible {
+			// Most days: two possible sessions with nothing else to count
+			// (attended, or any code that is only possible), for which the
+			// session loop counts exactly this.
+			nMarked, nUnexplBreak, nGNOBreak, nPoss = 2, 2, 2, 2
 			switch {
 			case w >= recentWeek:
-				pt.RecentPossible++
+				pt.RecentPossible += 2
 			case w >= midWeek:
-				pt.MidPossible++
+				pt.MidPossible += 2
 			default:
-				pt.PriorPossible++
+				pt.PriorPossible += 2
 			}
 			if w < recentWeek {
-				pt.EarlierPossible++
+				pt.EarlierPossible += 2
 			}
-			if absent {
-				nAbs++
-				pt.AbsenceSessions++
-				if monFri {
-					pt.MondayFridaySessions++
+		} else {
+			for _, id := range [2]mark.ID{am, pm} {
+				if id == 0 {
+					continue // no session for this pupil
+				}
+				f := codeFlagsByID[id]
+				if id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX {
+					f = fPossible // COVID-era X: possible, neither attendance nor absence
+				}
+				if f&fGNONeutral == 0 || f&fMissing != 0 {
+					nMarked++ // a closure (#) is not a day for the pupil
 				}
 				switch {
-				case w >= recentWeek:
-					pt.RecentAbsent++
-				case w >= midWeek:
-					pt.MidAbsent++
-				default:
-					pt.PriorAbsent++
+				case f&(fNO|fMissing) != 0:
+					nUnexpl++
+				case f&fGNONeutral == 0:
+					nUnexplBreak++
 				}
-				if w < recentWeek {
-					pt.EarlierAbsent++
+				if f&fMissing != 0 {
+					nMissing++
 				}
-			}
-			if f&fUnauth != 0 {
-				nUnauth++
+				if f&fNoEd != 0 {
+					nNoEd++
+				}
 				if w >= win10Week {
-					if pt.Unauth10wk == 0 {
-						pt.win10First = d
+					switch {
+					case f&fNO != 0:
+						pt.Unexplained10wk++
+						if f&fN != 0 {
+							pt.N10wk++
+						}
+					case f&fG != 0:
+						pt.Holiday10wk++
 					}
-					pt.Unauth10wk++
-					pt.win10Last = d
-				}
-				// Move the ring to week w, dropping weeks that left the window.
-				if w-ringWeek >= unauthWindowWeeks {
-					ring, ringSum = [unauthWindowWeeks]int32{}, 0
-				} else {
-					for k := ringWeek + 1; k <= w; k++ {
-						ringSum -= ring[k%unauthWindowWeeks]
-						ring[k%unauthWindowWeeks] = 0
-					}
-				}
-				ringWeek = w
-				slot := w % unauthWindowWeeks
-				if ring[slot] == 0 {
-					ringFirst[slot] = d
-				}
-				ring[slot]++
-				ringSum++
-				if ringSum > pt.Unauth10wkMax {
-					// Rare (at most once per G/N/O/U session): find the
-					// window's first session, in its oldest non-empty week.
-					pt.Unauth10wkMax = ringSum
-					pt.max10Last = d
-					for k := w - (unauthWindowWeeks - 1); k <= w; k++ {
-						if k >= 0 && ring[k%unauthWindowWeeks] > 0 {
-							pt.max10First = ringFirst[k%unauthWindowWeeks]
-							break
+					if f&fUnauth != 0 && (csaFrom == 0 || d >= csaFrom) && (csaTo == 0 || d <= csaTo) {
+						pt.StatUnauth10wk++
+						if f&fN != 0 {
+							pt.StatN10wk++
+						}
+						if f&fG != 0 {
+							pt.StatHoliday10wk++
 						}
 					}
 				}
-			}
-			if f&fN != 0 && endIdx-i > nDeadlineDays {
-				pt.UnresolvedN++
-				if d != lastN { // AM and PM N on one day are one date
-					if pt.unresolvedDays < maxListedDays {
-						pt.unresolved[pt.unresolvedDays] = d
+				switch {
+				case f&fGNO != 0:
+					nGNO++
+				case f&fGNONeutral == 0:
+					nGNOBreak++
+				}
+				if f&fPossible == 0 {
+					continue
+				}
+				nPoss++
+				absent := f&fAbsent != 0
+				switch {
+				case w >= recentWeek:
+					pt.RecentPossible++
+				case w >= midWeek:
+					pt.MidPossible++
+				default:
+					pt.PriorPossible++
+				}
+				if w < recentWeek {
+					pt.EarlierPossible++
+				}
+				if absent {
+					nAbs++
+					pt.AbsenceSessions++
+					if wd := d.Weekday(); wd == time.Monday || wd == time.Friday {
+						pt.MondayFridaySessions++
 					}
-					pt.unresolvedDays++
-					lastN = d
+					switch {
+					case w >= recentWeek:
+						pt.RecentAbsent++
+					case w >= midWeek:
+						pt.MidAbsent++
+					default:
+						pt.PriorAbsent++
+					}
+					if w < recentWeek {
+						pt.EarlierAbsent++
+					}
 				}
-			}
-			if f&fHoliday != 0 {
-				pt.HolidaySessions++
-			}
-			if f&fC2 != 0 {
-				pt.PartTimeSessions++
-				if w != lastC2Week {
-					pt.PartTimeWeeks++
-					lastC2Week = w
+				if f&fUnauth != 0 {
+					nUnauth++
+					if w >= win10Week {
+						if pt.Unauth10wk == 0 {
+							pt.win10First = d
+						}
+						pt.Unauth10wk++
+						pt.win10Last = d
+					}
+					// Move the ring to week w, dropping weeks that left the window.
+					if w-ringWeek >= unauthWindowWeeks {
+						ring, ringSum = [unauthWindowWeeks]int32{}, 0
+					} else {
+						for k := ringWeek + 1; k <= w; k++ {
+							ringSum -= ring[k%unauthWindowWeeks]
+							ring[k%unauthWindowWeeks] = 0
+						}
+					}
+					ringWeek = w
+					slot := w % unauthWindowWeeks
+					if ring[slot] == 0 {
+						ringFirst[slot] = d
+					}
+					ring[slot]++
+					ringSum++
+					if ringSum > pt.Unauth10wkMax {
+						// Rare (at most once per G/N/O/U session): find the
+						// window's first session, in its oldest non-empty week.
+						pt.Unauth10wkMax = ringSum
+						pt.max10Last = d
+						for k := w - (unauthWindowWeeks - 1); k <= w; k++ {
+							if k >= 0 && ring[k%unauthWindowWeeks] > 0 {
+								pt.max10First = ringFirst[k%unauthWindowWeeks]
+								break
+							}
+						}
+					}
 				}
-				if pt.partTimeFirst == 0 {
-					pt.partTimeFirst = d
+				if f&fN != 0 && endIdx-i > nDeadlineDays {
+					pt.UnresolvedN++
+					if d != lastN { // AM and PM N on one day are one date
+						if pt.unresolvedDays < maxListedDays {
+							pt.unresolved[pt.unresolvedDays] = d
+						}
+						pt.unresolvedDays++
+						lastN = d
+					}
 				}
-				pt.partTimeLast = d
-			}
-			if f&fE != 0 {
-				pt.SuspensionSessions++
-				nE++
-			}
-			if f&fLate != 0 {
-				pt.LateSessions++
-			}
-			if f&fU != 0 {
-				pt.LateAfterClose++
-			}
-			if f&fI != 0 {
-				pt.IllnessSessions++
+				if f&fHoliday != 0 {
+					pt.HolidaySessions++
+				}
+				if f&fC2 != 0 {
+					pt.PartTimeSessions++
+					if w != lastC2Week {
+						pt.PartTimeWeeks++
+						lastC2Week = w
+					}
+					if pt.partTimeFirst == 0 {
+						pt.partTimeFirst = d
+					}
+					pt.partTimeLast = d
+				}
+				if f&fE != 0 {
+					pt.SuspensionSessions++
+					nE++
+				}
+				if f&fLate != 0 {
+					pt.LateSessions++
+				}
+				if f&fU != 0 {
+					pt.LateAfterClose++
+				}
+				if f&fI != 0 {
+					pt.IllnessSessions++
+				}
 			}
 		}
 

@@ -16,7 +16,7 @@ import (
 // of every kind, \.), formula-like text, numbers, flags, lists and nulls.
 func TestCSVLine(t *testing.T) {
 	values := []any{
-		"", "plain", `say "hi"`, "a,b", "two\nlines", "cr\rhere", "\r\n", " lead", "\tlead", "\u00a0nbsp", "\u2003em",
+		"", "plain", `say "hi"`, `"`, `""`, `a""b"`, `x"`, `"lead, trail"`, "a,b", "two\nlines", "cr\rhere", "\r\n", " lead", "\tlead", "\u00a0nbsp", "\u2003em",
 		`\.`, `\.x`, "=SUM(A1)", "-3", "@x", "caf\u00e9", "|", nil, 0, -12, 123456, 0.0, 12.5, -0.25, 1e-7, 3e21,
 		true, false, []string{}, []string{"a"}, []string{"a", "=b", "c,d"}, []string{`"q"`, " s"}, int64(5), struct{}{},
 	}

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode"
@@ -185,14 +186,23 @@ func appendCSVField(b []byte, s string) []byte {
 		return append(b, s...)
 	}
 	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			b = append(b, '"')
+	for {
+		// The text up to each quote, then the quote doubled: a long
+		// factors cell is copied in a few pieces, not byte by byte.
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			b = append(b, s...)
+			break
 		}
-		b = append(b, s[i])
+		b = append(append(b, s[:i+1]...), '"')
+		s = s[i+1:]
 	}
 	return append(b, '"')
 }
+
+// csvSpecial is the bytes that make encoding/csv quote a field anywhere in
+// it (a comma delimiter).
+var csvSpecial = [256]bool{'\n': true, '\r': true, '"': true, ',': true}
 
 // csvNeedsQuotes is encoding/csv's fieldNeedsQuotes for a comma.
 func csvNeedsQuotes(s string) bool {
@@ -203,7 +213,7 @@ func csvNeedsQuotes(s string) bool {
 		return true
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '\n' || c == '\r' || c == '"' || c == ',' {
+		if csvSpecial[s[i]] {
 			return true
 		}
 	}

@@ -224,6 +224,15 @@ func (s *Set) run(st *state, run map[string]any, p *program, env Env) (ok bool, 
 			return false, "no value for " + strings.Join(missing, ", "), nil
 		}
 	}
+	for i := range p.guards {
+		holds, ok := p.guards[i].holds(run[p.guards[i].name])
+		if !ok {
+			break // the machine finds what is wrong
+		}
+		if !holds {
+			return false, "", nil // as the machine would: && stops here
+		}
+	}
 	res, runErr := st.vm.Run(p.prog, run)
 	if runErr == nil {
 		if b, isBool := res.(bool); isBool {

@@ -31,6 +31,139 @@ type program struct {
 	// Otherwise a missing context value can only make it fail, so
 	// Evaluate does not run it (a failed run costs a recovered panic).
 	handlesNil bool
+	// guards are the expression's leading operands that read one
+	// indicator, in a chain of &&: in "persistent_absence && enough_data &&
+	// x * 10 >= y" both flags, in "current_gno_run_days >= 20 && !post_16"
+	// both. Most pupils fail the first, and expr then gives false without
+	// reading further or failing, so run tests them before starting the
+	// machine.
+	guards []guard
+}
+
+// guard is one leading operand: a yes/no indicator (true unless not), or
+// a whole-number or fractional indicator compared with a number.
+type guard struct {
+	name string
+	op   string // "" for a yes/no indicator; >=, >, <= or <
+	not  bool   // the yes/no indicator negated
+	num  bool   // a fractional indicator, compared with f
+	n    int
+	f    float64
+}
+
+// holds says whether the guard's operand is true for v; ok is false when
+// v is not of the indicator's type (the machine then finds what is wrong).
+func (g *guard) holds(v any) (holds, ok bool) {
+	switch {
+	case g.op == "":
+		b, ok := v.(bool)
+		return b != g.not, ok
+	case g.num:
+		x, ok := v.(float64)
+		return compare(g.op, x, g.f), ok
+	}
+	x, ok := v.(int)
+	return compare(g.op, x, g.n), ok
+}
+
+func compare[T int | float64](op string, x, c T) bool {
+	switch op {
+	case ">=":
+		return x >= c
+	case ">":
+		return x > c
+	case "<=":
+		return x <= c
+	}
+	return x < c
+}
+
+// guardOf reads one operand as a guard: indicator or !indicator for a
+// yes/no indicator of the schema; indicator OP number, OP one of >=, >, <=
+// and <, for a whole-number indicator and a whole number (compared as
+// whole numbers, as expr does) or a fractional indicator and a number
+// (compared as float64, as expr does).
+func guardOf(op ast.Node, vars map[string]any, lets map[string]bool) (guard, bool) {
+	indicator := func(n ast.Node) (string, any, bool) {
+		id, ok := n.(*ast.IdentifierNode)
+		if !ok || lets[id.Value] {
+			return "", nil, false
+		}
+		sample, ok := vars[id.Value]
+		return id.Value, sample, ok
+	}
+	if u, ok := op.(*ast.UnaryNode); ok && (u.Operator == "!" || u.Operator == "not") {
+		if name, sample, ok := indicator(u.Node); ok {
+			if _, isBool := sample.(bool); isBool {
+				return guard{name: name, not: true}, true
+			}
+		}
+		return guard{}, false
+	}
+	if name, sample, ok := indicator(op); ok {
+		_, isBool := sample.(bool)
+		return guard{name: name}, isBool
+	}
+	b, ok := op.(*ast.BinaryNode)
+	if !ok {
+		return guard{}, false
+	}
+	switch b.Operator {
+	case ">=", ">", "<=", "<":
+	default:
+		return guard{}, false
+	}
+	name, sample, ok := indicator(b.Left)
+	if !ok {
+		return guard{}, false
+	}
+	g := guard{name: name, op: b.Operator}
+	switch sample.(type) {
+	case int:
+		c, isInt := b.Right.(*ast.IntegerNode)
+		if isInt {
+			g.n = c.Value
+		}
+		return g, isInt
+	case float64:
+		g.num = true
+		switch c := b.Right.(type) {
+		case *ast.IntegerNode:
+			g.f = float64(c.Value)
+		case *ast.FloatNode:
+			g.f = c.Value
+		default:
+			return guard{}, false
+		}
+		return g, true
+	}
+	return guard{}, false
+}
+
+// guardsOf is the guards of an expression's tree (see program.guards):
+// the operands of its top chain of && (and), from the left, up to the first
+// that guardOf cannot test.
+func guardsOf(n ast.Node, vars map[string]any, lets map[string]bool) []guard {
+	var ops []ast.Node
+	var flatten func(n ast.Node)
+	flatten = func(n ast.Node) {
+		if b, ok := n.(*ast.BinaryNode); ok && (b.Operator == "&&" || b.Operator == "and") {
+			flatten(b.Left)
+			flatten(b.Right)
+			return
+		}
+		ops = append(ops, n)
+	}
+	flatten(n)
+	var out []guard
+	for _, op := range ops {
+		g, ok := guardOf(op, vars, lets)
+		if !ok {
+			break
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 type refKind uint8
@@ -236,6 +369,7 @@ func (p *parser) compile(n *yaml.Node) (prog program, skip Skip, ok bool) {
 	}
 
 	prog.prog, err = compileExpr(src, p.env)
+	prog.guards = guardsOf(tree.Node, p.schema.Vars, c.lets)
 	if err != nil {
 		if skip.WrongType = p.wrongTypeColumns(src, prog.refs); len(skip.WrongType) > 0 {
 			return program{}, skip, true
