@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -507,6 +508,7 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 	if err != nil {
 		return err
 	}
+	defer lowerGC()()
 	run := &render.Run{Res: res, Meta: meta, Top: o.Top, Table: o.tableOptions(), Benchmarks: bms}
 	write := func(w io.Writer) error { return o.format.Analyse(w, run) }
 	if err := o.emit(ctx, write, render.N(len(res.Pupils), "pupil")); err != nil {
@@ -525,6 +527,25 @@ func analyseRun(ctx context.Context, o *AnalyseOptions) error {
 		return &ExitError{Code: ExitAlert, Err: fmt.Errorf("--fail-on-change: %s since %s", strings.Join(parts, ", "), prev.Path)}
 	}
 	return nil
+}
+
+// outputGCPercent is the collector's GOGC while the output is written.
+// Writing makes only garbage (each row's text), over results that no
+// longer grow, so the default 100, which lets the heap reach twice the
+// live results before collecting, only adds that much to the peak: at 50
+// the 40,000-pupil CSV run peaks about 20 MB lower for a few more
+// collections of the results (see README "Speed"). Relative to the live
+// heap, it cannot make a big run fail or thrash.
+const outputGCPercent = 50
+
+// lowerGC sets outputGCPercent, unless GOGC is set in the environment
+// (the user's choice stands), and returns what restores the setting.
+func lowerGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(outputGCPercent)
+	return func() { debug.SetGCPercent(old) }
 }
 
 // usable fails a run with nothing to report (see analysis.Result.Usable).
