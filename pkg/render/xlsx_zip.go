@@ -28,9 +28,12 @@ import (
 const (
 	xlZipBlock = 1 << 20
 	xlZipDict  = 32 << 10 // deflate's window
-	// xlZipLevel is archive/zip's own level, so the file is the size it
-	// was.
-	xlZipLevel = 5
+	// xlZipLevel is deflate's level 4, not archive/zip's 5: on an
+	// authority's 138 MB of sheet XML it takes 1.3 CPU-s against 2.2 (both
+	// match lazily; 5 follows the hash chains twice as far), for
+	// a file 10% larger (12.2 MB against 11.1). Levels 1 to 3 save little
+	// more time for 17 to 35% more bytes.
+	xlZipLevel = 4
 )
 
 // xlZipWriter is the workbook's zip writer: archive/zip with the block-
