@@ -110,24 +110,7 @@ func Parquet(w io.Writer, res *analysis.Result, meta Meta) error {
 	var rec record
 	rows := make([]parquet.Row, 1)
 	for _, p := range res.Pupils {
-		k := 0
-		for _, c := range pupilColumns {
-			vals[k] = c.get(p)
-			k++
-		}
-		for _, v := range []string{factorsText(p, " | "), stepsText(p, " | "), rm.Name, rm.Version, rm.Hash} {
-			vals[k] = v
-			k++
-		}
-		for _, c := range codes {
-			vals[k] = p.Figures.Codes.Get(c.ID)
-			k++
-		}
-		rec.load(res, p)
-		for _, c := range analystColumns {
-			vals[k] = c.get(&rec)
-			k++
-		}
+		parquetValues(vals, &rec, res, p, rm, codes)
 		row, err := pr.row(vals)
 		if err != nil {
 			return err
@@ -140,6 +123,31 @@ func Parquet(w io.Writer, res *analysis.Result, meta Meta) error {
 		}
 	}
 	return pw.Close()
+}
+
+// parquetValues fills vals with a pupil's value for every column of the
+// file, in parquetFields' order: the established columns, the factors,
+// steps and rules, the code counts, then the analyst columns (loaded into
+// rec, which is reused).
+func parquetValues(vals []any, rec *record, res *analysis.Result, p *analysis.Pupil, rm RulesMeta, codes []mark.Code) {
+	k := 0
+	for _, c := range pupilColumns {
+		vals[k] = c.get(p)
+		k++
+	}
+	for _, v := range []string{factorsText(p, " | "), stepsText(p, " | "), rm.Name, rm.Version, rm.Hash} {
+		vals[k] = v
+		k++
+	}
+	for _, c := range codes {
+		vals[k] = p.Figures.Codes.Get(c.ID)
+		k++
+	}
+	rec.load(res, p)
+	for _, c := range analystColumns {
+		vals[k] = c.get(rec)
+		k++
+	}
 }
 
 // parquetRows builds a pupil's parquet.Row directly from the column

@@ -31,24 +31,7 @@ func TestParquetRowsMatchDeconstruct(t *testing.T) {
 		vals := make([]any, len(fields))
 		var rec record
 		for _, p := range res.Pupils {
-			k := 0
-			for _, c := range pupilColumns {
-				vals[k] = c.get(p)
-				k++
-			}
-			for _, v := range []string{factorsText(p, " | "), stepsText(p, " | "), rm.Name, rm.Version, rm.Hash} {
-				vals[k] = v
-				k++
-			}
-			for _, c := range codes {
-				vals[k] = p.Figures.Codes.Get(c.ID)
-				k++
-			}
-			rec.load(res, p)
-			for _, c := range analystColumns {
-				vals[k] = c.get(&rec)
-				k++
-			}
+			parquetValues(vals, &rec, res, p, rm, codes)
 			for i, f := range fields {
 				if err := setParquet(st.Field(i), f, vals[i]); err != nil {
 					t.Fatal(err)
