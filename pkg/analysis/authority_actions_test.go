@@ -141,14 +141,7 @@ func TestAuthoritySupportReviewFindingBySchool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, f := range res.Quality.Findings() {
-		if f.Key == "support_review_not_date" {
-			for _, e := range f.Examples {
-				got = append(got, e.Where+" "+e.Detail)
-			}
-		}
-	}
+	got := findingExamples(res, "support_review_not_date")
 	want := []string{ctx + ":3 (Support last reviewed) context.support_last_reviewed is not a date"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("support_review_not_date findings (-want +got):\n%s", diff)

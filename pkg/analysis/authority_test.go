@@ -26,6 +26,20 @@ func figsOf(p *Pupil) figs {
 	return figs{f.Possible, f.Authorised, f.Unauthorised, p.PA(), p.SA()}
 }
 
+// findingExamples lists a data-quality finding's examples, each as its
+// place and detail.
+func findingExamples(res *Result, key string) []string {
+	var got []string
+	for _, f := range res.Quality.Findings() {
+		if f.Key == key {
+			for _, e := range f.Examples {
+				got = append(got, e.Where+" "+e.Detail)
+			}
+		}
+	}
+	return got
+}
+
 func authorityFiles(names ...string) []string {
 	var out []string
 	for _, n := range names {

@@ -280,14 +280,7 @@ func TestSupportReviewActionsAndQuality(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, f := range res.Quality.Findings() {
-		if f.Key == "support_review_not_date" {
-			for _, e := range f.Examples {
-				got = append(got, e.Where+" "+e.Detail)
-			}
-		}
-	}
+	got := findingExamples(res, "support_review_not_date")
 	want := []string{casesDir + "/support-review-overdue/context.csv:4 (Support Last Reviewed) context.support_last_reviewed is not a date"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("support_review_not_date findings (-want +got):\n%s", diff)
