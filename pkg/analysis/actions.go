@@ -8,6 +8,7 @@ import (
 
 	"github.com/attendrisk/attendrisk/pkg/actions"
 	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
 	"github.com/attendrisk/attendrisk/pkg/rule"
@@ -365,30 +366,34 @@ var emptyActions = rule.Funcs(actions.History(nil).Funcs(0))
 //	penalty_notices_3y      penalty notices counting towards the national
 //	                        framework's limit on the last day
 //	penalty_notice_allowed  fewer than that limit (2)
-func (p *Pupil) actionVars(vars map[string]any) {
+func (p *Pupil) actionValues(v *metrics.Values) {
 	h, end := p.Actions, p.end
-	vars["actions_log"] = p.ActionsLog
-	if len(h) == 0 {
-		vars["actions"] = emptyActions
-	} else {
-		vars["actions"] = rule.Funcs(h.Funcs(end))
-	}
-	vars["actions_recorded"] = len(h)
-	vars["days_since_action"] = -1
+	v.SetBool(metrics.IndActionsLog, p.ActionsLog)
+	v.SetInt(metrics.IndActionsRecorded, len(h))
+	v.SetInt(metrics.IndDaysSinceAction, -1)
 	if len(h) > 0 {
-		vars["days_since_action"] = int(end - h[len(h)-1].Date)
+		v.SetInt(metrics.IndDaysSinceAction, int(end-h[len(h)-1].Date))
 	}
-	vars["days_since_contact"] = -1
+	v.SetInt(metrics.IndDaysSinceContact, -1)
 	if a, ok := h.LastContact(); ok {
-		vars["days_since_contact"] = int(end - a.Date)
+		v.SetInt(metrics.IndDaysSinceContact, int(end-a.Date))
 	}
 	rung, _ := h.HighestRung()
-	vars["formal_rung"] = rung
+	v.SetInt(metrics.IndFormalRung, rung)
 	_, formal := h.FormalStep()
-	vars["formal_step_taken"] = formal
+	v.SetBool(metrics.IndFormalStepTaken, formal)
 	pn := h.PenaltyNotices3y(end)
-	vars["penalty_notices_3y"] = pn
-	vars["penalty_notice_allowed"] = pn < actions.PenaltyNoticeLimit
+	v.SetInt(metrics.IndPenaltyNotices3y, pn)
+	v.SetBool(metrics.IndPenaltyNoticeAllowed, pn < actions.PenaltyNoticeLimit)
+}
+
+// actionFuncs is the actions indicator: the log's functions for rules
+// (actions.last("letter")), which is not a single value.
+func (p *Pupil) actionFuncs() rule.Funcs {
+	if len(p.Actions) == 0 {
+		return emptyActions
+	}
+	return rule.Funcs(p.Actions.Funcs(p.end))
 }
 
 // actionEvidence gives the actions indicators their sentences.

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
 )
 
 // TestAuthorityActionsBySchool: the actions log joins as the context file
@@ -51,11 +52,11 @@ func TestAuthorityActionsBySchool(t *testing.T) {
 		if p.ID != "1001" {
 			continue
 		}
-		vars := map[string]any{}
-		p.actionVars(vars)
+		var vals metrics.Values
+		p.actionValues(&vals)
 		wantRung := map[string]int{"elm": 3, "Oak Primary": 0}[p.Info.School]
-		if vars["formal_rung"] != wantRung {
-			t.Errorf("%s:1001 formal_rung %v, want %d", p.Info.School, vars["formal_rung"], wantRung)
+		if got := vals.Int(metrics.IndFormalRung); got != wantRung {
+			t.Errorf("%s:1001 formal_rung %v, want %d", p.Info.School, got, wantRung)
 		}
 	}
 	if a := res.Quality.Actions; a.Read != 6 || a.Used != 6 || a.Rejected != 0 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
@@ -429,27 +430,29 @@ func socialCare(ctx map[string]any) bool {
 	return false
 }
 
-// judgementVars adds the derived indicators: age, support, social care,
-// the cause breakdown, and the two summaries the rules rest on.
-func (p *Pupil) judgementVars(vars map[string]any) {
-	vars["age_status"] = p.Age.Status
-	vars["age_basis"] = p.Age.Basis
-	vars["age_known"] = p.Age.Known()
-	vars["compulsory_age"] = p.Age.Status == AgeCompulsory
-	vars["below_compulsory_age"] = p.Age.Status == AgeBelow
-	vars["post_16"] = p.Age.Status == AgeOver
-	vars["support_state"] = p.Support
+// judgementValues writes the derived indicators: age, support, social
+// care, the cause breakdown, the actions log, and the two summaries the
+// rules rest on, whose reasons it returns (the evidence). v must already
+// hold enough_data.
+func (p *Pupil) judgementValues(v *metrics.Values) (concern, open []string) {
+	v.SetText(metrics.IndAgeStatus, p.Age.Status)
+	v.SetText(metrics.IndAgeBasis, p.Age.Basis)
+	v.SetBool(metrics.IndAgeKnown, p.Age.Known())
+	v.SetBool(metrics.IndCompulsoryAge, p.Age.Status == AgeCompulsory)
+	v.SetBool(metrics.IndBelowCompulsoryAge, p.Age.Status == AgeBelow)
+	v.SetBool(metrics.IndPost16, p.Age.Status == AgeOver)
+	v.SetText(metrics.IndSupportState, p.Support)
 	rev := p.supportReview()
-	vars["support_review_known"] = rev.At != 0
-	vars["support_review_days"] = rev.Days(p.end)
-	vars["social_care"] = p.SocialCare
-	p.Causes.AddVars(vars)
-	p.actionVars(vars)
+	v.SetBool(metrics.IndSupportReviewKnown, rev.At != 0)
+	v.SetInt(metrics.IndSupportReviewDays, rev.Days(p.end))
+	v.SetBool(metrics.IndSocialCare, p.SocialCare)
+	p.Causes.PutValues(v)
+	p.actionValues(v)
 
-	enough, _ := vars["enough_data"].(bool)
-	p.Concern, p.OpenConcern = p.concerns(enough)
-	vars["attendance_concern"] = len(p.Concern) > 0
-	vars["open_concern"] = len(p.OpenConcern) > 0
+	concern, open = p.concerns(v.Bool(metrics.IndEnoughData))
+	v.SetBool(metrics.IndAttendanceConcern, len(concern) > 0)
+	v.SetBool(metrics.IndOpenConcern, len(open) > 0)
+	return concern, open
 }
 
 // concerns lists what makes an attendance concern, and what keeps a

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/attendrisk/attendrisk/pkg/actions"
+	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
 
@@ -232,11 +233,12 @@ func TestSupportReview(t *testing.T) {
 			if r.Days(end) != tt.days || (r.At != 0) != tt.known || r.Bad != tt.bad {
 				t.Errorf("supportReview() = %+v (days %d); want days %d, known %v, bad %q", r, r.Days(end), tt.days, tt.known, tt.bad)
 			}
-			vars, ev := map[string]any{}, map[string]string{}
-			p.judgementVars(vars)
+			var vals metrics.Values
+			ev := map[string]string{}
+			p.judgementValues(&vals)
 			p.judgementEvidence(ev)
-			if vars["support_review_days"] != tt.days || vars["support_review_known"] != tt.known {
-				t.Errorf("vars: support_review_days %v, support_review_known %v", vars["support_review_days"], vars["support_review_known"])
+			if days, known := vals.Int(metrics.IndSupportReviewDays), vals.Bool(metrics.IndSupportReviewKnown); days != tt.days || known != tt.known {
+				t.Errorf("vars: support_review_days %v, support_review_known %v", days, known)
 			}
 			if ev["support_review_days"] != tt.evidence {
 				t.Errorf("evidence %q, want %q", ev["support_review_days"], tt.evidence)

@@ -22,13 +22,13 @@ import (
 // DefaultFamilyColumn is the context column that groups siblings.
 const DefaultFamilyColumn = "family_id"
 
-// pupilVars are the indicators that describe the pupil rather than the
+// pupilValues are the indicators that describe the pupil rather than the
 // register (group "pupil" in metrics.Indicators): available to rules like
 // any other. Compulsory school age is decided in judgement.go, from a date
 // of birth or the year group.
-func pupilVars(vars map[string]any, info register.Info) {
-	vars["year_group"] = info.YearGroup
-	vars["nc_year"] = ncYear(info.YearGroup)
+func pupilValues(v *metrics.Values, info register.Info) {
+	v.SetText(metrics.IndYearGroup, info.YearGroup)
+	v.SetInt(metrics.IndNCYear, ncYear(info.YearGroup))
 }
 
 // NCYear is ncYear, for the command layer (the benchmark's phase).
@@ -365,6 +365,7 @@ func evaluateAll(ctx context.Context, set *rule.Set, ps []*Pupil, minSessions in
 				testWorkerHook()
 			}
 			vars := map[string]any{}
+			vals := new(metrics.Values)
 			lazy := &lazyEvidence{}
 			for n, i := 0, w; i < len(ps); n, i = n+1, i+workers {
 				if n%cancelEvery == 0 && ctx.Err() != nil {
@@ -375,7 +376,7 @@ func evaluateAll(ctx context.Context, set *rule.Set, ps []*Pupil, minSessions in
 				if p.Aggregate {
 					continue
 				}
-				p.fillVars(vars, minSessions)
+				p.fillVars(vars, vals, minSessions)
 				env := rule.Env{Vars: vars, Context: p.Context, SkipEvidence: true, VarsOwned: true}
 				out, err := set.Evaluate(env)
 				if err == nil && len(out.Fired) > 0 {
@@ -399,35 +400,47 @@ func evaluateAll(ctx context.Context, set *rule.Set, ps []*Pupil, minSessions in
 // Env builds the rules environment for a pupil, evidence included.
 func (p *Pupil) Env(minSessions int) rule.Env {
 	vars, ev := map[string]any{}, map[string]string{}
-	p.fillVars(vars, minSessions)
+	p.fillVars(vars, new(metrics.Values), minSessions)
 	p.fillEvidence(ev)
 	return rule.Env{Vars: vars, Context: p.Context, Evidence: ev}
 }
 
-// Indicators fills vars with the pupil's indicators exactly as the rules
-// read them (the names and Go types of Schema(nil).Vars), for the outputs
-// that carry them as columns. It works on a copy of the pupil, so the
-// pupil is only read: fillVars records the concern lists as it goes, and
-// outputs fill several pupils' rows at once.
-func (r *Result) Indicators(p *Pupil, vars map[string]any) {
+// IndicatorValues fills v with the pupil's indicators exactly as the
+// rules read them (the single-valued names of Schema(nil).Vars), for the
+// outputs that carry them as columns. The pupil is only read (the rules
+// stage alone records the concern lists), so outputs fill several pupils'
+// rows at once.
+func (r *Result) IndicatorValues(p *Pupil, v *metrics.Values) {
 	min := r.minSessions
 	if min <= 0 {
 		min = metrics.DefaultMinSessions
 	}
-	q := *p
-	q.fillVars(vars, min)
+	p.fillValues(v, min)
 }
 
-func (p *Pupil) fillVars(vars map[string]any, minSessions int) {
-	p.Figures.AddVars(vars, minSessions)
-	p.Patterns.AddVars(vars)
-	pupilVars(vars, p.Info)
+// fillVars fills a rules environment with the pupil's indicators, vals
+// (reused from one pupil to the next, as vars is) holding them typed on
+// the way, and records the concern lists the evidence reads.
+func (p *Pupil) fillVars(vars map[string]any, vals *metrics.Values, minSessions int) {
+	p.Concern, p.OpenConcern = p.fillValues(vals, minSessions)
+	vals.AddTo(vars)
+	p.Figures.AddCodes(vars)
+	vars["actions"] = p.actionFuncs()
+}
+
+// fillValues writes every single-valued indicator of the pupil into v and
+// returns the concern lists (judgementValues).
+func (p *Pupil) fillValues(v *metrics.Values, minSessions int) (concern, open []string) {
+	p.Figures.PutValues(v, minSessions)
+	p.Patterns.PutValues(v)
+	pupilValues(v, p.Info)
 	if p.JoinedAbsent {
-		vars["enough_data"] = true
+		v.SetBool(metrics.IndEnoughData, true)
 	}
-	p.judgementVars(vars)
-	vars["siblings_pa"] = int(p.SiblingsPA)
-	vars["siblings_sa"] = int(p.SiblingsSA)
+	concern, open = p.judgementValues(v)
+	v.SetInt(metrics.IndSiblingsPA, int(p.SiblingsPA))
+	v.SetInt(metrics.IndSiblingsSA, int(p.SiblingsSA))
+	return concern, open
 }
 
 // lazyEvidence writes a pupil's evidence sentences on request, one at a

@@ -89,11 +89,18 @@ func (f Figures) Causes(compulsoryAge bool) Causes {
 
 // AddVars adds the cause breakdown to a rules environment.
 func (c Causes) AddVars(vars map[string]any) {
-	vars["unexplained_sessions"] = c.Unexplained
-	vars["unauthorised_known_sessions"] = c.UnauthorisedKnown
-	vars["authorised_known_sessions"] = c.AuthorisedKnown
-	vars["no_education_sessions"] = c.NoEducation
-	vars["off_site_sessions"] = c.OffSite
+	var v Values
+	c.PutValues(&v)
+	v.addGroup(vars, GroupCauses)
+}
+
+// PutValues writes the indicators into v.
+func (c Causes) PutValues(v *Values) {
+	v.SetInt(IndUnexplainedSessions, c.Unexplained)
+	v.SetInt(IndUnauthorisedKnownSessions, c.UnauthorisedKnown)
+	v.SetInt(IndAuthorisedKnownSessions, c.AuthorisedKnown)
+	v.SetInt(IndNoEducationSessions, c.NoEducation)
+	v.SetInt(IndOffSiteSessions, c.OffSite)
 }
 
 // AddEvidence gives the cause indicators their sentences.

@@ -168,24 +168,37 @@ const DefaultMinSessions = 40
 // names. Percentages are for comparison in rules only; the persistent and
 // severe flags are decided on whole counts.
 func (f Figures) AddVars(vars map[string]any, minSessions int) {
-	vars["possible_sessions"] = f.Possible
-	vars["present_sessions"] = f.Present
-	vars["aea_sessions"] = f.AEA
-	vars["authorised_absence"] = f.Authorised
-	vars["unauthorised_absence"] = f.Unauthorised
-	vars["absence_sessions"] = f.Absent()
-	vars["missing_marks"] = f.Missing
-	vars["absence_pct"] = f.Pct(f.Absent())
-	vars["authorised_pct"] = f.Pct(f.Authorised)
-	vars["unauthorised_pct"] = f.Pct(f.Unauthorised)
-	vars["attendance_pct"] = f.Pct(f.Attended())
-	vars["persistent_absence"] = f.Persistent()
-	vars["severe_absence"] = f.Severe()
-	vars["assessable"] = f.Assessable()
-	vars["enough_data"] = f.Possible >= minSessions && f.Possible > 0
-	vars["approaching_persistent"] = f.Approaching()
-	// The codes map is reused from one pupil to the next when the caller
-	// reuses vars: rules read it during evaluation only.
+	var v Values
+	f.PutValues(&v, minSessions)
+	v.addGroup(vars, GroupFigures)
+	f.AddCodes(vars)
+}
+
+// PutValues writes the figures' single-valued indicators (all but codes)
+// into v.
+func (f Figures) PutValues(v *Values, minSessions int) {
+	v.SetInt(IndPossibleSessions, f.Possible)
+	v.SetInt(IndPresentSessions, f.Present)
+	v.SetInt(IndAEASessions, f.AEA)
+	v.SetInt(IndAuthorisedAbsence, f.Authorised)
+	v.SetInt(IndUnauthorisedAbsence, f.Unauthorised)
+	v.SetInt(IndAbsenceSessions, f.Absent())
+	v.SetInt(IndMissingMarks, f.Missing)
+	v.SetFloat(IndAbsencePct, f.Pct(f.Absent()))
+	v.SetFloat(IndAuthorisedPct, f.Pct(f.Authorised))
+	v.SetFloat(IndUnauthorisedPct, f.Pct(f.Unauthorised))
+	v.SetFloat(IndAttendancePct, f.Pct(f.Attended()))
+	v.SetBool(IndPersistentAbsence, f.Persistent())
+	v.SetBool(IndSevereAbsence, f.Severe())
+	v.SetBool(IndAssessable, f.Assessable())
+	v.SetBool(IndEnoughData, f.Possible >= minSessions && f.Possible > 0)
+	v.SetBool(IndApproachingPersistent, f.Approaching())
+}
+
+// AddCodes puts the codes indicator, sessions per code, into a rules
+// environment. The map is reused from one pupil to the next when the
+// caller reuses vars: rules read it during evaluation only.
+func (f Figures) AddCodes(vars map[string]any) {
 	codes, ok := vars["codes"].(map[string]int)
 	if !ok {
 		codes = make(map[string]int, mark.NumIDs)

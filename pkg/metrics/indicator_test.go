@@ -124,3 +124,35 @@ func TestGroupsFillTheTable(t *testing.T) {
 		}
 	}
 }
+
+// TestIndicatorIDs holds the IDs to the table: every ID names its own
+// entry, and every entry has an ID.
+func TestIndicatorIDs(t *testing.T) {
+	if len(Indicators) != NumIndicators {
+		t.Fatalf("%d indicators in the table, %d IDs", len(Indicators), NumIndicators)
+	}
+	for i, ind := range Indicators {
+		if idNames[i] != ind.Name {
+			t.Errorf("ID %d is %q, the table's entry %q", i, idNames[i], ind.Name)
+		}
+	}
+}
+
+// TestValuesAny checks that Values gives each kind back with the Go type
+// the rules environment holds for it.
+func TestValuesAny(t *testing.T) {
+	var v Values
+	v.SetInt(IndPossibleSessions, 300)
+	v.SetFloat(IndAbsencePct, 12.5)
+	v.SetBool(IndPersistentAbsence, true)
+	v.SetText(IndYearGroup, "Year 7")
+	for id, want := range map[ID]any{IndPossibleSessions: 300, IndAbsencePct: 12.5, IndPersistentAbsence: true,
+		IndSevereAbsence: false, IndYearGroup: "Year 7", IndCodes: nil, IndActions: nil} {
+		if got := v.Any(id); got != want {
+			t.Errorf("%s: %#v, want %#v", Indicators[id].Name, got, want)
+		}
+		if want != nil && !Indicators[id].Kind.Matches(v.Any(id)) {
+			t.Errorf("%s: %T does not match kind %s", Indicators[id].Name, v.Any(id), Indicators[id].Kind)
+		}
+	}
+}

@@ -222,24 +222,24 @@ func Neutralise(s string) string {
 // more than once has the latest move here; the workbook's On the move
 // sheet lists every one.
 var moveColumns = []analystColumn{
-	{"roll_status", kString, func(r *record) any { return rollStatus(r.p) }},
-	{"left_school", kString, leftField(func(l *analysis.LeftRoll) any { return l.School })},
-	{"left_on", kDate, leftField(func(l *analysis.LeftRoll) any { return l.LastDay.ISO() })},
-	{"school_days_since_left", kInt, leftField(func(l *analysis.LeftRoll) any { return l.SchoolDaysAfter })},
-	{"left_unexplained_sessions", kInt, leftField(func(l *analysis.LeftRoll) any { return l.Unexplained })},
-	{"left_absent_sessions", kInt, leftField(func(l *analysis.LeftRoll) any { return l.Absent })},
-	{"left_possible_sessions", kInt, leftField(func(l *analysis.LeftRoll) any { return l.Possible })},
-	{"moved_from_school", kString, moveField(func(m analysis.Move) any { return m.From })},
-	{"moved_to_school", kString, moveField(func(m analysis.Move) any { return m.To })},
-	{"moved_on", kDate, moveField(func(m analysis.Move) any { return m.Joined.ISO() })},
-	{"gap_school_days", kInt, moveField(func(m analysis.Move) any { return m.GapDays })},
-	{"joined_never_attended", kBool, func(r *record) any {
+	{name: "roll_status", kind: kString, get: func(r *record) any { return rollStatus(r.p) }},
+	{name: "left_school", kind: kString, get: leftField(func(l *analysis.LeftRoll) any { return l.School })},
+	{name: "left_on", kind: kDate, get: leftField(func(l *analysis.LeftRoll) any { return l.LastDay.ISO() })},
+	{name: "school_days_since_left", kind: kInt, get: leftField(func(l *analysis.LeftRoll) any { return l.SchoolDaysAfter })},
+	{name: "left_unexplained_sessions", kind: kInt, get: leftField(func(l *analysis.LeftRoll) any { return l.Unexplained })},
+	{name: "left_absent_sessions", kind: kInt, get: leftField(func(l *analysis.LeftRoll) any { return l.Absent })},
+	{name: "left_possible_sessions", kind: kInt, get: leftField(func(l *analysis.LeftRoll) any { return l.Possible })},
+	{name: "moved_from_school", kind: kString, get: moveField(func(m analysis.Move) any { return m.From })},
+	{name: "moved_to_school", kind: kString, get: moveField(func(m analysis.Move) any { return m.To })},
+	{name: "moved_on", kind: kDate, get: moveField(func(m analysis.Move) any { return m.Joined.ISO() })},
+	{name: "gap_school_days", kind: kInt, get: moveField(func(m analysis.Move) any { return m.GapDays })},
+	{name: "joined_never_attended", kind: kBool, get: func(r *record) any {
 		if rollStatus(r.p) == nil {
 			return nil
 		}
 		return r.p.JoinedAbsent
 	}},
-	{"joined_on", kDate, func(r *record) any {
+	{name: "joined_on", kind: kDate, get: func(r *record) any {
 		if !r.p.JoinedAbsent {
 			return nil
 		}

@@ -43,20 +43,17 @@ func (k kind) jsonType() string {
 }
 
 // record is one pupil's row as the analyst columns read it: the pupil, and
-// the indicators the rules read (filled once per row).
+// the indicators the rules read (filled once per row, typed).
 type record struct {
 	p    *analysis.Pupil
 	res  *analysis.Result
-	vars map[string]any
+	vals metrics.Values
 }
 
 // load fills the record's indicators for p.
 func (r *record) load(res *analysis.Result, p *analysis.Pupil) {
 	r.p, r.res = p, res
-	if r.vars == nil {
-		r.vars = make(map[string]any, 96)
-	}
-	res.Indicators(p, r.vars)
+	res.IndicatorValues(p, &r.vals)
 }
 
 // analystColumn is one of the columns after the established ones: rank,
@@ -65,6 +62,22 @@ type analystColumn struct {
 	name string
 	kind kind
 	get  func(r *record) any // nil: not applicable (null, an empty cell)
+	// ind is set for an indicator's column, which the CSV and JSON
+	// writers read typed (indicator) rather than through get.
+	ind *indicatorColumn
+}
+
+// indicatorColumn is the indicator an analyst column shows.
+type indicatorColumn struct {
+	id      metrics.ID
+	na      func(p *analysis.Pupil, v *metrics.Values, id metrics.ID) bool // nil: always applicable
+	pattern bool                                                           // measured by the patterns stage
+}
+
+// null says when the column's cell is null: a group row, a pattern in a
+// run without rules, or a value that does not apply to the pupil.
+func (c *indicatorColumn) null(r *record) bool {
+	return r.p.Aggregate || (c.pattern && r.res.Rules == nil) || (c.na != nil && c.na(r.p, &r.vals, c.id))
 }
 
 // analystColumns come after every established column (whose order
@@ -79,11 +92,9 @@ var analystColumns = append(buildAnalystColumns(), moveColumns...)
 // patternVars are the indicators measured by the patterns stage, which a
 // run without rules (--no-rules) does not compute: null there, not 0.
 var patternVars = func() map[string]bool {
-	vars := map[string]any{}
-	metrics.Patterns{}.AddVars(vars)
 	out := map[string]bool{"siblings_pa": true, "siblings_sa": true}
-	for k := range vars {
-		out[k] = true
+	for _, ind := range metrics.IndicatorsIn(metrics.GroupPatterns) {
+		out[ind.Name] = true
 	}
 	return out
 }()
@@ -91,34 +102,38 @@ var patternVars = func() map[string]bool {
 // notApplicable says when an indicator has no meaningful value for a pupil:
 // its denominator is zero, or it uses -1 for "none". The rules read the
 // sentinel; an analyst should read a null.
-var notApplicable = map[string]func(p *analysis.Pupil, v any) bool{
-	"recent_absence_pct":  func(p *analysis.Pupil, _ any) bool { return p.Patterns.RecentPossible == 0 },
-	"earlier_absence_pct": func(p *analysis.Pupil, _ any) bool { return p.Patterns.EarlierPossible == 0 },
-	"trend_pts": func(p *analysis.Pupil, _ any) bool {
+var notApplicable = map[string]func(p *analysis.Pupil, v *metrics.Values, id metrics.ID) bool{
+	"recent_absence_pct":  func(p *analysis.Pupil, _ *metrics.Values, _ metrics.ID) bool { return p.Patterns.RecentPossible == 0 },
+	"earlier_absence_pct": func(p *analysis.Pupil, _ *metrics.Values, _ metrics.ID) bool { return p.Patterns.EarlierPossible == 0 },
+	"trend_pts": func(p *analysis.Pupil, _ *metrics.Values, _ metrics.ID) bool {
 		return p.Patterns.RecentPossible == 0 || p.Patterns.EarlierPossible == 0
 	},
-	"illness_share":       func(p *analysis.Pupil, _ any) bool { return p.Patterns.AbsenceSessions == 0 },
-	"monday_friday_share": func(p *analysis.Pupil, _ any) bool { return p.Patterns.AbsenceSessions == 0 },
+	"illness_share":       func(p *analysis.Pupil, _ *metrics.Values, _ metrics.ID) bool { return p.Patterns.AbsenceSessions == 0 },
+	"monday_friday_share": func(p *analysis.Pupil, _ *metrics.Values, _ metrics.ID) bool { return p.Patterns.AbsenceSessions == 0 },
 	"days_since_action":   minusOne,
 	"days_since_contact":  minusOne,
 	"nc_year":             minusOne,
 }
 
-func minusOne(_ *analysis.Pupil, v any) bool { n, ok := v.(int); return ok && n < 0 }
+func minusOne(_ *analysis.Pupil, v *metrics.Values, id metrics.ID) bool { return v.Int(id) < 0 }
 
 func buildAnalystColumns() []analystColumn {
 	cols := []analystColumn{
-		{"rank", kInt, func(r *record) any {
+		{name: "rank", kind: kInt, get: func(r *record) any {
 			if r.p.Rank == 0 {
 				return nil
 			}
 			return r.p.Rank
 		}},
-		{"factor_ids", kStrings, func(r *record) any { return firedIDs(r.p) }},
+		{name: "factor_ids", kind: kStrings, get: func(r *record) any { return firedIDs(r.p) }},
 	}
 	have := map[string]bool{}
 	for _, c := range pupilColumns {
 		have[c.name] = true
+	}
+	ids := map[string]metrics.ID{}
+	for i, ind := range metrics.Indicators {
+		ids[ind.Name] = metrics.ID(i)
 	}
 	sample := analysis.Schema(nil).Vars
 	names := make([]string, 0, len(sample))
@@ -127,35 +142,32 @@ func buildAnalystColumns() []analystColumn {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if have[name] {
+		id, ok := ids[name]
+		if have[name] || !ok {
 			continue
 		}
 		var k kind
-		switch sample[name].(type) {
-		case int:
+		switch metrics.Indicators[id].Kind {
+		case metrics.Int:
 			k = kInt
-		case float64:
+		case metrics.Float:
 			k = kFloat
-		case bool:
+		case metrics.Bool:
 			k = kBool
-		case string:
+		case metrics.Text:
 			k = kString
 		default:
 			continue // the codes map, the actions functions
 		}
-		name, na, pattern := name, notApplicable[name], patternVars[name]
-		cols = append(cols, analystColumn{name, k, func(r *record) any {
-			if r.p.Aggregate || (pattern && r.res.Rules == nil) {
+		ic := &indicatorColumn{id, notApplicable[name], patternVars[name]}
+		cols = append(cols, analystColumn{name: name, kind: k, ind: ic, get: func(r *record) any {
+			if ic.null(r) {
 				return nil
 			}
-			v := r.vars[name]
-			if na != nil && na(r.p, v) {
-				return nil
+			if k == kFloat {
+				return pct(r.vals.Float(id))
 			}
-			if f, ok := v.(float64); ok {
-				return pct(f)
-			}
-			return v
+			return r.vals.Any(id)
 		}})
 	}
 	return cols
