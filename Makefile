@@ -67,6 +67,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParseRulesContextUnknown$$' -fuzztime=20s ./pkg/analysis
 	$(GO) test -run='^$$' -fuzz='^FuzzGenerate$$' -fuzztime=10s ./pkg/sqlgen
 	$(GO) test -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=20s ./pkg/actions
+	$(GO) test -run='^$$' -fuzz='^FuzzCSVCell$$' -fuzztime=10s ./pkg/render
 
 # Go benchmarks, then the whole-authority comparison with DuckDB.
 bench: bench-go

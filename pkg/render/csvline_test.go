@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/csv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -52,4 +53,58 @@ func TestISODay(t *testing.T) {
 			t.Errorf("isoDay(%d) = %q, want %q", d, got, want)
 		}
 	}
+}
+
+// FuzzCSVCell holds the CSV writer's byte forms to its string forms and to
+// the reference behaviour: neutralNeeded on bytes and on a string, against
+// Neutralise as it was written with strings.TrimLeft; appendCSVField on
+// bytes and on a string, against csv.Writer writing the neutralised cell.
+func FuzzCSVCell(f *testing.F) {
+	for _, s := range []string{"", "plain", "=1", " \u00a0 -x", "\u00a0", "\uff1d", "\xc2", "\xc2\xa0\xc2", "a,b", `"q"`, " lead", "\u2003x", `\.`, "\xe2\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if neutralNeeded(s) != neutralNeeded([]byte(s)) {
+			t.Fatalf("neutralNeeded(%q): string and bytes differ", s)
+		}
+		if got, want := Neutralise(s), neutraliseReference(s); got != want {
+			t.Fatalf("Neutralise(%q) = %q, want %q", s, got, want)
+		}
+		cell := Neutralise(s)
+		a, b := appendCSVField(nil, cell), appendCSVField(nil, []byte(cell))
+		if string(a) != string(b) {
+			t.Fatalf("appendCSVField(%q): string %q, bytes %q", cell, a, b)
+		}
+		var want bytes.Buffer
+		cw := csv.NewWriter(&want)
+		if err := cw.Write([]string{cell}); err != nil {
+			t.Fatal(err)
+		}
+		cw.Flush()
+		if got := string(a) + "\n"; got != want.String() && cell != "" {
+			t.Fatalf("field %q: %q, csv.Writer %q", cell, got, want.String())
+		}
+	})
+}
+
+// neutraliseReference is Neutralise as first written, with the standard
+// library's trimming and prefix tests.
+func neutraliseReference(s string) string {
+	if s == "" {
+		return s
+	}
+	t := strings.TrimLeft(s, " \u00a0")
+	if t == "" {
+		return s
+	}
+	switch t[0] {
+	case '=', '+', '-', '@', '\t', '\r', '\n':
+		return "'" + s
+	}
+	for _, p := range []string{"\uff1d", "\uff0b", "\uff0d", "\uff20"} {
+		if strings.HasPrefix(t, p) {
+			return "'" + s
+		}
+	}
+	return s
 }

@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode"
@@ -21,6 +20,7 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/compare"
 	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/quality"
+	"github.com/attendrisk/attendrisk/pkg/register"
 )
 
 // Meta is what every machine output records about the run.
@@ -88,10 +88,10 @@ func CSV(w io.Writer, res *analysis.Result) error {
 		var rec record
 		for _, p := range pupils {
 			for _, c := range pupilColumns {
-				l.value(c.get(p))
+				c.put(p, &l)
 			}
-			l.text(Neutralise(factorsText(p, " | ")))
-			l.text(Neutralise(stepsText(p, " | ")))
+			l.factors(p)
+			l.steps(p)
 			l.text(name)
 			l.text(version)
 			l.text(rm.Hash)
@@ -100,7 +100,7 @@ func CSV(w io.Writer, res *analysis.Result) error {
 			}
 			rec.load(res, p)
 			for _, c := range analystColumns {
-				l.value(c.get(&rec))
+				c.put(&rec, &l)
 			}
 			buf.Write(l.end())
 		}
@@ -149,27 +149,75 @@ func (l *csvLine) int(n int64) {
 func (l *csvLine) value(v any) {
 	switch x := v.(type) {
 	case string:
-		l.text(Neutralise(x))
+		l.putText(x)
 	case int:
-		l.int(int64(x))
+		l.putInt(x)
 	case float64:
-		l.sep()
-		l.b = strconv.AppendFloat(l.b, x, 'f', -1, 64)
+		l.putFloat(x)
 	case bool:
-		l.sep()
-		l.b = strconv.AppendBool(l.b, x)
+		l.putBool(x)
 	case []string:
-		l.scratch = l.scratch[:0]
-		for i, s := range x {
-			if i > 0 {
-				l.scratch = append(l.scratch, '|')
-			}
-			l.scratch = append(l.scratch, Neutralise(s)...)
-		}
-		l.text(string(l.scratch))
+		l.putList(x)
 	default:
-		l.sep()
+		l.putNull()
 	}
+}
+
+// csvLine is a cellWriter: the values as formatCell and csvValue render
+// them, appended in place.
+func (l *csvLine) putNull()           { l.sep() }
+func (l *csvLine) putText(s string)   { l.text(Neutralise(s)) }
+func (l *csvLine) putInt(n int)       { l.int(int64(n)) }
+func (l *csvLine) putFloat(f float64) { l.sep(); l.b = strconv.AppendFloat(l.b, f, 'f', -1, 64) }
+func (l *csvLine) putBool(b bool)     { l.sep(); l.b = strconv.AppendBool(l.b, b) }
+
+func (l *csvLine) putDate(d register.Day) {
+	l.sep()
+	if b, ok := appendISODay(l.b, d); ok {
+		l.b = b // digits and dashes: nothing to quote or neutralise
+		return
+	}
+	l.b = appendCSVField(l.b, Neutralise(d.ISO()))
+}
+
+// putList joins the list's neutralised items with |, as one field.
+func (l *csvLine) putList(x []string) {
+	l.scratch = l.scratch[:0]
+	for i, s := range x {
+		if i > 0 {
+			l.scratch = append(l.scratch, '|')
+		}
+		if neutralNeeded(s) {
+			l.scratch = append(l.scratch, '\'')
+		}
+		l.scratch = append(l.scratch, s...)
+	}
+	l.sep()
+	l.b = appendCSVField(l.b, l.scratch)
+}
+
+// factors appends the factors cell, factorsText(p, " | ") neutralised,
+// built in the line's scratch space.
+func (l *csvLine) factors(p *analysis.Pupil) {
+	l.scratch = appendFactors(append(l.scratch[:0], '\''), p, " | ")
+	l.neutralScratch()
+}
+
+// steps appends the next steps cell, stepsText(p, " | ") neutralised.
+func (l *csvLine) steps(p *analysis.Pupil) {
+	l.scratch = appendSteps(append(l.scratch[:0], '\''), p, " | ")
+	l.neutralScratch()
+}
+
+// neutralScratch appends the scratch space, which holds an apostrophe and
+// then a text, as the field Neutralise makes of the text.
+func (l *csvLine) neutralScratch() {
+	t := l.scratch
+	if !neutralNeeded(t[1:]) {
+		t = t[1:]
+	}
+	l.sep()
+	l.b = appendCSVField(l.b, t)
 }
 
 // end finishes the record and returns it; the next field starts a new one
@@ -181,22 +229,21 @@ func (l *csvLine) end() []byte {
 }
 
 // appendCSVField appends s as encoding/csv writes a field.
-func appendCSVField(b []byte, s string) []byte {
+func appendCSVField[T string | []byte](b []byte, s T) []byte {
 	if !csvNeedsQuotes(s) {
 		return append(b, s...)
 	}
 	b = append(b, '"')
-	for {
-		// The text up to each quote, then the quote doubled: a long
-		// factors cell is copied in a few pieces, not byte by byte.
-		i := strings.IndexByte(s, '"')
-		if i < 0 {
-			b = append(b, s...)
-			break
+	// The text up to each quote, then the quote doubled: a long factors
+	// cell is copied in a few pieces, not byte by byte.
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(append(b, s[start:i+1]...), '"')
+			start = i + 1
 		}
-		b = append(append(b, s[:i+1]...), '"')
-		s = s[i+1:]
 	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }
 
@@ -205,11 +252,11 @@ func appendCSVField(b []byte, s string) []byte {
 var csvSpecial = [256]bool{'\n': true, '\r': true, '"': true, ',': true}
 
 // csvNeedsQuotes is encoding/csv's fieldNeedsQuotes for a comma.
-func csvNeedsQuotes(s string) bool {
-	if s == "" {
+func csvNeedsQuotes[T string | []byte](s T) bool {
+	if len(s) == 0 {
 		return false
 	}
-	if s == `\.` {
+	if string(s) == `\.` {
 		return true
 	}
 	for i := 0; i < len(s); i++ {
@@ -217,7 +264,12 @@ func csvNeedsQuotes(s string) bool {
 			return true
 		}
 	}
-	r, _ := utf8.DecodeRuneInString(s)
+	if s[0] < utf8.RuneSelf {
+		return unicode.IsSpace(rune(s[0]))
+	}
+	var head [utf8.UTFMax]byte
+	n := copy(head[:], s)
+	r, _ := utf8.DecodeRune(head[:n])
 	return unicode.IsSpace(r)
 }
 
@@ -350,14 +402,16 @@ type stepJSON struct {
 // version, run date and window). rec is reused from one pupil to the next.
 func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *RulesMeta, extra []byte, rec *record) error {
 	b.WriteByte('{')
+	jc := jsonCell{b: b}
 	for i, c := range pupilColumns {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		writeKey(b, c.name)
-		if err := writeValue(b, c.get(p)); err != nil {
-			return err
-		}
+		c.put(p, &jc)
+	}
+	if jc.err != nil {
+		return jc.err
 	}
 	// The fired factors, the next steps and the codes, written directly
 	// as encoding/json writes []factorJSON, []stepJSON and the CodeCounts
@@ -396,16 +450,17 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 		for _, kv := range [][2]string{{"rules_name", rm.Name}, {"rules_version", rm.Version}, {"rules_hash", rm.Hash}} {
 			b.WriteByte(',')
 			writeKey(b, kv[0])
-			writeValue(b, kv[1])
+			writeJSONString(b, kv[1])
 		}
 	}
 	rec.load(res, p)
 	for _, c := range analystColumns {
 		b.WriteByte(',')
 		writeKey(b, c.name)
-		if err := writeValue(b, c.get(rec)); err != nil {
-			return err
-		}
+		c.put(rec, &jc)
+	}
+	if jc.err != nil {
+		return jc.err
 	}
 	b.Write(extra)
 	b.WriteByte('}')
@@ -415,19 +470,19 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 // writeFactorJSON appends f as json.Marshal writes a factorJSON.
 func writeFactorJSON(b *bytes.Buffer, f factorJSON) error {
 	b.WriteString(`{"id":`)
-	err := writeValue(b, f.ID)
+	err := writeJSONString(b, f.ID)
 	b.WriteString(`,"kind":`)
-	err = errors.Join(err, writeValue(b, f.Kind))
+	err = errors.Join(err, writeJSONString(b, f.Kind))
 	b.WriteString(`,"group":`)
-	err = errors.Join(err, writeValue(b, f.Group))
+	err = errors.Join(err, writeJSONString(b, f.Group))
 	b.WriteString(`,"label":`)
-	err = errors.Join(err, writeValue(b, f.Label))
+	err = errors.Join(err, writeJSONString(b, f.Label))
 	b.WriteString(`,"weight":`)
 	b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(f.Weight), 10))
 	b.WriteString(`,"evidence":`)
-	err = errors.Join(err, writeValue(b, f.Evidence))
+	err = errors.Join(err, writeJSONStrings(b, f.Evidence))
 	b.WriteString(`,"source":`)
-	err = errors.Join(err, writeValue(b, f.Source))
+	err = errors.Join(err, writeJSONString(b, f.Source))
 	b.WriteByte('}')
 	return err
 }
@@ -435,11 +490,11 @@ func writeFactorJSON(b *bytes.Buffer, f factorJSON) error {
 // writeStepJSON appends s as json.Marshal writes a stepJSON.
 func writeStepJSON(b *bytes.Buffer, s stepJSON) error {
 	b.WriteString(`{"id":`)
-	err := writeValue(b, s.ID)
+	err := writeJSONString(b, s.ID)
 	b.WriteString(`,"step":`)
-	err = errors.Join(err, writeValue(b, s.Step))
+	err = errors.Join(err, writeJSONString(b, s.Step))
 	b.WriteString(`,"source":`)
-	err = errors.Join(err, writeValue(b, s.Source))
+	err = errors.Join(err, writeJSONString(b, s.Source))
 	b.WriteByte('}')
 	return err
 }
@@ -523,44 +578,94 @@ func writeValue(b *bytes.Buffer, v any) error {
 		b.WriteString(strconv.FormatBool(x))
 		return nil
 	case string:
-		if plainJSON(x) {
-			b.WriteByte('"')
-			b.WriteString(x)
-			b.WriteByte('"')
-			return nil
-		}
+		return writeJSONString(b, x)
 	case float64:
-		// encoding/json's own choice: the shortest 'f' form for these,
-		// an exponent outside them (and an error for NaN and infinities).
-		if a := math.Abs(x); x == 0 || (a >= 1e-6 && a < 1e21) {
-			b.Write(strconv.AppendFloat(b.AvailableBuffer(), x, 'f', -1, 64))
-			return nil
-		}
+		return writeJSONFloat(b, x)
 	case []string:
-		plain := x != nil
-		for _, s := range x {
-			plain = plain && plainJSON(s)
-		}
-		if plain {
-			b.WriteByte('[')
-			for i, s := range x {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteByte('"')
-				b.WriteString(s)
-				b.WriteByte('"')
-			}
-			b.WriteByte(']')
-			return nil
-		}
+		return writeJSONStrings(b, x)
 	}
+	return writeMarshal(b, v)
+}
+
+// writeJSONString appends s as json.Marshal writes it.
+func writeJSONString(b *bytes.Buffer, s string) error {
+	if !plainJSON(s) {
+		return writeMarshal(b, s)
+	}
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
+	return nil
+}
+
+// writeJSONFloat appends x as json.Marshal writes it: encoding/json's own
+// choice, the shortest 'f' form for these, an exponent outside them (and
+// an error for NaN and infinities).
+func writeJSONFloat(b *bytes.Buffer, x float64) error {
+	if a := math.Abs(x); x == 0 || (a >= 1e-6 && a < 1e21) {
+		b.Write(strconv.AppendFloat(b.AvailableBuffer(), x, 'f', -1, 64))
+		return nil
+	}
+	return writeMarshal(b, x)
+}
+
+// writeJSONStrings appends l as json.Marshal writes it (a nil list is null).
+func writeJSONStrings(b *bytes.Buffer, l []string) error {
+	plain := l != nil
+	for _, s := range l {
+		plain = plain && plainJSON(s)
+	}
+	if !plain {
+		return writeMarshal(b, l)
+	}
+	b.WriteByte('[')
+	for i, s := range l {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+	}
+	b.WriteByte(']')
+	return nil
+}
+
+func writeMarshal(b *bytes.Buffer, v any) error {
 	out, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
 	b.Write(out)
 	return nil
+}
+
+// jsonCell is a cellWriter appending each value as writeValue does; the
+// first error is kept.
+type jsonCell struct {
+	b   *bytes.Buffer
+	err error
+}
+
+func (j *jsonCell) keep(err error) {
+	if j.err == nil {
+		j.err = err
+	}
+}
+
+func (j *jsonCell) putNull()           { j.b.WriteString("null") }
+func (j *jsonCell) putText(s string)   { j.keep(writeJSONString(j.b, s)) }
+func (j *jsonCell) putInt(n int)       { j.b.Write(strconv.AppendInt(j.b.AvailableBuffer(), int64(n), 10)) }
+func (j *jsonCell) putFloat(f float64) { j.keep(writeJSONFloat(j.b, f)) }
+func (j *jsonCell) putBool(v bool)     { j.b.Write(strconv.AppendBool(j.b.AvailableBuffer(), v)) }
+func (j *jsonCell) putList(l []string) { j.keep(writeJSONStrings(j.b, l)) }
+
+func (j *jsonCell) putDate(d register.Day) {
+	if b, ok := appendISODay(append(j.b.AvailableBuffer(), '"'), d); ok {
+		j.b.Write(append(b, '"')) // digits and dashes: plain JSON
+		return
+	}
+	j.keep(writeJSONString(j.b, d.ISO()))
 }
 
 // plainJSON reports whether encoding/json writes s as itself between

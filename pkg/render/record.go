@@ -48,6 +48,7 @@ type record struct {
 	p    *analysis.Pupil
 	res  *analysis.Result
 	vals metrics.Values
+	ids  []string // the fired factor ids, reused from row to row
 }
 
 // load fills the record's indicators for p.
@@ -61,10 +62,14 @@ func (r *record) load(res *analysis.Result, p *analysis.Pupil) {
 type analystColumn struct {
 	name string
 	kind kind
-	get  func(r *record) any // nil: not applicable (null, an empty cell)
-	// ind is set for an indicator's column, which the CSV and JSON
-	// writers read typed (indicator) rather than through get.
-	ind *indicatorColumn
+	put  func(r *record, w cellWriter)
+}
+
+// get is the column's value for the record, as column.get gives it.
+func (c analystColumn) get(r *record) any {
+	var a anyCell
+	c.put(r, &a)
+	return a.v
 }
 
 // indicatorColumn is the indicator an analyst column shows.
@@ -119,13 +124,17 @@ func minusOne(_ *analysis.Pupil, v *metrics.Values, id metrics.ID) bool { return
 
 func buildAnalystColumns() []analystColumn {
 	cols := []analystColumn{
-		{name: "rank", kind: kInt, get: func(r *record) any {
+		{name: "rank", kind: kInt, put: func(r *record, w cellWriter) {
 			if r.p.Rank == 0 {
-				return nil
+				w.putNull()
+				return
 			}
-			return r.p.Rank
+			w.putInt(r.p.Rank)
 		}},
-		{name: "factor_ids", kind: kStrings, get: func(r *record) any { return firedIDs(r.p) }},
+		{name: "factor_ids", kind: kStrings, put: func(r *record, w cellWriter) {
+			r.ids = appendFiredIDs(r.ids[:0], r.p)
+			w.putList(r.ids)
+		}},
 	}
 	have := map[string]bool{}
 	for _, c := range pupilColumns {
@@ -160,22 +169,34 @@ func buildAnalystColumns() []analystColumn {
 			continue // the codes map, the actions functions
 		}
 		ic := &indicatorColumn{id, notApplicable[name], patternVars[name]}
-		cols = append(cols, analystColumn{name: name, kind: k, ind: ic, get: func(r *record) any {
+		var put func(r *record, w cellWriter)
+		switch k {
+		case kInt:
+			put = func(r *record, w cellWriter) { w.putInt(r.vals.Int(id)) }
+		case kFloat:
+			put = func(r *record, w cellWriter) { w.putFloat(pct(r.vals.Float(id))) }
+		case kBool:
+			put = func(r *record, w cellWriter) { w.putBool(r.vals.Bool(id)) }
+		default:
+			put = func(r *record, w cellWriter) { w.putText(r.vals.Text(id)) }
+		}
+		cols = append(cols, analystColumn{name: name, kind: k, put: func(r *record, w cellWriter) {
 			if ic.null(r) {
-				return nil
+				w.putNull()
+				return
 			}
-			if k == kFloat {
-				return pct(r.vals.Float(id))
-			}
-			return r.vals.Any(id)
+			put(r, w)
 		}})
 	}
 	return cols
 }
 
-// firedIDs is the ids of the fired factors, in the order they fired.
-func firedIDs(p *analysis.Pupil) []string {
-	ids := make([]string, 0, len(outcome(p).Fired))
+// appendFiredIDs appends the ids of the fired factors, in the order they
+// fired; ids is never nil (an empty list, not a null).
+func appendFiredIDs(ids []string, p *analysis.Pupil) []string {
+	if ids == nil {
+		ids = make([]string, 0, 8)
+	}
 	for _, f := range outcome(p).Fired {
 		ids = append(ids, f.Factor.ID)
 	}

@@ -133,7 +133,7 @@ func TestCSVNulls(t *testing.T) {
 		if p.Figures.Possible == 0 && (r[col["absence_pct"]] != "" || r[col["recent_absence_pct"]] != "") {
 			t.Errorf("%s: absence_pct %q recent_absence_pct %q, want empty", p.ID, r[col["absence_pct"]], r[col["recent_absence_pct"]])
 		}
-		ids := firedIDs(p)
+		ids := appendFiredIDs(nil, p)
 		if got := r[col["factor_ids"]]; got != strings.Join(ids, "|") {
 			t.Errorf("%s: factor_ids %q, want %q", p.ID, got, strings.Join(ids, "|"))
 		}
