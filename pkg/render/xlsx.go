@@ -48,8 +48,15 @@ const (
 // a string value (never a formula) that has passed through Neutralise.
 func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, benchmarks []cohort.Benchmark) error {
 	f := excelize.NewFile()
-	f.SetZipWriter(xlZipWriter) // the parts deflated on every core (xlsx_zip.go)
-	b := &xlBook{f: f, res: res, meta: meta, styles: map[xlLook]int{}, ctx: context.Background()}
+	b := &xlBook{f: f, res: res, meta: meta, styles: map[xlLook]int{}, rowsAt: map[string]*xlRowsXML{}, ctx: context.Background()}
+	// The parts deflated on every core, and the sheets' rows put in
+	// (xlsx_zip.go).
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newXLSheetZip(xlZipWriter(w), b.rowsAt) })
+	defer func() {
+		for _, r := range b.rowsAt {
+			r.close() // the rows' temporary files
+		}
+	}()
 	if sw, ok := w.(*StickyWriter); ok {
 		// The workbook is built before a byte reaches w: look at the
 		// run's context while building, so Ctrl-C does not wait for it.
@@ -150,6 +157,9 @@ type xlBook struct {
 	res    *analysis.Result
 	meta   Meta
 	styles map[xlLook]int
+	// rowsAt is each written sheet's rows by its part's name in the zip
+	// (see write and xlSheetZip).
+	rowsAt map[string]*xlRowsXML
 }
 
 // Value types of a cell besides string, int and bool: a rate stored as a
@@ -326,6 +336,15 @@ func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
 	if err != nil {
 		return err
 	}
+	// The part the stream writer writes to, which xlSheetZip fills with
+	// the rows: excelize names a new workbook's sheet parts by their sheet
+	// ids. The part must be a sheet excelize has loaded (it is, until
+	// Flush unloads it, so it is looked up here), and xlSheetZip fails if
+	// it never sees it written.
+	path := "xl/worksheets/sheet" + strconv.Itoa(sw.SheetID) + ".xml"
+	if _, ok := b.f.Sheet.Load(path); !ok || b.rowsAt[path] != nil {
+		return fmt.Errorf("internal error: sheet %q is not the part %s", s.name, path)
+	}
 	// Last column first: the stream writer puts each width before the ones
 	// already set, and the file must list the columns in ascending order.
 	for i := len(widths) - 1; i >= 0; i-- {
@@ -351,11 +370,16 @@ func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
 		}
 	}
 	n = 0
-	// One row's cells, reused for every row: the stream writer takes a
-	// *Cell as it takes a Cell, and a pointer into this slice goes into
-	// the []any without a copy of the cell on the heap.
-	vals := make([]any, 0, len(widths))
-	row := make([]excelize.Cell, len(widths))
+	// The rows are written as sheet XML by xlRowsXML (xlsx_sheetxml.go),
+	// not by the stream writer's SetRow, and go between the head and tail
+	// the stream writer writes when the part goes into the zip
+	// (xlSheetZip).
+	rows := &xlRowsXML{}
+	defer func() {
+		if b.rowsAt[path] != rows {
+			rows.close() // not handed on: an error
+		}
+	}()
 	err = s.rows(func(r xlRow) error {
 		n++
 		if n%xlCancelEvery == 0 {
@@ -363,12 +387,13 @@ func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
 				return err
 			}
 		}
-		vals = vals[:0]
+		if err := rows.startRow(n); err != nil {
+			return err
+		}
 		lines := 1
 		for i, c := range r.cells {
 			if c.v == nil && c.l == (xlLook{}) {
-				vals = append(vals, nil) // nothing to write
-				continue
+				continue // nothing to write
 			}
 			width := widths[i]
 			if c.span > 1 {
@@ -394,19 +419,20 @@ func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
 			}
 			// widths covers every row's cells: the measuring pass made
 			// the same rows.
-			row[i] = excelize.Cell{StyleID: st, Value: v}
-			vals = append(vals, &row[i])
+			if err := rows.cell(i+1, st, v); err != nil {
+				return err
+			}
 			if c.l.wrap {
 				lines = max(lines, xlWrappedLines(c.v, width))
 			}
 		}
-		var opts []excelize.RowOpts
+		height := 0.0
 		if lines > 1 {
 			// Set the height rather than leave it to the application: not
 			// every spreadsheet grows a row for wrapped text on opening.
-			opts = append(opts, excelize.RowOpts{Height: min(float64(lines*xlLineHeight), xlMaxHeight)})
+			height = min(float64(lines*xlLineHeight), xlMaxHeight)
 		}
-		return sw.SetRow(xlCellName(1, n), vals, opts...)
+		return rows.endRow(height)
 	})
 	if err != nil {
 		return err
@@ -421,7 +447,11 @@ func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
 			return err
 		}
 	}
-	return sw.Flush()
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	b.rowsAt[path] = rows
+	return nil
 }
 
 // printSetup makes a sheet print readably on A4: landscape, one page wide

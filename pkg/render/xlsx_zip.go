@@ -4,11 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"fmt"
 	"io"
+	"io/fs"
 	"runtime"
 	"sync"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // The workbook's parts are deflated in blocks on every core. An
@@ -38,7 +38,7 @@ const (
 
 // xlZipWriter is the workbook's zip writer: archive/zip with the block-
 // parallel compressor for deflated entries.
-func xlZipWriter(w io.Writer) excelize.ZipWriter {
+func xlZipWriter(w io.Writer) *zip.Writer {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return newXLDeflate(out, xlZipLevel, max(1, runtime.GOMAXPROCS(0))), nil
@@ -170,4 +170,88 @@ func (d *xlDeflate) Close() error {
 	d.start(true)
 	d.drain(len(d.pending))
 	return d.err
+}
+
+// xlSheetZip is the zip writer excelize is given: xlZipWriter's, with each
+// written sheet's rows (xlRowsXML) put into its part. excelize's stream
+// writer, given no rows, writes the part whole (a few KB: the sheet's head,
+// an empty <sheetData></sheetData>, its tail) in one call of io.Copy; the
+// part is held until the next part starts, then written with the rows
+// between <sheetData> and </sheetData>.
+type xlSheetZip struct {
+	zw   *zip.Writer
+	rows map[string]*xlRowsXML
+	name string       // the sheet part being held, if any
+	part bytes.Buffer // what excelize wrote to it
+	seen map[string]bool
+}
+
+func newXLSheetZip(zw *zip.Writer, rows map[string]*xlRowsXML) *xlSheetZip {
+	return &xlSheetZip{zw: zw, rows: rows, seen: map[string]bool{}}
+}
+
+func (z *xlSheetZip) Create(name string) (io.Writer, error) {
+	if err := z.finish(); err != nil {
+		return nil, err
+	}
+	if _, ok := z.rows[name]; ok {
+		if z.seen[name] {
+			return nil, fmt.Errorf("internal error: sheet part %s written twice", name)
+		}
+		z.seen[name] = true
+		z.name = name
+		z.part.Reset()
+		return &z.part, nil
+	}
+	return z.zw.Create(name)
+}
+
+func (z *xlSheetZip) AddFS(fsys fs.FS) error {
+	if err := z.finish(); err != nil {
+		return err
+	}
+	return z.zw.AddFS(fsys)
+}
+
+// xlEmptySheetData is where the rows go in a part the stream writer wrote.
+var xlEmptySheetData = []byte("<sheetData></sheetData>")
+
+// finish writes the sheet part being held, with its rows.
+func (z *xlSheetZip) finish() error {
+	if z.name == "" {
+		return nil
+	}
+	name := z.name
+	z.name = ""
+	data := z.part.Bytes()
+	at := bytes.Index(data, xlEmptySheetData)
+	if at < 0 || bytes.Contains(data[at+1:], xlEmptySheetData[:len("<sheetData>")]) {
+		return fmt.Errorf("internal error: sheet part %s has no single empty <sheetData>", name)
+	}
+	at += len("<sheetData>")
+	w, err := z.zw.Create(name)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(data[:at]); err != nil {
+		return err
+	}
+	if err := z.rows[name].writeTo(w); err != nil {
+		return err
+	}
+	_, err = w.Write(data[at:])
+	return err
+}
+
+func (z *xlSheetZip) Close() error {
+	err := z.finish()
+	for name := range z.rows {
+		if err == nil && !z.seen[name] {
+			err = fmt.Errorf("internal error: sheet part %s was not written", name)
+		}
+	}
+	if cerr := z.zw.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

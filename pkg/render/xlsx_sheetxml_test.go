@@ -1,0 +1,279 @@
+package render
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
+)
+
+// xlTestRow is one row for both writers: its cells (nil values with a
+// style are style-only cells; a zero cell is skipped) and its height.
+type xlTestRow struct {
+	cells  []excelize.Cell
+	height float64
+}
+
+// xlTestTexts are the texts the escaping must get right: XML's special
+// characters, whitespace at either end (xml:space), control characters,
+// bytes that are not UTF-8, characters outside the BMP, text that looks
+// like Excel's _xHHHH_ escapes, and text past Excel's 32,767 characters.
+var xlTestTexts = []string{
+	"plain", "Oak Primary", `quote " and apostrophe '`, "a & b < c > d", "&amp; already",
+	" leading space", "trailing space ", "\ttab at start", "line\nbreak", "ends in a line feed\n",
+	"\r\ncarriage", "carriage\r return", "mid\ttab", "nul\x00byte", "bell\x07 and \x1f unit",
+	"del \x7f is a character", "bad \xff\xfe bytes", "lone \xc3", "surrogate \xed\xa0\x80 bytes",
+	"\uFFFD replacement", "not a character \uFFFE\uFFFF", "emoji 👩‍🏫 and 𝄞", "Zoë Ångström",
+	"_x0041_", "a_x0041_b", "_x005F_", "_x005F_x0041_", "_x005f_x0041_", "_xD800_ dropped", "_x12_ short",
+	"_x004G_ not hex", "__x0041__", "=1+1", "+44 formula", "\u2028 line separator", "tab\t\tboth\t",
+	strings.Repeat("a", xlTotalCellChars), strings.Repeat("a", xlTotalCellChars+5),
+	strings.Repeat("é", xlTotalCellChars/2+9), strings.Repeat("𝄞", xlTotalCellChars/2+3),
+	strings.Repeat("x", xlTotalCellChars-1) + "𝄞", " " + strings.Repeat("b", xlTotalCellChars+1) + " ",
+}
+
+func xlTestRows() []xlTestRow {
+	var rows []xlTestRow
+	var texts []excelize.Cell
+	for i, s := range xlTestTexts {
+		texts = append(texts, excelize.Cell{StyleID: i % 3, Value: s})
+	}
+	rows = append(rows, xlTestRow{cells: texts})
+	rows = append(rows, xlTestRow{cells: []excelize.Cell{
+		{Value: 0}, {StyleID: 2, Value: -17}, {Value: math.MaxInt64}, {Value: math.MinInt64},
+		{Value: 0.1234}, {StyleID: 1, Value: 1e21}, {Value: -0.0}, {Value: 5e-324}, {Value: 123456.789},
+		{Value: math.NaN()}, {Value: math.Inf(1)}, {Value: math.Inf(-1)},
+		{Value: true}, {StyleID: 3, Value: false}, {StyleID: 4}, {}, {StyleID: 1, Value: "after a gap"},
+	}, height: 30})
+	rows = append(rows, xlTestRow{}, xlTestRow{height: 409})
+	rows = append(rows, xlTestRow{cells: []excelize.Cell{{StyleID: 12, Value: 45678}}, height: 22.5})
+	// A row wide enough to need three-letter column names.
+	wide := make([]excelize.Cell, 800)
+	for i := range wide {
+		wide[i] = excelize.Cell{Value: i}
+	}
+	rows = append(rows, xlTestRow{cells: wide, height: 15})
+	return rows
+}
+
+// xlSheetDataOf is the <sheetData> element of a written workbook's first
+// sheet.
+func xlSheetDataOf(t *testing.T, book []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name != "xl/worksheets/sheet1.xml" {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(data)
+		from, to := strings.Index(s, "<sheetData>"), strings.Index(s, "</sheetData>")
+		if from < 0 || to < from {
+			t.Fatalf("no sheetData in %q", s)
+		}
+		return s[from : to+len("</sheetData>")]
+	}
+	t.Fatal("no sheet1.xml")
+	return ""
+}
+
+// TestXLRowsXMLAsStreamWriter: the rows xlRowsXML writes are byte for byte
+// those excelize's StreamWriter.SetRow writes for the same cells, texts,
+// numbers, booleans, style-only cells, gaps and heights alike.
+func TestXLRowsXMLAsStreamWriter(t *testing.T) {
+	rows := xlTestRows()
+
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		vals := make([]any, len(r.cells))
+		for j := range r.cells {
+			if r.cells[j] != (excelize.Cell{}) {
+				vals[j] = &r.cells[j]
+			}
+		}
+		var opts []excelize.RowOpts
+		if r.height > 0 {
+			opts = append(opts, excelize.RowOpts{Height: r.height})
+		}
+		name, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(name, vals, opts...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var book bytes.Buffer
+	if err := f.Write(&book); err != nil {
+		t.Fatal(err)
+	}
+	want := xlSheetDataOf(t, book.Bytes())
+
+	x := &xlRowsXML{}
+	defer x.close()
+	for i, r := range rows {
+		if err := x.startRow(i + 1); err != nil {
+			t.Fatal(err)
+		}
+		for j, c := range r.cells {
+			if c == (excelize.Cell{}) {
+				continue
+			}
+			if err := x.cell(j+1, c.StyleID, c.Value); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := x.endRow(r.height); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got bytes.Buffer
+	got.WriteString("<sheetData>")
+	if err := x.writeTo(&got); err != nil {
+		t.Fatal(err)
+	}
+	got.WriteString("</sheetData>")
+	if diff := cmp.Diff(want, got.String()); diff != "" {
+		t.Errorf("rows differ from the StreamWriter's (-StreamWriter +xlRowsXML):\n%s", diff)
+	}
+}
+
+// TestXLRowsXMLSpills: rows past xlRowsChunk go to a temporary file and
+// come back in order, and close removes the file.
+func TestXLRowsXMLSpills(t *testing.T) {
+	x := &xlRowsXML{}
+	var want bytes.Buffer
+	text := strings.Repeat("row text & more ", 40) + "end"
+	for n := 1; want.Len() < 3*xlRowsChunk; n++ {
+		if err := x.startRow(n); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.cell(1, 0, text); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.cell(2, 3, n); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.endRow(0); err != nil {
+			t.Fatal(err)
+		}
+		want.WriteString(`<row r="` + strconv.Itoa(n) + `"><c r="A` + strconv.Itoa(n) + `" t="inlineStr"><is><t>` +
+			strings.ReplaceAll(text, "&", "&amp;") + `</t></is></c><c r="B` + strconv.Itoa(n) + `" s="3"><v>` + strconv.Itoa(n) + `</v></c></row>`)
+	}
+	if x.tmp == nil {
+		t.Fatal("no temporary file after 3 chunks")
+	}
+	name := x.tmp.Name()
+	for range 2 { // written twice: the file is read from its start each time
+		var got bytes.Buffer
+		if err := x.writeTo(&got); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Fatalf("rows back from the temporary file differ (%d bytes, want %d)", got.Len(), want.Len())
+		}
+	}
+	x.close()
+	if _, err := os.Stat(name); err == nil {
+		t.Errorf("%s left behind", name)
+	}
+	if err := x.startRow(1); err == nil {
+		t.Error("row 1 after row n: no error")
+	}
+}
+
+// xlUnescapeByXML parses an inline-string cell's <t> as encoding/xml does.
+func xlUnescapeByXML(t *testing.T, cell string) (string, bool) {
+	t.Helper()
+	var c struct {
+		IS struct {
+			T struct {
+				Space string `xml:"http://www.w3.org/XML/1998/namespace space,attr"`
+				Text  string `xml:",chardata"`
+			} `xml:"t"`
+		} `xml:"is"`
+	}
+	doc := `<c xmlns:xml="http://www.w3.org/XML/1998/namespace" r="A1"` + cell + `</c>`
+	if err := xml.Unmarshal([]byte(doc), &c); err != nil {
+		t.Fatalf("%q does not parse: %v", doc, err)
+	}
+	return c.IS.T.Text, c.IS.T.Space == "preserve"
+}
+
+// xlExpectedText is what a reader gets back from a text cell: the text cut
+// to Excel's limit, with each byte or rune that is not an XML character
+// made U+FFFD.
+func xlExpectedText(s string) string {
+	if xlUTF16Len(s) > xlTotalCellChars {
+		s = xlTruncUTF16(s, xlTotalCellChars)
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if !xlIsXMLChar(r) || r == utf8.RuneError && w == 1 {
+			r = utf8.RuneError
+		}
+		b.WriteRune(r)
+		i += w
+	}
+	return b.String()
+}
+
+// FuzzXLInlineStr: whatever the text, the cell xlAppendInlineStr writes is
+// well-formed XML that encoding/xml reads back as the text (cut to 32,767
+// UTF-16 units, non-characters as U+FFFD), with xml:space="preserve" when
+// the text starts or ends in whitespace (text holding _x is changed by
+// excelize's _xHHHH_ escaping, so only its well-formedness is checked); and the escaping agrees with encoding/xml's own.
+func FuzzXLInlineStr(f *testing.F) {
+	for _, s := range xlTestTexts {
+		if len(s) < 200 {
+			f.Add(s)
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		cell := string(xlAppendInlineStr(nil, s))
+		got, preserve := xlUnescapeByXML(t, cell)
+		want := xlExpectedText(s)
+		// Text holding _x is also passed through excelize's _xHHHH_
+		// escaping (checked against the StreamWriter's by
+		// TestXLRowsXMLAsStreamWriter); any other text reads back as it is.
+		if !strings.Contains(want, "_x") && got != want {
+			t.Errorf("text %q reads back as %q, want %q", s, got, want)
+		}
+		if wantPreserve := want != "" && (xlSpaceByte(want[0]) || xlSpaceByte(want[len(want)-1])); preserve != wantPreserve {
+			t.Errorf("text %q: xml:space preserve %v, want %v", s, preserve, wantPreserve)
+		}
+		// The escaping is encoding/xml's, with line feeds left as they are.
+		var esc bytes.Buffer
+		if err := xml.EscapeText(&esc, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := string(xlAppendEscaped(nil, s)), strings.ReplaceAll(esc.String(), "&#xA;", "\n"); got != want {
+			t.Errorf("escape %q = %q, want %q", s, got, want)
+		}
+	})
+}
