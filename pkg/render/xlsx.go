@@ -52,11 +52,6 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	// The parts deflated on every core, and the sheets' rows put in
 	// (xlsx_zip.go).
 	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newXLSheetZip(xlZipWriter(w), b.rowsAt) })
-	defer func() {
-		for _, r := range b.rowsAt {
-			r.close() // the rows' temporary files
-		}
-	}()
 	if sw, ok := w.(*StickyWriter); ok {
 		// The workbook is built before a byte reaches w: look at the
 		// run's context while building, so Ctrl-C does not wait for it.
@@ -375,11 +370,6 @@ func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
 	// the stream writer writes when the part goes into the zip
 	// (xlSheetZip).
 	rows := &xlRowsXML{}
-	defer func() {
-		if b.rowsAt[path] != rows {
-			rows.close() // not handed on: an error
-		}
-	}()
 	err = s.rows(func(r xlRow) error {
 		n++
 		if n%xlCancelEvery == 0 {
@@ -435,6 +425,9 @@ func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
 		return rows.endRow(height)
 	})
 	if err != nil {
+		return err
+	}
+	if err := rows.finish(); err != nil {
 		return err
 	}
 	if s.chart != nil {

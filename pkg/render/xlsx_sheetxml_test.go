@@ -3,10 +3,11 @@ package render
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"encoding/xml"
+	"hash/crc32"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -134,7 +135,6 @@ func TestXLRowsXMLAsStreamWriter(t *testing.T) {
 	want := xlSheetDataOf(t, book.Bytes())
 
 	x := &xlRowsXML{}
-	defer x.close()
 	for i, r := range rows {
 		if err := x.startRow(i + 1); err != nil {
 			t.Fatal(err)
@@ -153,56 +153,86 @@ func TestXLRowsXMLAsStreamWriter(t *testing.T) {
 	}
 	var got bytes.Buffer
 	got.WriteString("<sheetData>")
-	if err := x.writeTo(&got); err != nil {
-		t.Fatal(err)
-	}
+	got.Write(xlRowsPlain(t, x))
 	got.WriteString("</sheetData>")
 	if diff := cmp.Diff(want, got.String()); diff != "" {
 		t.Errorf("rows differ from the StreamWriter's (-StreamWriter +xlRowsXML):\n%s", diff)
 	}
 }
 
-// TestXLRowsXMLSpills: rows past xlRowsChunk go to a temporary file and
-// come back in order, and close removes the file.
-func TestXLRowsXMLSpills(t *testing.T) {
+// xlRowsPlain finishes x and inflates its rows, checking their CRC-32,
+// length and dictionary tail.
+func xlRowsPlain(t *testing.T, x *xlRowsXML) []byte {
+	t.Helper()
+	if err := x.finish(); err != nil {
+		t.Fatal(err)
+	}
+	data, crc, size, tail := x.deflated()
+	// The blocks are left open: an empty final block ends the stream.
+	r := flate.NewReader(io.MultiReader(bytes.NewReader(data), bytes.NewReader([]byte{0x03, 0x00})))
+	plain, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("rows do not inflate: %v", err)
+	}
+	if crc != crc32.ChecksumIEEE(plain) || size != int64(len(plain)) {
+		t.Errorf("rows CRC %08x size %d, inflated %08x %d", crc, size, crc32.ChecksumIEEE(plain), len(plain))
+	}
+	if len(plain) > 0 && (len(tail) == 0 || len(tail) > xlZipDict || !bytes.HasSuffix(plain, tail)) {
+		t.Errorf("tail of %d bytes is not the rows' end", len(tail))
+	}
+	return plain
+}
+
+// TestXLRowsXMLBlocks: rows past a block are deflated block by block as
+// they are written and inflate back whole and in order.
+func TestXLRowsXMLBlocks(t *testing.T) {
+	for _, rows := range []int{0, 1, 3000, 15000} {
+		x := &xlRowsXML{}
+		var want bytes.Buffer
+		text := strings.Repeat("row text & more ", 40) + "end"
+		for n := 1; n <= rows; n++ {
+			if err := x.startRow(n); err != nil {
+				t.Fatal(err)
+			}
+			if err := x.cell(1, 0, text); err != nil {
+				t.Fatal(err)
+			}
+			if err := x.cell(2, 3, n); err != nil {
+				t.Fatal(err)
+			}
+			if err := x.endRow(0); err != nil {
+				t.Fatal(err)
+			}
+			ns := strconv.Itoa(n)
+			want.WriteString(`<row r="` + ns + `"><c r="A` + ns + `" t="inlineStr"><is><t>` +
+				strings.ReplaceAll(text, "&", "&amp;") + `</t></is></c><c r="B` + ns + `" s="3"><v>` + ns + `</v></c></row>`)
+		}
+		if got := xlRowsPlain(t, x); !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("%d rows: inflated rows differ (%d bytes, want %d)", rows, len(got), want.Len())
+		}
+		if err := x.finish(); err == nil {
+			t.Error("finished twice: no error")
+		}
+	}
 	x := &xlRowsXML{}
-	var want bytes.Buffer
-	text := strings.Repeat("row text & more ", 40) + "end"
-	for n := 1; want.Len() < 3*xlRowsChunk; n++ {
-		if err := x.startRow(n); err != nil {
-			t.Fatal(err)
-		}
-		if err := x.cell(1, 0, text); err != nil {
-			t.Fatal(err)
-		}
-		if err := x.cell(2, 3, n); err != nil {
-			t.Fatal(err)
-		}
-		if err := x.endRow(0); err != nil {
-			t.Fatal(err)
-		}
-		want.WriteString(`<row r="` + strconv.Itoa(n) + `"><c r="A` + strconv.Itoa(n) + `" t="inlineStr"><is><t>` +
-			strings.ReplaceAll(text, "&", "&amp;") + `</t></is></c><c r="B` + strconv.Itoa(n) + `" s="3"><v>` + strconv.Itoa(n) + `</v></c></row>`)
-	}
-	if x.tmp == nil {
-		t.Fatal("no temporary file after 3 chunks")
-	}
-	name := x.tmp.Name()
-	for range 2 { // written twice: the file is read from its start each time
-		var got bytes.Buffer
-		if err := x.writeTo(&got); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got.Bytes(), want.Bytes()) {
-			t.Fatalf("rows back from the temporary file differ (%d bytes, want %d)", got.Len(), want.Len())
-		}
-	}
-	x.close()
-	if _, err := os.Stat(name); err == nil {
-		t.Errorf("%s left behind", name)
+	if err := x.startRow(2); err != nil {
+		t.Fatal(err)
 	}
 	if err := x.startRow(1); err == nil {
-		t.Error("row 1 after row n: no error")
+		t.Error("row 1 after row 2: no error")
+	}
+}
+
+// TestXLCRC32Combine: the combined CRC of two pieces is the CRC of the
+// whole, for pieces of every size around the squaring steps.
+func TestXLCRC32Combine(t *testing.T) {
+	whole := xlZipSample(70000)
+	for _, cut := range []int{0, 1, 2, 3, 7, 8, 100, 4095, 4096, 65536, 69999, 70000} {
+		a, b := whole[:cut], whole[cut:]
+		got := xlCRC32Combine(crc32.ChecksumIEEE(a), crc32.ChecksumIEEE(b), int64(len(b)))
+		if want := crc32.ChecksumIEEE(whole); got != want {
+			t.Errorf("cut at %d: %08x, want %08x", cut, got, want)
+		}
 	}
 }
 

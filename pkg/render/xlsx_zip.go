@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"runtime"
@@ -161,6 +162,17 @@ func (d *xlDeflate) drain(n int) {
 	}
 }
 
+// flushOpen compresses the last block, if any, without ending the stream
+// (it is sync-flushed, as every block but the last is) and waits for every
+// block: more blocks may follow from another compressor primed with tail.
+func (d *xlDeflate) flushOpen() error {
+	if len(d.cur) > 0 {
+		d.start(false)
+	}
+	d.drain(len(d.pending))
+	return d.err
+}
+
 // Close compresses the last block (perhaps empty, which ends the stream)
 // and waits for every block.
 func (d *xlDeflate) Close() error {
@@ -174,10 +186,12 @@ func (d *xlDeflate) Close() error {
 
 // xlSheetZip is the zip writer excelize is given: xlZipWriter's, with each
 // written sheet's rows (xlRowsXML) put into its part. excelize's stream
-// writer, given no rows, writes the part whole (a few KB: the sheet's head,
-// an empty <sheetData></sheetData>, its tail) in one call of io.Copy; the
-// part is held until the next part starts, then written with the rows
-// between <sheetData> and </sheetData>.
+// writer, given no rows, writes the part whole (the sheet's head, an empty
+// <sheetData></sheetData>, its tail) in one call of io.Copy; the part is
+// held until the next part starts, then written raw: the head deflated,
+// the rows' blocks as they were deflated while the rows were made, the
+// tail deflated primed with the rows' end, and the CRC-32 of the three
+// combined.
 type xlSheetZip struct {
 	zw   *zip.Writer
 	rows map[string]*xlRowsXML
@@ -229,17 +243,43 @@ func (z *xlSheetZip) finish() error {
 		return fmt.Errorf("internal error: sheet part %s has no single empty <sheetData>", name)
 	}
 	at += len("<sheetData>")
-	w, err := z.zw.Create(name)
+	head, tail := data[:at], data[at:]
+	rows, rowsCRC, rowsSize, dict := z.rows[name].deflated()
+	if rowsSize == 0 {
+		dict = head[max(0, len(head)-xlZipDict):]
+	}
+	var out bytes.Buffer
+	hw, pooled, err := xlFlateWriter(&out, xlZipLevel, nil)
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write(data[:at]); err != nil {
+	if _, err := hw.Write(head); err != nil {
 		return err
 	}
-	if err := z.rows[name].writeTo(w); err != nil {
+	if err := hw.Flush(); err != nil { // on a byte boundary, not final
 		return err
 	}
-	_, err = w.Write(data[at:])
+	if pooled {
+		xlFlatePool.Put(hw)
+	}
+	out.Write(rows)
+	tw := newXLDeflate(&out, xlZipLevel, max(1, runtime.GOMAXPROCS(0)))
+	tw.tail = dict
+	if _, err := tw.Write(tail); err != nil {
+		return err
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	crc := crc32.ChecksumIEEE(head)
+	crc = xlCRC32Combine(crc, rowsCRC, rowsSize)
+	crc = xlCRC32Combine(crc, crc32.ChecksumIEEE(tail), int64(len(tail)))
+	w, err := z.zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: crc,
+		CompressedSize64: uint64(out.Len()), UncompressedSize64: uint64(len(head)) + uint64(rowsSize) + uint64(len(tail))})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out.Bytes())
 	return err
 }
 
@@ -254,4 +294,56 @@ func (z *xlSheetZip) Close() error {
 		err = cerr
 	}
 	return err
+}
+
+// xlCRC32Combine is the CRC-32 (IEEE) of A followed by B from the CRC-32s
+// of A and B and B's length: zlib's crc32_combine, which shifts A's CRC
+// past len2 zero bytes by repeated squaring of the CRC's matrix over GF(2)
+// (log2(len2) steps), so B's CRC can be computed without A's.
+func xlCRC32Combine(crc1, crc2 uint32, len2 int64) uint32 {
+	if len2 <= 0 {
+		return crc1
+	}
+	var even, odd [32]uint32
+	odd[0] = crc32.IEEE // the operator for one zero bit
+	row := uint32(1)
+	for n := 1; n < 32; n++ {
+		odd[n] = row
+		row <<= 1
+	}
+	xlGF2Square(&even, &odd) // two zero bits
+	xlGF2Square(&odd, &even) // four
+	for {
+		xlGF2Square(&even, &odd) // one zero byte, then 4, 16, ...
+		if len2&1 != 0 {
+			crc1 = xlGF2Times(&even, crc1)
+		}
+		if len2 >>= 1; len2 == 0 {
+			break
+		}
+		xlGF2Square(&odd, &even)
+		if len2&1 != 0 {
+			crc1 = xlGF2Times(&odd, crc1)
+		}
+		if len2 >>= 1; len2 == 0 {
+			break
+		}
+	}
+	return crc1 ^ crc2
+}
+
+func xlGF2Times(mat *[32]uint32, vec uint32) uint32 {
+	var sum uint32
+	for i := 0; vec != 0; i, vec = i+1, vec>>1 {
+		if vec&1 != 0 {
+			sum ^= mat[i]
+		}
+	}
+	return sum
+}
+
+func xlGF2Square(square, mat *[32]uint32) {
+	for n := range 32 {
+		square[n] = xlGF2Times(mat, mat[n])
+	}
 }
