@@ -250,8 +250,9 @@ type xlSheet struct {
 	oneLine bool
 	// chart, if set, adds a chart once the rows are known.
 	chart func(f *excelize.File) error
-	// links, if set, adds hyperlinks once the rows are known.
-	links func(f *excelize.File) error
+	// links, if set, are the sheet's hyperlinks to places in the workbook,
+	// in the order they are listed.
+	links func() []xlLink
 }
 
 // xlRowsOf is a sheet body held in memory (the small sheets).
@@ -436,9 +437,11 @@ func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
 		}
 	}
 	if s.links != nil {
-		if err := s.links(b.f); err != nil {
-			return err
-		}
+		// Written here (xlAppendLinks) rather than by excelize's
+		// SetCellHyperLink, which looks through every link the sheet
+		// already has before adding one: 8,000 links on an authority's
+		// Priority sheet took 0.1 s.
+		rows.links = xlAppendLinks(nil, s.links())
 	}
 	if err := sw.Flush(); err != nil {
 		return err
@@ -999,15 +1002,13 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 	}
 	s := &xlSheet{name: sheetPriority, rows: rows, oneLine: true}
 	if rules != nil {
-		s.links = func(f *excelize.File) error {
-			for i := range list[:min(len(list), xlMaxLinks)] {
-				loc := fmt.Sprintf("%s!A%d", xlQuoteSheet(sheetDetail), detailRow[i])
-				if err := f.SetCellHyperLink(sheetPriority, xlCellName(4, headerRow+1+i), loc, "Location",
-					excelize.HyperlinkOpts{Tooltip: xlPtr("Evidence and next steps")}); err != nil {
-					return err
-				}
+		s.links = func() []xlLink {
+			links := make([]xlLink, min(len(list), xlMaxLinks))
+			for i := range links {
+				links[i] = xlLink{ref: xlCellName(4, headerRow+1+i),
+					location: xlQuoteSheet(sheetDetail) + "!A" + strconv.Itoa(detailRow[i]), tooltip: "Evidence and next steps"}
 			}
-			return nil
+			return links
 		}
 	}
 	return s

@@ -51,6 +51,8 @@ type xlRowsXML struct {
 	rowN  []byte   // the current row's number as text
 	rows  int
 
+	links []byte // the sheet's <hyperlinks> element, if any (xlAppendLinks)
+
 	z    *xlDeflate   // nil until the first block
 	zout bytes.Buffer // the deflated rows
 	crc  uint32       // of the rows, uncompressed
@@ -192,6 +194,46 @@ func (x *xlRowsXML) deflated() (data []byte, crc uint32, size int64, tail []byte
 	return x.zout.Bytes(), x.crc, x.size, x.z.tail
 }
 
+// xlLink is a hyperlink from a cell to a place in the workbook.
+type xlLink struct{ ref, location, tooltip string }
+
+// xlAppendLinks appends a sheet's <hyperlinks> element as excelize's
+// SetCellHyperLink made it (type "Location", with a tooltip): its
+// xlsxHyperlinks encoded by encoding/xml, attributes escaped as
+// EscapeText escapes them.
+func xlAppendLinks(b []byte, links []xlLink) []byte {
+	if len(links) == 0 {
+		return b
+	}
+	b = append(b, `<hyperlinks>`...)
+	for _, l := range links {
+		b = append(b, `<hyperlink ref="`...)
+		b = xlAppendAttr(b, l.ref)
+		if l.location != "" {
+			b = append(b, `" location="`...)
+			b = xlAppendAttr(b, l.location)
+		}
+		if l.tooltip != "" {
+			b = append(b, `" tooltip="`...)
+			b = xlAppendAttr(b, l.tooltip)
+		}
+		b = append(b, `"></hyperlink>`...)
+	}
+	return append(b, `</hyperlinks>`...)
+}
+
+// xlAppendAttr is an attribute value escaped as encoding/xml escapes it:
+// as EscapeText, line feeds included.
+func xlAppendAttr(b []byte, s string) []byte {
+	start := len(b)
+	b = xlAppendEscaped(b, s)
+	if strings.IndexByte(s, '\n') < 0 {
+		return b
+	}
+	esc := strings.ReplaceAll(string(b[start:]), "\n", "&#xA;")
+	return append(b[:start], esc...)
+}
+
 // xlAppendInlineStr appends the rest of an inline-string cell after its
 // attributes: ` t="inlineStr"><is><t>TEXT</t></is>`, TEXT as excelize's
 // setInlineStr made it (trimCellValue with escaping): cut to 32,767 UTF-16
@@ -229,7 +271,7 @@ func xlAppendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\'' && c != '&' && c != '<' && c != '>' {
+		if !xlEscByte[c] {
 			i++
 			continue
 		}
@@ -269,6 +311,15 @@ func xlAppendEscaped(b []byte, s string) []byte {
 	}
 	return append(b, s[last:]...)
 }
+
+// xlEscByte marks the bytes xlAppendEscaped must look at: the five XML
+// characters, control characters and the bytes of non-ASCII characters.
+var xlEscByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\'' || c == '&' || c == '<' || c == '>'
+	}
+	return t
+}()
 
 // xlIsXMLChar is XML 1.0's Char production (encoding/xml's
 // isInCharacterRange).

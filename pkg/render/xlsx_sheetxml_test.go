@@ -307,3 +307,62 @@ func FuzzXLInlineStr(f *testing.F) {
 		}
 	})
 }
+
+// TestXLAppendLinksAsExcelize: the <hyperlinks> element is the one
+// excelize's SetCellHyperLink wrote for the same links, quotes,
+// ampersands and line feeds in a location included.
+func TestXLAppendLinksAsExcelize(t *testing.T) {
+	links := []xlLink{
+		{ref: "D6", location: "'Pupil detail'!A5", tooltip: "Evidence and next steps"},
+		{ref: "D7", location: "'Tom & Jerry''s'!A21", tooltip: `say "hi" <now>`},
+		{ref: "AA100", location: "Sheet2!B2", tooltip: "two\nlines\tand a tab"},
+		{ref: "B1", location: "Sheet2!C3"},
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range links {
+		var opts []excelize.HyperlinkOpts
+		if l.tooltip != "" {
+			opts = append(opts, excelize.HyperlinkOpts{Tooltip: xlPtr(l.tooltip)})
+		}
+		if err := f.SetCellHyperLink("Sheet1", l.ref, l.location, "Location", opts...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var book bytes.Buffer
+	if err := f.Write(&book); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(book.Bytes()), int64(book.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := zr.Open("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(part)
+	from, to := strings.Index(s, "<hyperlinks>"), strings.Index(s, "</hyperlinks>")
+	if from < 0 || to < from {
+		t.Fatalf("no hyperlinks in %q", s)
+	}
+	want := s[from : to+len("</hyperlinks>")]
+	if diff := cmp.Diff(want, string(xlAppendLinks(nil, links))); diff != "" {
+		t.Errorf("hyperlinks differ from excelize's (-excelize +ours):\n%s", diff)
+	}
+	if got := xlAppendLinks(nil, nil); len(got) != 0 {
+		t.Errorf("no links: %q", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -244,6 +245,20 @@ func (z *xlSheetZip) finish() error {
 	}
 	at += len("<sheetData>")
 	head, tail := data[:at], data[at:]
+	if links := z.rows[name].links; len(links) > 0 {
+		// The hyperlinks go where encoding/xml put the worksheet's
+		// Hyperlinks field: after the merged cells and validations,
+		// before printOptions or (which every written sheet has)
+		// pageMargins.
+		to := bytes.Index(tail, []byte("<printOptions"))
+		if to < 0 {
+			to = bytes.Index(tail, []byte("<pageMargins"))
+		}
+		if to < 0 || bytes.Contains(tail, []byte("<hyperlinks")) {
+			return fmt.Errorf("internal error: sheet part %s has no place for its hyperlinks", name)
+		}
+		tail = slices.Concat(tail[:to], links, tail[to:])
+	}
 	rows, rowsCRC, rowsSize, dict := z.rows[name].deflated()
 	if rowsSize == 0 {
 		dict = head[max(0, len(head)-xlZipDict):]
