@@ -50,7 +50,7 @@ func xlTestRows() []xlTestRow {
 	rows = append(rows, xlTestRow{cells: texts})
 	rows = append(rows, xlTestRow{cells: []excelize.Cell{
 		{Value: 0}, {StyleID: 2, Value: -17}, {Value: math.MaxInt64}, {Value: math.MinInt64},
-		{Value: 0.1234}, {StyleID: 1, Value: 1e21}, {Value: -0.0}, {Value: 5e-324}, {Value: 123456.789},
+		{Value: 0.1234}, {StyleID: 1, Value: 1e21}, {Value: math.Copysign(0, -1)}, {Value: 5e-324}, {Value: 123456.789},
 		{Value: math.NaN()}, {Value: math.Inf(1)}, {Value: math.Inf(-1)},
 		{Value: true}, {StyleID: 3, Value: false}, {StyleID: 4}, {}, {StyleID: 1, Value: "after a gap"},
 	}, height: 30})
