@@ -883,6 +883,12 @@ type xlDetail struct {
 // protective) with their evidence, then every next step. A pupil with
 // neither still has one row, so that the Priority sheet's link has
 // somewhere to go.
+// xlDetailRows is len(xlDetails(p)), without making the rows' text.
+func xlDetailRows(p *analysis.Pupil) int {
+	o := outcome(p)
+	return max(1, len(o.Fired)+len(o.Steps))
+}
+
 func xlDetails(p *analysis.Pupil) []xlDetail {
 	o := outcome(p)
 	out := make([]xlDetail, 0, len(o.Fired)+len(o.Steps))
@@ -937,7 +943,7 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 		row := xlDetailHeader + 1
 		for i, p := range list {
 			detailRow[i] = row
-			row += len(xlDetails(p))
+			row += xlDetailRows(p)
 		}
 	}
 	const headerRow = 5
@@ -1064,14 +1070,15 @@ func (b *xlBook) pupilsSheet() *xlSheet {
 			return err
 		}
 		cells := make([]xlCell, len(head)+2)
+		var text []byte // this call's own: the rows are made on two goroutines
 		for _, p := range b.res.Pupils {
 			for i, c := range pupilColumns {
 				cells[i] = b.pupilCell(p, c)
 			}
 			// The CSV's cells, one line: this sheet is for sorting and
 			// filtering, one row a pupil; Pupil detail has them to read.
-			cells[len(head)] = xlStyled(factorsText(p, " | "), xlLook{wide: true})
-			cells[len(head)+1] = xlStyled(stepsText(p, " | "), xlLook{wide: true})
+			cells[len(head)] = xlStyled(xlFactorsText(p, &text), xlLook{wide: true})
+			cells[len(head)+1] = xlStyled(xlStepsText(p, &text), xlLook{wide: true})
 			if err := yield(xlRow{cells: cells, role: xlRoleData}); err != nil {
 				return err
 			}
@@ -1080,6 +1087,46 @@ func (b *xlBook) pupilsSheet() *xlSheet {
 	}
 	// Keep the id and name in view while scrolling across 30 columns.
 	return &xlSheet{name: sheetPupils, rows: rows, freezeCols: 3, oneLine: true}
+}
+
+// xlFactorsText is factorsText(p, " | ") made in one buffer, reused, with
+// one string allocated: the All pupils sheet makes it twice for every pupil.
+func xlFactorsText(p *analysis.Pupil, buf *[]byte) string {
+	b := (*buf)[:0]
+	for i, f := range outcome(p).Fired {
+		if i > 0 {
+			b = append(b, " | "...)
+		}
+		if f.Factor.Kind == "protective" {
+			b = append(b, "protective: "...)
+		}
+		b = append(b, f.Factor.Label...)
+		if len(f.Evidence) > 0 {
+			b = append(b, " ["...)
+			for j, e := range f.Evidence {
+				if j > 0 {
+					b = append(b, "; "...)
+				}
+				b = append(b, e...)
+			}
+			b = append(b, ']')
+		}
+	}
+	*buf = b
+	return string(b)
+}
+
+// xlStepsText is stepsText(p, " | ") made as xlFactorsText is.
+func xlStepsText(p *analysis.Pupil, buf *[]byte) string {
+	b := (*buf)[:0]
+	for i, s := range outcome(p).Steps {
+		if i > 0 {
+			b = append(b, " | "...)
+		}
+		b = append(b, s.Text...)
+	}
+	*buf = b
+	return string(b)
 }
 
 // pupilCell types one field of pupilColumns: the CSV writes every value as

@@ -366,3 +366,27 @@ func TestXLAppendLinksAsExcelize(t *testing.T) {
 		t.Errorf("no links: %q", got)
 	}
 }
+
+// TestXLPupilTexts: the All pupils sheet's factors and next steps, and the
+// Pupil detail row counts, are those of factorsText, stepsText and
+// xlDetails, for 2,000 pupils under the default rules.
+func TestXLPupilTexts(t *testing.T) {
+	res := benchResult(t)
+	var buf []byte
+	fired := 0
+	for _, p := range res.Pupils {
+		if got, want := xlFactorsText(p, &buf), factorsText(p, " | "); got != want {
+			t.Fatalf("pupil %s factors %q, want %q", p.ID, got, want)
+		}
+		if got, want := xlStepsText(p, &buf), stepsText(p, " | "); got != want {
+			t.Fatalf("pupil %s steps %q, want %q", p.ID, got, want)
+		}
+		if got, want := xlDetailRows(p), len(xlDetails(p)); got != want {
+			t.Fatalf("pupil %s detail rows %d, want %d", p.ID, got, want)
+		}
+		fired += len(outcome(p).Fired)
+	}
+	if fired == 0 {
+		t.Fatal("no factor fired: the test checks nothing")
+	}
+}
