@@ -67,6 +67,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParseRulesContextUnknown$$' -fuzztime=20s ./pkg/analysis
 	$(GO) test -run='^$$' -fuzz='^FuzzGenerate$$' -fuzztime=10s ./pkg/sqlgen
 	$(GO) test -run='^$$' -fuzz='^FuzzXLInlineStr$$' -fuzztime=20s ./pkg/render
+	$(GO) test -run='^$$' -fuzz='^FuzzXLRowsAsStreamWriter$$' -fuzztime=20s ./pkg/render
 	$(GO) test -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=20s ./pkg/actions
 
 # Go benchmarks, then the whole-authority comparison with DuckDB.

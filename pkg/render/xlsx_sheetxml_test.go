@@ -97,12 +97,10 @@ func xlSheetDataOf(t *testing.T, book []byte) string {
 	return ""
 }
 
-// TestXLRowsXMLAsStreamWriter: the rows xlRowsXML writes are byte for byte
-// those excelize's StreamWriter.SetRow writes for the same cells, texts,
-// numbers, booleans, style-only cells, gaps and heights alike.
-func TestXLRowsXMLAsStreamWriter(t *testing.T) {
-	rows := xlTestRows()
-
+// xlStreamWriterRows is the <sheetData> excelize's StreamWriter.SetRow
+// writes for rows.
+func xlStreamWriterRows(t *testing.T, rows []xlTestRow) string {
+	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := f.NewStreamWriter("Sheet1")
@@ -132,8 +130,12 @@ func TestXLRowsXMLAsStreamWriter(t *testing.T) {
 	if err := f.Write(&book); err != nil {
 		t.Fatal(err)
 	}
-	want := xlSheetDataOf(t, book.Bytes())
+	return xlSheetDataOf(t, book.Bytes())
+}
 
+// xlOurRows is the <sheetData> xlRowsXML writes for rows.
+func xlOurRows(t *testing.T, rows []xlTestRow) string {
+	t.Helper()
 	x := &xlRowsXML{}
 	for i, r := range rows {
 		if err := x.startRow(i + 1); err != nil {
@@ -151,13 +153,34 @@ func TestXLRowsXMLAsStreamWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var got bytes.Buffer
-	got.WriteString("<sheetData>")
-	got.Write(xlRowsPlain(t, x))
-	got.WriteString("</sheetData>")
-	if diff := cmp.Diff(want, got.String()); diff != "" {
+	return "<sheetData>" + string(xlRowsPlain(t, x)) + "</sheetData>"
+}
+
+// TestXLRowsXMLAsStreamWriter: the rows xlRowsXML writes are byte for byte
+// those excelize's StreamWriter.SetRow writes for the same cells, texts,
+// numbers, booleans, style-only cells, gaps and heights alike.
+func TestXLRowsXMLAsStreamWriter(t *testing.T) {
+	rows := xlTestRows()
+	if diff := cmp.Diff(xlStreamWriterRows(t, rows), xlOurRows(t, rows)); diff != "" {
 		t.Errorf("rows differ from the StreamWriter's (-StreamWriter +xlRowsXML):\n%s", diff)
 	}
+}
+
+// FuzzXLRowsAsStreamWriter: for any text, number and height, the row is
+// byte for byte the StreamWriter's.
+func FuzzXLRowsAsStreamWriter(f *testing.F) {
+	for i, s := range xlTestTexts {
+		if len(s) < 200 {
+			f.Add(s, int64(i*7919-5000), float64(i)/7, uint16(i%4*15))
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string, n int64, x float64, height uint16) {
+		rows := []xlTestRow{{cells: []excelize.Cell{{Value: s}, {StyleID: 2, Value: int(n)}, {Value: x},
+			{StyleID: 1, Value: s + "|" + s}}, height: float64(height % 410)}}
+		if diff := cmp.Diff(xlStreamWriterRows(t, rows), xlOurRows(t, rows)); diff != "" {
+			t.Errorf("row differs from the StreamWriter's (-StreamWriter +xlRowsXML):\n%s", diff)
+		}
+	})
 }
 
 // xlRowsPlain finishes x and inflates its rows, checking their CRC-32,
