@@ -66,6 +66,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzContextDate$$' -fuzztime=10s ./pkg/analysis
 	$(GO) test -run='^$$' -fuzz='^FuzzParseRulesContextUnknown$$' -fuzztime=20s ./pkg/analysis
 	$(GO) test -run='^$$' -fuzz='^FuzzGenerate$$' -fuzztime=10s ./pkg/sqlgen
+	$(GO) test -run='^$$' -fuzz='^FuzzXLInlineStr$$' -fuzztime=20s ./pkg/render
+	$(GO) test -run='^$$' -fuzz='^FuzzXLRowsAsStreamWriter$$' -fuzztime=20s ./pkg/render
 	$(GO) test -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=20s ./pkg/actions
 	$(GO) test -run='^$$' -fuzz='^FuzzCSVCell$$' -fuzztime=10s ./pkg/render
 

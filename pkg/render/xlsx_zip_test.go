@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	kflate "github.com/klauspost/compress/flate"
 )
 
 // xlZipSample is n bytes of sheet-like XML: repetitive, with numbers that
@@ -68,7 +69,7 @@ func TestXLDeflateRoundTrip(t *testing.T) {
 func TestXLDeflateSize(t *testing.T) {
 	data := xlZipSample(6 * xlZipBlock)
 	var one, blocks bytes.Buffer
-	fw, _ := flate.NewWriter(&one, xlZipLevel)
+	fw, _ := kflate.NewWriter(&one, xlZipLevel) // the compressor the blocks use
 	fw.Write(data)
 	fw.Close()
 	d := newXLDeflate(&blocks, xlZipLevel, 2)
