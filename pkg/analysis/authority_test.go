@@ -267,8 +267,8 @@ func TestAuthorityCalendarsPerSchool(t *testing.T) {
 	}
 	viewOf := func(p *Pupil) view {
 		v := view{Patterns: p.Patterns, Tier: p.Outcome.Tier}
-		for _, f := range p.Outcome.Fired {
-			v.Fired = append(v.Fired, f.Factor.ID+": "+strings.Join(f.Evidence, "; "))
+		for i, f := range p.Outcome.Fired {
+			v.Fired = append(v.Fired, f.Factor.ID+": "+strings.Join(p.Outcome.Evidence(i), "; "))
 		}
 		return v
 	}

@@ -340,9 +340,12 @@ func reportJudgement(ps []*Pupil, files []string, set *rule.Set, q *quality.Repo
 }
 
 // evaluateAll scores every pupil, on every core. Each worker reuses its
-// environment maps, and a pupil's evidence sentences are only written when
-// a factor fired for them: most pupils on a roll have none, and formatting
-// evidence is the dearest part of a pupil's evaluation.
+// environment maps. A pupil's evidence sentences are not written here: an
+// outcome with a fired factor writes them when an output asks
+// (evidenceWriter), from the pupil's figures, which nothing changes after
+// the rules (Pseudonymise, which rewrites the context, keeps the evidence
+// first). Held from the rules to the output, an authority's sentences were
+// a fifth of the results' memory.
 // cancelEvery is how many pupils a rules worker evaluates between looks
 // at the run's context: often enough that Ctrl-C stops an authority run
 // within milliseconds, rarely enough to cost nothing.
@@ -365,7 +368,6 @@ func evaluateAll(ctx context.Context, set *rule.Set, ps []*Pupil, minSessions in
 				testWorkerHook()
 			}
 			vars := map[string]any{}
-			lazy := &lazyEvidence{}
 			for n, i := 0, w; i < len(ps); n, i = n+1, i+workers {
 				if n%cancelEvery == 0 && ctx.Err() != nil {
 					errs[w] = ctx.Err()
@@ -379,9 +381,7 @@ func evaluateAll(ctx context.Context, set *rule.Set, ps []*Pupil, minSessions in
 				env := rule.Env{Vars: vars, Context: p.Context, SkipEvidence: true, VarsOwned: true}
 				out, err := set.Evaluate(env)
 				if err == nil && len(out.Fired) > 0 {
-					lazy.reset(p)
-					env.EvidenceFor = lazy.get
-					set.FillEvidence(&out, env)
+					out.SetEvidence(&evidenceWriter{p: p, set: set, minSessions: minSessions})
 				}
 				if err != nil {
 					errs[w] = fmt.Errorf("evaluating rules for a pupil: %w", err)
@@ -428,6 +428,41 @@ func (p *Pupil) fillVars(vars map[string]any, minSessions int) {
 	p.judgementVars(vars)
 	vars["siblings_pa"] = int(p.SiblingsPA)
 	vars["siblings_sa"] = int(p.SiblingsSA)
+}
+
+// evidenceWriter writes the evidence of a factor that fired for p, as the
+// rules would have written it when they fired (rule.Outcome.Evidence): the
+// sentences from the pupil's figures (lazyEvidence), and a value with no
+// sentence from the indicators, filled only when one is needed. It only
+// reads the pupil, so outputs may write several pupils' at once.
+type evidenceWriter struct {
+	p           *Pupil
+	set         *rule.Set
+	minSessions int
+}
+
+// evidenceScratch is one writer's reused buffers.
+type evidenceScratch struct {
+	lazy lazyEvidence
+	vars map[string]any
+	p    Pupil // a copy: fillVars records the concern lists as it goes
+}
+
+var evidenceScratches = sync.Pool{New: func() any { return &evidenceScratch{vars: map[string]any{}} }}
+
+func (w *evidenceWriter) WriteEvidence(fd *rule.Fired) []string {
+	sc := evidenceScratches.Get().(*evidenceScratch)
+	defer evidenceScratches.Put(sc)
+	sc.lazy.reset(w.p)
+	env := rule.Env{Context: w.p.Context, EvidenceFor: sc.lazy.get, VarsFor: func() map[string]any {
+		clear(sc.vars)
+		sc.p = *w.p
+		sc.p.fillVars(sc.vars, w.minSessions)
+		return sc.vars
+	}}
+	ev := w.set.Evidence(fd, env)
+	sc.lazy.p, sc.p = nil, Pupil{} // hold no pupil in the pool
+	return ev
 }
 
 // lazyEvidence writes a pupil's evidence sentences on request, one at a

@@ -137,13 +137,14 @@ func outcome(p *analysis.Pupil) *rule.Outcome {
 // a line break in a wrapped spreadsheet cell).
 func factorsText(p *analysis.Pupil, sep string) string {
 	var parts []string
-	for _, f := range outcome(p).Fired {
+	o := outcome(p)
+	for i, f := range o.Fired {
 		s := f.Factor.Label
 		if f.Factor.Kind == "protective" {
 			s = "protective: " + s
 		}
-		if len(f.Evidence) > 0 {
-			s += " [" + strings.Join(f.Evidence, "; ") + "]"
+		if ev := o.Evidence(i); len(ev) > 0 {
+			s += " [" + strings.Join(ev, "; ") + "]"
 		}
 		parts = append(parts, s)
 	}

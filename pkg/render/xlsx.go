@@ -860,9 +860,9 @@ type xlDetail struct {
 func xlDetails(p *analysis.Pupil) []xlDetail {
 	o := outcome(p)
 	out := make([]xlDetail, 0, len(o.Fired)+len(o.Steps))
-	for _, f := range o.Fired {
+	for i, f := range o.Fired {
 		out = append(out, xlDetail{kind: f.Factor.Kind + " factor", label: f.Factor.Label,
-			evidence: strings.Join(f.Evidence, "; "), source: f.Factor.Source})
+			evidence: strings.Join(o.Evidence(i), "; "), source: f.Factor.Source})
 	}
 	for _, s := range o.Steps {
 		out = append(out, xlDetail{kind: "next step", label: s.Text, source: s.Source})
