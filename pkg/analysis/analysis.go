@@ -96,6 +96,11 @@ type Pupil struct {
 	end        register.Day
 	SiblingsPA int32
 	SiblingsSA int32
+	// concern and openConcern say what makes the pupil's own attendance
+	// concern and what keeps a concern open (none: no concern), as the
+	// rules read them (see Concerns): two 16-bit sets of fixed reasons
+	// where two lists of strings took 48 bytes of every pupil's results.
+	concern, openConcern concernSet
 
 	Context map[string]any
 	// Changes are what changed since an earlier run (see package compare).
@@ -119,10 +124,6 @@ type Pupil struct {
 	Age        Age
 	Support    string
 	SupportRaw string
-	// Concern and OpenConcern say what makes the pupil's own attendance
-	// concern and what keeps a concern open (empty: none), as the rules
-	// read them.
-	Concern, OpenConcern []string
 
 	// Actions are the pupil's actions from the actions log, up to the last
 	// day analysed, in date order; ActionsLog says a log was given (so an
@@ -554,7 +555,7 @@ func shareVerdicts(shares []share) {
 		ep, p := s.row, s.child
 		ep.Context, ep.Outcome, ep.Actions, ep.ActionsLog, ep.end = p.Context, p.Outcome, p.Actions, p.ActionsLog, p.end
 		ep.Age, ep.Support, ep.SupportRaw, ep.SocialCare = p.Age, p.Support, p.SupportRaw, p.SocialCare
-		ep.Concern, ep.OpenConcern = p.Concern, p.OpenConcern
+		ep.concern, ep.openConcern = p.concern, p.openConcern
 	}
 }
 

@@ -407,7 +407,7 @@ func (p *Pupil) Env(minSessions int) rule.Env {
 // Indicators fills vars with the pupil's indicators exactly as the rules
 // read them (the names and Go types of Schema(nil).Vars), for the outputs
 // that carry them as columns. It works on a copy of the pupil, so the
-// pupil is only read: fillVars records the concern lists as it goes, and
+// pupil is only read: fillVars records the concerns as it goes, and
 // outputs fill several pupils' rows at once.
 func (r *Result) Indicators(p *Pupil, vars map[string]any) {
 	min := r.minSessions
@@ -445,7 +445,7 @@ type evidenceWriter struct {
 type evidenceScratch struct {
 	lazy lazyEvidence
 	vars map[string]any
-	p    Pupil // a copy: fillVars records the concern lists as it goes
+	p    Pupil // a copy: fillVars records the concerns as it goes
 }
 
 var evidenceScratches = sync.Pool{New: func() any { return &evidenceScratch{vars: map[string]any{}} }}
