@@ -317,21 +317,19 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 		}
 	}
 	// Figures pupil by pupil on every core; totals after, in id order.
-	// The pupils are one array: one allocation rather than one each, and
-	// no size-class rounding on each (tens of thousands for an authority).
 	regPupils := reg.Pupils()
 	if in.DropRegister {
-		collect() // the reading's buffers, before the results' one big array
+		collect() // the reading's buffers, before the results' arrays
 	}
-	all := make([]Pupil, len(regPupils))
+	all := newPupils(len(regPupils))
 	parallel(len(regPupils), func(i int) { all[i].Figures = metrics.Compute(regPupils[i], from, to) })
 	if err := ctx.Err(); err != nil {
 		return nil, err // Ctrl-C while the figures were made: stop before the rules
 	}
-	res.Pupils = make([]*Pupil, 0, len(regPupils))
+	res.Pupils = all
 	var totals metrics.Sum
 	for i, p := range regPupils {
-		pr := &all[i]
+		pr := all[i]
 		f := pr.Figures
 		pr.ID, pr.Info, pr.Aggregate, pr.reg = p.ID, p.Info, p.Aggregate, p
 		res.counts = res.counts || (!p.HasMarks() && p.Counts != nil)
@@ -351,7 +349,6 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			totals.Add(f)
 		}
 		q.MissingMarks += f.Missing
-		res.Pupils = append(res.Pupils, pr)
 	}
 	res.Totals = totals.Figures()
 	markJoinedAbsent(res.Pupils, reg, from, to)
@@ -400,6 +397,27 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 		res.dropRegister(res.All)
 	}
 	return res, nil
+}
+
+// pupilBlock is how many pupils' results newPupils allocates together.
+const pupilBlock = 64
+
+// newPupils makes n pupils' results in arrays of pupilBlock: one
+// allocation for many pupils (no size-class rounding on each, tens of
+// thousands for an authority), but not one array for all. An authority's
+// results (some 27 MB) in one piece need that much contiguous memory,
+// which the reading's freed buffers, interleaved with the register they
+// built, cannot offer, so the process grew by the whole array just after
+// reading; blocks of some 43 KB fit in what the reading let go.
+func newPupils(n int) []*Pupil {
+	out := make([]*Pupil, n)
+	for lo := 0; lo < n; lo += pupilBlock {
+		block := make([]Pupil, min(pupilBlock, n-lo))
+		for i := range block {
+			out[lo+i] = &block[i]
+		}
+	}
+	return out
 }
 
 // releaseMarks, for a run that drops its register (Input.DropRegister),

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
@@ -441,28 +442,68 @@ type evidenceWriter struct {
 	minSessions int
 }
 
-// evidenceScratch is one writer's reused buffers.
+// evidenceScratch is one writer's reused buffers. An output asks for a
+// pupil's factors' evidence one after another, so the scratch keeps what
+// it wrote for the last writer (the judgement's sentences, the
+// indicators): the pupil's values do not change while outputs are
+// written.
 type evidenceScratch struct {
-	lazy lazyEvidence
-	vars map[string]any
-	p    Pupil // a copy: fillVars records the concerns as it goes
+	w        *evidenceWriter // whose sentences and indicators these are
+	lazy     lazyEvidence
+	vars     map[string]any
+	varsDone bool
+	p        Pupil // a copy: fillVars records the concerns as it goes
+	env      rule.Env
 }
 
-var evidenceScratches = sync.Pool{New: func() any { return &evidenceScratch{vars: map[string]any{}} }}
+var evidenceScratches = sync.Pool{New: func() any {
+	sc := &evidenceScratch{vars: map[string]any{}}
+	sc.env = rule.Env{EvidenceFor: sc.lazy.get, ValueFor: sc.value, VarsFor: sc.fill}
+	return sc
+}}
+
+// fill is Env.VarsFor: the pupil's indicators, filled once.
+func (sc *evidenceScratch) fill() map[string]any {
+	if !sc.varsDone {
+		clear(sc.vars)
+		sc.p = *sc.w.p
+		sc.p.fillVars(sc.vars, sc.w.minSessions)
+		sc.varsDone = true
+	}
+	return sc.vars
+}
+
+// value is Env.ValueFor: a code's count (codes["S"]: the value most often
+// shown without a sentence) without filling every indicator. A code not
+// in the table has none, as the codes map gives.
+func (sc *evidenceScratch) value(base, key string, keyed bool) (any, bool) {
+	if !keyed || base != "codes" {
+		return nil, false
+	}
+	if id, ok := codeIDs[key]; ok {
+		return sc.w.p.Figures.Codes.Get(id), true
+	}
+	return 0, true
+}
+
+// codeIDs are the codes map's keys (Figures.AddVars), exactly as written.
+var codeIDs = func() map[string]mark.ID {
+	ids := map[string]mark.ID{}
+	for _, c := range mark.Table() {
+		ids[c.Code] = c.ID
+	}
+	return ids
+}()
 
 func (w *evidenceWriter) WriteEvidence(fd *rule.Fired) []string {
 	sc := evidenceScratches.Get().(*evidenceScratch)
 	defer evidenceScratches.Put(sc)
-	sc.lazy.reset(w.p)
-	env := rule.Env{Context: w.p.Context, EvidenceFor: sc.lazy.get, VarsFor: func() map[string]any {
-		clear(sc.vars)
-		sc.p = *w.p
-		sc.p.fillVars(sc.vars, w.minSessions)
-		return sc.vars
-	}}
-	ev := w.set.Evidence(fd, env)
-	sc.lazy.p, sc.p = nil, Pupil{} // hold no pupil in the pool
-	return ev
+	if sc.w != w {
+		sc.w, sc.varsDone = w, false
+		sc.lazy.reset(w.p)
+	}
+	sc.env.Context = w.p.Context
+	return w.set.Evidence(fd, sc.env)
 }
 
 // lazyEvidence writes a pupil's evidence sentences on request, one at a

@@ -33,6 +33,12 @@ type Env struct {
 	// evidence written at output time (see Outcome.Evidence) then fills
 	// the indicators only for the factors that need them.
 	VarsFor func() map[string]any
+	// ValueFor, when set and Vars is nil, is asked first for one value
+	// with no sentence: an indicator (keyed false) or a key of one
+	// (codes["S"]: base codes, key S); false sends the evidence to VarsFor.
+	// It lets a caller give the common ones without filling every
+	// indicator.
+	ValueFor func(base, key string, keyed bool) (any, bool)
 	// VarsOwned lets Evaluate run the expressions on Vars itself, adding
 	// the context under "context", instead of on a copy: for a caller that
 	// refills one Vars map for every pupil (copying some 100 indicators a
@@ -434,16 +440,21 @@ func evidence(p *program, env Env) []string {
 			text, ok = env.Evidence[r.name]
 		}
 		if !ok || text == "" {
-			if env.Vars == nil && env.VarsFor != nil && r.kind != refContext {
+			var v any
+			var given bool
+			if env.Vars == nil && env.ValueFor != nil && r.kind != refContext {
+				v, given = env.ValueFor(r.base, r.key, r.kind == refKey)
+			}
+			if !given && env.Vars == nil && env.VarsFor != nil && r.kind != refContext {
 				env.Vars = env.VarsFor()
 			}
-			var v any
-			switch r.kind {
-			case refVar:
+			switch {
+			case given:
+			case r.kind == refVar:
 				v = env.Vars[r.base]
-			case refContext:
+			case r.kind == refContext:
 				v = env.Context[r.base]
-			case refKey:
+			case r.kind == refKey:
 				v = index(env.Vars[r.base], r.key)
 			}
 			text = r.name + " = " + format(v)
