@@ -381,7 +381,7 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 	)
 	// The runs as they are followed; Patterns keeps their lengths and days.
 	var absence, unauth, gno, unexplained, missing, noEducation, suspension dayRun
-	var firstPoss register.Day
+	var firstPoss, lastPoss register.Day
 	lastPossWeek, lastC2Week := -1, -1
 	firstPossIdx, lastPossIdx := 0, 0
 	var lastN register.Day // last day counted in unresolvedDays
@@ -609,7 +609,7 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 			firstPoss, firstPossIdx = d, i
 			pt.firstPoss = pt.at(d)
 		}
-		pt.lastPoss, lastPossIdx = pt.at(d), i
+		lastPoss, lastPossIdx = d, i
 		if w != lastPossWeek {
 			pt.SchoolWeeks++
 			if w < recentWeek {
@@ -641,6 +641,7 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 		}
 	}
 
+	pt.lastPoss = pt.at(lastPoss)
 	if firstPoss != 0 {
 		pt.DaysOnRoll = int16(lastPossIdx - firstPossIdx + 1)
 	}
