@@ -96,6 +96,11 @@ type Pupil struct {
 	end        register.Day
 	SiblingsPA int32
 	SiblingsSA int32
+	// concern and openConcern say what makes the pupil's own attendance
+	// concern and what keeps a concern open (none: no concern), as the
+	// rules read them (see Concerns): two 16-bit sets of fixed reasons
+	// where two lists of strings took 48 bytes of every pupil's results.
+	concern, openConcern concernSet
 
 	Context map[string]any
 	// Changes are what changed since an earlier run (see package compare).
@@ -119,10 +124,6 @@ type Pupil struct {
 	Age        Age
 	Support    string
 	SupportRaw string
-	// Concern and OpenConcern say what makes the pupil's own attendance
-	// concern and what keeps a concern open (empty: none), as the rules
-	// read them.
-	Concern, OpenConcern []string
 
 	// Actions are the pupil's actions from the actions log, up to the last
 	// day analysed, in date order; ActionsLog says a log was given (so an
@@ -316,21 +317,19 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 		}
 	}
 	// Figures pupil by pupil on every core; totals after, in id order.
-	// The pupils are one array: one allocation rather than one each, and
-	// no size-class rounding on each (tens of thousands for an authority).
 	regPupils := reg.Pupils()
 	if in.DropRegister {
-		collect() // the reading's buffers, before the results' one big array
+		collect() // the reading's buffers, before the results' arrays
 	}
-	all := make([]Pupil, len(regPupils))
+	all := newPupils(len(regPupils))
 	parallel(len(regPupils), func(i int) { all[i].Figures = metrics.Compute(regPupils[i], from, to) })
 	if err := ctx.Err(); err != nil {
 		return nil, err // Ctrl-C while the figures were made: stop before the rules
 	}
-	res.Pupils = make([]*Pupil, 0, len(regPupils))
+	res.Pupils = all
 	var totals metrics.Sum
 	for i, p := range regPupils {
-		pr := &all[i]
+		pr := all[i]
 		f := pr.Figures
 		pr.ID, pr.Info, pr.Aggregate, pr.reg = p.ID, p.Info, p.Aggregate, p
 		res.counts = res.counts || (!p.HasMarks() && p.Counts != nil)
@@ -350,7 +349,6 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 			totals.Add(f)
 		}
 		q.MissingMarks += f.Missing
-		res.Pupils = append(res.Pupils, pr)
 	}
 	res.Totals = totals.Figures()
 	markJoinedAbsent(res.Pupils, reg, from, to)
@@ -399,6 +397,27 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 		res.dropRegister(res.All)
 	}
 	return res, nil
+}
+
+// pupilBlock is how many pupils' results newPupils allocates together.
+const pupilBlock = 64
+
+// newPupils makes n pupils' results in arrays of pupilBlock: one
+// allocation for many pupils (no size-class rounding on each, tens of
+// thousands for an authority), but not one array for all. An authority's
+// results (some 27 MB) in one piece need that much contiguous memory,
+// which the reading's freed buffers, interleaved with the register they
+// built, cannot offer, so the process grew by the whole array just after
+// reading; blocks of some 43 KB fit in what the reading let go.
+func newPupils(n int) []*Pupil {
+	out := make([]*Pupil, n)
+	for lo := 0; lo < n; lo += pupilBlock {
+		block := make([]Pupil, min(pupilBlock, n-lo))
+		for i := range block {
+			out[lo+i] = &block[i]
+		}
+	}
+	return out
 }
 
 // releaseMarks, for a run that drops its register (Input.DropRegister),
@@ -554,7 +573,7 @@ func shareVerdicts(shares []share) {
 		ep, p := s.row, s.child
 		ep.Context, ep.Outcome, ep.Actions, ep.ActionsLog, ep.end = p.Context, p.Outcome, p.Actions, p.ActionsLog, p.end
 		ep.Age, ep.Support, ep.SupportRaw, ep.SocialCare = p.Age, p.Support, p.SupportRaw, p.SocialCare
-		ep.Concern, ep.OpenConcern = p.Concern, p.OpenConcern
+		ep.concern, ep.openConcern = p.concern, p.openConcern
 	}
 }
 

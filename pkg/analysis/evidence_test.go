@@ -1,6 +1,11 @@
 package analysis
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/attendrisk/attendrisk/pkg/rule"
+	"github.com/google/go-cmp/cmp"
+)
 
 // TestEvidenceNamesDisjoint: the patterns' and the judgement's sentences
 // have no name in common, so looking in one before the other (as
@@ -52,5 +57,64 @@ func TestJudgementNames(t *testing.T) {
 				t.Fatalf("%s: a pupil has %d judgement sentences, not %d", in.Files[0], len(ev), len(judgementNames))
 			}
 		}
+	}
+}
+
+// TestEvidenceOnRequest: the evidence an output asks for at the end of a
+// run (rule.Outcome.Evidence, written then from the pupil's values) is
+// what the rules write from the pupil's full environment, for every pupil
+// and every row per school (which shares its child's verdict), and several
+// outputs may ask at once.
+func TestEvidenceOnRequest(t *testing.T) {
+	runs := []Input{
+		{Files: []string{"../../testdata/sample/school-marks.csv"}, ContextFile: "../../testdata/sample/context.csv"},
+		{Files: authorityFiles("oak.csv", "elm.csv", "riverside-pru.csv"), ActionsFile: authorityFiles("oak-elm-actions.csv")[0], ContextFile: authorityFiles("oak-elm-context.csv")[0]},
+		{Files: authorityFiles("ash.csv", "birch.csv", "maple.csv", "riverside-pru.csv"), DropRegister: true},
+	}
+	for _, in := range runs {
+		res, err := Run(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[*rule.Outcome][][]string{}
+		for _, p := range res.All {
+			if p.Outcome == nil {
+				continue
+			}
+			env := p.Env(res.minSessions)
+			for k := range p.Outcome.Fired {
+				want[p.Outcome] = append(want[p.Outcome], res.Rules.Evidence(&p.Outcome.Fired[k], env))
+			}
+		}
+		fired, shared := 0, 0
+		rows := append(append([]*Pupil(nil), res.All...), res.Enrolments...)
+		got := make([][][]string, len(rows))
+		parallel(len(rows), func(i int) {
+			if o := rows[i].Outcome; o != nil {
+				for k := range o.Fired {
+					got[i] = append(got[i], o.Evidence(k))
+				}
+			}
+		})
+		for i, p := range rows {
+			if p.Outcome == nil || len(p.Outcome.Fired) == 0 {
+				continue
+			}
+			w, ok := want[p.Outcome]
+			if !ok {
+				t.Fatalf("%s: %s's verdict is no pupil's", in.Files[0], p.ID)
+			}
+			if i >= len(res.All) {
+				shared++
+			}
+			fired++
+			if diff := cmp.Diff(w, got[i]); diff != "" {
+				t.Errorf("%s: %s (-rules +on request)\n%s", in.Files[0], p.ID, diff)
+			}
+		}
+		if fired == 0 {
+			t.Fatalf("%s: no factor fired: the test proves nothing", in.Files[0])
+		}
+		t.Logf("%s: %d rows with fired factors, %d of them rows per school", in.Files[0], fired, shared)
 	}
 }

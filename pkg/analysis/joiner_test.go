@@ -58,9 +58,9 @@ func TestJoinedNeverAttended(t *testing.T) {
 			continue
 		}
 		var ev []string
-		for _, f := range p.Outcome.Fired {
+		for i, f := range p.Outcome.Fired {
 			if f.Factor.ID == "persistent_absence" {
-				ev = f.Evidence
+				ev = p.Outcome.Evidence(i)
 			}
 		}
 		if !strings.Contains(strings.Join(ev, "\n"), "joined on 09/09/2024 and absent from all 6 possible sessions since") {

@@ -434,7 +434,7 @@ func socialCare(ctx map[string]any) bool {
 // care, the cause breakdown, the actions log, and the two summaries the
 // rules rest on, whose reasons it returns (the evidence). v must already
 // hold enough_data.
-func (p *Pupil) judgementValues(v *metrics.Values) (concern, open []string) {
+func (p *Pupil) judgementValues(v *metrics.Values) (concern, open concernSet) {
 	v.SetText(metrics.IndAgeStatus, p.Age.Status)
 	v.SetText(metrics.IndAgeBasis, p.Age.Basis)
 	v.SetBool(metrics.IndAgeKnown, p.Age.Known())
@@ -450,8 +450,8 @@ func (p *Pupil) judgementValues(v *metrics.Values) (concern, open []string) {
 	p.actionValues(v)
 
 	concern, open = p.concerns(v.Bool(metrics.IndEnoughData))
-	v.SetBool(metrics.IndAttendanceConcern, len(concern) > 0)
-	v.SetBool(metrics.IndOpenConcern, len(open) > 0)
+	v.SetBool(metrics.IndAttendanceConcern, concern != 0)
+	v.SetBool(metrics.IndOpenConcern, open != 0)
 	return concern, open
 }
 
@@ -462,33 +462,77 @@ func (p *Pupil) judgementValues(v *metrics.Values) (concern, open []string) {
 // matter for the DSL now, whatever the overall rate. An open concern rules
 // out the protective factors: nobody should be reassured by an improving
 // trend while the child is missing now.
-func (p *Pupil) concerns(enough bool) (concern, open []string) {
+func (p *Pupil) concerns(enough bool) (concern, open concernSet) {
 	pt, f := &p.Patterns, &p.Figures
 	// A decline counts when the recent weeks are themselves at the
 	// persistent-absence level: a move from 1% to 6% is worth watching
 	// (declining_attendance) but is not yet a concern that makes a
 	// characteristic or a social worker's involvement count.
 	recentPA := pt.RecentPossible > 0 && 10*pt.RecentAbsent >= pt.RecentPossible
-	add := func(list *[]string, ok bool, why string) {
+	add := func(set *concernSet, i int, ok bool) {
 		if ok {
-			*list = append(*list, why)
+			*set |= 1 << i
 		}
 	}
-	add(&concern, enough && f.Persistent(), "persistently absent")
-	add(&concern, enough && f.Approaching(), "approaching persistent absence")
-	add(&concern, enough && pt.Declining() && recentPA, "declining, with 10% or more absence in the last 4 school weeks")
-	add(&concern, pt.CurrentUnexplainedRun >= 1, "absent now with no reason known")
-	add(&concern, pt.Unauth10wk-pt.N10wk >= 10, "10 or more unauthorised sessions (G, O, U) in the latest 10 school weeks")
-	add(&concern, p.Causes.NoEducation >= 10, "5 or more days with no education on offer")
-	add(&concern, pt.LongestMissingRun >= 5, "register not marked for 5 or more school days in a row")
-	add(&concern, pt.CurrentAbsenceRun >= 5, "absent for the last 5 or more school days")
+	// In the order of concernReasons and openReasons.
+	add(&concern, 0, enough && f.Persistent())
+	add(&concern, 1, enough && f.Approaching())
+	add(&concern, 2, enough && pt.Declining() && recentPA)
+	add(&concern, 3, pt.CurrentUnexplainedRun >= 1)
+	add(&concern, 4, pt.Unauth10wk-pt.N10wk >= 10)
+	add(&concern, 5, p.Causes.NoEducation >= 10)
+	add(&concern, 6, pt.LongestMissingRun >= 5)
+	add(&concern, 7, pt.CurrentAbsenceRun >= 5)
 
-	add(&open, pt.CurrentUnexplainedRun >= 1, "absent now with no reason known")
-	add(&open, pt.LongestGNORun >= 20, "a spell of 20 or more school days with no known reason")
-	add(&open, p.Causes.NoEducation > 0, "sessions with no education on offer")
-	add(&open, pt.LongestMissingRun >= 5, "register not marked for 5 or more school days in a row")
-	add(&open, pt.UnresolvedN > 0, "N codes not resolved within 5 school days")
+	add(&open, 0, pt.CurrentUnexplainedRun >= 1)
+	add(&open, 1, pt.LongestGNORun >= 20)
+	add(&open, 2, p.Causes.NoEducation > 0)
+	add(&open, 3, pt.LongestMissingRun >= 5)
+	add(&open, 4, pt.UnresolvedN > 0)
 	return concern, open
+}
+
+// concernSet is which of a list of reasons hold: bit i for reason i.
+type concernSet uint16
+
+// concernReasons and openReasons are the reasons concerns tests, in the
+// order the evidence lists them.
+var (
+	concernReasons = []string{
+		"persistently absent",
+		"approaching persistent absence",
+		"declining, with 10% or more absence in the last 4 school weeks",
+		"absent now with no reason known",
+		"10 or more unauthorised sessions (G, O, U) in the latest 10 school weeks",
+		"5 or more days with no education on offer",
+		"register not marked for 5 or more school days in a row",
+		"absent for the last 5 or more school days",
+	}
+	openReasons = []string{
+		"absent now with no reason known",
+		"a spell of 20 or more school days with no known reason",
+		"sessions with no education on offer",
+		"register not marked for 5 or more school days in a row",
+		"N codes not resolved within 5 school days",
+	}
+)
+
+// list is the reasons that hold, in order (nil: none).
+func (s concernSet) list(reasons []string) []string {
+	var out []string
+	for i, why := range reasons {
+		if s&(1<<i) != 0 {
+			out = append(out, why)
+		}
+	}
+	return out
+}
+
+// Concerns says what makes the pupil's own attendance concern and what
+// keeps a concern open (empty: none), as the rules read them; a row per
+// school has its child's.
+func (p *Pupil) Concerns() (concern, open []string) {
+	return p.concern.list(concernReasons), p.openConcern.list(openReasons)
 }
 
 // judge works out a pupil's age, support state and cause breakdown.
@@ -534,14 +578,15 @@ func (p *Pupil) judgementEvidence(ev map[string]string) {
 	}
 	p.Causes.AddEvidence(ev)
 	p.actionEvidence(ev)
-	if len(p.Concern) == 0 {
+	concern, open := p.Concerns()
+	if len(concern) == 0 {
 		ev["attendance_concern"] = "no attendance concern of the child's own"
 	} else {
-		ev["attendance_concern"] = "attendance concern: " + strings.Join(p.Concern, "; ")
+		ev["attendance_concern"] = "attendance concern: " + strings.Join(concern, "; ")
 	}
-	if len(p.OpenConcern) == 0 {
+	if len(open) == 0 {
 		ev["open_concern"] = "no open concern"
 	} else {
-		ev["open_concern"] = "open concern: " + strings.Join(p.OpenConcern, "; ")
+		ev["open_concern"] = "open concern: " + strings.Join(open, "; ")
 	}
 }

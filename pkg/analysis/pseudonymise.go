@@ -40,6 +40,16 @@ func Pseudonymise(res *Result, key []byte) error {
 	if len(key) < MinKeyBytes {
 		return errors.New("the pseudonymisation key must be at least 16 bytes")
 	}
+	// The evidence is written from the pupils' values when an output asks
+	// (rule.Outcome.Evidence): keep it as it is now, from the real
+	// context, so that the sentences quoting an id are rewritten below.
+	for _, ps := range [][]*Pupil{res.All, res.Enrolments} {
+		for _, p := range ps {
+			if p.Outcome != nil {
+				p.Outcome.KeepEvidence()
+			}
+		}
+	}
 	ids := map[string]string{}      // real id → pseudonym ("" when two children share it)
 	children := map[string]*Pupil{} // child key → the child's row, done
 	done := make(map[*Pupil]bool, len(res.All))

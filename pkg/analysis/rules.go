@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/attendrisk/attendrisk/pkg/ingest"
+	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/metrics"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
@@ -340,9 +341,12 @@ func reportJudgement(ps []*Pupil, files []string, set *rule.Set, q *quality.Repo
 }
 
 // evaluateAll scores every pupil, on every core. Each worker reuses its
-// environment maps, and a pupil's evidence sentences are only written when
-// a factor fired for them: most pupils on a roll have none, and formatting
-// evidence is the dearest part of a pupil's evaluation.
+// environment maps. A pupil's evidence sentences are not written here: an
+// outcome with a fired factor writes them when an output asks
+// (evidenceWriter), from the pupil's figures, which nothing changes after
+// the rules (Pseudonymise, which rewrites the context, keeps the evidence
+// first). Held from the rules to the output, an authority's sentences were
+// a fifth of the results' memory.
 // cancelEvery is how many pupils a rules worker evaluates between looks
 // at the run's context: often enough that Ctrl-C stops an authority run
 // within milliseconds, rarely enough to cost nothing.
@@ -366,7 +370,6 @@ func evaluateAll(ctx context.Context, set *rule.Set, ps []*Pupil, minSessions in
 			}
 			vars := map[string]any{}
 			vals := new(metrics.Values)
-			lazy := &lazyEvidence{}
 			for n, i := 0, w; i < len(ps); n, i = n+1, i+workers {
 				if n%cancelEvery == 0 && ctx.Err() != nil {
 					errs[w] = ctx.Err()
@@ -380,9 +383,7 @@ func evaluateAll(ctx context.Context, set *rule.Set, ps []*Pupil, minSessions in
 				env := rule.Env{Vars: vars, Context: p.Context, SkipEvidence: true, VarsOwned: true}
 				out, err := set.Evaluate(env)
 				if err == nil && len(out.Fired) > 0 {
-					lazy.reset(p)
-					env.EvidenceFor = lazy.get
-					set.FillEvidence(&out, env)
+					out.SetEvidence(&evidenceWriter{p: p, set: set, minSessions: minSessions})
 				}
 				if err != nil {
 					errs[w] = fmt.Errorf("evaluating rules for a pupil: %w", err)
@@ -422,7 +423,7 @@ func (r *Result) IndicatorValues(p *Pupil, v *metrics.Values) {
 // (reused from one pupil to the next, as vars is) holding them typed on
 // the way, and records the concern lists the evidence reads.
 func (p *Pupil) fillVars(vars map[string]any, vals *metrics.Values, minSessions int) {
-	p.Concern, p.OpenConcern = p.fillValues(vals, minSessions)
+	p.concern, p.openConcern = p.fillValues(vals, minSessions)
 	vals.AddTo(vars)
 	p.Figures.AddCodes(vars)
 	vars["actions"] = p.actionFuncs()
@@ -430,7 +431,7 @@ func (p *Pupil) fillVars(vars map[string]any, vals *metrics.Values, minSessions 
 
 // fillValues writes every single-valued indicator of the pupil into v and
 // returns the concern lists (judgementValues).
-func (p *Pupil) fillValues(v *metrics.Values, minSessions int) (concern, open []string) {
+func (p *Pupil) fillValues(v *metrics.Values, minSessions int) (concern, open concernSet) {
 	p.Figures.PutValues(v, minSessions)
 	p.Patterns.PutValues(v)
 	pupilValues(v, p.Info)
@@ -441,6 +442,82 @@ func (p *Pupil) fillValues(v *metrics.Values, minSessions int) (concern, open []
 	v.SetInt(metrics.IndSiblingsPA, int(p.SiblingsPA))
 	v.SetInt(metrics.IndSiblingsSA, int(p.SiblingsSA))
 	return concern, open
+}
+
+// evidenceWriter writes the evidence of a factor that fired for p, as the
+// rules would have written it when they fired (rule.Outcome.Evidence): the
+// sentences from the pupil's figures (lazyEvidence), and a value with no
+// sentence from the indicators, filled only when one is needed. It only
+// reads the pupil, so outputs may write several pupils' at once.
+type evidenceWriter struct {
+	p           *Pupil
+	set         *rule.Set
+	minSessions int
+}
+
+// evidenceScratch is one writer's reused buffers. An output asks for a
+// pupil's factors' evidence one after another, so the scratch keeps what
+// it wrote for the last writer (the judgement's sentences, the
+// indicators): the pupil's values do not change while outputs are
+// written.
+type evidenceScratch struct {
+	w        *evidenceWriter // whose sentences and indicators these are
+	lazy     lazyEvidence
+	vars     map[string]any
+	vals     metrics.Values
+	varsDone bool
+	p        Pupil // a copy: fillVars records the concerns as it goes
+	env      rule.Env
+}
+
+var evidenceScratches = sync.Pool{New: func() any {
+	sc := &evidenceScratch{vars: map[string]any{}}
+	sc.env = rule.Env{EvidenceFor: sc.lazy.get, ValueFor: sc.value, VarsFor: sc.fill}
+	return sc
+}}
+
+// fill is Env.VarsFor: the pupil's indicators, filled once.
+func (sc *evidenceScratch) fill() map[string]any {
+	if !sc.varsDone {
+		clear(sc.vars)
+		sc.p = *sc.w.p
+		sc.p.fillVars(sc.vars, &sc.vals, sc.w.minSessions)
+		sc.varsDone = true
+	}
+	return sc.vars
+}
+
+// value is Env.ValueFor: a code's count (codes["S"]: the value most often
+// shown without a sentence) without filling every indicator. A code not
+// in the table has none, as the codes map gives.
+func (sc *evidenceScratch) value(base, key string, keyed bool) (any, bool) {
+	if !keyed || base != "codes" {
+		return nil, false
+	}
+	if id, ok := codeIDs[key]; ok {
+		return sc.w.p.Figures.Codes.Get(id), true
+	}
+	return 0, true
+}
+
+// codeIDs are the codes map's keys (Figures.AddVars), exactly as written.
+var codeIDs = func() map[string]mark.ID {
+	ids := map[string]mark.ID{}
+	for _, c := range mark.Table() {
+		ids[c.Code] = c.ID
+	}
+	return ids
+}()
+
+func (w *evidenceWriter) WriteEvidence(fd *rule.Fired) []string {
+	sc := evidenceScratches.Get().(*evidenceScratch)
+	defer evidenceScratches.Put(sc)
+	if sc.w != w {
+		sc.w, sc.varsDone = w, false
+		sc.lazy.reset(w.p)
+	}
+	sc.env.Context = w.p.Context
+	return w.set.Evidence(fd, sc.env)
 }
 
 // lazyEvidence writes a pupil's evidence sentences on request, one at a

@@ -99,25 +99,25 @@ func oldPatternEvidence(pt Patterns, ev map[string]string) {
 	if pt.Unauth10wk == 0 {
 		ev["unauthorised_10wk"] = "no unauthorised sessions" + unauthCodes + " in the 10 school weeks to " + oldShortDay(pt.end)
 	} else {
-		ev["unauthorised_10wk"] = oldCountNoun(pt.Unauth10wk, "unauthorised session") + unauthCodes + ", " + oldDayRange(pt.win10First, pt.win10Last)
+		ev["unauthorised_10wk"] = oldCountNoun(pt.Unauth10wk, "unauthorised session") + unauthCodes + ", " + oldDayRange(pt.day(pt.win10First), pt.day(pt.win10Last))
 	}
 	if pt.Unauth10wkMax == 0 {
 		ev["unauthorised_10wk_max"] = "no unauthorised sessions" + unauthCodes
 	} else {
 		ev["unauthorised_10wk_max"] = "at most " + oldCountNoun(pt.Unauth10wkMax, "unauthorised session") + unauthCodes +
-			" in any 10 school weeks, " + oldDayRange(pt.max10First, pt.max10Last)
+			" in any 10 school weeks, " + oldDayRange(pt.day(pt.max10First), pt.day(pt.max10Last))
 	}
 
-	ev["longest_absence_run_days"] = oldLongestRunText(pt.absence, "absent in every session")
-	ev["current_absence_run_days"] = oldCurrentRunText(pt.absence, "absent in every session")
-	ev["current_unauthorised_run_days"] = oldCurrentRunText(pt.unauth, "unauthorised"+unauthCodes+" in every possible session")
-	ev["longest_gno_run_days"] = oldLongestRunText(pt.gno, "coded only G, N or O")
-	ev["current_gno_run_days"] = oldCurrentRunText(pt.gno, "coded only G, N or O")
-	ev["longest_suspension_run_days"] = oldLongestRunText(pt.suspension, "suspended or excluded (E)")
-	ev["current_unexplained_run_days"] = oldCurrentRunText(pt.unexplained, "absent with no reason known (N, O or no mark)")
-	ev["longest_missing_run_days"] = oldLongestRunText(pt.missing, "with no mark recorded")
-	ev["current_no_education_run_days"] = oldCurrentRunText(pt.noEducation, "with no education on offer (Q, Y1, Y7)")
-	ev["longest_no_education_run_days"] = oldLongestRunText(pt.noEducation, "with no education on offer (Q, Y1, Y7)")
+	ev["longest_absence_run_days"] = oldLongestRunText(oldRun(pt, 0, daySpan{}, pt.LongestAbsenceRun, pt.absenceBest), "absent in every session")
+	ev["current_absence_run_days"] = oldCurrentRunText(oldRun(pt, pt.CurrentAbsenceRun, pt.absenceCur, 0, daySpan{}), "absent in every session")
+	ev["current_unauthorised_run_days"] = oldCurrentRunText(oldRun(pt, pt.CurrentUnauthRun, pt.unauthCur, 0, daySpan{}), "unauthorised"+unauthCodes+" in every possible session")
+	ev["longest_gno_run_days"] = oldLongestRunText(oldRun(pt, 0, daySpan{}, pt.LongestGNORun, pt.gnoBest), "coded only G, N or O")
+	ev["current_gno_run_days"] = oldCurrentRunText(oldRun(pt, pt.CurrentGNORun, pt.gnoCur, 0, daySpan{}), "coded only G, N or O")
+	ev["longest_suspension_run_days"] = oldLongestRunText(oldRun(pt, 0, daySpan{}, pt.LongestSuspensionRun, pt.suspensionBest), "suspended or excluded (E)")
+	ev["current_unexplained_run_days"] = oldCurrentRunText(oldRun(pt, pt.CurrentUnexplainedRun, pt.unexplainedCur, 0, daySpan{}), "absent with no reason known (N, O or no mark)")
+	ev["longest_missing_run_days"] = oldLongestRunText(oldRun(pt, 0, daySpan{}, pt.LongestMissingRun, pt.missingBest), "with no mark recorded")
+	ev["current_no_education_run_days"] = oldCurrentRunText(oldRun(pt, pt.CurrentNoEducationRun, pt.noEducationCur, 0, daySpan{}), "with no education on offer (Q, Y1, Y7)")
+	ev["longest_no_education_run_days"] = oldLongestRunText(oldRun(pt, 0, daySpan{}, pt.LongestNoEducationRun, pt.noEducationBest), "with no education on offer (Q, Y1, Y7)")
 	ev["unauthorised_episodes_10_days"] = oldCountNoun(pt.UnauthEpisodes10, "episode") + " of 10 or more school days in a row of unauthorised absence" + unauthCodes
 	ev["unexplained_10wk"] = oldCountNoun(pt.Unexplained10wk, "session") + " coded N or O in the 10 school weeks to " + oldShortDay(pt.end)
 	ev["n_10wk"] = oldCountNoun(pt.N10wk, "session") + " still coded N (reason not yet known) in the 10 school weeks to " + oldShortDay(pt.end)
@@ -150,7 +150,7 @@ func oldPatternEvidence(pt Patterns, ev map[string]string) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(oldShortDay(pt.unresolved[i]))
+			b.WriteString(oldShortDay(pt.day(pt.unresolved[i])))
 		}
 		if more := int(pt.unresolvedDays) - maxListedDays; more > 0 {
 			b.WriteString(" and " + oldCountNoun(more, "more day"))
@@ -164,7 +164,7 @@ func oldPatternEvidence(pt Patterns, ev map[string]string) {
 		ev["part_time_weeks"] = "no school week with a part-time timetable (C2)"
 	} else {
 		ev["part_time_weeks"] = oldCountNoun(pt.PartTimeWeeks, "school week") + " with a part-time timetable (C2), " +
-			oldDayRange(pt.partTimeFirst, pt.partTimeLast)
+			oldDayRange(pt.day(pt.partTimeFirst), pt.day(pt.partTimeLast))
 	}
 	ev["suspension_sessions"] = oldCountNoun(pt.SuspensionSessions, "session") + " suspended or excluded without provision (E)"
 	ev["late_sessions"] = oldCountNoun(pt.LateSessions, "late session") + " (L before the register closed, U after)"
@@ -174,7 +174,7 @@ func oldPatternEvidence(pt Patterns, ev map[string]string) {
 	if pt.DaysOnRoll == 0 {
 		ev["days_on_roll"] = "no possible session up to " + oldShortDay(pt.end)
 	} else {
-		ev["days_on_roll"] = oldCountNoun(pt.DaysOnRoll, "school day") + ", " + oldDayRange(pt.firstPoss, pt.lastPoss)
+		ev["days_on_roll"] = oldCountNoun(pt.DaysOnRoll, "school day") + ", " + oldDayRange(pt.day(pt.firstPoss), pt.day(pt.lastPoss))
 	}
 }
 
@@ -205,6 +205,12 @@ func oldTrendText(pt Patterns) string {
 		s += " (only " + oldCountNoun(pt.EarlierWeeks, "earlier school week") + ", too few for a trend)"
 	}
 	return s
+}
+
+// oldRun is a run as the old sentences read it (a dayRun held in the
+// Patterns), from the lengths and days the Patterns now keep.
+func oldRun(pt Patterns, n int16, cur daySpan, best int16, long daySpan) dayRun {
+	return dayRun{n: n, best: best, from: pt.day(cur.from), to: pt.day(cur.to), bestFrom: pt.day(long.from), bestTo: pt.day(long.to)}
 }
 
 func oldLongestRunText(r dayRun, what string) string {

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"math"
 	"strconv"
 	"time"
 
@@ -38,6 +39,11 @@ const (
 	// unauthEpisodeDays is the attendance return's episode: 10 or more
 	// continuous school days of unauthorised absence.
 	unauthEpisodeDays = 10
+	// maxPatternDays is the most school days ComputePatterns counts: the
+	// counts are 16-bit (an authority holds tens of thousands of pupils'
+	// Patterns), and two sessions a day on this many days is the most
+	// 16 bits hold.
+	maxPatternDays = math.MaxInt16 / 2
 )
 
 // codeFlags classifies a code once, so the per-session loop is a table read.
@@ -118,8 +124,9 @@ func init() {
 // dayRun follows consecutive school days that satisfy a condition. Days on
 // which the condition is neither met nor contradicted (no relevant session)
 // are simply not offered to it, so they neither extend nor break the run.
-// The lengths are school days within one academic year (at most 366), so
-// 16 bits hold them: a pupil's Patterns hold seven runs.
+// The lengths are school days within the span ComputePatterns counts (at
+// most maxPatternDays), so 16 bits hold them: a pupil's Patterns hold seven
+// runs.
 type dayRun struct {
 	n, best          int16 // the open run, the longest
 	from, to         register.Day
@@ -143,8 +150,8 @@ func (r *dayRun) reset() { r.n = 0 }
 
 // episodes counts the runs of at least min days, the open one included:
 // it is called as a run ends (before reset) and once at the end.
-func (r *dayRun) endEpisode(min int32, count *int32) {
-	if int32(r.n) >= min {
+func (r *dayRun) endEpisode(min int16, count *int16) {
+	if r.n >= min {
 		*count++
 	}
 }
@@ -160,95 +167,126 @@ func (r *dayRun) endEpisode(min int32, count *int32) {
 type Patterns struct {
 	// Unauth10wk is unauthorised sessions (G, N, O, U) in the 10 school
 	// weeks ending with the week of the last school day up to the end.
-	Unauth10wk int32
+	Unauth10wk int16
 	// Unauth10wkMax is the most in any 10 consecutive school weeks.
-	Unauth10wkMax int32
+	Unauth10wkMax int16
 
 	// Runs, in school days. See ComputePatterns for which days count.
-	LongestAbsenceRun    int32
-	CurrentAbsenceRun    int32
-	CurrentUnauthRun     int32
-	LongestGNORun        int32
-	CurrentGNORun        int32
-	LongestSuspensionRun int32
+	LongestAbsenceRun    int16
+	CurrentAbsenceRun    int16
+	CurrentUnauthRun     int16
+	LongestGNORun        int16
+	CurrentGNORun        int16
+	LongestSuspensionRun int16
 	// AbsenceSpells is the number of separate spells of absence.
-	AbsenceSpells int32
+	AbsenceSpells int16
 	// UnauthEpisodes10 is how many separate runs of 10 or more school days
 	// of unauthorised absence the period holds, ended or still open: the
 	// attendance return covers each such episode, not only one open on
 	// the last day.
-	UnauthEpisodes10 int32
+	UnauthEpisodes10 int16
 	// CurrentUnexplainedRun is school days in a row, up to the pupil's
 	// last marked day, on which every marked session was N, O or had no
 	// mark: nobody has said where the child is. A day with no mark at all
 	// (not on roll) or a closure (#) neither extends nor breaks it.
-	CurrentUnexplainedRun int32
+	CurrentUnexplainedRun int16
 	// LongestMissingRun is the longest run of school days on which the
 	// register was not marked for the pupil at all ("-" in every marked
 	// session).
-	LongestMissingRun int32
+	LongestMissingRun int16
 	// Current and longest runs of school days with no education on offer
 	// (every marked session Q, Y1 or Y7).
-	CurrentNoEducationRun, LongestNoEducationRun int32
+	CurrentNoEducationRun, LongestNoEducationRun int16
 
 	// In the latest 10 school weeks (the penalty-notice window): N and O
 	// sessions, N sessions alone (a threshold that rests on N waits until
 	// they are resolved), and G sessions (the holiday route).
-	Unexplained10wk, N10wk, Holiday10wk int32
+	Unexplained10wk, N10wk, Holiday10wk int16
 	// The same window counted only on days of compulsory school age (all
 	// days when the age range is not known): unauthorised (G, N, O, U), N,
 	// and G sessions. The statutory steps read these.
-	StatUnauth10wk, StatN10wk, StatHoliday10wk int32
+	StatUnauth10wk, StatN10wk, StatHoliday10wk int16
 
 	// AbsenceSessions is authorised plus unauthorised sessions, the
 	// denominator of the shares below.
-	AbsenceSessions      int32
-	MondayFridaySessions int32 // absence sessions on a Monday or a Friday
-	IllnessSessions      int32 // I
+	AbsenceSessions      int16
+	MondayFridaySessions int16 // absence sessions on a Monday or a Friday
+	IllnessSessions      int16 // I
 
 	// The trend: absence and possible sessions in the latest 4 school
 	// weeks, and before them; EarlierWeeks is how many school weeks before
 	// the recent ones had a possible session for the pupil.
-	RecentPossible, RecentAbsent   int32
-	EarlierPossible, EarlierAbsent int32
-	EarlierWeeks                   int32
+	RecentPossible, RecentAbsent   int16
+	EarlierPossible, EarlierAbsent int16
+	EarlierWeeks                   int16
 	// The four school weeks before the recent ones, and everything before
 	// those: a sustained improvement has to hold in both four-week blocks.
-	MidPossible, MidAbsent     int32
-	PriorPossible, PriorAbsent int32
-	PriorWeeks                 int32
+	MidPossible, MidAbsent     int16
+	PriorPossible, PriorAbsent int16
+	PriorWeeks                 int16
 
 	// UnresolvedN is N sessions dated more than 5 school days before the
 	// end: their reason should have been established by now.
-	UnresolvedN int32
+	UnresolvedN int16
 
-	HolidaySessions    int32 // G, and legacy H and F
-	PartTimeSessions   int32 // C2
-	PartTimeWeeks      int32 // school weeks with at least one C2
-	SuspensionSessions int32 // E
-	LateSessions       int32 // L and U
-	LateAfterClose     int32 // U
+	HolidaySessions    int16 // G, and legacy H and F
+	PartTimeSessions   int16 // C2
+	PartTimeWeeks      int16 // school weeks with at least one C2
+	SuspensionSessions int16 // E
+	LateSessions       int16 // L and U
+	LateAfterClose     int16 // U
 
 	// SchoolWeeks is school weeks with at least one possible session for
 	// the pupil; DaysOnRoll is school days from the pupil's first to last
 	// possible session, inclusive.
-	SchoolWeeks int32
-	DaysOnRoll  int32
+	SchoolWeeks int16
+	DaysOnRoll  int16
 
-	// For the evidence text only.
+	// For the evidence text only, the days as pdays before end (the runs'
+	// lengths are the exported counts above).
 	end                   register.Day // last school day up to the end
-	win10First, win10Last register.Day // first and last G/N/O/U in the latest window
-	max10First, max10Last register.Day // the same in the worst window
-	absence, unauth, gno  dayRun
-	unexplained, missing  dayRun
-	noEducation           dayRun
-	suspension            dayRun
-	firstPoss, lastPoss   register.Day
-	unresolved            [maxListedDays]register.Day
-	unresolvedDays        int32
-	partTimeFirst         register.Day
-	partTimeLast          register.Day
+	win10First, win10Last pday         // first and last G/N/O/U in the latest window
+	max10First, max10Last pday         // the same in the worst window
+	absenceCur, absenceBest,
+	unauthCur, gnoCur, gnoBest, suspensionBest,
+	unexplainedCur, missingBest,
+	noEducationCur, noEducationBest daySpan // the current and the longest runs
+	firstPoss, lastPoss pday
+	unresolved          [maxListedDays]pday
+	unresolvedDays      int16
+	partTimeFirst       pday
+	partTimeLast        pday
 }
+
+// pday is a day of a pupil's Patterns held in 16 bits, as days before the
+// Patterns' end plus one (0: no day). The days are school days of the span
+// ComputePatterns counts, up to end: at most maxPatternDays school days,
+// well within 16 bits of calendar days. Held as register.Day (32 bits),
+// with each run's state, the evidence's days were half a pupil's Patterns.
+type pday uint16
+
+// daySpan is a run's first and last day.
+type daySpan struct{ from, to pday }
+
+// at is d as a pday of pt (d is 0, or a day up to pt.end).
+func (pt *Patterns) at(d register.Day) pday {
+	if d == 0 {
+		return 0
+	}
+	return pday(pt.end - d + 1)
+}
+
+// day is the register day of o.
+func (pt *Patterns) day(o pday) register.Day {
+	if o == 0 {
+		return 0
+	}
+	return pt.end - register.Day(o) + 1
+}
+
+// current and longest keep a run's days for the evidence.
+func (pt *Patterns) current(r *dayRun) daySpan { return daySpan{pt.at(r.from), pt.at(r.to)} }
+func (pt *Patterns) longest(r *dayRun) daySpan { return daySpan{pt.at(r.bestFrom), pt.at(r.bestTo)} }
 
 // ComputePatterns measures one pupil against the school calendar, counting
 // sessions on days up to end (the last day of the analysis; 0 means the
@@ -322,15 +360,28 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 	if i1 > endIdx {
 		i1 = endIdx
 	}
+	// Every count is of school days or sessions (two a day) in the span,
+	// held in 16 bits: a span of at most maxPatternDays school days keeps
+	// each exact. An analysis covers one academic year (at most 366 days);
+	// a longer span is counted over its last maxPatternDays school days (and
+	// its last 65,534 calendar days, for the evidence's days).
+	if i1-i0+1 > maxPatternDays {
+		i0 = i1 - maxPatternDays + 1
+	}
+	// The evidence's days are 16-bit too (pday): within 65,534 days of end.
+	i0 = max(i0, cal.CountTo(pt.end-math.MaxUint16))
 
 	// A ring of the last 10 school weeks' G/N/O/U counts gives the worst
 	// window in the same pass, with no per-pupil allocation.
 	var (
-		ring      [unauthWindowWeeks]int32
+		ring      [unauthWindowWeeks]int16
 		ringFirst [unauthWindowWeeks]register.Day
 		ringWeek  = -1 // latest week the ring has been advanced to
-		ringSum   int32
+		ringSum   int16
 	)
+	// The runs as they are followed; Patterns keeps their lengths and days.
+	var absence, unauth, gno, unexplained, missing, noEducation, suspension dayRun
+	var firstPoss, lastPoss register.Day
 	lastPossWeek, lastC2Week := -1, -1
 	firstPossIdx, lastPossIdx := 0, 0
 	var lastN register.Day // last day counted in unresolvedDays
@@ -446,14 +497,14 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 					nUnauth++
 					if w >= win10Week {
 						if pt.Unauth10wk == 0 {
-							pt.win10First = d
+							pt.win10First = pt.at(d)
 						}
 						pt.Unauth10wk++
-						pt.win10Last = d
+						pt.win10Last = pt.at(d)
 					}
 					// Move the ring to week w, dropping weeks that left the window.
 					if w-ringWeek >= unauthWindowWeeks {
-						ring, ringSum = [unauthWindowWeeks]int32{}, 0
+						ring, ringSum = [unauthWindowWeeks]int16{}, 0
 					} else {
 						for k := ringWeek + 1; k <= w; k++ {
 							ringSum -= ring[k%unauthWindowWeeks]
@@ -471,10 +522,10 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 						// Rare (at most once per G/N/O/U session): find the
 						// window's first session, in its oldest non-empty week.
 						pt.Unauth10wkMax = ringSum
-						pt.max10Last = d
+						pt.max10Last = pt.at(d)
 						for k := w - (unauthWindowWeeks - 1); k <= w; k++ {
 							if k >= 0 && ring[k%unauthWindowWeeks] > 0 {
-								pt.max10First = ringFirst[k%unauthWindowWeeks]
+								pt.max10First = pt.at(ringFirst[k%unauthWindowWeeks])
 								break
 							}
 						}
@@ -484,7 +535,7 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 					pt.UnresolvedN++
 					if d != lastN { // AM and PM N on one day are one date
 						if pt.unresolvedDays < maxListedDays {
-							pt.unresolved[pt.unresolvedDays] = d
+							pt.unresolved[pt.unresolvedDays] = pt.at(d)
 						}
 						pt.unresolvedDays++
 						lastN = d
@@ -500,9 +551,9 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 						lastC2Week = w
 					}
 					if pt.partTimeFirst == 0 {
-						pt.partTimeFirst = d
+						pt.partTimeFirst = pt.at(d)
 					}
-					pt.partTimeLast = d
+					pt.partTimeLast = pt.at(d)
 				}
 				if f&fE != 0 {
 					pt.SuspensionSessions++
@@ -524,40 +575,41 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 		// not limited to possible sessions.
 		switch {
 		case nGNOBreak > 0:
-			pt.gno.reset()
+			gno.reset()
 		case nGNO > 0:
-			pt.gno.add(d)
+			gno.add(d)
 		}
 		if nE > 0 {
-			pt.suspension.add(d)
+			suspension.add(d)
 		} else if nPoss > 0 {
-			pt.suspension.reset()
+			suspension.reset()
 		}
 		if nMarked > 0 {
 			switch {
 			case nUnexplBreak > 0:
-				pt.unexplained.reset()
+				unexplained.reset()
 			case nUnexpl > 0:
-				pt.unexplained.add(d)
+				unexplained.add(d)
 			}
 			if nMissing == nMarked {
-				pt.missing.add(d)
+				missing.add(d)
 			} else {
-				pt.missing.reset()
+				missing.reset()
 			}
 			if nNoEd == nMarked {
-				pt.noEducation.add(d)
+				noEducation.add(d)
 			} else {
-				pt.noEducation.reset()
+				noEducation.reset()
 			}
 		}
 		if nPoss == 0 {
 			continue // neutral for every other run
 		}
-		if pt.firstPoss == 0 {
-			pt.firstPoss, firstPossIdx = d, i
+		if firstPoss == 0 {
+			firstPoss, firstPossIdx = d, i
+			pt.firstPoss = pt.at(d)
 		}
-		pt.lastPoss, lastPossIdx = d, i
+		lastPoss, lastPossIdx = d, i
 		if w != lastPossWeek {
 			pt.SchoolWeeks++
 			if w < recentWeek {
@@ -569,15 +621,15 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 			lastPossWeek = w
 		}
 		if nAbs == nPoss {
-			pt.absence.add(d)
+			absence.add(d)
 		} else {
-			pt.absence.reset()
+			absence.reset()
 		}
 		if nUnauth == nPoss {
-			pt.unauth.add(d)
+			unauth.add(d)
 		} else {
-			pt.unauth.endEpisode(unauthEpisodeDays, &pt.UnauthEpisodes10)
-			pt.unauth.reset()
+			unauth.endEpisode(unauthEpisodeDays, &pt.UnauthEpisodes10)
+			unauth.reset()
 		}
 		if nAbs > 0 {
 			if !inSpell {
@@ -589,22 +641,30 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 		}
 	}
 
-	if pt.firstPoss != 0 {
-		pt.DaysOnRoll = int32(lastPossIdx - firstPossIdx + 1)
+	pt.lastPoss = pt.at(lastPoss)
+	if firstPoss != 0 {
+		pt.DaysOnRoll = int16(lastPossIdx - firstPossIdx + 1)
 	}
-	pt.LongestAbsenceRun, pt.CurrentAbsenceRun = int32(pt.absence.best), int32(pt.absence.n)
-	pt.CurrentUnauthRun = int32(pt.unauth.n)
-	pt.LongestGNORun, pt.CurrentGNORun = int32(pt.gno.best), int32(pt.gno.n)
-	pt.LongestSuspensionRun = int32(pt.suspension.best)
-	pt.unauth.endEpisode(unauthEpisodeDays, &pt.UnauthEpisodes10)
-	pt.CurrentUnexplainedRun = int32(pt.unexplained.n)
-	pt.LongestMissingRun = int32(pt.missing.best)
-	pt.CurrentNoEducationRun, pt.LongestNoEducationRun = int32(pt.noEducation.n), int32(pt.noEducation.best)
+	pt.LongestAbsenceRun, pt.CurrentAbsenceRun = int16(absence.best), int16(absence.n)
+	pt.CurrentUnauthRun = int16(unauth.n)
+	pt.LongestGNORun, pt.CurrentGNORun = int16(gno.best), int16(gno.n)
+	pt.LongestSuspensionRun = int16(suspension.best)
+	unauth.endEpisode(unauthEpisodeDays, &pt.UnauthEpisodes10)
+	pt.CurrentUnexplainedRun = int16(unexplained.n)
+	pt.LongestMissingRun = int16(missing.best)
+	pt.CurrentNoEducationRun, pt.LongestNoEducationRun = int16(noEducation.n), int16(noEducation.best)
+	pt.absenceCur, pt.absenceBest = pt.current(&absence), pt.longest(&absence)
+	pt.unauthCur = pt.current(&unauth)
+	pt.gnoCur, pt.gnoBest = pt.current(&gno), pt.longest(&gno)
+	pt.suspensionBest = pt.longest(&suspension)
+	pt.unexplainedCur = pt.current(&unexplained)
+	pt.missingBest = pt.longest(&missing)
+	pt.noEducationCur, pt.noEducationBest = pt.current(&noEducation), pt.longest(&noEducation)
 	return pt
 }
 
 // ratePct is n as a percentage of d, 0 when d is 0.
-func ratePct[T int | int32](n, d T) float64 {
+func ratePct[T int | int16 | int32](n, d T) float64 {
 	if d == 0 {
 		return 0
 	}
@@ -787,34 +847,34 @@ func (pt *Patterns) AppendEvidence(b []byte, name string) ([]byte, bool) {
 			return to10wk(append(b, "no unauthorised sessions"+unauthCodes...)), true
 		}
 		b = append(appendCount(b, pt.Unauth10wk, "unauthorised session"), unauthCodes+", "...)
-		return appendDayRange(b, pt.win10First, pt.win10Last), true
+		return appendDayRange(b, pt.day(pt.win10First), pt.day(pt.win10Last)), true
 	case "unauthorised_10wk_max":
 		if pt.Unauth10wkMax == 0 {
 			return append(b, "no unauthorised sessions"+unauthCodes...), true
 		}
 		b = appendCount(append(b, "at most "...), pt.Unauth10wkMax, "unauthorised session")
 		b = append(b, unauthCodes+" in any 10 school weeks, "...)
-		return appendDayRange(b, pt.max10First, pt.max10Last), true
+		return appendDayRange(b, pt.day(pt.max10First), pt.day(pt.max10Last)), true
 	case "longest_absence_run_days":
-		return appendLongestRun(b, &pt.absence, "absent in every session"), true
+		return pt.appendLongestRun(b, pt.LongestAbsenceRun, pt.absenceBest, "absent in every session"), true
 	case "current_absence_run_days":
-		return appendCurrentRun(b, &pt.absence, "absent in every session"), true
+		return pt.appendCurrentRun(b, pt.CurrentAbsenceRun, pt.absenceCur, "absent in every session"), true
 	case "current_unauthorised_run_days":
-		return appendCurrentRun(b, &pt.unauth, "unauthorised"+unauthCodes+" in every possible session"), true
+		return pt.appendCurrentRun(b, pt.CurrentUnauthRun, pt.unauthCur, "unauthorised"+unauthCodes+" in every possible session"), true
 	case "longest_gno_run_days":
-		return appendLongestRun(b, &pt.gno, "coded only G, N or O"), true
+		return pt.appendLongestRun(b, pt.LongestGNORun, pt.gnoBest, "coded only G, N or O"), true
 	case "current_gno_run_days":
-		return appendCurrentRun(b, &pt.gno, "coded only G, N or O"), true
+		return pt.appendCurrentRun(b, pt.CurrentGNORun, pt.gnoCur, "coded only G, N or O"), true
 	case "longest_suspension_run_days":
-		return appendLongestRun(b, &pt.suspension, "suspended or excluded (E)"), true
+		return pt.appendLongestRun(b, pt.LongestSuspensionRun, pt.suspensionBest, "suspended or excluded (E)"), true
 	case "current_unexplained_run_days":
-		return appendCurrentRun(b, &pt.unexplained, "absent with no reason known (N, O or no mark)"), true
+		return pt.appendCurrentRun(b, pt.CurrentUnexplainedRun, pt.unexplainedCur, "absent with no reason known (N, O or no mark)"), true
 	case "longest_missing_run_days":
-		return appendLongestRun(b, &pt.missing, "with no mark recorded"), true
+		return pt.appendLongestRun(b, pt.LongestMissingRun, pt.missingBest, "with no mark recorded"), true
 	case "current_no_education_run_days":
-		return appendCurrentRun(b, &pt.noEducation, "with no education on offer (Q, Y1, Y7)"), true
+		return pt.appendCurrentRun(b, pt.CurrentNoEducationRun, pt.noEducationCur, "with no education on offer (Q, Y1, Y7)"), true
 	case "longest_no_education_run_days":
-		return appendLongestRun(b, &pt.noEducation, "with no education on offer (Q, Y1, Y7)"), true
+		return pt.appendLongestRun(b, pt.LongestNoEducationRun, pt.noEducationBest, "with no education on offer (Q, Y1, Y7)"), true
 	case "unauthorised_episodes_10_days":
 		b = appendCount(b, pt.UnauthEpisodes10, "episode")
 		return append(b, " of 10 or more school days in a row of unauthorised absence"+unauthCodes...), true
@@ -852,7 +912,7 @@ func (pt *Patterns) AppendEvidence(b []byte, name string) ([]byte, bool) {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = appendShortDay(b, pt.unresolved[i])
+			b = appendShortDay(b, pt.day(pt.unresolved[i]))
 		}
 		if more := int(pt.unresolvedDays) - maxListedDays; more > 0 {
 			b = appendCount(append(b, " and "...), more, "more day")
@@ -867,7 +927,7 @@ func (pt *Patterns) AppendEvidence(b []byte, name string) ([]byte, bool) {
 			return append(b, "no school week with a part-time timetable (C2)"...), true
 		}
 		b = append(appendCount(b, pt.PartTimeWeeks, "school week"), " with a part-time timetable (C2), "...)
-		return appendDayRange(b, pt.partTimeFirst, pt.partTimeLast), true
+		return appendDayRange(b, pt.day(pt.partTimeFirst), pt.day(pt.partTimeLast)), true
 	case "suspension_sessions":
 		return append(appendCount(b, pt.SuspensionSessions, "session"), " suspended or excluded without provision (E)"...), true
 	case "late_sessions":
@@ -883,7 +943,7 @@ func (pt *Patterns) AppendEvidence(b []byte, name string) ([]byte, bool) {
 			return appendShortDay(append(b, "no possible session up to "...), pt.end), true
 		}
 		b = append(appendCount(b, pt.DaysOnRoll, "school day"), ", "...)
-		return appendDayRange(b, pt.firstPoss, pt.lastPoss), true
+		return appendDayRange(b, pt.day(pt.firstPoss), pt.day(pt.lastPoss)), true
 	}
 	return b, false
 }
@@ -929,20 +989,20 @@ func (pt *Patterns) appendTrend(b []byte) []byte {
 	return b
 }
 
-func appendLongestRun(b []byte, r *dayRun, what string) []byte {
-	if r.best == 0 {
+func (pt *Patterns) appendLongestRun(b []byte, n int16, sp daySpan, what string) []byte {
+	if n == 0 {
 		return append(append(b, "no school day "...), what...)
 	}
-	b = append(append(appendCount(b, r.best, "school day"), " in a row "...), what...)
-	return appendDayRange(append(b, ", "...), r.bestFrom, r.bestTo)
+	b = append(append(appendCount(b, n, "school day"), " in a row "...), what...)
+	return appendDayRange(append(b, ", "...), pt.day(sp.from), pt.day(sp.to))
 }
 
-func appendCurrentRun(b []byte, r *dayRun, what string) []byte {
-	if r.n == 0 {
+func (pt *Patterns) appendCurrentRun(b []byte, n int16, sp daySpan, what string) []byte {
+	if n == 0 {
 		return append(append(b, "no current run: the pupil's last school day with a session was not "...), what...)
 	}
-	b = append(append(appendCount(b, r.n, "school day"), " in a row "...), what...)
-	return appendDayRange(append(b, " up to the pupil's last school day, "...), r.from, r.to)
+	b = append(append(appendCount(b, n, "school day"), " in a row "...), what...)
+	return appendDayRange(append(b, " up to the pupil's last school day, "...), pt.day(sp.from), pt.day(sp.to))
 }
 
 // appendShortDay appends the day as dd/mm (register.Day.Short), or "-"

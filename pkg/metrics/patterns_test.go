@@ -722,3 +722,26 @@ func BenchmarkComputePatterns(b *testing.B) {
 		ComputePatterns(pupil, cal, end)
 	}
 }
+
+// TestPatternsLongSpan: the counts are 16-bit, so a span longer than
+// maxPatternDays school days (far beyond the one academic year an analysis
+// covers) is counted over its last maxPatternDays days, and no count
+// wraps round to a negative or small number.
+func TestPatternsLongSpan(t *testing.T) {
+	school := schoolDays(register.MustDay(2000, 1, 3), register.MustDay(2070, 12, 31))
+	if len(school) <= maxPatternDays {
+		t.Fatalf("%d school days: the test needs more than %d", len(school), maxPatternDays)
+	}
+	pupil := testMarks{}.fill(school, "O", "U")
+	pt := measureP(t, school, nil, pupil, 0)
+	want := Patterns{AbsenceSessions: 2 * maxPatternDays, LongestAbsenceRun: maxPatternDays, CurrentAbsenceRun: maxPatternDays,
+		SchoolWeeks: pt.SchoolWeeks, DaysOnRoll: maxPatternDays, LateSessions: maxPatternDays, LateAfterClose: maxPatternDays}
+	got := Patterns{AbsenceSessions: pt.AbsenceSessions, LongestAbsenceRun: pt.LongestAbsenceRun, CurrentAbsenceRun: pt.CurrentAbsenceRun,
+		SchoolWeeks: pt.SchoolWeeks, DaysOnRoll: pt.DaysOnRoll, LateSessions: pt.LateSessions, LateAfterClose: pt.LateAfterClose}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(Patterns{})); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+	if pt.SchoolWeeks <= 0 || pt.Unauth10wkMax != 100 || pt.CurrentUnauthRun != maxPatternDays {
+		t.Errorf("school weeks %d, worst 10 weeks %d, current unauthorised run %d", pt.SchoolWeeks, pt.Unauth10wkMax, pt.CurrentUnauthRun)
+	}
+}

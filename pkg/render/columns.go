@@ -185,7 +185,8 @@ func factorsText(p *analysis.Pupil, sep string) string {
 
 // appendFactors appends factorsText(p, sep) to b.
 func appendFactors(b []byte, p *analysis.Pupil, sep string) []byte {
-	for i, f := range outcome(p).Fired {
+	o := outcome(p)
+	for i, f := range o.Fired {
 		if i > 0 {
 			b = append(b, sep...)
 		}
@@ -193,9 +194,9 @@ func appendFactors(b []byte, p *analysis.Pupil, sep string) []byte {
 			b = append(b, "protective: "...)
 		}
 		b = append(b, f.Factor.Label...)
-		if len(f.Evidence) > 0 {
+		if ev := o.Evidence(i); len(ev) > 0 {
 			b = append(b, " ["...)
-			for k, e := range f.Evidence {
+			for k, e := range ev {
 				if k > 0 {
 					b = append(b, "; "...)
 				}

@@ -216,13 +216,13 @@ func BuildExplainPage(res *analysis.Result, p *analysis.Pupil, rank, of, minSess
 	pg.RiskPoints, pg.ProtectivePoints, pg.Score = out.RiskPoints, out.ProtectivePoints, out.Score
 	var terms []string
 	cited := map[string]bool{}
-	for _, fd := range out.Fired {
+	for i, fd := range out.Fired {
 		ff := FiredFactor{Sign: "+", Weight: fd.Factor.Weight, ID: t(fd.Factor.ID), Label: t(fd.Factor.Label),
 			Group: t(fd.Factor.Group), When: t(fd.Factor.When), Source: t(fd.Factor.Source)}
 		if fd.Factor.Kind == "protective" {
 			ff.Sign, ff.Protective = "−", true
 		}
-		for _, e := range dedupeLines(fd.Evidence) {
+		for _, e := range dedupeLines(out.Evidence(i)) {
 			ff.Evidence = append(ff.Evidence, t(e))
 		}
 		pg.Fired = append(pg.Fired, ff)

@@ -420,11 +420,12 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 	b.WriteByte(',')
 	writeKey(b, "factors")
 	b.WriteByte('[')
-	for i, f := range outcome(p).Fired {
+	o := outcome(p)
+	for i, f := range o.Fired {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		ev := f.Evidence
+		ev := o.Evidence(i)
 		if ev == nil {
 			ev = []string{}
 		}
@@ -435,7 +436,7 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 	b.WriteString("],")
 	writeKey(b, "next_steps")
 	b.WriteByte('[')
-	for i, st := range outcome(p).Steps {
+	for i, st := range o.Steps {
 		if i > 0 {
 			b.WriteByte(',')
 		}

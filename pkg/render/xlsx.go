@@ -892,9 +892,9 @@ func xlDetailRows(p *analysis.Pupil) int {
 func xlDetails(p *analysis.Pupil) []xlDetail {
 	o := outcome(p)
 	out := make([]xlDetail, 0, len(o.Fired)+len(o.Steps))
-	for _, f := range o.Fired {
+	for i, f := range o.Fired {
 		out = append(out, xlDetail{kind: f.Factor.Kind + " factor", label: f.Factor.Label,
-			evidence: strings.Join(f.Evidence, "; "), source: f.Factor.Source})
+			evidence: strings.Join(o.Evidence(i), "; "), source: f.Factor.Source})
 	}
 	for _, s := range o.Steps {
 		out = append(out, xlDetail{kind: "next step", label: s.Text, source: s.Source})
@@ -1093,7 +1093,8 @@ func (b *xlBook) pupilsSheet() *xlSheet {
 // one string allocated: the All pupils sheet makes it twice for every pupil.
 func xlFactorsText(p *analysis.Pupil, buf *[]byte) string {
 	b := (*buf)[:0]
-	for i, f := range outcome(p).Fired {
+	o := outcome(p)
+	for i, f := range o.Fired {
 		if i > 0 {
 			b = append(b, " | "...)
 		}
@@ -1101,9 +1102,9 @@ func xlFactorsText(p *analysis.Pupil, buf *[]byte) string {
 			b = append(b, "protective: "...)
 		}
 		b = append(b, f.Factor.Label...)
-		if len(f.Evidence) > 0 {
+		if ev := o.Evidence(i); len(ev) > 0 {
 			b = append(b, " ["...)
-			for j, e := range f.Evidence {
+			for j, e := range ev {
 				if j > 0 {
 					b = append(b, "; "...)
 				}

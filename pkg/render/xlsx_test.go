@@ -495,9 +495,9 @@ func TestXLSXPupilDetail(t *testing.T) {
 		p := byID[id]
 		o := p.Outcome
 		var want [][]string
-		for _, fd := range o.Fired {
+		for i, fd := range o.Fired {
 			want = append(want, []string{prio[r-1][0], id, Neutralise(pupilName(p)), fd.Factor.Kind + " factor", fd.Factor.Label,
-				strings.Join(fd.Evidence, "; "), fd.Factor.Source})
+				strings.Join(o.Evidence(i), "; "), fd.Factor.Source})
 		}
 		for _, s := range o.Steps {
 			want = append(want, []string{prio[r-1][0], id, Neutralise(pupilName(p)), "next step", s.Text, "", s.Source})

@@ -28,6 +28,17 @@ type Env struct {
 	// of looking in Evidence, so a caller can write only the sentences a
 	// fired factor reads.
 	EvidenceFor func(name string) (string, bool)
+	// VarsFor, when set and Vars is nil, is asked once for the indicators
+	// when evidence has to show a value with no sentence ("name = value"):
+	// evidence written at output time (see Outcome.Evidence) then fills
+	// the indicators only for the factors that need them.
+	VarsFor func() map[string]any
+	// ValueFor, when set and Vars is nil, is asked first for one value
+	// with no sentence: an indicator (keyed false) or a key of one
+	// (codes["S"]: base codes, key S); false sends the evidence to VarsFor.
+	// It lets a caller give the common ones without filling every
+	// indicator.
+	ValueFor func(base, key string, keyed bool) (any, bool)
 	// VarsOwned lets Evaluate run the expressions on Vars itself, adding
 	// the context under "context", instead of on a copy: for a caller that
 	// refills one Vars map for every pupil (copying some 100 indicators a
@@ -88,6 +99,45 @@ type Outcome struct {
 	// Steps are the next steps whose when: is true and whose tiers (if
 	// any) include the pupil's tier, by Order then file order.
 	Steps []*Step
+
+	// writer, when set, writes a fired factor's evidence on request
+	// (Evidence) for an outcome stored without it: an authority's
+	// evidence sentences, held from the rules to the output, were a fifth
+	// of the results' memory, and each is made again from the pupil's
+	// figures in less time than the output takes to write it.
+	writer EvidenceWriter
+}
+
+// EvidenceWriter writes the evidence of a factor that fired for an
+// outcome, exactly as Evaluate would have written it then (the caller
+// keeps the pupil's values unchanged until the output is written).
+type EvidenceWriter interface {
+	WriteEvidence(fd *Fired) []string
+}
+
+// SetEvidence makes the outcome write its fired factors' evidence on
+// request, with w, where Fired[].Evidence was left empty (Env.SkipEvidence).
+func (o *Outcome) SetEvidence(w EvidenceWriter) { o.writer = w }
+
+// Evidence is Fired[k]'s evidence: as stored, or, for an outcome stored
+// without it (SetEvidence), written now. Every output reads evidence
+// through Evidence.
+func (o *Outcome) Evidence(k int) []string {
+	fd := &o.Fired[k]
+	if fd.Evidence != nil || o.writer == nil {
+		return fd.Evidence
+	}
+	return o.writer.WriteEvidence(fd)
+}
+
+// KeepEvidence writes every fired factor's evidence into Fired[].Evidence
+// now, for a caller about to change the values it was written from (as
+// pseudonymisation rewrites the context).
+func (o *Outcome) KeepEvidence() {
+	for k := range o.Fired {
+		o.Fired[k].Evidence = o.Evidence(k)
+	}
+	o.writer = nil
 }
 
 // emptyContext stands in for a nil Env.Context: expr cannot read a field
@@ -361,13 +411,19 @@ func isWordByte(c byte) bool {
 // as Evaluate would have without SkipEvidence.
 func (s *Set) FillEvidence(out *Outcome, env Env) {
 	for k := range out.Fired {
-		for i := range s.Factors {
-			if &s.Factors[i] == out.Fired[k].Factor {
-				out.Fired[k].Evidence = evidence(&s.factors[i], env)
-				break
-			}
+		out.Fired[k].Evidence = s.Evidence(&out.Fired[k], env)
+	}
+}
+
+// Evidence writes one fired factor's evidence from env, as Evaluate would
+// have without SkipEvidence; nil if the factor is not the set's.
+func (s *Set) Evidence(fd *Fired, env Env) []string {
+	for i := range s.Factors {
+		if &s.Factors[i] == fd.Factor {
+			return evidence(&s.factors[i], env)
 		}
 	}
+	return nil
 }
 
 // evidence describes each value a fired factor read. Two values described
@@ -385,12 +441,20 @@ func evidence(p *program, env Env) []string {
 		}
 		if !ok || text == "" {
 			var v any
-			switch r.kind {
-			case refVar:
+			var given bool
+			if env.Vars == nil && env.ValueFor != nil && r.kind != refContext {
+				v, given = env.ValueFor(r.base, r.key, r.kind == refKey)
+			}
+			if !given && env.Vars == nil && env.VarsFor != nil && r.kind != refContext {
+				env.Vars = env.VarsFor()
+			}
+			switch {
+			case given:
+			case r.kind == refVar:
 				v = env.Vars[r.base]
-			case refContext:
+			case r.kind == refContext:
 				v = env.Context[r.base]
-			case refKey:
+			case r.kind == refKey:
 				v = index(env.Vars[r.base], r.key)
 			}
 			text = r.name + " = " + format(v)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/attendrisk/attendrisk/pkg/rule"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // result is an Outcome with factors and steps named by id, for comparing.
@@ -398,7 +399,71 @@ func TestFillEvidenceMatchesEvaluate(t *testing.T) {
 	if len(want.Fired) == 0 {
 		t.Fatal("nothing fired: the test proves nothing")
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(rule.Outcome{})); diff != "" {
 		t.Errorf("(-Evaluate +FillEvidence)\n%s", diff)
+	}
+}
+
+// envWriter writes evidence on request from an environment that fills its
+// indicators only when a value with no sentence is shown, counting the
+// fills.
+type envWriter struct {
+	s     *rule.Set
+	env   rule.Env
+	fills int
+}
+
+func (w *envWriter) WriteEvidence(fd *rule.Fired) []string {
+	env := w.env
+	vars := env.Vars
+	env.Vars = nil
+	env.VarsFor = func() map[string]any { w.fills++; return vars }
+	return w.s.Evidence(fd, env)
+}
+
+// TestOutcomeEvidenceOnRequest: an outcome stored without its evidence
+// (SetEvidence) gives, through Evidence and after KeepEvidence, what
+// Evaluate writes, filling the indicators only for a value with no
+// sentence; evidence already stored is given as it is.
+func TestOutcomeEvidenceOnRequest(t *testing.T) {
+	s := parseDefault(t, map[string]any{"young_carer": false})
+	vars := testVars()
+	vars["persistent_absence"], vars["absence_pct"], vars["absence_sessions"], vars["enough_data"] = true, 12.0, 12, true
+	env := rule.Env{Vars: vars, Context: map[string]any{"young_carer": true},
+		Evidence: map[string]string{"persistent_absence": "12 of 100 possible sessions absent"}}
+	want, err := s.Evaluate(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Fired) == 0 {
+		t.Fatal("nothing fired: the test proves nothing")
+	}
+	skip := env
+	skip.SkipEvidence = true
+	got, err := s.Evaluate(skip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &envWriter{s: s, env: env}
+	got.SetEvidence(w)
+	var fallback, sentence bool
+	for k, fd := range want.Fired {
+		if diff := cmp.Diff(fd.Evidence, got.Evidence(k)); diff != "" {
+			t.Errorf("%s: Evidence (-Evaluate +on request)\n%s", fd.Factor.ID, diff)
+		}
+		ev := strings.Join(fd.Evidence, ";")
+		fallback = fallback || strings.Contains(ev, " = ")
+		sentence = sentence || strings.Contains(ev, "possible sessions absent")
+	}
+	if !fallback || !sentence {
+		t.Fatalf("evidence %+v lacks a sentence or a value without one: the test proves nothing", want.Fired)
+	}
+	if w.fills == 0 || w.fills > len(want.Fired) {
+		t.Errorf("indicators filled %d times for %d fired factors, want 1 to %d", w.fills, len(want.Fired), len(want.Fired))
+	}
+	got.KeepEvidence()
+	w.env.Vars = map[string]any{} // a writer asked again would now differ
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(rule.Outcome{})); diff != "" {
+		t.Errorf("after KeepEvidence (-Evaluate +kept)\n%s", diff)
 	}
 }
