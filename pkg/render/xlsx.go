@@ -41,8 +41,11 @@ const (
 // groups is the cohort summary (cohort.Summarise); nil means the cohort by
 // year group, unsuppressed. benchmarks are shown beneath it; nil means none.
 //
-// Every sheet is written through excelize's StreamWriter, so 40,000 pupils
-// cost a few rows of memory at a time rather than a cell object each. Every
+// Every sheet is streamed: excelize's StreamWriter writes its head and
+// tail, and its rows are written as sheet XML and deflated as they are
+// made (xlRowsXML, xlsx_sheetxml.go), so 40,000 pupils cost a few rows of
+// memory at a time, and their compressed bytes, rather than a cell object
+// each. Every
 // value is typed: counts are numbers, rates are fractions formatted as
 // percentages, dates are Excel dates, flags are booleans, and text is always
 // a string value (never a formula) that has passed through Neutralise.
@@ -235,8 +238,10 @@ type xlRow struct {
 }
 
 // xlSheet is a sheet's content. rows is called twice, once to measure the
-// columns and once to write them, because a StreamWriter needs the column
-// widths before the first row: for the pupil sheets it regenerates each row
+// columns and once to write them, because a cell's wrapping (so its style,
+// and the styles are numbered as first used) and a row's height follow
+// from the widths of the columns, which are known only after the last row:
+// for the pupil sheets it regenerates each row
 // from the result rather than holding 40,000 rows in memory.
 type xlSheet struct {
 	name string
