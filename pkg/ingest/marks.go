@@ -704,6 +704,49 @@ func (f *freeList[T]) put(x T) {
 	}
 }
 
+// bufPool holds the reader's chunk buffers: it makes at most max of them,
+// and past that the reader waits for the apply to give one back. That bounds
+// the chunks in flight whatever the goroutines' timing: before, a worker
+// held up on a busy machine let its partner run ahead, every chunk the
+// apply could not yet take got a fresh buffer, and the buffers that came
+// back to a full list were dropped, so the heap was faulted in again and
+// again (a hundred 1 MiB buffers made for an authority's year, some 100 MB
+// of garbage). get is called by the reader goroutine alone.
+type bufPool struct {
+	ch        chan *[]byte
+	made, max int
+	size      int
+}
+
+func newBufPool(max, size int) *bufPool {
+	return &bufPool{ch: make(chan *[]byte, max), max: max, size: size}
+}
+
+// get returns a free buffer, or makes one while fewer than max exist, or
+// waits for one to be put back; ok is false when done closes first.
+func (p *bufPool) get(done <-chan struct{}) (b *[]byte, ok bool) {
+	select {
+	case b = <-p.ch:
+		return b, true
+	default:
+	}
+	if p.made < p.max {
+		p.made++
+		s := make([]byte, 0, p.size)
+		return &s, true
+	}
+	select {
+	case b = <-p.ch:
+		return b, true
+	case <-done:
+		return nil, false
+	}
+}
+
+// put gives a buffer back. It never blocks: the channel has room for every
+// buffer made.
+func (p *bufPool) put(b *[]byte) { p.ch <- b }
+
 // testWorkerHook, when set by a test, runs at the start of the marks
 // reader's goroutines ("reader", "worker"): a test makes it panic to prove
 // the panic reaches the caller instead of killing the process.
@@ -734,7 +777,7 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	// outlive a read that stops with an error, and a test may change them
 	// for its next read.
 	chunkSize, slowPaths := chunkSize, testSlowPaths
-	bufs := &freeList[*[]byte]{ch: make(chan *[]byte, inFlight), new: func() *[]byte { s := make([]byte, 0, chunkSize); return &s }}
+	bufs := newBufPool(inFlight, chunkSize)
 	batches := &freeList[*batch]{ch: make(chan *batch, inFlight), new: func() *batch { return &batch{} }}
 	chunks := make(chan chunk, workers)
 	results := make(chan *batch, workers)
@@ -777,7 +820,10 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				cancelErr = err
 				return
 			}
-			bp := bufs.get()
+			bp, ok := bufs.get(done)
+			if !ok {
+				return
+			}
 			buf := append((*bp)[:0], carry...)
 			if cap(buf)-len(buf) < chunkSize/2 {
 				nb := make([]byte, len(buf), len(buf)+chunkSize)
