@@ -59,6 +59,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzChunkedDetails$$' -fuzztime=20s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzMarksPaths$$' -fuzztime=20s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzMarksFastPaths$$' -fuzztime=20s ./pkg/ingest
+	$(GO) test -run='^$$' -fuzz='^FuzzMarksMapped$$' -fuzztime=20s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzReadXLSXRows$$' -fuzztime=20s -fuzzminimizetime=10s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzReadXLSXBytes$$' -fuzztime=30s -fuzzminimizetime=10s ./pkg/ingest
 	$(GO) test -run='^$$' -fuzz='^FuzzXLSXStream$$' -fuzztime=20s -fuzzminimizetime=10s ./pkg/ingest

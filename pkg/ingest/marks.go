@@ -1,9 +1,11 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/binary"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,6 +71,8 @@ type chunk struct {
 	// long, when above 0, makes this chunk a line longer than
 	// maxRecordBytes that the reader skipped: long is its length.
 	long int
+	// mapEnd is where data ends in a mapped file's data (mappedText), or 0.
+	mapEnd int
 }
 
 // marksCols are the column indexes a marks row is read through.
@@ -636,6 +640,7 @@ type batch struct {
 	infos     []register.Info
 	bad       []badRec
 	buf       *[]byte // the chunk's bytes, returned to the reader
+	mapEnd    int     // the chunk's mapEnd
 	// prevOff and prevLen place the id of the last record added without a
 	// rejection, which a record with sameID shares.
 	prevOff, prevLen int32
@@ -704,6 +709,49 @@ func (f *freeList[T]) put(x T) {
 	}
 }
 
+// bufPool holds the reader's chunk buffers: it makes at most max of them,
+// and past that the reader waits for the apply to give one back. That bounds
+// the chunks in flight whatever the goroutines' timing: before, a worker
+// held up on a busy machine let its partner run ahead, every chunk the
+// apply could not yet take got a fresh buffer, and the buffers that came
+// back to a full list were dropped, so the heap was faulted in again and
+// again (a hundred 1 MiB buffers made for an authority's year, some 100 MB
+// of garbage). get is called by the reader goroutine alone.
+type bufPool struct {
+	ch        chan *[]byte
+	made, max int
+	size      int
+}
+
+func newBufPool(max, size int) *bufPool {
+	return &bufPool{ch: make(chan *[]byte, max), max: max, size: size}
+}
+
+// get returns a free buffer, or makes one while fewer than max exist, or
+// waits for one to be put back; ok is false when done closes first.
+func (p *bufPool) get(done <-chan struct{}) (b *[]byte, ok bool) {
+	select {
+	case b = <-p.ch:
+		return b, true
+	default:
+	}
+	if p.made < p.max {
+		p.made++
+		s := make([]byte, 0, p.size)
+		return &s, true
+	}
+	select {
+	case b = <-p.ch:
+		return b, true
+	case <-done:
+		return nil, false
+	}
+}
+
+// put gives a buffer back. It never blocks: the channel has room for every
+// buffer made.
+func (p *bufPool) put(b *[]byte) { p.ch <- b }
+
 // testWorkerHook, when set by a test, runs at the start of the marks
 // reader's goroutines ("reader", "worker"): a test makes it panic to prove
 // the panic reaches the caller instead of killing the process.
@@ -717,8 +765,10 @@ var testSlowPaths bool
 
 // readMarksCSV streams a marks-layout CSV: one goroutine cuts the input into
 // chunks at record boundaries, workers parse chunks in parallel, and this
-// goroutine applies the parsed rows in file order.
-func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder, cp1252 bool, tail textTail, fd *fileDates) error {
+// goroutine applies the parsed rows in file order. The input is r, or the
+// mapped file mt when it is not nil (then r is not read, and mt is closed
+// before the return).
+func readMarksCSV(r io.Reader, mt *mappedText, file string, delim byte, firstLine int, h header, opts Options, b *register.Builder, cp1252 bool, tail textTail, fd *fileDates) error {
 	cols := newMarksCols(h.cols, opts)
 	cols.cp1252 = cp1252
 	cols.setAnchor(fd.anchor)
@@ -734,7 +784,14 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	// outlive a read that stops with an error, and a test may change them
 	// for its next read.
 	chunkSize, slowPaths := chunkSize, testSlowPaths
-	bufs := &freeList[*[]byte]{ch: make(chan *[]byte, inFlight), new: func() *[]byte { s := make([]byte, 0, chunkSize); return &s }}
+	// Mapped, the pool's buffers are only tokens: a chunk in flight holds
+	// one, so the chunks in flight, and the mapped pages not yet given
+	// back, are bounded alike.
+	bufSize := chunkSize
+	if mt != nil {
+		bufSize = 0
+	}
+	bufs := newBufPool(inFlight, bufSize)
 	batches := &freeList[*batch]{ch: make(chan *batch, inFlight), new: func() *batch { return &batch{} }}
 	chunks := make(chan chunk, workers)
 	results := make(chan *batch, workers)
@@ -742,6 +799,17 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	stop := sync.OnceFunc(func() { close(done) })
 	defer stop()
 	readerDone := make(chan struct{})
+	workersDone := make(chan struct{})
+	if mt != nil {
+		// Whatever the return, the goroutines that touch the mapping have
+		// ended before it is unmapped.
+		defer func() {
+			stop()
+			<-readerDone
+			<-workersDone
+			mt.close()
+		}()
+	}
 
 	// Reader: cut at record boundaries, carry the tail over. endLine and
 	// endsNL (the line after the last, and whether the text ends with a
@@ -755,6 +823,10 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 		defer close(readerDone)
 		defer close(chunks)
 		defer caught[0].Catch()
+		if mt != nil {
+			debug.SetPanicOnFault(true)
+			defer mt.catchFault()
+		}
 		if testWorkerHook != nil {
 			testWorkerHook("reader")
 		}
@@ -762,22 +834,102 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 		seq, line := 0, firstLine
 		send := func(c chunk) bool {
 			c.seq, c.line = seq, line
+			// Counted before the send: once sent, a mapped chunk may be
+			// applied and given back (unmapped) at any moment.
+			n := countLines(c.data)
 			select {
 			case chunks <- c:
 			case <-done:
 				return false
 			}
 			seq++
-			line += countLines(c.data)
+			line += n
 			endLine = line
 			return true
+		}
+		if mt != nil {
+			// The same cuts from the mapping, where the data lies: pos is
+			// where the next chunk starts, want how much of the data from
+			// there to look at (more when one record does not fit).
+			data := mt.data()
+			pos, fixed, want := 0, 0, chunkSize
+			var tok *[]byte
+			for pos < len(data) {
+				if err := opts.cancelled(); err != nil {
+					cancelErr = err
+					return
+				}
+				if tok == nil {
+					var ok bool
+					if tok, ok = bufs.get(done); !ok {
+						return
+					}
+				}
+				end := min(pos+want, len(data))
+				eof := end == len(data)
+				fixed = fixCRs(data, fixed, end)
+				buf := data[pos:end]
+				endsNL = buf[len(buf)-1] == '\n'
+				cut, longAt := len(buf), -1
+				if !eof {
+					cut, longAt = lastRowEnd(buf, delim, width)
+					if cut < 0 && longAt < 0 { // an undecided record fills the window
+						want += chunkSize
+						continue
+					}
+					cut = max(cut, 0)
+				}
+				if longAt >= 0 {
+					// A line longer than maxRecordBytes: skip to its line
+					// break (CRs fixed first, as the reader of a stream
+					// sees them), then carry on after it.
+					start := pos + longAt
+					nl := bytes.IndexByte(data[start:fixed], '\n')
+					for nl < 0 && fixed < len(data) {
+						from := fixed
+						fixed = fixCRs(data, fixed, min(fixed+64<<10, len(data)))
+						if j := bytes.IndexByte(data[from:fixed], '\n'); j >= 0 {
+							nl = from - start + j
+						}
+					}
+					if cut > 0 {
+						if !send(chunk{data: buf[:cut], buf: tok, mapEnd: pos + cut}) {
+							return
+						}
+						tok = nil
+					}
+					if nl < 0 { // the file ends in the long line
+						endsNL = false
+						send(chunk{long: len(data) - start, last: true})
+						return
+					}
+					if !send(chunk{long: nl}) {
+						return
+					}
+					line++ // the long line's break, not in any chunk's data
+					endLine = line
+					pos, want = start+nl+1, chunkSize
+					continue
+				}
+				if cut > 0 {
+					if !send(chunk{data: buf[:cut], buf: tok, last: eof, mapEnd: pos + cut}) {
+						return
+					}
+					tok = nil
+				}
+				pos, want = pos+cut, chunkSize
+			}
+			return
 		}
 		for {
 			if err := opts.cancelled(); err != nil {
 				cancelErr = err
 				return
 			}
-			bp := bufs.get()
+			bp, ok := bufs.get(done)
+			if !ok {
+				return
+			}
 			buf := append((*bp)[:0], carry...)
 			if cap(buf)-len(buf) < chunkSize/2 {
 				nb := make([]byte, len(buf), len(buf)+chunkSize)
@@ -864,8 +1016,22 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(c *worker.Catch) {
+			// A worker that ends any other way than at the end of the
+			// chunks or on done (a panic, a fault in the mapping) leaves a
+			// chunk unapplied, and the apply can then never give back the
+			// buffers the reader waits for: stop everything.
+			finished := false
+			defer func() {
+				if !finished {
+					stop()
+				}
+			}()
 			defer wg.Done()
 			defer c.Catch()
+			if mt != nil {
+				debug.SetPanicOnFault(true)
+				defer mt.catchFault()
+			}
 			if testWorkerHook != nil {
 				testWorkerHook("worker")
 			}
@@ -875,8 +1041,11 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 			cols.lastDate = nil
 			cols.dates = make([]dateEntry, dateCacheSize)
 			for c := range chunks {
+				if testWorkerHook != nil {
+					testWorkerHook("chunk")
+				}
 				bt := batches.get()
-				bt.seq, bt.line, bt.buf = c.seq, c.line, c.buf
+				bt.seq, bt.line, bt.buf, bt.mapEnd = c.seq, c.line, c.buf, c.mapEnd
 				bt.recs, bt.ids, bt.infos, bt.bad = bt.recs[:0], bt.ids[:0], bt.infos[:0], bt.bad[:0]
 				bt.prevOff, bt.prevLen = 0, 0
 				if want := len(c.data)/bytesPerRow + 16; cap(bt.recs) < want {
@@ -974,12 +1143,14 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 				select {
 				case results <- bt:
 				case <-done:
+					finished = true
 					return
 				}
 			}
+			finished = true
 		}(&caught[1+w])
 	}
-	go func() { wg.Wait(); close(results) }()
+	go func() { wg.Wait(); close(results); close(workersDone) }()
 
 	// Apply in order.
 	pending := map[int]*batch{}
@@ -1056,6 +1227,9 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 					return err
 				}
 			}
+			if mt != nil && cur.mapEnd > 0 {
+				mt.release(cur.mapEnd)
+			}
 			if cur.buf != nil {
 				*cur.buf = (*cur.buf)[:0]
 				bufs.put(cur.buf)
@@ -1074,6 +1248,9 @@ func readMarksCSV(r io.Reader, file string, delim byte, firstLine int, h header,
 	// than return a partial register.
 	stop()
 	<-readerDone
+	if mt != nil && mt.fault.Load() {
+		return &Error{Loc: quality.Loc{File: file}, Msg: "the file changed while it was being read (cut short by another program?): read it again once nothing is writing to it"}
+	}
 	worker.Rethrow(caught)
 	if cancelErr != nil {
 		return cancelErr

@@ -489,6 +489,10 @@ func blankStrings(r []string) bool {
 // instead of the parallel reader: FuzzMarksPaths compares the two.
 var testMarksRows bool
 
+// testNoMap, when set by a test, reads a marks CSV through read() even where
+// it could be mapped (mappedText): FuzzMarksMapped compares the two.
+var testNoMap bool
+
 // maxHeaderSearch is how many rows are searched for the header: the title
 // rows, the header and the second row of a two-row grid header, and blank
 // rows between them.
@@ -617,7 +621,13 @@ func readText(file *os.File, size int64, path string, opts Options, b *register.
 			if testMarksRows && !raw1252 {
 				err = readRows(&textRows{r: r, delim: delim, line: dataLine, file: path, tail: tail, q: b.Q, headerFields: namedColumns(h.cols.headers), width: len(h.cols.headers)}, h, opts, b, fd)
 			} else {
-				err = readMarksCSV(r, path, delim, dataLine, h, opts, b, raw1252, tail, fd)
+				// Text read as it is (UTF-8, or Windows-1252 read raw) is
+				// read in place from a mapping of the file when it can be.
+				var mt *mappedText
+				if (enc.decoder == nil || raw1252) && !testNoMap {
+					mt = mapText(file, size, int64(enc.bomLen)+skip, size-tail.zeros)
+				}
+				err = readMarksCSV(r, mt, path, delim, dataLine, h, opts, b, raw1252, tail, fd)
 			}
 			fd.report(b.Q)
 		}

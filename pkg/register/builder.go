@@ -196,7 +196,7 @@ func (b *Builder) MarkAt(p *Pupil, d Day, s Session, id mark.ID, loc *quality.Lo
 			b.Reg.dirty = true // the child view of several schools is rebuilt
 		}
 	}
-	slot := p.slot(d, s)
+	slot := p.slotNear(d, s, &b.Reg.reach)
 	if old := *slot; old != 0 {
 		if old != id && p.ext != nil && p.ext.spans != nil {
 			if from, ok := b.earlierFile(p, d); ok {

@@ -348,18 +348,39 @@ func (p *Pupil) eachWithWeekends(fn func(d Day, s Session, id mark.ID)) {
 // d. The caller sets the mark at once: the pointer is good until the next
 // slot.
 func (p *Pupil) slot(d Day, s Session) *mark.ID {
+	var reach int32
+	return p.slotNear(d, s, &reach)
+}
+
+// slotNear is slot for the builder: *reach is one past the furthest weekday
+// (numbered by weekdayIndex) that any enrolment of the register has marked
+// so far, 0 before the first mark, and is moved on as the store grows.
+//
+// A new pupil's array is made once, big enough for the rest of what the
+// file holds. In a file grouped by pupil (as MIS exports are), the pupils
+// read before have already reached the file's last day, so the array runs
+// to there: no regrowth and nothing to give back at the end of the read
+// (Builder.Finish copies only an array with room left over, which was every
+// pupil's when each array ran to the end of the academic year, some 20 MB
+// copied at the end of an authority's year). In a file ordered by date
+// reach is this very day, and the array runs to the end of d's academic
+// year, as before.
+func (p *Pupil) slotNear(d Day, s Session, reach *int32) *mark.ID {
 	w, k := weekOf(d)
 	if k >= 5 {
 		return p.weekendSlot(d, s)
 	}
 	wd := w*5 + k
 	if len(p.marks) == 0 {
-		// Room to the end of d's academic year: a year's register is read
-		// with no regrowth, so no copy and no discarded half-size array
-		// per pupil (Builder.Finish gives back what the data did not use).
 		p.w0 = int32(wd)
-		end := 2 * (weekdayIndex(YearOf(d).End()+1) - wd)
-		p.marks = make([]mark.ID, 2, max(end, 2))
+		end := weekdayIndex(YearOf(d).End() + 1)
+		if r := int(*reach); r-wd >= hintWeekdays && r < end {
+			end = r
+		}
+		if int32(wd) >= *reach {
+			*reach = int32(wd) + 1
+		}
+		p.marks = make([]mark.ID, 2, max(2*(end-wd), 2))
 		return &p.marks[s]
 	}
 	if grow := 2 * (int(p.w0) - wd); grow > 0 {
@@ -370,16 +391,31 @@ func (p *Pupil) slot(d Day, s Session) *mark.ID {
 	}
 	i := (wd-int(p.w0))*2 + int(s)
 	if i >= len(p.marks) {
+		if int32(wd) >= *reach {
+			*reach = int32(wd) + 1
+		}
 		if i < cap(p.marks) {
 			p.marks = p.marks[:i+1+int(1-s)]
 		} else {
-			n := make([]mark.ID, i+1+int(1-s), 2*(i+2))
+			// Past what the pupils before reached: room to the end of
+			// d's academic year, or double beyond it.
+			c := 2 * (weekdayIndex(YearOf(d).End()+1) - int(p.w0))
+			if c < i+2 {
+				c = 2 * (i + 2)
+			}
+			n := make([]mark.ID, i+1+int(1-s), c)
 			copy(n, p.marks)
 			p.marks = n
 		}
 	}
 	return &p.marks[i]
 }
+
+// hintWeekdays is how far past a new pupil's first day the register must
+// already reach for the pupil's array to be sized to it rather than to the
+// end of the year: a week, so that a file ordered by date (where the
+// register reaches just today) is not sized day by day.
+const hintWeekdays = 5
 
 // weekendSlot is slot for a Saturday or Sunday.
 func (p *Pupil) weekendSlot(d Day, s Session) *mark.ID {
@@ -413,6 +449,9 @@ type Register struct {
 	pupils   []*Pupil          // every enrolment, in the order first read
 	combined map[*Pupil]*Pupil // first enrolment → child view, for UPNs at several schools
 	dirty    bool              // an enrolment of a combined child changed
+	// reach is one past the furthest weekday marked so far, for sizing a
+	// new pupil's marks (Pupil.slotNear).
+	reach int32
 }
 
 // New returns an empty register.

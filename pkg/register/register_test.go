@@ -502,3 +502,91 @@ func TestWeekendMarks(t *testing.T) {
 		}
 	}
 }
+
+// TestMarksSizedToReach checks how a pupil's weekday array is sized while a
+// file is read (Pupil.slotNear): in a file grouped by pupil the later
+// pupils' arrays run to the day the register already reaches, so they are
+// made once, with nothing to give back; in a file ordered by date they run
+// to the end of the academic year, and Finish copies them into arrays of
+// their size. Either way every mark reads back.
+func TestMarksSizedToReach(t *testing.T) {
+	type row struct {
+		id string
+		d  Day
+		s  Session
+	}
+	days := func(from Day, n int) []Day { // n weekdays from a Monday
+		var out []Day
+		for d := from; len(out) < n; d++ {
+			if w := d.Weekday(); w != time.Saturday && w != time.Sunday {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	term := days(MustDay(2024, 9, 2), 60)
+	grouped := func(ids ...string) []row {
+		var rows []row
+		for _, id := range ids {
+			for _, d := range term {
+				rows = append(rows, row{id, d, AM}, row{id, d, PM})
+			}
+		}
+		return rows
+	}
+	byDate := func(ids ...string) []row {
+		var rows []row
+		for _, d := range term {
+			for _, id := range ids {
+				rows = append(rows, row{id, d, AM}, row{id, d, PM})
+			}
+		}
+		return rows
+	}
+	late := append(grouped("A"), grouped("B")...) // B runs past A's last day
+	for _, d := range days(term[len(term)-1]+1, 5) {
+		late = append(late, row{"B", d, AM})
+	}
+	yearEnd := 2 * (weekdayIndex(YearOf(term[0]).End()+1) - weekdayIndex(term[0]))
+	tests := []struct {
+		name string
+		rows []row
+		// capB is B's array's capacity before Finish; copied says Finish
+		// gives back its room (copies it).
+		capB   int
+		copied bool
+	}{
+		{"grouped by pupil: sized to the register's reach", grouped("A", "B"), 2 * len(term), false},
+		{"ordered by date: to the end of the year", byDate("A", "B"), yearEnd, true},
+		{"a pupil past the reach grows to the end of the year", late, yearEnd, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := NewBuilder(quality.New())
+			present, _ := mark.Lookup("/")
+			want := map[string]int{}
+			for _, r := range tc.rows {
+				if !b.Mark(b.Pupil([]byte(r.id)), r.d, r.s, present, quality.Loc{}) {
+					t.Fatalf("mark %v refused", r)
+				}
+				want[r.id]++
+			}
+			pb := b.Pupil([]byte("B"))
+			if got := cap(pb.marks); got != tc.capB {
+				t.Errorf("B's array before Finish: capacity %d, want %d", got, tc.capB)
+			}
+			before := &pb.marks[0]
+			b.Finish(ByExtent)
+			if copied := &pb.marks[0] != before; copied != tc.copied {
+				t.Errorf("Finish copied B's array: %v, want %v", copied, tc.copied)
+			}
+			got := map[string]int{}
+			for _, id := range []string{"A", "B"} {
+				b.Pupil([]byte(id)).Each(func(Day, Session, mark.ID) { got[id]++ })
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("marks read back (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
