@@ -278,9 +278,18 @@ func csvNeedsQuotes[T string | []byte](s T) bool {
 // pass, formatting an authority's list is not held up on one core, and only
 // a few blocks are ever held in memory. format appends one block's pupils
 // to buf (which it is given empty).
+//
+// A block is 256 pupils, about 300 KB of CSV: each of the GOMAXPROCS+1
+// slots keeps its buffer from block to block, grown by doubling, so the
+// block's size is what the output holds in flight. At 1,024 pupils the
+// buffers grew to 2 MB each and the 40,000-pupil run peaked about 9 MB
+// higher, for no gain in time (the blocks are still milliseconds of work).
 func inBlocks(pupils []*analysis.Pupil, format func(buf *bytes.Buffer, pupils []*analysis.Pupil) error, write func([]byte) (int, error)) error {
-	return inBlocksOf(1024, pupils, format, write)
+	return inBlocksOf(csvBlock, pupils, format, write)
 }
+
+// csvBlock is the pupils in one of inBlocks' blocks.
+const csvBlock = 256
 
 // inBlocksOf is inBlocks with block pupils a block. The JSON formats,
 // whose records are four or five times a CSV row, use smaller blocks, so
