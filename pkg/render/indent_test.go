@@ -22,6 +22,7 @@ func TestIndentPupil(t *testing.T) {
 		`{"n":null,"t":true,"f":false,"x":-1.25e-7,"i":0}`,
 		`{"factors":[{"id":"a","evidence":["one","two: \u003cthree\u003e"]},{"id":"b","evidence":[]}],"codes":{"/":1,"\\":2}}`,
 		`{"nested":{"deeper":{"deepest":[1,[2,[3,{}]]]}}}`,
+		`[[[[[[[[[[{"ten":[1,{"x":"deep"}]}]]]]]]]]]]`,
 	}
 	res := tableRulesResult(t)
 	rm := rulesMeta(res)

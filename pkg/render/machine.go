@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode"
@@ -141,6 +142,10 @@ func (l *csvLine) text(s string) {
 
 func (l *csvLine) int(n int64) {
 	l.sep()
+	if 0 <= n && n < 10 {
+		l.b = append(l.b, byte('0'+n)) // most code counts
+		return
+	}
 	l.b = strconv.AppendInt(l.b, n, 10)
 }
 
@@ -407,7 +412,7 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeKey(b, c.name)
+		b.Write(pupilJSONKeys[i])
 		c.put(p, &jc)
 	}
 	if jc.err != nil {
@@ -454,9 +459,9 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 		}
 	}
 	rec.load(res, p)
-	for _, c := range analystColumns {
+	for i, c := range analystColumns {
 		b.WriteByte(',')
-		writeKey(b, c.name)
+		b.Write(analystJSONKeys[i])
 		c.put(rec, &jc)
 	}
 	if jc.err != nil {
@@ -550,6 +555,17 @@ var jsonKeys = func() map[string][]byte {
 		m[n] = append(v, ':')
 	}
 	return m
+}()
+
+// pupilJSONKeys and analystJSONKeys are the columns' keys, in their order.
+var pupilJSONKeys, analystJSONKeys = func() (pupil, analyst [][]byte) {
+	for _, c := range pupilColumns {
+		pupil = append(pupil, jsonKeys[c.name])
+	}
+	for _, c := range analystColumns {
+		analyst = append(analyst, jsonKeys[c.name])
+	}
+	return pupil, analyst
 }()
 
 func writeKey(b *bytes.Buffer, k string) {
@@ -830,19 +846,47 @@ func JSON(w io.Writer, res *analysis.Result, meta Meta) error {
 // encoder's own output, no whitespace outside strings), so only strings
 // need recognising, and those are copied whole between their quotes.
 func indentPupil(dst *bytes.Buffer, src []byte) {
+	dst.Write(appendIndented(dst.AvailableBuffer(), src))
+}
+
+// indents is a line break and the indent of each depth, as far as a
+// pupil's record goes; deeper levels are made when met.
+var indents = func() []string {
+	out := make([]string, 8)
+	for d := range out {
+		out[d] = "\n    " + strings.Repeat("  ", d)
+	}
+	return out
+}()
+
+// appendIndented is indentPupil appending to a byte slice: one append of
+// each run between the bytes that move the layout, not one call a byte.
+func appendIndented(dst, src []byte) []byte {
 	depth := 0
 	open := false // just after [ or {: the line break waits for the next byte
-	newline := func() {
-		dst.WriteByte('\n')
-		dst.WriteString("    ")
-		for i := 0; i < depth; i++ {
-			dst.WriteString("  ")
+	newline := func(dst []byte) []byte {
+		if depth < len(indents) {
+			return append(dst, indents[depth]...)
 		}
+		return append(dst, "\n    "+strings.Repeat("  ", depth)...)
 	}
+	start := 0 // src[start:i] is copied as it is
 	for i := 0; i < len(src); i++ {
 		c := src[i]
+		switch c {
+		case '"', '{', '[', '}', ']', ',', ':':
+		default:
+			if open {
+				dst = append(dst, src[start:i]...)
+				start = i
+				dst = newline(dst)
+				open = false
+			}
+			continue
+		}
+		dst = append(dst, src[start:i]...)
 		if open && c != ']' && c != '}' {
-			newline()
+			dst = newline(dst)
 		}
 		open = false
 		switch c {
@@ -867,27 +911,26 @@ func indentPupil(dst *bytes.Buffer, src []byte) {
 				j++
 			}
 			end := min(j+1, len(src))
-			dst.Write(src[i:end])
+			dst = append(dst, src[i:end]...)
 			i = end - 1
 		case '{', '[':
-			dst.WriteByte(c)
+			dst = append(dst, c)
 			depth++
 			open = true
 		case '}', ']':
 			depth--
 			if i > 0 && src[i-1] != '[' && src[i-1] != '{' {
-				newline()
+				dst = newline(dst)
 			}
-			dst.WriteByte(c)
+			dst = append(dst, c)
 		case ',':
-			dst.WriteByte(c)
-			newline()
+			dst = newline(append(dst, c))
 		case ':':
-			dst.WriteString(": ")
-		default:
-			dst.WriteByte(c)
+			dst = append(dst, ':', ' ')
 		}
+		start = i + 1
 	}
+	return append(dst, src[start:]...)
 }
 
 // runWindow is the dates the run covered.
