@@ -68,6 +68,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzGenerate$$' -fuzztime=10s ./pkg/sqlgen
 	$(GO) test -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=20s ./pkg/actions
 	$(GO) test -run='^$$' -fuzz='^FuzzCSVCell$$' -fuzztime=10s ./pkg/render
+	$(GO) test -run='^$$' -fuzz='^FuzzIndentPupil$$' -fuzztime=10s ./pkg/render
+	$(GO) test -run='^$$' -fuzz='^FuzzJSONString$$' -fuzztime=10s ./pkg/render
 
 # Go benchmarks, then the whole-authority comparison with DuckDB.
 bench: bench-go

@@ -605,14 +605,69 @@ func writeValue(b *bytes.Buffer, v any) error {
 
 // writeJSONString appends s as json.Marshal writes it.
 func writeJSONString(b *bytes.Buffer, s string) error {
-	if !plainJSON(s) {
-		return writeMarshal(b, s)
-	}
-	b.WriteByte('"')
-	b.WriteString(s)
-	b.WriteByte('"')
+	b.Write(appendJSONString(b.AvailableBuffer(), s))
 	return nil
 }
+
+// appendJSONString appends s quoted as json.Marshal writes a string:
+// encoding/json's escaping with HTML escaped (\u003c, \u003e, \u0026),
+// the control characters, invalid UTF-8 as \ufffd, and U+2028 and U+2029
+// escaped (FuzzJSONString holds the two together).
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if jsonSafe[c] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(append(dst, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(append(dst, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(append(dst, s[start:]...), '"')
+}
+
+// jsonSafe is the ASCII bytes json.Marshal writes as themselves in a
+// string: printable, and neither a quote, a backslash nor <, > or &.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // writeJSONFloat appends x as json.Marshal writes it: encoding/json's own
 // choice, the shortest 'f' form for these, an exponent outside them (and
@@ -627,23 +682,18 @@ func writeJSONFloat(b *bytes.Buffer, x float64) error {
 
 // writeJSONStrings appends l as json.Marshal writes it (a nil list is null).
 func writeJSONStrings(b *bytes.Buffer, l []string) error {
-	plain := l != nil
-	for _, s := range l {
-		plain = plain && plainJSON(s)
+	if l == nil {
+		b.WriteString("null")
+		return nil
 	}
-	if !plain {
-		return writeMarshal(b, l)
-	}
-	b.WriteByte('[')
+	out := append(b.AvailableBuffer(), '[')
 	for i, s := range l {
 		if i > 0 {
-			b.WriteByte(',')
+			out = append(out, ',')
 		}
-		b.WriteByte('"')
-		b.WriteString(s)
-		b.WriteByte('"')
+		out = appendJSONString(out, s)
 	}
-	b.WriteByte(']')
+	b.Write(append(out, ']'))
 	return nil
 }
 
@@ -682,19 +732,6 @@ func (j *jsonCell) putDate(d register.Day) {
 		return
 	}
 	j.keep(writeJSONString(j.b, d.ISO()))
-}
-
-// plainJSON reports whether encoding/json writes s as itself between
-// quotes: printable ASCII with no quote, backslash or HTML-special byte
-// (which it escapes as \u003c and so on).
-func plainJSON(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c >= 0x80, c == '"', c == '\\', c == '<', c == '>', c == '&':
-			return false
-		}
-	}
-	return true
 }
 
 // Summary is the whole-run figures: summed sessions, never averaged rates.
@@ -859,34 +896,28 @@ var indents = func() []string {
 	return out
 }()
 
-// appendIndented is indentPupil appending to a byte slice: one append of
-// each run between the bytes that move the layout, not one call a byte.
+// appendIndented is indentPupil appending to a byte slice: the runs of
+// bytes between those that move the layout (found with a table) are
+// appended whole, and a string is copied whole between its quotes.
 func appendIndented(dst, src []byte) []byte {
 	depth := 0
 	open := false // just after [ or {: the line break waits for the next byte
-	newline := func(dst []byte) []byte {
-		if depth < len(indents) {
-			return append(dst, indents[depth]...)
+	for i := 0; i < len(src); {
+		j := i
+		for j < len(src) && !jsonLayout[src[j]] {
+			j++
 		}
-		return append(dst, "\n    "+strings.Repeat("  ", depth)...)
-	}
-	start := 0 // src[start:i] is copied as it is
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		switch c {
-		case '"', '{', '[', '}', ']', ',', ':':
-		default:
+		if j > i {
 			if open {
-				dst = append(dst, src[start:i]...)
-				start = i
-				dst = newline(dst)
-				open = false
+				dst, open = appendNewline(dst, depth), false
 			}
+			dst = append(dst, src[i:j]...)
+			i = j
 			continue
 		}
-		dst = append(dst, src[start:i]...)
+		c := src[i]
 		if open && c != ']' && c != '}' {
-			dst = newline(dst)
+			dst = appendNewline(dst, depth)
 		}
 		open = false
 		switch c {
@@ -912,7 +943,8 @@ func appendIndented(dst, src []byte) []byte {
 			}
 			end := min(j+1, len(src))
 			dst = append(dst, src[i:end]...)
-			i = end - 1
+			i = end
+			continue
 		case '{', '[':
 			dst = append(dst, c)
 			depth++
@@ -920,17 +952,28 @@ func appendIndented(dst, src []byte) []byte {
 		case '}', ']':
 			depth--
 			if i > 0 && src[i-1] != '[' && src[i-1] != '{' {
-				dst = newline(dst)
+				dst = appendNewline(dst, depth)
 			}
 			dst = append(dst, c)
 		case ',':
-			dst = newline(append(dst, c))
+			dst = appendNewline(append(dst, c), depth)
 		case ':':
 			dst = append(dst, ':', ' ')
 		}
-		start = i + 1
+		i++
 	}
-	return append(dst, src[start:]...)
+	return dst
+}
+
+// jsonLayout is the bytes appendIndented acts on.
+var jsonLayout = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true, ',': true, ':': true}
+
+// appendNewline appends a line break and the indent of depth.
+func appendNewline(dst []byte, depth int) []byte {
+	if depth >= 0 && depth < len(indents) {
+		return append(dst, indents[depth]...)
+	}
+	return append(dst, "\n    "+strings.Repeat("  ", max(depth, 0))...)
 }
 
 // runWindow is the dates the run covered.
