@@ -71,6 +71,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzXLRowsAsStreamWriter$$' -fuzztime=20s ./pkg/render
 	$(GO) test -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=20s ./pkg/actions
 	$(GO) test -run='^$$' -fuzz='^FuzzCSVCell$$' -fuzztime=10s ./pkg/render
+	$(GO) test -run='^$$' -fuzz='^FuzzIndentPupil$$' -fuzztime=10s ./pkg/render
+	$(GO) test -run='^$$' -fuzz='^FuzzJSONString$$' -fuzztime=10s ./pkg/render
 
 # Go benchmarks, then the whole-authority comparison with DuckDB.
 bench: bench-go

@@ -235,7 +235,7 @@ func (v *Values) Text(id ID) string { return v.v[id].s }
 func (v *Values) Any(id ID) any {
 	switch Indicators[id].Kind {
 	case Int:
-		return v.v[id].n
+		return boxInt(v.v[id].n)
 	case Float:
 		return v.v[id].f
 	case Bool:
@@ -246,32 +246,66 @@ func (v *Values) Any(id ID) any {
 	return nil
 }
 
-// singleValued is the IDs of every indicator Values holds, in table order.
-var singleValued = func() []ID {
-	var out []ID
+// boxInt is n in an interface, without an allocation for the counts most
+// pupils have (-1, "none", to 1023): Go boxes only 0 to 255 for free, and
+// the rules environment takes some 60 ints a pupil.
+func boxInt(n int) any {
+	if n >= -1 && n < len(boxedInts)-1 {
+		return boxedInts[n+1]
+	}
+	return n
+}
+
+var boxedInts = func() (out [1025]any) {
+	for i := range out {
+		out[i] = i - 1
+	}
+	return out
+}()
+
+// singleValued is every indicator Values holds, in table order, with what
+// AddTo needs of it.
+var singleValued = func() []valueIndicator {
+	var out []valueIndicator
 	for i, ind := range Indicators {
 		switch ind.Kind {
 		case Int, Float, Bool, Text:
-			out = append(out, ID(i))
+			out = append(out, valueIndicator{ID(i), ind.Kind, ind.Name})
 		}
 	}
 	return out
 }()
 
+type valueIndicator struct {
+	id   ID
+	kind Kind
+	name string
+}
+
 // AddTo puts every value into a rules environment under its indicator's
 // name, with the Go type of its kind.
 func (v *Values) AddTo(vars map[string]any) {
-	for _, id := range singleValued {
-		vars[Indicators[id].Name] = v.Any(id)
+	for _, e := range singleValued {
+		x := &v.v[e.id]
+		switch e.kind {
+		case Int:
+			vars[e.name] = boxInt(x.n)
+		case Float:
+			vars[e.name] = x.f
+		case Bool:
+			vars[e.name] = x.n != 0
+		case Text:
+			vars[e.name] = x.s
+		}
 	}
 }
 
 // addGroup is AddTo for one group's indicators: the map-filling AddVars
 // of each group, which tests and the schema read.
 func (v *Values) addGroup(vars map[string]any, g Group) {
-	for _, id := range singleValued {
-		if Indicators[id].Group == g {
-			vars[Indicators[id].Name] = v.Any(id)
+	for _, e := range singleValued {
+		if Indicators[e.id].Group == g {
+			vars[e.name] = v.Any(e.id)
 		}
 	}
 }

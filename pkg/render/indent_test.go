@@ -22,6 +22,7 @@ func TestIndentPupil(t *testing.T) {
 		`{"n":null,"t":true,"f":false,"x":-1.25e-7,"i":0}`,
 		`{"factors":[{"id":"a","evidence":["one","two: \u003cthree\u003e"]},{"id":"b","evidence":[]}],"codes":{"/":1,"\\":2}}`,
 		`{"nested":{"deeper":{"deepest":[1,[2,[3,{}]]]}}}`,
+		`[[[[[[[[[[{"ten":[1,{"x":"deep"}]}]]]]]]]]]]`,
 	}
 	res := tableRulesResult(t)
 	rm := rulesMeta(res)
@@ -76,4 +77,46 @@ func TestWriteValue(t *testing.T) {
 			t.Errorf("writeValue(%v): no error, as json.Marshal gives", v)
 		}
 	}
+}
+
+// FuzzIndentPupil holds the indenter to json.Indent on any JSON document
+// in the compact form pupilJSON writes (no white space outside strings).
+func FuzzIndentPupil(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":[1,{"b":"c\"]"}],"d":{}}`, `[[[[[[[[[[[]]]]]]]]]]]`, `"x\\"`, `{"k":"\u003c\\\\"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		var src bytes.Buffer
+		if !json.Valid([]byte(doc)) || json.Compact(&src, []byte(doc)) != nil {
+			t.Skip()
+		}
+		var want, got bytes.Buffer
+		if err := json.Indent(&want, src.Bytes(), "    ", "  "); err != nil {
+			t.Fatal(err)
+		}
+		indentPupil(&got, src.Bytes())
+		if want.String() != got.String() {
+			t.Fatalf("indentPupil(%s) = %q, json.Indent %q", src.Bytes(), got.String(), want.String())
+		}
+	})
+}
+
+// FuzzJSONString holds the JSON writers' own string escaping to
+// json.Marshal's, for a string and a list of strings.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", `"q" \ b`, "<a&b>", "\x00\x1f\x7f", "\u2028\u2029", "caf\u00e9", "\xff\xc2", "\ufffd", "tab\there\nline"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); string(got) != string(want) {
+			t.Fatalf("appendJSONString(%q) = %s, json.Marshal %s", s, got, want)
+		}
+		list := []string{s, "x", s}
+		want, _ = json.Marshal(list)
+		var b bytes.Buffer
+		if err := writeJSONStrings(&b, list); err != nil || b.String() != string(want) {
+			t.Fatalf("writeJSONStrings(%q) = %s (%v), json.Marshal %s", list, b.String(), err, want)
+		}
+	})
 }

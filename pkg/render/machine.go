@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode"
@@ -141,6 +142,10 @@ func (l *csvLine) text(s string) {
 
 func (l *csvLine) int(n int64) {
 	l.sep()
+	if 0 <= n && n < 10 {
+		l.b = append(l.b, byte('0'+n)) // most code counts
+		return
+	}
 	l.b = strconv.AppendInt(l.b, n, 10)
 }
 
@@ -416,7 +421,7 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeKey(b, c.name)
+		b.Write(pupilJSONKeys[i])
 		c.put(p, &jc)
 	}
 	if jc.err != nil {
@@ -464,9 +469,9 @@ func pupilJSON(b *bytes.Buffer, res *analysis.Result, p *analysis.Pupil, rm *Rul
 		}
 	}
 	rec.load(res, p)
-	for _, c := range analystColumns {
+	for i, c := range analystColumns {
 		b.WriteByte(',')
-		writeKey(b, c.name)
+		b.Write(analystJSONKeys[i])
 		c.put(rec, &jc)
 	}
 	if jc.err != nil {
@@ -562,6 +567,17 @@ var jsonKeys = func() map[string][]byte {
 	return m
 }()
 
+// pupilJSONKeys and analystJSONKeys are the columns' keys, in their order.
+var pupilJSONKeys, analystJSONKeys = func() (pupil, analyst [][]byte) {
+	for _, c := range pupilColumns {
+		pupil = append(pupil, jsonKeys[c.name])
+	}
+	for _, c := range analystColumns {
+		analyst = append(analyst, jsonKeys[c.name])
+	}
+	return pupil, analyst
+}()
+
 func writeKey(b *bytes.Buffer, k string) {
 	if v, ok := jsonKeys[k]; ok {
 		b.Write(v)
@@ -599,14 +615,69 @@ func writeValue(b *bytes.Buffer, v any) error {
 
 // writeJSONString appends s as json.Marshal writes it.
 func writeJSONString(b *bytes.Buffer, s string) error {
-	if !plainJSON(s) {
-		return writeMarshal(b, s)
-	}
-	b.WriteByte('"')
-	b.WriteString(s)
-	b.WriteByte('"')
+	b.Write(appendJSONString(b.AvailableBuffer(), s))
 	return nil
 }
+
+// appendJSONString appends s quoted as json.Marshal writes a string:
+// encoding/json's escaping with HTML escaped (\u003c, \u003e, \u0026),
+// the control characters, invalid UTF-8 as \ufffd, and U+2028 and U+2029
+// escaped (FuzzJSONString holds the two together).
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if jsonSafe[c] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(append(dst, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(append(dst, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(append(dst, s[start:]...), '"')
+}
+
+// jsonSafe is the ASCII bytes json.Marshal writes as themselves in a
+// string: printable, and neither a quote, a backslash nor <, > or &.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // writeJSONFloat appends x as json.Marshal writes it: encoding/json's own
 // choice, the shortest 'f' form for these, an exponent outside them (and
@@ -621,23 +692,18 @@ func writeJSONFloat(b *bytes.Buffer, x float64) error {
 
 // writeJSONStrings appends l as json.Marshal writes it (a nil list is null).
 func writeJSONStrings(b *bytes.Buffer, l []string) error {
-	plain := l != nil
-	for _, s := range l {
-		plain = plain && plainJSON(s)
+	if l == nil {
+		b.WriteString("null")
+		return nil
 	}
-	if !plain {
-		return writeMarshal(b, l)
-	}
-	b.WriteByte('[')
+	out := append(b.AvailableBuffer(), '[')
 	for i, s := range l {
 		if i > 0 {
-			b.WriteByte(',')
+			out = append(out, ',')
 		}
-		b.WriteByte('"')
-		b.WriteString(s)
-		b.WriteByte('"')
+		out = appendJSONString(out, s)
 	}
-	b.WriteByte(']')
+	b.Write(append(out, ']'))
 	return nil
 }
 
@@ -676,19 +742,6 @@ func (j *jsonCell) putDate(d register.Day) {
 		return
 	}
 	j.keep(writeJSONString(j.b, d.ISO()))
-}
-
-// plainJSON reports whether encoding/json writes s as itself between
-// quotes: printable ASCII with no quote, backslash or HTML-special byte
-// (which it escapes as \u003c and so on).
-func plainJSON(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c >= 0x80, c == '"', c == '\\', c == '<', c == '>', c == '&':
-			return false
-		}
-	}
-	return true
 }
 
 // Summary is the whole-run figures: summed sessions, never averaged rates.
@@ -840,19 +893,41 @@ func JSON(w io.Writer, res *analysis.Result, meta Meta) error {
 // encoder's own output, no whitespace outside strings), so only strings
 // need recognising, and those are copied whole between their quotes.
 func indentPupil(dst *bytes.Buffer, src []byte) {
+	dst.Write(appendIndented(dst.AvailableBuffer(), src))
+}
+
+// indents is a line break and the indent of each depth, as far as a
+// pupil's record goes; deeper levels are made when met.
+var indents = func() []string {
+	out := make([]string, 8)
+	for d := range out {
+		out[d] = "\n    " + strings.Repeat("  ", d)
+	}
+	return out
+}()
+
+// appendIndented is indentPupil appending to a byte slice: the runs of
+// bytes between those that move the layout (found with a table) are
+// appended whole, and a string is copied whole between its quotes.
+func appendIndented(dst, src []byte) []byte {
 	depth := 0
 	open := false // just after [ or {: the line break waits for the next byte
-	newline := func() {
-		dst.WriteByte('\n')
-		dst.WriteString("    ")
-		for i := 0; i < depth; i++ {
-			dst.WriteString("  ")
+	for i := 0; i < len(src); {
+		j := i
+		for j < len(src) && !jsonLayout[src[j]] {
+			j++
 		}
-	}
-	for i := 0; i < len(src); i++ {
+		if j > i {
+			if open {
+				dst, open = appendNewline(dst, depth), false
+			}
+			dst = append(dst, src[i:j]...)
+			i = j
+			continue
+		}
 		c := src[i]
 		if open && c != ']' && c != '}' {
-			newline()
+			dst = appendNewline(dst, depth)
 		}
 		open = false
 		switch c {
@@ -877,27 +952,38 @@ func indentPupil(dst *bytes.Buffer, src []byte) {
 				j++
 			}
 			end := min(j+1, len(src))
-			dst.Write(src[i:end])
-			i = end - 1
+			dst = append(dst, src[i:end]...)
+			i = end
+			continue
 		case '{', '[':
-			dst.WriteByte(c)
+			dst = append(dst, c)
 			depth++
 			open = true
 		case '}', ']':
 			depth--
 			if i > 0 && src[i-1] != '[' && src[i-1] != '{' {
-				newline()
+				dst = appendNewline(dst, depth)
 			}
-			dst.WriteByte(c)
+			dst = append(dst, c)
 		case ',':
-			dst.WriteByte(c)
-			newline()
+			dst = appendNewline(append(dst, c), depth)
 		case ':':
-			dst.WriteString(": ")
-		default:
-			dst.WriteByte(c)
+			dst = append(dst, ':', ' ')
 		}
+		i++
 	}
+	return dst
+}
+
+// jsonLayout is the bytes appendIndented acts on.
+var jsonLayout = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true, ',': true, ':': true}
+
+// appendNewline appends a line break and the indent of depth.
+func appendNewline(dst []byte, depth int) []byte {
+	if depth >= 0 && depth < len(indents) {
+		return append(dst, indents[depth]...)
+	}
+	return append(dst, "\n    "+strings.Repeat("  ", max(depth, 0))...)
 }
 
 // runWindow is the dates the run covered.
