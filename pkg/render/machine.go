@@ -308,13 +308,31 @@ const csvBlock = 256
 // most workers+1 blocks are held at once and a buffer has one block at a
 // time.
 func inBlocksOf(block int, pupils []*analysis.Pupil, format func(buf *bytes.Buffer, pupils []*analysis.Pupil) error, write func([]byte) (int, error)) error {
+	return inOrder(block, pupils, func() *bytes.Buffer { return new(bytes.Buffer) }, format, func(buf *bytes.Buffer) error {
+		_, err := write(buf.Bytes())
+		buf.Reset()
+		return err
+	})
+}
+
+// inOrder is the pipeline under inBlocksOf, for any kind of block: each of
+// GOMAXPROCS+1 slots (made by newSlot, reused from block to block) is
+// filled by format with a block of pupils on a free core, and the filled
+// slots are handed to write one at a time in the pupils' order, on the
+// caller's goroutine. write must leave the slot ready for the next block.
+// The first error, from format or write, stops the pipeline, and no block
+// after a failed one is written; a panic in format reaches the caller.
+func inOrder[S any](block int, pupils []*analysis.Pupil, newSlot func() S, format func(slot S, pupils []*analysis.Pupil) error, write func(slot S) error) error {
 	blocks := (len(pupils) + block - 1) / block
 	if blocks == 0 {
 		return nil
 	}
 	workers := min(runtime.GOMAXPROCS(0), blocks)
 	slots := workers + 1
-	bufs := make([]bytes.Buffer, slots)
+	bufs := make([]S, slots)
+	for i := range bufs {
+		bufs[i] = newSlot()
+	}
 	errs := make([]error, slots)
 	formatted := make([]bool, slots)      // false: skipped, or format panicked
 	ready := make([]chan struct{}, slots) // the slot's block is done
@@ -334,7 +352,7 @@ func inBlocksOf(block int, pupils []*analysis.Pupil, format func(buf *bytes.Buff
 			return
 		}
 		lo := k * block
-		errs[slot] = format(&bufs[slot], pupils[lo:min(lo+block, len(pupils))])
+		errs[slot] = format(bufs[slot], pupils[lo:min(lo+block, len(pupils))])
 		formatted[slot] = true
 	}
 	for wk := 0; wk < workers; wk++ {
@@ -357,12 +375,11 @@ func inBlocksOf(block int, pupils []*analysis.Pupil, format func(buf *bytes.Buff
 			break // format panicked: raised below
 		}
 		if err = errs[slot]; err == nil {
-			_, err = write(bufs[slot].Bytes())
+			err = write(bufs[slot])
 		}
 		if err != nil {
 			break
 		}
-		bufs[slot].Reset()
 		if k+slots < blocks {
 			jobs <- k + slots
 		}

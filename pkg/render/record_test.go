@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -288,5 +289,48 @@ func TestJSONStreamLayout(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "\n  \"pupils\": [],\n  \"data_quality\": {") {
 		t.Errorf("an empty list is not []:\n%s", b.String())
+	}
+}
+
+// TestParquetSameOnAnyCores checks that the rows made a block at a time on
+// every core (inOrder) are the pupils in the list's order, and give the
+// file one core gives, byte for byte (the sample school's 600 pupils span
+// several blocks).
+func TestParquetSameOnAnyCores(t *testing.T) {
+	res, err := analysis.Run(analysis.Input{Files: []string{"../../testdata/sample/school-marks.csv"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pupils) <= 2*parquetBlock {
+		t.Fatalf("%d pupils: the test needs more than one block of %d", len(res.Pupils), parquetBlock)
+	}
+	write := func(procs int) []byte {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		var b bytes.Buffer
+		if err := Parquet(&b, res, goldenMeta); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	one := write(1)
+	// The rows are the pupils in the list's order.
+	rows, err := parquet.Read[struct {
+		PupilID string `parquet:"pupil_id"`
+	}](bytes.NewReader(one), int64(len(one)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(res.Pupils) {
+		t.Fatalf("%d rows for %d pupils", len(rows), len(res.Pupils))
+	}
+	for i, r := range rows {
+		if r.PupilID != res.Pupils[i].ID {
+			t.Fatalf("row %d is pupil %s, want %s (the pupil ranked %d)", i, r.PupilID, res.Pupils[i].ID, i+1)
+		}
+	}
+	for _, procs := range []int{2, 3, 8} {
+		if !bytes.Equal(write(procs), one) {
+			t.Errorf("GOMAXPROCS=%d: the Parquet file differs from one core's", procs)
+		}
 	}
 }
