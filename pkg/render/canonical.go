@@ -45,11 +45,10 @@ func canonicalZip(w io.Writer, data []byte) error {
 	scratch := zip.NewWriter(io.Discard)
 	for _, f := range files {
 		if f.Name != "[Content_Types].xml" && f.Method == zip.Deflate {
-			// The part is copied as it was compressed: the spreadsheet
-			// library deflates with archive/zip's own compressor at its
-			// default level, as CreateHeader here would, so the bytes are
-			// the same and compressing a 40,000-pupil sheet twice (and
-			// holding it whole) is saved.
+			// The part is copied as it was compressed (by the workbook's
+			// own zip writer, xlsx_zip.go), not compressed again: the
+			// entry's bytes do not depend on this rewrite, and compressing
+			// a 40,000-pupil sheet twice (and holding it whole) is saved.
 			hdr := &zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: zipEpoch}
 			hdr.SetMode(0o600)
 			if _, err := scratch.CreateHeader(hdr); err != nil {
