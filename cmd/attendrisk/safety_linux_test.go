@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -29,41 +28,31 @@ import (
 // by testscript.Main) as a separate process, to send it real signals and
 // give it a real full disk.
 
-var (
-	bigOnce sync.Once
-	bigPath string
-	bigErr  error
-)
-
-// bigRegister is a synthetic local authority's year for 2,000 pupils
-// (about 760,000 mark rows, 43 MB), written once, in its own directory,
-// which the caller removes.
+// bigRegister writes a synthetic local authority's year for 2,000 pupils
+// (about 760,000 mark rows, 43 MB) into the test's temporary directory. It
+// is made afresh for each test rather than once per process: a file kept
+// between runs would be gone (removed with the first run's directory) when
+// go test -count=2 runs the test again.
 func bigRegister(t *testing.T) string {
 	t.Helper()
-	bigOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "attendrisk-safety-")
-		if err != nil {
-			bigErr = err
-			return
-		}
-		bigPath = filepath.Join(dir, "la.csv")
-		f, err := os.Create(bigPath)
-		if err != nil {
-			bigErr = err
-			return
-		}
-		defer f.Close()
-		cfg := synth.DefaultLAConfig()
-		cfg.Pupils = 2000
-		w := bufio.NewWriter(f)
-		if _, bigErr = synth.WriteLAMarksCSV(w, cfg); bigErr == nil {
-			bigErr = w.Flush()
-		}
-	})
-	if bigErr != nil {
-		t.Fatal(bigErr)
+	path := filepath.Join(t.TempDir(), "la.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return bigPath
+	cfg := synth.DefaultLAConfig()
+	cfg.Pupils = 2000
+	w := bufio.NewWriter(f)
+	if _, err := synth.WriteLAMarksCSV(w, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // binary is the attendrisk command the scripts run.
@@ -126,7 +115,6 @@ func TestInterruptedRunLeavesNothing(t *testing.T) {
 		t.Skip("writes a 43 MB register")
 	}
 	reg := bigRegister(t)
-	t.Cleanup(func() { os.RemoveAll(filepath.Dir(reg)) })
 	tests := []struct {
 		name   string
 		signal syscall.Signal
