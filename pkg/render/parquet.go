@@ -151,7 +151,7 @@ func parquetOptions(res *analysis.Result, meta Meta) []parquet.WriterOption {
 		parquet.KeyValueMetadata("attendrisk.note", Disclaimer),
 		// Row groups of 1,024 pupils, each column's pages cut at 32 KB:
 		// the writer holds a row group's pages, and a page buffer for each
-		// of some 170 columns, in memory until the group is written out.
+		// of 154 columns, in memory until the group is written out.
 		// With 8,192 pupils and the library's 256 KB buffers that was
 		// about 20 MB of live heap beside the results, which the
 		// collector's headroom doubled: Parquet peaked at 1.21 times the
@@ -166,9 +166,9 @@ func parquetOptions(res *analysis.Result, meta Meta) []parquet.WriterOption {
 // parquetBlock is the pupils in one block of rows made on a core: 32 rows
 // of 154 values each (24 bytes a value), about 120 KB a block with its
 // text, of which GOMAXPROCS+1 are held at once, live beside the writer's
-// pages: at 128 the authority year's run peaked 4 to 6 MB higher. A block
-// of 32 is still some 400 µs of work (about 12 µs a pupil), against a
-// hand-off between goroutines of a microsecond or so.
+// pages: at 128 the authority year's run peaked 4 to 6 MB higher (at
+// GOGC 50). A block of 32 is still some 300 µs of work (about 10 µs a
+// pupil), against a hand-off between goroutines of a microsecond or so.
 const parquetBlock = 32
 
 // parquetSlot is one block's rows, reused from block to block: each row's
@@ -185,11 +185,11 @@ type parquetSlot struct {
 // appended as the next column's. Going through a value boxed in an
 // interface for every cell, and a string made for the factors and the
 // next steps of every pupil, were most of the Parquet output's garbage
-// (some 150 MB on an authority's year), which the collector then had to
-// keep up with beside the writer's pages. A value of a kind its column
-// does not have (no column writes one) goes the way a boxed value went
-// (parquetRows.value), so the row is always what parquetRows.row gives
-// the boxed values (TestParquetCellsMatchRows).
+// (some 145 of the 185 MB it allocated on an authority's year; 39 MB
+// now, mostly the evidence sentences and the library's buffers). A value
+// of a kind its column does not have (no column writes one) goes the way
+// a boxed value went (parquetRows.value), so the row is always the one
+// the boxed values gave (TestParquetCellsMatchRows, TestParquetCellsKinds).
 type parquetCells struct {
 	pr  *parquetRows
 	row parquet.Row
