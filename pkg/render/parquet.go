@@ -4,16 +4,17 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 	"github.com/attendrisk/attendrisk/pkg/mark"
+	"github.com/attendrisk/attendrisk/pkg/register"
 )
 
 // parquetField is one column of the Parquet pupil record: the flat record
@@ -80,26 +81,17 @@ var parquetType = sync.OnceValue(func() reflect.Type {
 func Parquet(w io.Writer, res *analysis.Result, meta Meta) error {
 	t := parquetType()
 	fields := parquetFields()
-	win := runWindow(res)
 	schema := parquet.SchemaOf(reflect.New(t).Interface())
-	pw := parquet.NewWriter(w, schema,
-		parquet.KeyValueMetadata("attendrisk.schema_version", SchemaVersion),
-		parquet.KeyValueMetadata("attendrisk.version", meta.Version),
-		parquet.KeyValueMetadata("attendrisk.as_of", meta.AsOf),
-		parquet.KeyValueMetadata("attendrisk.window_from", win.From),
-		parquet.KeyValueMetadata("attendrisk.window_to", win.To),
-		parquet.KeyValueMetadata("attendrisk.note", Disclaimer),
-		// Row groups of 1,024 pupils, each column's pages cut at 32 KB:
-		// the writer holds a row group's pages, and a page buffer for each
-		// of some 170 columns, in memory until the group is written out.
-		// With 8,192 pupils and the library's 256 KB buffers that was
-		// about 20 MB of live heap beside the results, which the
-		// collector's headroom doubled: Parquet peaked at 1.21 times the
-		// CSV run on an authority's year. Now it is about 2 MB, for a file
-		// about 4% larger (more pages and row groups, each with its own
-		// dictionaries and statistics); readers see the same rows.
-		parquet.PageBufferSize(32<<10),
-		parquet.MaxRowsPerRowGroup(1024))
+	opts := append([]parquet.WriterOption{schema}, parquetOptions(res, meta)...)
+	// Each column's encoded pages wait in a buffer from the pool until
+	// the row group is written. The library's pool gives them 32 KB
+	// chunks: with 154 columns that is about 5 MB held a row group, most
+	// of it empty (a column's pages for 1,024 rows are a few KB), and the
+	// collector's headroom over it. 4 KB chunks (the smallest the library
+	// makes) hold what the pages take. Only where the pages wait changes,
+	// not what is written (TestParquetSameBytesAsBoxed).
+	opts = append(opts, parquet.ColumnPageBuffers(parquet.NewChunkBufferPool(4<<10)))
+	pw := parquet.NewWriter(w, opts...)
 	rm := rulesMeta(res)
 	codes := mark.Table()
 	if _, err := newParquetRows(schema, fields); err != nil {
@@ -113,19 +105,19 @@ func Parquet(w io.Writer, res *analysis.Result, meta Meta) error {
 	// same bytes.
 	newSlot := func() *parquetSlot {
 		pr, _ := newParquetRows(schema, fields) // checked above
-		return &parquetSlot{pr: pr, vals: make([]any, len(fields)), rows: make([]parquet.Row, parquetBlock)}
+		return &parquetSlot{cells: parquetCells{pr: pr}, rows: make([]parquet.Row, parquetBlock)}
 	}
 	format := func(sl *parquetSlot, ps []*analysis.Pupil) error {
 		sl.n = 0
+		// The block before in this slot is written: its text, which the
+		// writer copied into its pages, can be overwritten.
+		sl.cells.text = sl.cells.text[:0]
 		for i, p := range ps {
-			parquetValues(sl.vals, &sl.rec, res, p, rm, codes)
-			row, err := sl.pr.row(sl.vals)
+			row, err := sl.cells.pupil(sl.rows[i][:0], &sl.rec, res, p, rm, codes)
 			if err != nil {
 				return err
 			}
-			// A copy: the row is pr's buffer, reused for the next pupil.
-			// Its values refer to the pupil's text, which is not reused.
-			sl.rows[i] = append(sl.rows[i][:0], row...)
+			sl.rows[i] = row
 			sl.n = i + 1
 		}
 		return nil
@@ -146,56 +138,207 @@ func Parquet(w io.Writer, res *analysis.Result, meta Meta) error {
 	return pw.Close()
 }
 
-// parquetBlock is the pupils in one block of rows made on a core: 128
-// rows of some 200 values each, about 600 KB a block, of which GOMAXPROCS+1
-// are held at once.
-const parquetBlock = 128
-
-// parquetSlot is one block's rows, reused from block to block.
-type parquetSlot struct {
-	pr   *parquetRows
-	rec  record
-	vals []any
-	rows []parquet.Row // the first n hold the block's rows
-	n    int
+// parquetOptions are the writer's options, which with the rows decide
+// every byte of the file.
+func parquetOptions(res *analysis.Result, meta Meta) []parquet.WriterOption {
+	win := runWindow(res)
+	return []parquet.WriterOption{
+		parquet.KeyValueMetadata("attendrisk.schema_version", SchemaVersion),
+		parquet.KeyValueMetadata("attendrisk.version", meta.Version),
+		parquet.KeyValueMetadata("attendrisk.as_of", meta.AsOf),
+		parquet.KeyValueMetadata("attendrisk.window_from", win.From),
+		parquet.KeyValueMetadata("attendrisk.window_to", win.To),
+		parquet.KeyValueMetadata("attendrisk.note", Disclaimer),
+		// Row groups of 1,024 pupils, each column's pages cut at 32 KB:
+		// the writer holds a row group's pages, and a page buffer for each
+		// of 154 columns, in memory until the group is written out.
+		// With 8,192 pupils and the library's 256 KB buffers that was
+		// about 20 MB of live heap beside the results, which the
+		// collector's headroom doubled: Parquet peaked at 1.21 times the
+		// CSV run on an authority's year. Now it is about 2 MB, for a file
+		// about 4% larger (more pages and row groups, each with its own
+		// dictionaries and statistics); readers see the same rows.
+		parquet.PageBufferSize(32 << 10),
+		parquet.MaxRowsPerRowGroup(1024),
+	}
 }
 
-// parquetValues fills vals with a pupil's value for every column of the
-// file, in parquetFields' order: the established columns, the factors,
-// steps and rules, the code counts, then the analyst columns (loaded into
-// rec, which is reused).
-func parquetValues(vals []any, rec *record, res *analysis.Result, p *analysis.Pupil, rm RulesMeta, codes []mark.Code) {
-	k := 0
-	for _, c := range pupilColumns {
-		vals[k] = c.get(p)
-		k++
+// parquetBlock is the pupils in one block of rows made on a core: 32 rows
+// of 154 values each (24 bytes a value), about 120 KB a block with its
+// text, of which GOMAXPROCS+1 are held at once, live beside the writer's
+// pages: at 128 the authority year's run peaked 4 to 6 MB higher (at
+// GOGC 50). A block of 32 is still some 300 µs of work (about 10 µs a
+// pupil), against a hand-off between goroutines of a microsecond or so.
+const parquetBlock = 32
+
+// parquetSlot is one block's rows, reused from block to block: each row's
+// values, and the text made for them, keep their memory.
+type parquetSlot struct {
+	cells parquetCells
+	rec   record
+	rows  []parquet.Row // the first n hold the block's rows
+	n     int
+}
+
+// parquetCells makes a pupil's parquet.Row straight from the columns'
+// typed values: it is the cellWriter the columns write to, each value
+// appended as the next column's. Going through a value boxed in an
+// interface for every cell, and a string made for the factors and the
+// next steps of every pupil, were most of the Parquet output's garbage
+// (some 145 of the 185 MB it allocated on an authority's year; 39 MB
+// now, mostly the evidence sentences and the library's buffers). A value
+// of a kind its column does not have (no column writes one) goes the way
+// a boxed value went (parquetRows.value), so the row is always the one
+// the boxed values gave (TestParquetCellsMatchRows, TestParquetCellsKinds).
+type parquetCells struct {
+	pr  *parquetRows
+	row parquet.Row
+	col int // the column (and field) the next value is for
+	// text holds the text made for the block's rows (the factors, the
+	// next steps), which their values refer to; it is reset when the
+	// block is written (the writer copies a value's bytes into its page
+	// buffers), so it grows to the largest block's text and no further.
+	text []byte
+	err  error
+}
+
+// pupil appends p's row to row, every column in parquetFields' order:
+// the established columns, the factors, steps and rules, the code
+// counts, then the analyst columns (loaded into rec, which is reused).
+func (c *parquetCells) pupil(row parquet.Row, rec *record, res *analysis.Result, p *analysis.Pupil, rm RulesMeta, codes []mark.Code) (parquet.Row, error) {
+	c.row, c.col, c.err = row, 0, nil
+	for _, col := range pupilColumns {
+		col.put(p, c)
 	}
-	for _, v := range []string{factorsText(p, " | "), stepsText(p, " | "), rm.Name, rm.Version, rm.Hash} {
-		vals[k] = v
-		k++
-	}
-	for _, c := range codes {
-		vals[k] = p.Figures.Codes.Get(c.ID)
-		k++
+	start := len(c.text)
+	c.text = appendFactors(c.text, p, " | ")
+	c.putBytes(c.text[start:])
+	start = len(c.text)
+	c.text = appendSteps(c.text, p, " | ")
+	c.putBytes(c.text[start:])
+	c.putText(rm.Name)
+	c.putText(rm.Version)
+	c.putText(rm.Hash)
+	for _, code := range codes {
+		c.putInt(p.Figures.Codes.Get(code.ID))
 	}
 	rec.load(res, p)
-	for _, c := range analystColumns {
-		vals[k] = c.get(rec)
-		k++
+	for _, col := range analystColumns {
+		col.put(rec, c)
 	}
+	if c.err == nil && c.col != len(c.pr.leaves) {
+		c.err = fmt.Errorf("parquet: %d values for %d columns", c.col, len(c.pr.leaves))
+	}
+	return c.row, c.err
 }
 
-// parquetRows builds a pupil's parquet.Row directly from the column
-// values, in the schema's column order with the levels Schema.Deconstruct
-// gives the struct of parquetType (TestParquetRowsMatchDeconstruct): going
-// through the struct by reflection, and Deconstruct's per-row slices, were
-// most of the Parquet output's time and garbage. The row is reused.
+// add appends v as the next column's value, not null.
+func (c *parquetCells) add(v parquet.Value) {
+	c.row = append(c.row, v.Level(0, c.pr.leaves[c.col].maxDef, c.col))
+	c.col++
+}
+
+// boxed appends v as the boxed value went, for a value its column's kind
+// does not take (and for null).
+func (c *parquetCells) boxed(v any) {
+	if c.col >= len(c.pr.leaves) {
+		c.col++ // counted: pupil reports the mismatch
+		return
+	}
+	row, err := c.pr.value(c.row, c.pr.leaves[c.col], v)
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+	c.row = row
+	c.col++
+}
+
+// kindIs reports whether the next column is of kind k.
+func (c *parquetCells) kindIs(k kind) bool {
+	return c.col < len(c.pr.leaves) && c.pr.fields[c.col].kind == k
+}
+
+func (c *parquetCells) putNull() { c.boxed(nil) }
+
+func (c *parquetCells) putText(s string) {
+	if !c.kindIs(kString) {
+		c.boxed(s)
+		return
+	}
+	// The value refers to s's bytes, which the writer only reads (and
+	// copies into its page buffers); unsafe spares the copy []byte(s)
+	// would make of every name and id.
+	c.add(parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(s), len(s))))
+}
+
+// putBytes appends text held in c.text.
+func (c *parquetCells) putBytes(b []byte) {
+	if !c.kindIs(kString) {
+		c.boxed(string(b))
+		return
+	}
+	c.add(parquet.ByteArrayValue(b))
+}
+
+func (c *parquetCells) putInt(n int) {
+	if !c.kindIs(kInt) {
+		c.boxed(n)
+		return
+	}
+	c.add(parquet.Int64Value(int64(n)))
+}
+
+func (c *parquetCells) putFloat(f float64) {
+	if !c.kindIs(kFloat) {
+		c.boxed(f)
+		return
+	}
+	c.add(parquet.DoubleValue(f))
+}
+
+func (c *parquetCells) putBool(b bool) {
+	if !c.kindIs(kBool) {
+		c.boxed(b)
+		return
+	}
+	c.add(parquet.BooleanValue(b))
+}
+
+// putDate writes d's days since 1970-01-01, which register.Day is: the
+// number the yyyy-mm-dd text parsed gave. A year the text cannot give
+// (outside 0 to 9999) goes as the text did, and fails as it did.
+func (c *parquetCells) putDate(d register.Day) {
+	if y, _, _ := d.Civil(); !c.kindIs(kDate) || y < 0 || y > 9999 {
+		c.boxed(isoDay(d))
+		return
+	}
+	c.add(parquet.Int32Value(int32(d)))
+}
+
+func (c *parquetCells) putList(l []string) {
+	if !c.kindIs(kStrings) {
+		c.boxed(l)
+		return
+	}
+	// The values refer to the strings, not to l, which the column reuses.
+	row, err := c.pr.value(c.row, c.pr.leaves[c.col], l)
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+	c.row = row
+	c.col++
+}
+
+// parquetRows is where each field's values go in a parquet.Row: the
+// column and the levels Schema.Deconstruct gives the struct of
+// parquetType (TestParquetRowsMatchDeconstruct), so that a row is made
+// without the struct: going through it by reflection, and Deconstruct's
+// per-row slices, were most of the Parquet output's time and garbage.
 type parquetRows struct {
 	fields []parquetField
 	// leaves is, in column order, the field each leaf column holds and
 	// its levels.
 	leaves []parquetLeaf
-	buf    parquet.Row
 }
 
 type parquetLeaf struct {
@@ -217,62 +360,58 @@ func newParquetRows(schema *parquet.Schema, fields []parquetField) (*parquetRows
 		}
 		pr.leaves = append(pr.leaves, parquetLeaf{i, leaf.ColumnIndex, leaf.MaxDefinitionLevel})
 	}
-	sort.Slice(pr.leaves, func(i, j int) bool { return pr.leaves[i].column < pr.leaves[j].column })
+	// parquetCells appends the values in the fields' order: each field
+	// must be the column of its index (parquetType's fields are).
 	for i, l := range pr.leaves {
 		if l.column != i {
-			return nil, fmt.Errorf("parquet: column %d of %d fields", l.column, len(fields))
+			return nil, fmt.Errorf("parquet: field %d is column %d", i, l.column)
 		}
 	}
 	return pr, nil
 }
 
-// row converts vals (as setParquet reads them) to a row.
-func (pr *parquetRows) row(vals []any) (parquet.Row, error) {
-	row := pr.buf[:0]
-	for _, l := range pr.leaves {
-		f, v := pr.fields[l.field], vals[l.field]
-		if f.nullable && v == nil {
-			row = append(row, parquet.NullValue().Level(0, 0, l.column))
-			continue
-		}
-		var pv parquet.Value
-		switch f.kind {
-		case kInt:
-			n, _ := v.(int)
-			pv = parquet.Int64Value(int64(n))
-		case kFloat:
-			x, _ := v.(float64)
-			pv = parquet.DoubleValue(x)
-		case kBool:
-			b, _ := v.(bool)
-			pv = parquet.BooleanValue(b)
-		case kDate:
-			s, _ := v.(string)
-			d, err := time.Parse(time.DateOnly, s)
-			if err != nil {
-				return nil, err
-			}
-			pv = parquet.Int32Value(int32(d.Unix() / 86400))
-		case kStrings:
-			list, _ := v.([]string)
-			if len(list) == 0 {
-				row = append(row, parquet.NullValue().Level(0, l.maxDef-1, l.column))
-				continue
-			}
-			for i, s := range list {
-				row = append(row, parquet.ValueOf(s).Level(min(i, 1), l.maxDef, l.column))
-			}
-			continue
-		default:
-			// ValueOf refers to the text where ByteArrayValue would copy
-			// it: the writer copies it into its page buffers.
-			if _, ok := v.(string); !ok {
-				v = ""
-			}
-			pv = parquet.ValueOf(v)
-		}
-		row = append(row, pv.Level(0, l.maxDef, l.column))
+// value appends v, a column's value boxed (string, int, float64, bool,
+// []string, or nil for null: as column.get gives it), as leaf l's value
+// or values.
+func (pr *parquetRows) value(row parquet.Row, l parquetLeaf, v any) (parquet.Row, error) {
+	f := pr.fields[l.field]
+	if f.nullable && v == nil {
+		return append(row, parquet.NullValue().Level(0, 0, l.column)), nil
 	}
-	pr.buf = row
-	return row, nil
+	var pv parquet.Value
+	switch f.kind {
+	case kInt:
+		n, _ := v.(int)
+		pv = parquet.Int64Value(int64(n))
+	case kFloat:
+		x, _ := v.(float64)
+		pv = parquet.DoubleValue(x)
+	case kBool:
+		b, _ := v.(bool)
+		pv = parquet.BooleanValue(b)
+	case kDate:
+		s, _ := v.(string)
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return row, err
+		}
+		pv = parquet.Int32Value(int32(d.Unix() / 86400))
+	case kStrings:
+		list, _ := v.([]string)
+		if len(list) == 0 {
+			return append(row, parquet.NullValue().Level(0, l.maxDef-1, l.column)), nil
+		}
+		for i, s := range list {
+			row = append(row, parquet.ValueOf(s).Level(min(i, 1), l.maxDef, l.column))
+		}
+		return row, nil
+	default:
+		// ValueOf refers to the text: the writer copies it into its page
+		// buffers.
+		if _, ok := v.(string); !ok {
+			v = ""
+		}
+		pv = parquet.ValueOf(v)
+	}
+	return append(row, pv.Level(0, l.maxDef, l.column)), nil
 }
