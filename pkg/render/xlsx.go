@@ -606,18 +606,56 @@ func (b *xlBook) style(l xlLook) (int, error) {
 	return id, nil
 }
 
+// xlText is what a cell's width and wrapping read of its text: its length
+// in characters, its longest line's, and whether it has more than one line.
+// Made once for each text cell of a row (xlMaker.row) rather than counted
+// again for each question.
+type xlText struct {
+	runes, longest int
+	lines          bool
+}
+
+func xlTextOf(s string) xlText {
+	var t xlText
+	for {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			// A line break is one byte and one character, and never
+			// part of another character, so the lines' counts add up.
+			n := utf8.RuneCountInString(s)
+			t.runes += n
+			t.longest = max(t.longest, n)
+			return t
+		}
+		n := utf8.RuneCountInString(s[:i])
+		t.runes += n + 1
+		t.longest = max(t.longest, n)
+		t.lines = true
+		s = s[i+1:]
+	}
+}
+
 // xlCellWidth estimates the column width a cell needs: its longest line in
 // characters, plus room for the filter button on a header.
 func xlCellWidth(c xlCell) float64 {
+	var t xlText
+	if s, ok := c.v.(string); ok {
+		t = xlTextOf(s)
+	}
+	return xlCellWidthOf(c, t)
+}
+
+// xlCellWidthOf is xlCellWidth with the cell's text, if it is text,
+// already read (xlTextOf).
+func xlCellWidthOf(c xlCell, t xlText) float64 {
 	if c.l.noWidth || c.l.title || c.l.section {
 		return xlMinWidth
 	}
 	var w int
+	var digits [32]byte // a number's text, on the stack
 	switch x := c.v.(type) {
 	case string:
-		for line := range strings.SplitSeq(x, "\n") {
-			w = max(w, utf8.RuneCountInString(line))
-		}
+		w = t.longest
 		if c.l.header {
 			// A header of several words may take two lines, so that
 			// "Unauthorised sessions" does not make a column of
@@ -631,12 +669,12 @@ func xlCellWidth(c xlCell) float64 {
 			w += 2 // room for the filter button
 		}
 	case int:
-		s := strconv.Itoa(x)
-		w = len(s) + (len(s)-1)/3
+		n := len(strconv.AppendInt(digits[:0], int64(x), 10))
+		w = n + (n-1)/3
 	case bool:
 		w = 5
 	case float64:
-		w = len(strconv.FormatFloat(x, 'f', -1, 64))
+		w = len(strconv.AppendFloat(digits[:0], x, 'f', -1, 64))
 	case xlFraction:
 		w = 6
 	case xlDate:

@@ -3,7 +3,6 @@ package render
 import (
 	"errors"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -124,6 +123,7 @@ type xlMaker struct {
 	// widths, the widest cells met so far, where that is safe.
 	final  []float64
 	widths []float64
+	texts  []xlText // the row's cells' texts, read once
 	x      *xlRowsXML
 	sw     *excelize.StreamWriter // the writer's; nil in a worker
 	seen   map[xlLook]int         // a worker's styles, looked up once
@@ -137,19 +137,27 @@ type xlMaker struct {
 }
 
 // decide is whether a cell wraps, and how many lines it then takes, in a
-// column width wide (or across merged columns that wide).
-func (m *xlMaker) decide(c xlCell, width float64) (wrap bool, lines int) {
+// column width wide (or across merged columns that wide); t is the cell's
+// text read (xlTextOf), if it is text.
+func (m *xlMaker) decide(c xlCell, t xlText, width float64) (wrap bool, lines int) {
+	text, ok := c.v.(string)
 	wrap = c.l.wrap
-	if text, ok := c.v.(string); ok && !wrap && (!m.s.oneLine || c.l.header) && !c.l.noWidth && !c.l.title && !c.l.section &&
-		float64(utf8.RuneCountInString(text)+2) > width {
+	if ok && !wrap && (!m.s.oneLine || c.l.header) && !c.l.noWidth && !c.l.title && !c.l.section &&
+		float64(t.runes+2) > width {
 		// Longer than its column could be made: wrap rather than hide the
 		// end under the next cell.
 		wrap = true
 	}
-	if !wrap {
+	switch {
+	case !wrap:
 		return false, 1
+	case !ok:
+		return true, 1
+	case !t.lines:
+		per := max(int(width)-2, 1)
+		return true, max(1, (t.runes+per-1)/per) // xlWrappedLines of one line
 	}
-	return true, xlWrappedLines(c.v, width)
+	return true, xlWrappedLines(text, width)
 }
 
 // row makes one row, the one after m.n.
@@ -173,8 +181,14 @@ func (m *xlMaker) row(r xlRow) error {
 	for len(m.widths) < len(r.cells) {
 		m.widths = append(m.widths, xlMinWidth)
 	}
+	m.texts = m.texts[:0]
 	for i, c := range r.cells {
-		m.widths[i] = max(m.widths[i], xlCellWidth(c))
+		var t xlText
+		if s, ok := c.v.(string); ok {
+			t = xlTextOf(s)
+		}
+		m.texts = append(m.texts, t)
+		m.widths[i] = max(m.widths[i], xlCellWidthOf(c, t))
 	}
 	if m.final != nil && len(r.cells) > len(m.final) {
 		return fmt.Errorf("internal error: sheet row %d has %d cells, measured %d columns", n, len(r.cells), len(m.final))
@@ -208,15 +222,18 @@ func (m *xlMaker) row(r xlRow) error {
 			width = m.final[i]
 		default:
 			width = m.widths[i]
-			wrap, k := m.decide(c, width)
-			if most, kMost := m.decide(c, xlMostWidth); wrap != most || wrap && k != kMost {
+		}
+		wrap, k := m.decide(c, m.texts[i], width)
+		if m.final == nil && width < xlMostWidth {
+			// Made in one pass: the widest cell of the column so far
+			// decides only if the widest column would decide the same.
+			if most, kMost := m.decide(c, m.texts[i], xlMostWidth); wrap != most || wrap && k != kMost {
 				if m.sw == nil {
 					return errXLRedo
 				}
 				return errXLUnsafe
 			}
 		}
-		wrap, k := m.decide(c, width)
 		c.l.wrap = wrap
 		v, l, err := xlValue(c)
 		if err != nil {
