@@ -622,17 +622,33 @@ func xlTextOf(s string) xlText {
 		if i < 0 {
 			// A line break is one byte and one character, and never
 			// part of another character, so the lines' counts add up.
-			n := utf8.RuneCountInString(s)
+			n := xlRunes(s)
 			t.runes += n
 			t.longest = max(t.longest, n)
 			return t
 		}
-		n := utf8.RuneCountInString(s[:i])
+		n := xlRunes(s[:i])
 		t.runes += n + 1
 		t.longest = max(t.longest, n)
 		t.lines = true
 		s = s[i+1:]
 	}
+}
+
+// xlRunes is utf8.RuneCountInString(s), eight bytes at a time while they
+// are ASCII (one character each): most of a workbook's text is.
+func xlRunes(s string) int {
+	n := 0
+	for len(s) >= 8 {
+		x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if x&0x8080808080808080 != 0 {
+			break
+		}
+		n += 8
+		s = s[8:]
+	}
+	return n + utf8.RuneCountInString(s)
 }
 
 // xlCellWidth estimates the column width a cell needs: its longest line in

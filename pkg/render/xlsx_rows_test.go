@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
 )
@@ -140,4 +141,35 @@ func TestXLSXOnePassEdges(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzXLTextOf holds xlTextOf, which the widths and the wrapping read, to
+// the counts they made before: characters as utf8 counts them, the longest
+// of the lines split at line breaks, and whether there is a break.
+func FuzzXLTextOf(f *testing.F) {
+	for _, s := range []string{"", "a", "\n", "ab\ncd\n", "Zoë O'Brien", "12345678", "123456789\nabcdefghijklmnop",
+		"\xe2\x82\n\xac", "日本語のテキスト\nです", strings.Repeat("x", 17) + "é" + strings.Repeat("y", 9), "\xff\xfe\n\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := xlText{runes: utf8.RuneCountInString(s), lines: strings.Contains(s, "\n")}
+		for line := range strings.SplitSeq(s, "\n") {
+			want.longest = max(want.longest, utf8.RuneCountInString(line))
+		}
+		if got := xlTextOf(s); got != want {
+			t.Errorf("xlTextOf(%q) = %+v, want %+v", s, got, want)
+		}
+		if got, want := xlRunes(s), utf8.RuneCountInString(s); got != want {
+			t.Errorf("xlRunes(%q) = %d, want %d", s, got, want)
+		}
+		// A cell's wrapped lines, one line or several, as xlWrappedLines
+		// counts them.
+		m := &xlMaker{s: &xlSheet{}}
+		for _, width := range []float64{1, 3, 5, 12, 50, 70} {
+			wrap, lines := m.decide(xlCell{v: s, l: xlLook{wrap: true}}, xlTextOf(s), width)
+			if !wrap || lines != xlWrappedLines(s, width) {
+				t.Errorf("%q at width %g: wrap %v in %d lines, want %d", s, width, wrap, lines, xlWrappedLines(s, width))
+			}
+		}
+	})
 }
