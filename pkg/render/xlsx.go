@@ -1117,10 +1117,11 @@ func (b *xlBook) pupilsSheet() *xlSheet {
 	bl.newGen = func() func(int, func(xlRow) error) error {
 		cells := make([]xlCell, len(head)+2)
 		var text []byte // this generator's own: the rows are made on every core
+		pc := b.newPupilCells()
 		return func(i int, yield func(xlRow) error) error {
 			p := pupils[i]
-			for j, c := range pupilColumns {
-				cells[j] = b.pupilCell(p, c)
+			for j := range pupilColumns {
+				cells[j] = pc.cell(p, j)
 			}
 			// The CSV's cells, one line: this sheet is for sorting and
 			// filtering, one row a pupil; Pupil detail has them to read.
@@ -1176,33 +1177,91 @@ func xlStepsText(p *analysis.Pupil, buf *[]byte) string {
 	return string(b)
 }
 
-// pupilCell types one field of pupilColumns: the CSV writes every value as
-// text, the workbook as what it is.
-func (b *xlBook) pupilCell(p *analysis.Pupil, c column) xlCell {
-	switch c.name {
-	case "first_date":
+// xlPupilCells types the fields of pupilColumns for the All pupils sheet
+// (the CSV writes every value as text, the workbook as what it is): one
+// generator's, with each column's kind read from its name once and every
+// value put into the one cellWriter (column.get made a cellWriter on the
+// heap for each cell, and boxed its value once more).
+type xlPupilCells struct {
+	b     *xlBook
+	kinds []xlColKind
+	w     xlColumnCell
+}
+
+type xlColKind uint8
+
+const (
+	xlColPlain xlColKind = iota
+	xlColPct             // a rate in percent (_pct), stored as a fraction
+	xlColFirst
+	xlColLast
+	xlColYear
+	xlColTier
+)
+
+func (b *xlBook) newPupilCells() *xlPupilCells {
+	g := &xlPupilCells{b: b, kinds: make([]xlColKind, len(pupilColumns))}
+	for j, c := range pupilColumns {
+		switch {
+		case c.name == "first_date":
+			g.kinds[j] = xlColFirst
+		case c.name == "last_date":
+			g.kinds[j] = xlColLast
+		case c.name == "year_group":
+			g.kinds[j] = xlColYear
+		case c.name == "tier":
+			g.kinds[j] = xlColTier
+		case strings.HasSuffix(c.name, "_pct"):
+			g.kinds[j] = xlColPct
+		}
+	}
+	return g
+}
+
+// cell is pupil p's cell of pupilColumns[j].
+func (g *xlPupilCells) cell(p *analysis.Pupil, j int) xlCell {
+	switch g.kinds[j] {
+	case xlColFirst:
 		return xlDateCell(p.First)
-	case "last_date":
+	case xlColLast:
 		return xlDateCell(p.Last)
-	case "year_group":
+	case xlColYear:
 		return xlCell{v: xlYearValue(p.Info.YearGroup)}
-	case "tier":
-		return xlStyled(outcome(p).Tier, b.tierLook(p))
+	case xlColTier:
+		return xlStyled(outcome(p).Tier, g.b.tierLook(p))
 	}
-	switch v := c.get(p).(type) {
-	case float64:
-		if strings.HasSuffix(c.name, "_pct") {
-			return xlCell{v: xlFrac(v)}
-		}
-		return xlCell{v: v}
-	case string:
-		if v == "" {
-			return xlCell{}
-		}
-		return xlTxt(v)
-	default:
-		return xlCell{v: v}
+	g.w.pct = g.kinds[j] == xlColPct
+	pupilColumns[j].put(p, &g.w)
+	return g.w.c
+}
+
+// xlColumnCell is the cellWriter of xlPupilCells: the cell of the value
+// put, as column.get's value was made one (empty text an empty cell, a
+// rate as a fraction).
+type xlColumnCell struct {
+	pct bool
+	c   xlCell
+}
+
+func (w *xlColumnCell) putNull()         { w.c = xlCell{} }
+func (w *xlColumnCell) putText(s string) { w.c = xlColumnText(s) }
+func (w *xlColumnCell) putInt(n int)     { w.c = xlCell{v: n} }
+func (w *xlColumnCell) putFloat(f float64) {
+	if w.pct {
+		w.c = xlCell{v: xlFrac(f)}
+		return
 	}
+	w.c = xlCell{v: f}
+}
+func (w *xlColumnCell) putBool(b bool)         { w.c = xlCell{v: b} }
+func (w *xlColumnCell) putDate(d register.Day) { w.c = xlColumnText(isoDay(d)) }
+func (w *xlColumnCell) putList(l []string)     { w.c = xlCell{v: append(make([]string, 0, len(l)), l...)} }
+
+func xlColumnText(s string) xlCell {
+	if s == "" {
+		return xlCell{}
+	}
+	return xlTxt(s)
 }
 
 // xlDimension is a cohort grouping the summary's key columns may be.
