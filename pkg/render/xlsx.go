@@ -1010,6 +1010,7 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 		bl.tail = []xlRow{xlNote("No pupils to list.", true)}
 	}
 	bl.newGen = func() func(int, func(xlRow) error) error {
+		var cells []xlCell // this generator's own, a row at a time
 		return func(i int, yield func(xlRow) error) error {
 			p := list[i]
 			f := p.Figures
@@ -1019,9 +1020,8 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 			}
 			// The cause breakdown is the one every output uses
 			// (unexplained_sessions): N, O and sessions with no mark.
-			split := []xlCell{xlNum(p.Causes.Unexplained), xlNum(f.Unauthorised), xlNum(f.Authorised)}
+			split := [...]xlCell{xlNum(p.Causes.Unexplained), xlNum(f.Unauthorised), xlNum(f.Authorised)}
 			name := xlTxt(clip(pupilName(p), xlNameCut))
-			var cells []xlCell
 			if rules != nil {
 				o := outcome(p)
 				id := xlTxt(p.ID)
@@ -1032,9 +1032,9 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 				if len(o.Steps) > 0 {
 					step = o.Steps[0].Text
 				}
-				cells = []xlCell{xlNum(ranks[i]), xlStyled(o.Tier, b.tierLook(p)), xlNum(o.Score), id, name,
-					xlTxt(p.Info.School), {v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), abs}
-				cells = append(cells, split...)
+				cells = append(cells[:0], xlNum(ranks[i]), xlStyled(o.Tier, b.tierLook(p)), xlNum(o.Score), id, name,
+					xlTxt(p.Info.School), xlCell{v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), abs)
+				cells = append(cells, split[:]...)
 				cells = append(cells, xlTxt(xlFlag(p)), xlStyled(clip(xlFactorLabels(p), xlFactorsCut), xlLook{wide: true}),
 					xlStyled(clip(step, xlStepCut), xlLook{wide: true}))
 			} else {
@@ -1042,9 +1042,9 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 				if p.SA() {
 					flag = "severe"
 				}
-				cells = []xlCell{xlNum(ranks[i]), xlTxt(flag), xlTxt(p.ID), name, xlTxt(p.Info.School),
-					{v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), xlNum(f.Possible), abs}
-				cells = append(cells, split...)
+				cells = append(cells[:0], xlNum(ranks[i]), xlTxt(flag), xlTxt(p.ID), name, xlTxt(p.Info.School),
+					xlCell{v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), xlNum(f.Possible), abs)
+				cells = append(cells, split[:]...)
 			}
 			if compared {
 				cells = append(cells, xlTxt(xlChangeWords(p)))

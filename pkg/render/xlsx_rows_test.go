@@ -173,3 +173,24 @@ func FuzzXLTextOf(f *testing.F) {
 		}
 	})
 }
+
+// FuzzClip holds clip to the []rune cut it made before, for any text and
+// width (bad UTF-8 included).
+func FuzzClip(f *testing.F) {
+	for _, s := range []string{"", "abc", "Zoë O'Brien-Smythe", "日本語のテキストです", "ab\xffcd\xe2\x82ef", strings.Repeat("é", 70)} {
+		f.Add(s, 3)
+		f.Add(s, 1)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 1 || n > 200 {
+			return
+		}
+		want := s
+		if utf8.RuneCountInString(s) > n {
+			want = string([]rune(s)[:n-1]) + "…"
+		}
+		if got := clip(s, n); got != want {
+			t.Errorf("clip(%q, %d) = %q, want %q", s, n, got, want)
+		}
+	})
+}
