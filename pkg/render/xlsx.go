@@ -248,12 +248,13 @@ type xlRow struct {
 	role  xlRole
 }
 
-// xlSheet is a sheet's content. rows is called twice, once to measure the
-// columns and once to write them, because a cell's wrapping (so its style,
-// and the styles are numbered as first used) and a row's height follow
-// from the widths of the columns, which are known only after the last row:
-// for the pupil sheets it regenerates each row
-// from the result rather than holding 40,000 rows in memory.
+// xlSheet is a sheet's content. rows may be called twice, once to measure
+// the columns and once to write them, because a cell's wrapping (so its
+// style, and the styles are numbered as first used) and a row's height
+// follow from the widths of the columns, which are known only after the
+// last row: for the pupil sheets it regenerates each row from the result
+// rather than holding 40,000 rows in memory. A sheet of blocks that can be
+// is made once instead (xlsx_rows.go).
 type xlSheet struct {
 	name string
 	rows func(yield func(xlRow) error) error
