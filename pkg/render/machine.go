@@ -323,7 +323,14 @@ func inBlocksOf(block int, pupils []*analysis.Pupil, format func(buf *bytes.Buff
 // The first error, from format or write, stops the pipeline, and no block
 // after a failed one is written; a panic in format reaches the caller.
 func inOrder[S any](block int, pupils []*analysis.Pupil, newSlot func() S, format func(slot S, pupils []*analysis.Pupil) error, write func(slot S) error) error {
-	blocks := (len(pupils) + block - 1) / block
+	return inOrderRange(block, len(pupils), newSlot, func(slot S, lo, hi int) error { return format(slot, pupils[lo:hi]) }, write)
+}
+
+// inOrderRange is inOrder over the items 0 to n-1, each block given as the
+// range [lo, hi) of its items: for a format that needs to know where its
+// block starts (the workbook's rows are numbered).
+func inOrderRange[S any](block, n int, newSlot func() S, format func(slot S, lo, hi int) error, write func(slot S) error) error {
+	blocks := (n + block - 1) / block
 	if blocks == 0 {
 		return nil
 	}
@@ -352,7 +359,7 @@ func inOrder[S any](block int, pupils []*analysis.Pupil, newSlot func() S, forma
 			return
 		}
 		lo := k * block
-		errs[slot] = format(bufs[slot], pupils[lo:min(lo+block, len(pupils))])
+		errs[slot] = format(bufs[slot], lo, min(lo+block, n))
 		formatted[slot] = true
 	}
 	for wk := 0; wk < workers; wk++ {

@@ -254,6 +254,20 @@ func clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
+	if n >= 1 {
+		// The first n-1 characters as they are, without a []rune of the
+		// whole text (the workbook's Priority sheet clips three texts a
+		// pupil): the same bytes when they are valid UTF-8, which a
+		// []rune would have made U+FFFD of.
+		i := 0
+		for k := 0; k < n-1; k++ {
+			_, w := utf8.DecodeRuneInString(s[i:])
+			i += w
+		}
+		if utf8.ValidString(s[:i]) {
+			return s[:i] + "…"
+		}
+	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }

@@ -3,12 +3,14 @@ package render
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -91,8 +93,9 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	if res.Actions != nil {
 		sheets = append(sheets[:1], append([]*xlSheet{b.outstandingSheet()}, sheets[1:]...)...)
 	}
-	// Each sheet's rows are made twice, to measure the columns and to
-	// write them (see xlSheet). The measuring runs a sheet ahead, on
+	// A sheet's rows may be made twice, to measure the columns and to
+	// write them (see xlSheet; the sheets of pupils are made once where
+	// they can be, xlsx_rows.go). The measuring runs a sheet ahead, on
 	// another core: the next sheet is measured while this one is written,
 	// which reads the same result and touches nothing the writing does.
 	measured := make([]chan xlMeasure, len(sheets))
@@ -114,6 +117,10 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 			case <-done:
 				return
 			default:
+			}
+			if s.onePass() {
+				measured[i] <- xlMeasure{} // made in one pass, measured only if that fails
+				continue
 			}
 			measured[i] <- b.measure(s)
 		}
@@ -150,11 +157,15 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 
 // xlBook is one workbook being written.
 type xlBook struct {
-	ctx    context.Context
-	f      *excelize.File
-	res    *analysis.Result
-	meta   Meta
-	styles map[xlLook]int
+	ctx  context.Context
+	f    *excelize.File
+	res  *analysis.Result
+	meta Meta
+	// styles are the style ids by look, numbered as first used; only the
+	// writer adds to them, under stylesMu, which the block workers read
+	// them under (xlMaker.style).
+	styles   map[xlLook]int
+	stylesMu sync.RWMutex
 	// rowsAt is each written sheet's rows by its part's name in the zip
 	// (see write and xlSheetZip).
 	rowsAt map[string]*xlRowsXML
@@ -237,12 +248,13 @@ type xlRow struct {
 	role  xlRole
 }
 
-// xlSheet is a sheet's content. rows is called twice, once to measure the
-// columns and once to write them, because a cell's wrapping (so its style,
-// and the styles are numbered as first used) and a row's height follow
-// from the widths of the columns, which are known only after the last row:
-// for the pupil sheets it regenerates each row
-// from the result rather than holding 40,000 rows in memory.
+// xlSheet is a sheet's content. rows may be called twice, once to measure
+// the columns and once to write them, because a cell's wrapping (so its
+// style, and the styles are numbered as first used) and a row's height
+// follow from the widths of the columns, which are known only after the
+// last row: for the pupil sheets it regenerates each row from the result
+// rather than holding 40,000 rows in memory. A sheet of blocks that can be
+// is made once instead (xlsx_rows.go).
 type xlSheet struct {
 	name string
 	rows func(yield func(xlRow) error) error
@@ -258,6 +270,10 @@ type xlSheet struct {
 	// links, if set, are the sheet's hyperlinks to places in the workbook,
 	// in the order they are listed.
 	links func() []xlLink
+	// blocks, if set, are the sheet's rows as a head, each pupil's rows and
+	// a tail, made a block of pupils at a time on every core (rows is then
+	// blocks.rows; see xlsx_rows.go).
+	blocks *xlBlocks
 }
 
 // xlRowsOf is a sheet body held in memory (the small sheets).
@@ -291,6 +307,7 @@ type xlMeasure struct {
 	widths                []float64
 	header, last, cols, n int
 	err                   error
+	measured              bool // false: left to be made in one pass
 }
 
 // measure makes the sheet's rows once to size its columns. It reads the
@@ -319,15 +336,18 @@ func (b *xlBook) measure(s *xlSheet) xlMeasure {
 		}
 		return nil
 	})
-	return xlMeasure{widths, header, last, cols, n, err}
+	return xlMeasure{widths, header, last, cols, n, err, true}
 }
 
-// write streams one sheet: widths and panes first (the StreamWriter's rule),
-// then the rows in order; the autofilter and chart are set through the File
-// API before Flush, which is when the stream writes them out.
+// write streams one sheet: its rows first, as sheet XML (xlMaker), then
+// the widths and panes, which excelize's stream writer accepts until a row
+// goes through it (none does) and writes at the head of the sheet; the
+// autofilter and chart are set through the File API before Flush, which is
+// when the stream writes them out. m is the sheet's measure, or (a sheet
+// made in one pass) none: then the widths are those of the rows as made,
+// and if the rows cannot be made in one pass the sheet is measured here
+// and made again.
 func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
-	widths, header, last, cols, n := m.widths, m.header, m.last, m.cols, m.n
-	var err error
 	// Fit to one page wide: set before the stream writer, which writes
 	// the sheet properties when it starts.
 	if err := b.f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: xlPtr(true)}); err != nil {
@@ -346,6 +366,44 @@ func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
 	if _, ok := b.f.Sheet.Load(path); !ok || b.rowsAt[path] != nil {
 		return fmt.Errorf("internal error: sheet %q is not the part %s", s.name, path)
 	}
+	// The rows are written as sheet XML by xlRowsXML (xlsx_sheetxml.go),
+	// not by the stream writer's SetRow, and go between the head and tail
+	// the stream writer writes when the part goes into the zip
+	// (xlSheetZip).
+	rows := &xlRowsXML{}
+	mk := &xlMaker{b: b, s: s, final: m.widths, x: rows, sw: sw}
+	if !m.measured {
+		mk.final = nil
+	}
+	err = mk.all()
+	if errors.Is(err, errXLUnsafe) && !m.measured {
+		// A row's bytes hang on rows still to come: measure, and make the
+		// rows again. Nothing of the first try has reached the stream
+		// writer (a merged cell is never made in one pass), and the styles
+		// it numbered are those of the rows before the one it stopped at,
+		// in their order, which the second try numbers the same way.
+		_ = rows.finish() // waits for its blocks' compressors: dropped
+		xlTraced(s.name, "measured again")
+		if m = b.measure(s); m.err != nil {
+			return m.err
+		}
+		rows = &xlRowsXML{}
+		mk = &xlMaker{b: b, s: s, final: m.widths, x: rows, sw: sw}
+		err = mk.all()
+	}
+	if err != nil {
+		return err
+	}
+	if err := rows.finish(); err != nil {
+		return err
+	}
+	if !m.measured {
+		xlTraced(s.name, "one pass")
+		m = xlMeasure{widths: mk.widths, header: mk.header, last: mk.last, cols: mk.cols, n: mk.n, measured: true}
+	} else if mk.n != m.n {
+		return fmt.Errorf("internal error: sheet measured as %d rows, made as %d", m.n, mk.n)
+	}
+	widths, header, last, cols, n := m.widths, m.header, m.last, m.cols, m.n
 	// Last column first: the stream writer puts each width before the ones
 	// already set, and the file must list the columns in ascending order.
 	for i := len(widths) - 1; i >= 0; i-- {
@@ -369,72 +427,6 @@ func (b *xlBook) write(s *xlSheet, m xlMeasure) error {
 			RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", xlQuoteSheet(s.name), xlColName(len(widths)), n)}); err != nil {
 			return err
 		}
-	}
-	n = 0
-	// The rows are written as sheet XML by xlRowsXML (xlsx_sheetxml.go),
-	// not by the stream writer's SetRow, and go between the head and tail
-	// the stream writer writes when the part goes into the zip
-	// (xlSheetZip).
-	rows := &xlRowsXML{}
-	err = s.rows(func(r xlRow) error {
-		n++
-		if n%xlCancelEvery == 0 {
-			if err := b.ctx.Err(); err != nil {
-				return err
-			}
-		}
-		if err := rows.startRow(n); err != nil {
-			return err
-		}
-		lines := 1
-		for i, c := range r.cells {
-			if c.v == nil && c.l == (xlLook{}) {
-				continue // nothing to write
-			}
-			width := widths[i]
-			if c.span > 1 {
-				end := min(i+c.span, len(widths))
-				width = 0
-				for _, w := range widths[i:end] {
-					width += w
-				}
-				if err := sw.MergeCell(xlCellName(i+1, n), xlCellName(end, n)); err != nil {
-					return err
-				}
-				c.l.wrap = true
-			}
-			if text, ok := c.v.(string); ok && (!s.oneLine || c.l.header) && !c.l.noWidth && !c.l.title && !c.l.section &&
-				float64(utf8.RuneCountInString(text)+2) > width {
-				// Longer than its column could be made: wrap rather than
-				// hide the end under the next cell.
-				c.l.wrap = true
-			}
-			v, st, err := b.value(c)
-			if err != nil {
-				return err
-			}
-			// widths covers every row's cells: the measuring pass made
-			// the same rows.
-			if err := rows.cell(i+1, st, v); err != nil {
-				return err
-			}
-			if c.l.wrap {
-				lines = max(lines, xlWrappedLines(c.v, width))
-			}
-		}
-		height := 0.0
-		if lines > 1 {
-			// Set the height rather than leave it to the application: not
-			// every spreadsheet grows a row for wrapped text on opening.
-			height = min(float64(lines*xlLineHeight), xlMaxHeight)
-		}
-		return rows.endRow(height)
-	})
-	if err != nil {
-		return err
-	}
-	if err := rows.finish(); err != nil {
-		return err
 	}
 	if s.chart != nil {
 		if err := s.chart(b.f); err != nil {
@@ -500,8 +492,9 @@ func (b *xlBook) table(s *xlSheet, sw *excelize.StreamWriter, header, last, cols
 		RefersTo: fmt.Sprintf("%s!$%d:$%d", xlQuoteSheet(s.name), header, header)})
 }
 
-// value converts a cell for the stream writer, with its style.
-func (b *xlBook) value(c xlCell) (any, int, error) {
+// xlValue converts a cell for the sheet XML, with the look its style is
+// made from.
+func xlValue(c xlCell) (any, xlLook, error) {
 	l := c.l
 	var v any
 	switch x := c.v.(type) {
@@ -528,10 +521,9 @@ func (b *xlBook) value(c xlCell) (any, int, error) {
 		v, l.num = int(x)+25569, xlNumDate
 	case nil:
 	default:
-		return nil, 0, fmt.Errorf("internal error: cell value of type %T", c.v)
+		return nil, l, fmt.Errorf("internal error: cell value of type %T", c.v)
 	}
-	st, err := b.style(l)
-	return v, st, err
+	return v, l, nil
 }
 
 // Number formats: counts with a thousands separator, rates to one decimal
@@ -609,22 +601,78 @@ func (b *xlBook) style(l xlLook) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	b.stylesMu.Lock()
 	b.styles[l] = id
+	b.stylesMu.Unlock()
 	return id, nil
+}
+
+// xlText is what a cell's width and wrapping read of its text: its length
+// in characters, its longest line's, and whether it has more than one line.
+// Made once for each text cell of a row (xlMaker.row) rather than counted
+// again for each question.
+type xlText struct {
+	runes, longest int
+	lines          bool
+}
+
+func xlTextOf(s string) xlText {
+	var t xlText
+	for {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			// A line break is one byte and one character, and never
+			// part of another character, so the lines' counts add up.
+			n := xlRunes(s)
+			t.runes += n
+			t.longest = max(t.longest, n)
+			return t
+		}
+		n := xlRunes(s[:i])
+		t.runes += n + 1
+		t.longest = max(t.longest, n)
+		t.lines = true
+		s = s[i+1:]
+	}
+}
+
+// xlRunes is utf8.RuneCountInString(s), eight bytes at a time while they
+// are ASCII (one character each): most of a workbook's text is.
+func xlRunes(s string) int {
+	n := 0
+	for len(s) >= 8 {
+		x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if x&0x8080808080808080 != 0 {
+			break
+		}
+		n += 8
+		s = s[8:]
+	}
+	return n + utf8.RuneCountInString(s)
 }
 
 // xlCellWidth estimates the column width a cell needs: its longest line in
 // characters, plus room for the filter button on a header.
 func xlCellWidth(c xlCell) float64 {
+	var t xlText
+	if s, ok := c.v.(string); ok {
+		t = xlTextOf(s)
+	}
+	return xlCellWidthOf(c, t)
+}
+
+// xlCellWidthOf is xlCellWidth with the cell's text, if it is text,
+// already read (xlTextOf).
+func xlCellWidthOf(c xlCell, t xlText) float64 {
 	if c.l.noWidth || c.l.title || c.l.section {
 		return xlMinWidth
 	}
 	var w int
+	var digits [32]byte // a number's text, on the stack
 	switch x := c.v.(type) {
 	case string:
-		for line := range strings.SplitSeq(x, "\n") {
-			w = max(w, utf8.RuneCountInString(line))
-		}
+		w = t.longest
 		if c.l.header {
 			// A header of several words may take two lines, so that
 			// "Unauthorised sessions" does not make a column of
@@ -638,12 +686,12 @@ func xlCellWidth(c xlCell) float64 {
 			w += 2 // room for the filter button
 		}
 	case int:
-		s := strconv.Itoa(x)
-		w = len(s) + (len(s)-1)/3
+		n := len(strconv.AppendInt(digits[:0], int64(x), 10))
+		w = n + (n-1)/3
 	case bool:
 		w = 5
 	case float64:
-		w = len(strconv.FormatFloat(x, 'f', -1, 64))
+		w = len(strconv.AppendFloat(digits[:0], x, 'f', -1, 64))
 	case xlFraction:
 		w = 6
 	case xlDate:
@@ -952,19 +1000,20 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 		}
 	}
 	const headerRow = 5
-	rows := func(yield func(xlRow) error) error {
-		for _, r := range []xlRow{
-			{cells: []xlCell{xlStyled("Attendance priority list", xlLook{title: true})}},
-			xlNote(summary+b.run(), false),
-			xlNote(Disclaimer, true),
-			xlBlank(),
-			xlHeaderRow(head...),
-		} {
-			if err := yield(r); err != nil {
-				return err
-			}
-		}
-		for i, p := range list {
+	bl := &xlBlocks{head: []xlRow{
+		{cells: []xlCell{xlStyled("Attendance priority list", xlLook{title: true})}},
+		xlNote(summary+b.run(), false),
+		xlNote(Disclaimer, true),
+		xlBlank(),
+		xlHeaderRow(head...),
+	}, n: len(list), measureFirst: true}
+	if len(list) == 0 {
+		bl.tail = []xlRow{xlNote("No pupils to list.", true)}
+	}
+	bl.newGen = func() func(int, func(xlRow) error) error {
+		var cells []xlCell // this generator's own, a row at a time
+		return func(i int, yield func(xlRow) error) error {
+			p := list[i]
 			f := p.Figures
 			abs := xlCell{}
 			if f.Assessable() {
@@ -972,9 +1021,8 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 			}
 			// The cause breakdown is the one every output uses
 			// (unexplained_sessions): N, O and sessions with no mark.
-			split := []xlCell{xlNum(p.Causes.Unexplained), xlNum(f.Unauthorised), xlNum(f.Authorised)}
+			split := [...]xlCell{xlNum(p.Causes.Unexplained), xlNum(f.Unauthorised), xlNum(f.Authorised)}
 			name := xlTxt(clip(pupilName(p), xlNameCut))
-			var cells []xlCell
 			if rules != nil {
 				o := outcome(p)
 				id := xlTxt(p.ID)
@@ -985,9 +1033,9 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 				if len(o.Steps) > 0 {
 					step = o.Steps[0].Text
 				}
-				cells = []xlCell{xlNum(ranks[i]), xlStyled(o.Tier, b.tierLook(p)), xlNum(o.Score), id, name,
-					xlTxt(p.Info.School), {v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), abs}
-				cells = append(cells, split...)
+				cells = append(cells[:0], xlNum(ranks[i]), xlStyled(o.Tier, b.tierLook(p)), xlNum(o.Score), id, name,
+					xlTxt(p.Info.School), xlCell{v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), abs)
+				cells = append(cells, split[:]...)
 				cells = append(cells, xlTxt(xlFlag(p)), xlStyled(clip(xlFactorLabels(p), xlFactorsCut), xlLook{wide: true}),
 					xlStyled(clip(step, xlStepCut), xlLook{wide: true}))
 			} else {
@@ -995,23 +1043,18 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 				if p.SA() {
 					flag = "severe"
 				}
-				cells = []xlCell{xlNum(ranks[i]), xlTxt(flag), xlTxt(p.ID), name, xlTxt(p.Info.School),
-					{v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), xlNum(f.Possible), abs}
-				cells = append(cells, split...)
+				cells = append(cells[:0], xlNum(ranks[i]), xlTxt(flag), xlTxt(p.ID), name, xlTxt(p.Info.School),
+					xlCell{v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), xlNum(f.Possible), abs)
+				cells = append(cells, split[:]...)
 			}
 			if compared {
 				cells = append(cells, xlTxt(xlChangeWords(p)))
 			}
-			if err := yield(xlRow{cells: cells, role: xlRoleData}); err != nil {
-				return err
-			}
+			return yield(xlRow{cells: cells, role: xlRoleData})
 		}
-		if len(list) == 0 {
-			return yield(xlNote("No pupils to list.", true))
-		}
-		return nil
 	}
-	s := &xlSheet{name: sheetPriority, rows: rows, oneLine: true}
+	s := xlBlockSheet(sheetPriority, bl)
+	s.oneLine = true
 	if rules != nil {
 		s.links = func() []xlLink {
 			links := make([]xlLink, min(len(list), xlMaxLinks))
@@ -1034,64 +1077,64 @@ func (b *xlBook) detailSheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 	if b.res.Rules == nil {
 		intro = "No rules were applied (--no-rules): there are no factors or next steps to show."
 	}
-	rows := func(yield func(xlRow) error) error {
-		for _, r := range []xlRow{
-			{cells: []xlCell{xlStyled("Pupil detail", xlLook{title: true})}},
-			xlNote(intro, false),
-			xlNote(Disclaimer, true),
-			xlHeaderRow("Rank", "Pupil ID", "Name", "Kind", "Factor or step", "Evidence", "Source"),
-		} {
-			if err := yield(r); err != nil {
-				return err
-			}
-		}
-		if b.res.Rules == nil {
-			return nil
-		}
+	bl := &xlBlocks{head: []xlRow{
+		{cells: []xlCell{xlStyled("Pupil detail", xlLook{title: true})}},
+		xlNote(intro, false),
+		xlNote(Disclaimer, true),
+		xlHeaderRow("Rank", "Pupil ID", "Name", "Kind", "Factor or step", "Evidence", "Source"),
+	}}
+	if b.res.Rules != nil {
+		bl.n = len(list)
+		bl.rowsOf = func(i int) int { return xlDetailRows(list[i]) }
+	}
+	bl.newGen = func() func(int, func(xlRow) error) error {
 		wrap := xlLook{wrap: true}
-		for i, p := range list {
+		cells := make([]xlCell, 7)
+		return func(i int, yield func(xlRow) error) error {
+			p := list[i]
 			rank, id, name := xlNum(ranks[i]), xlTxt(p.ID), xlTxt(pupilName(p))
 			for _, d := range xlDetails(p) {
-				if err := yield(xlRow{role: xlRoleData, cells: []xlCell{rank, id, name, xlTxt(d.kind),
-					xlStyled(d.label, wrap), xlStyled(d.evidence, wrap), xlStyled(d.source, wrap)}}); err != nil {
+				cells = append(cells[:0], rank, id, name, xlTxt(d.kind),
+					xlStyled(d.label, wrap), xlStyled(d.evidence, wrap), xlStyled(d.source, wrap))
+				if err := yield(xlRow{role: xlRoleData, cells: cells}); err != nil {
 					return err
 				}
 			}
+			return nil
 		}
-		return nil
 	}
-	return &xlSheet{name: sheetDetail, rows: rows}
+	return xlBlockSheet(sheetDetail, bl)
 }
 
 // pupilsSheet is every listed pupil with the CSV's field names as headers,
 // one row each, in priority order.
 func (b *xlBook) pupilsSheet() *xlSheet {
-	rows := func(yield func(xlRow) error) error {
-		head := make([]string, 0, len(pupilColumns)+2)
-		for _, c := range pupilColumns {
-			head = append(head, c.name)
-		}
-		if err := yield(xlHeaderRow(append(head, "factors", "next_steps")...)); err != nil {
-			return err
-		}
+	head := make([]string, 0, len(pupilColumns)+2)
+	for _, c := range pupilColumns {
+		head = append(head, c.name)
+	}
+	pupils := b.res.Pupils
+	bl := &xlBlocks{head: []xlRow{xlHeaderRow(append(head, "factors", "next_steps")...)}, n: len(pupils)}
+	bl.newGen = func() func(int, func(xlRow) error) error {
 		cells := make([]xlCell, len(head)+2)
-		var text []byte // this call's own: the rows are made on two goroutines
-		for _, p := range b.res.Pupils {
-			for i, c := range pupilColumns {
-				cells[i] = b.pupilCell(p, c)
+		var text []byte // this generator's own: the rows are made on every core
+		pc := b.newPupilCells()
+		return func(i int, yield func(xlRow) error) error {
+			p := pupils[i]
+			for j := range pupilColumns {
+				cells[j] = pc.cell(p, j)
 			}
 			// The CSV's cells, one line: this sheet is for sorting and
 			// filtering, one row a pupil; Pupil detail has them to read.
 			cells[len(head)] = xlStyled(xlFactorsText(p, &text), xlLook{wide: true})
 			cells[len(head)+1] = xlStyled(xlStepsText(p, &text), xlLook{wide: true})
-			if err := yield(xlRow{cells: cells, role: xlRoleData}); err != nil {
-				return err
-			}
+			return yield(xlRow{cells: cells, role: xlRoleData})
 		}
-		return nil
 	}
+	s := xlBlockSheet(sheetPupils, bl)
 	// Keep the id and name in view while scrolling across 30 columns.
-	return &xlSheet{name: sheetPupils, rows: rows, freezeCols: 3, oneLine: true}
+	s.freezeCols, s.oneLine = 3, true
+	return s
 }
 
 // xlFactorsText is factorsText(p, " | ") made in one buffer, reused, with
@@ -1135,33 +1178,91 @@ func xlStepsText(p *analysis.Pupil, buf *[]byte) string {
 	return string(b)
 }
 
-// pupilCell types one field of pupilColumns: the CSV writes every value as
-// text, the workbook as what it is.
-func (b *xlBook) pupilCell(p *analysis.Pupil, c column) xlCell {
-	switch c.name {
-	case "first_date":
+// xlPupilCells types the fields of pupilColumns for the All pupils sheet
+// (the CSV writes every value as text, the workbook as what it is): one
+// generator's, with each column's kind read from its name once and every
+// value put into the one cellWriter (column.get made a cellWriter on the
+// heap for each cell, and boxed its value once more).
+type xlPupilCells struct {
+	b     *xlBook
+	kinds []xlColKind
+	w     xlColumnCell
+}
+
+type xlColKind uint8
+
+const (
+	xlColPlain xlColKind = iota
+	xlColPct             // a rate in percent (_pct), stored as a fraction
+	xlColFirst
+	xlColLast
+	xlColYear
+	xlColTier
+)
+
+func (b *xlBook) newPupilCells() *xlPupilCells {
+	g := &xlPupilCells{b: b, kinds: make([]xlColKind, len(pupilColumns))}
+	for j, c := range pupilColumns {
+		switch {
+		case c.name == "first_date":
+			g.kinds[j] = xlColFirst
+		case c.name == "last_date":
+			g.kinds[j] = xlColLast
+		case c.name == "year_group":
+			g.kinds[j] = xlColYear
+		case c.name == "tier":
+			g.kinds[j] = xlColTier
+		case strings.HasSuffix(c.name, "_pct"):
+			g.kinds[j] = xlColPct
+		}
+	}
+	return g
+}
+
+// cell is pupil p's cell of pupilColumns[j].
+func (g *xlPupilCells) cell(p *analysis.Pupil, j int) xlCell {
+	switch g.kinds[j] {
+	case xlColFirst:
 		return xlDateCell(p.First)
-	case "last_date":
+	case xlColLast:
 		return xlDateCell(p.Last)
-	case "year_group":
+	case xlColYear:
 		return xlCell{v: xlYearValue(p.Info.YearGroup)}
-	case "tier":
-		return xlStyled(outcome(p).Tier, b.tierLook(p))
+	case xlColTier:
+		return xlStyled(outcome(p).Tier, g.b.tierLook(p))
 	}
-	switch v := c.get(p).(type) {
-	case float64:
-		if strings.HasSuffix(c.name, "_pct") {
-			return xlCell{v: xlFrac(v)}
-		}
-		return xlCell{v: v}
-	case string:
-		if v == "" {
-			return xlCell{}
-		}
-		return xlTxt(v)
-	default:
-		return xlCell{v: v}
+	g.w.pct = g.kinds[j] == xlColPct
+	pupilColumns[j].put(p, &g.w)
+	return g.w.c
+}
+
+// xlColumnCell is the cellWriter of xlPupilCells: the cell of the value
+// put, as column.get's value was made one (empty text an empty cell, a
+// rate as a fraction).
+type xlColumnCell struct {
+	pct bool
+	c   xlCell
+}
+
+func (w *xlColumnCell) putNull()         { w.c = xlCell{} }
+func (w *xlColumnCell) putText(s string) { w.c = xlColumnText(s) }
+func (w *xlColumnCell) putInt(n int)     { w.c = xlCell{v: n} }
+func (w *xlColumnCell) putFloat(f float64) {
+	if w.pct {
+		w.c = xlCell{v: xlFrac(f)}
+		return
 	}
+	w.c = xlCell{v: f}
+}
+func (w *xlColumnCell) putBool(b bool)         { w.c = xlCell{v: b} }
+func (w *xlColumnCell) putDate(d register.Day) { w.c = xlColumnText(isoDay(d)) }
+func (w *xlColumnCell) putList(l []string)     { w.c = xlCell{v: append(make([]string, 0, len(l)), l...)} }
+
+func xlColumnText(s string) xlCell {
+	if s == "" {
+		return xlCell{}
+	}
+	return xlTxt(s)
 }
 
 // xlDimension is a cohort grouping the summary's key columns may be.

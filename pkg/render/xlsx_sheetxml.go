@@ -50,6 +50,9 @@ type xlRowsXML struct {
 	cols  []string // column names, A, B, ...
 	rowN  []byte   // the current row's number as text
 	rows  int
+	// hold keeps the rows in buf, never deflated: a block worker's, added
+	// to the sheet's rows in order (add).
+	hold bool
 
 	links []byte // the sheet's <hyperlinks> element, if any (xlAppendLinks)
 
@@ -147,6 +150,19 @@ func (x *xlRowsXML) endRow(height float64) error {
 	b = append(b, '>')
 	b = append(b, x.cells...)
 	x.buf = append(b, `</row>`...)
+	if !x.hold && len(x.buf) >= xlZipBlock {
+		return x.push()
+	}
+	return nil
+}
+
+// add appends rows made by a block worker's xlRowsXML, up to row last.
+func (x *xlRowsXML) add(rows []byte, last int) error {
+	if last < x.rows {
+		return fmt.Errorf("internal error: sheet rows to %d after row %d", last, x.rows)
+	}
+	x.rows = last
+	x.buf = append(x.buf, rows...)
 	if len(x.buf) >= xlZipBlock {
 		return x.push()
 	}
