@@ -258,8 +258,8 @@ func FuzzChunkedDetails(f *testing.F) {
 // FuzzMarksFastPaths: the parallel reader reads exactly the same with its
 // fast paths (a row that continues the pupil of the row before, parsed by
 // marksCols.continuedRows, and one of the row before's shape by
-// marksCols.shapedRows; a plain row applied without its markRec) as
-// without them: the same enrolments with
+// marksCols.shapedRows; a plain row applied without its markRec, by
+// register.PlainRun where it can) as without them: the same enrolments with
 // their details, account, line numbers and error, whatever the bytes
 // (names, schools, text that is not UTF-8, local codes) and wherever the
 // chunks are cut. Chunks of 64 bytes cut the rows everywhere; chunks of
@@ -312,14 +312,16 @@ func FuzzMarksFastPaths(f *testing.F) {
 	})
 }
 
-// readFastPaths reads path for FuzzMarksFastPaths and TestMarksShapes: every
-// enrolment with its details and marks, the account, and the error.
+// readFastPaths reads path for FuzzMarksFastPaths and TestMarksShapes, as
+// analyse does (ReadFiles: the builder knows the file, as
+// register.PlainRun needs): every enrolment with its details and marks,
+// the account, and the error.
 func readFastPaths(t *testing.T, path string, opts Options) (map[string]pupilView, accountView, string) {
 	t.Helper()
 	q := quality.New()
 	q.Limit = 1 << 20
 	b := register.NewBuilder(q)
-	if err := ReadFile(path, opts, b); err != nil {
+	if err := ReadFiles([]string{path}, opts, b); err != nil {
 		return nil, accountView{}, err.Error()
 	}
 	if err := q.Balanced(); err != nil {

@@ -774,27 +774,41 @@ func apply(b *register.Builder, fd *fileDates, rec *markRec, loc quality.Loc) er
 // pupil of the row before, nothing to report about the row itself and a
 // date that needs no deciding (order is the file's, as decided so far).
 // This is applyRow for it, without building the markRec; loc's line is
-// moved to each row's.
+// moved to the row's of each mark that MarkAt applies.
 func applyPlain(b *register.Builder, cur *batch, i int, order dateOrder, loc *quality.Loc) int {
 	q := b.Q
 	recs := cur.recs
+	// No details (c.info < 0): the worker saw the same id (and school) as
+	// the chunk's last row it did not reject, so the pupil is the one that
+	// row's apply found, the builder's last: no need to compare ids. The
+	// same pupil, then, for every row here: its run is settled once (and
+	// again after MarkAt, which may change it), and the rows it applies
+	// are counted once (n), before anything else may read the account.
+	var p *register.Pupil
+	var run register.PlainRun
+	n := 0
 	for ; i < len(recs); i++ {
 		c := &recs[i]
 		if c.bad >= 0 || c.info >= 0 || i+1 < len(recs) && recs[i+1].pmHalf ||
 			!(c.dkind == dateFixed || order == orderDMY && c.dkind != dateMonthFirst) {
 			break
 		}
-		loc.Line = cur.line + int(c.line)
-		q.MarksRead++
-		q.RowsRead++
-		// No details (c.info < 0): the worker saw the same id (and
-		// school) as the chunk's last row it did not reject, so the pupil
-		// is the one that row's apply found, the builder's last: no need
-		// to compare ids.
-		p := b.Last()
 		if p == nil {
-			p = b.Pupil(cur.ids[c.idOff : c.idOff+c.idLen])
+			if p = b.Last(); p == nil {
+				p = b.Pupil(cur.ids[c.idOff : c.idOff+c.idLen])
+			}
+			run = b.Plain(p)
 		}
+		if !c.local && run.Mark(c.day, c.sess, c.code) {
+			n++
+			continue
+		}
+		q.MarksRead += n + 1
+		q.RowsRead += n + 1
+		q.MarksUsed += n
+		q.RowsUsed += n
+		n = 0
+		loc.Line = cur.line + int(c.line)
 		// MarkAt reports the mark used exactly when it counts it in
 		// MarksUsed: the row is used when its one mark is.
 		if b.MarkAt(p, c.day, c.sess, c.code, loc) {
@@ -805,7 +819,12 @@ func applyPlain(b *register.Builder, cur *batch, i int, order dateOrder, loc *qu
 		} else {
 			q.RowsRejected++
 		}
+		run = b.Plain(p)
 	}
+	q.MarksRead += n
+	q.RowsRead += n
+	q.MarksUsed += n
+	q.RowsUsed += n
 	return i
 }
 

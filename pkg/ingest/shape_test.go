@@ -12,8 +12,8 @@ import (
 	"github.com/attendrisk/attendrisk/pkg/register"
 )
 
-// TestMarksShapes holds the reader's fast paths (shapedRows above all) to
-// the plain reading, as FuzzMarksFastPaths does, on generated files that
+// TestMarksShapes holds the reader's fast paths (shapedRows above all, and
+// register.PlainRun) to the plain reading, as FuzzMarksFastPaths does, on generated files that
 // give shapedRows every layout it reads and every row it must leave to
 // cut: pupils' fields of 8 to 90 bytes (each of its word counts) that
 // differ from the pupil's before in one byte, the date before the pupil's
