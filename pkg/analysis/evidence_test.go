@@ -32,7 +32,8 @@ func TestEvidenceNamesDisjoint(t *testing.T) {
 // TestJudgementNames: judgementEvidence writes the same names for every
 // pupil (group rows, pupils of every age, with and without an actions log
 // and context), so lazyEvidence may skip writing the sentences for a name
-// outside judgementNames.
+// outside judgementNames; and judgementSentence writes each of its names'
+// sentences as judgementEvidence does.
 func TestJudgementNames(t *testing.T) {
 	runs := []Input{
 		{Files: []string{"../../testdata/sample/school-marks.csv"}, ContextFile: "../../testdata/sample/context.csv"},
@@ -40,6 +41,7 @@ func TestJudgementNames(t *testing.T) {
 		{Files: authorityFiles("oak.csv", "elm.csv"), ActionsFile: authorityFiles("oak-elm-actions.csv")[0], ContextFile: authorityFiles("oak-elm-context.csv")[0]},
 		{Files: authorityFiles("ash.csv", "birch.csv", "maple.csv", "riverside-pru.csv")},
 	}
+	alone := 0
 	for _, in := range runs {
 		res, err := Run(in)
 		if err != nil {
@@ -56,7 +58,18 @@ func TestJudgementNames(t *testing.T) {
 			if len(ev) != len(judgementNames) {
 				t.Fatalf("%s: a pupil has %d judgement sentences, not %d", in.Files[0], len(ev), len(judgementNames))
 			}
+			// A sentence written on its own is the one written with all.
+			for k, want := range ev {
+				if got, ok := p.judgementSentence(k); ok && got != want {
+					t.Fatalf("%s: %s's sentence on its own %q, with all %q", in.Files[0], k, got, want)
+				} else if ok {
+					alone++
+				}
+			}
 		}
+	}
+	if alone == 0 {
+		t.Fatal("no sentence written on its own")
 	}
 }
 

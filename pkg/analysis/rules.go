@@ -554,6 +554,9 @@ func (l *lazyEvidence) get(name string) (string, bool) {
 	if !judgementNames[name] {
 		return "", false // no pupil has a judgement sentence by that name
 	}
+	if s, ok := p.judgementSentence(name); ok {
+		return s, true
+	}
 	if !l.judgeDone {
 		if l.judge == nil {
 			l.judge = map[string]string{}
