@@ -590,3 +590,28 @@ func (p *Pupil) judgementEvidence(ev map[string]string) {
 		ev["open_concern"] = "open concern: " + strings.Join(open, "; ")
 	}
 }
+
+// judgementSentence is judgementEvidence's sentence for name, for the names
+// whose sentence is quick to write on its own and that fired factors read
+// most (the age, the causes, the concerns: factors of the default rules
+// that fire for most pupils read !post_16, no_education_sessions or
+// open_concern), or false for any other: lazyEvidence then writes every
+// sentence, once for the pupil, as before. TestJudgementNames holds it to
+// judgementEvidence.
+func (p *Pupil) judgementSentence(name string) (string, bool) {
+	switch name {
+	case "age_status", "age_basis", "age_known", "compulsory_age", "below_compulsory_age", "post_16":
+		return "compulsory school age: " + p.Age.String(), true
+	case "attendance_concern":
+		if concern := p.concern.list(concernReasons); len(concern) > 0 {
+			return "attendance concern: " + strings.Join(concern, "; "), true
+		}
+		return "no attendance concern of the child's own", true
+	case "open_concern":
+		if open := p.openConcern.list(openReasons); len(open) > 0 {
+			return "open concern: " + strings.Join(open, "; "), true
+		}
+		return "no open concern", true
+	}
+	return p.Causes.Evidence(name)
+}

@@ -357,6 +357,7 @@ func evaluateAll(ctx context.Context, set *rule.Set, ps []*Pupil, minSessions in
 		ctx = context.Background()
 	}
 	workers := runtime.GOMAXPROCS(0)
+	reads := readsOf(set)
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
 	caught := make([]WorkerCatch, workers)
@@ -379,7 +380,7 @@ func evaluateAll(ctx context.Context, set *rule.Set, ps []*Pupil, minSessions in
 				if p.Aggregate {
 					continue
 				}
-				p.fillVars(vars, vals, minSessions)
+				p.fillRulesVars(vars, vals, minSessions, &reads)
 				env := rule.Env{Vars: vars, Context: p.Context, SkipEvidence: true, VarsOwned: true}
 				out, err := set.Evaluate(env)
 				if err == nil && len(out.Fired) > 0 {
@@ -427,6 +428,33 @@ func (p *Pupil) fillVars(vars map[string]any, vals *metrics.Values, minSessions 
 	vals.AddTo(vars)
 	p.Figures.AddCodes(vars)
 	vars["actions"] = p.actionFuncs()
+}
+
+// rulesReads is what of a pupil's indicators a rule set's expressions
+// read (rule.Set.ReadsVar): the single-valued ones, the codes, the actions.
+type rulesReads struct {
+	values         metrics.Subset
+	codes, actions bool
+}
+
+func readsOf(set *rule.Set) rulesReads {
+	return rulesReads{values: metrics.SubsetOf(set.ReadsVar), codes: set.ReadsVar("codes"), actions: set.ReadsVar("actions")}
+}
+
+// fillRulesVars is fillVars for an environment that only set.Evaluate
+// reads, with SkipEvidence: only the indicators the set's expressions read
+// are put (the default rules read 50 of the 81 single-valued ones), the
+// rest of vars left as it was. The concerns are recorded as fillVars
+// records them. TestRulesVarsSubset holds the outcomes to fillVars's.
+func (p *Pupil) fillRulesVars(vars map[string]any, vals *metrics.Values, minSessions int, r *rulesReads) {
+	p.concern, p.openConcern = p.fillValues(vals, minSessions)
+	vals.AddSubset(vars, r.values)
+	if r.codes {
+		p.Figures.AddCodes(vars)
+	}
+	if r.actions {
+		vars["actions"] = p.actionFuncs()
+	}
 }
 
 // fillValues writes every single-valued indicator of the pupil into v and
@@ -553,6 +581,9 @@ func (l *lazyEvidence) get(name string) (string, bool) {
 	}
 	if !judgementNames[name] {
 		return "", false // no pupil has a judgement sentence by that name
+	}
+	if s, ok := p.judgementSentence(name); ok {
+		return s, true
 	}
 	if !l.judgeDone {
 		if l.judge == nil {

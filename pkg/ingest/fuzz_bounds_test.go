@@ -257,16 +257,28 @@ func FuzzChunkedDetails(f *testing.F) {
 
 // FuzzMarksFastPaths: the parallel reader reads exactly the same with its
 // fast paths (a row that continues the pupil of the row before, parsed by
-// marksCols.continuedRows; a plain row applied without its markRec) as without
-// them: the same enrolments with their details, account, line numbers and
-// error, whatever the bytes (names, schools, text that is not UTF-8, local
-// codes) and wherever the chunks are cut.
+// marksCols.continuedRows, and one of the row before's shape by
+// marksCols.shapedRows; a plain row applied without its markRec, by
+// register.PlainRun where it can) as without them: the same enrolments with
+// their details, account, line numbers and error, whatever the bytes
+// (names, schools, text that is not UTF-8, local codes) and wherever the
+// chunks are cut. Chunks of 64 bytes cut the rows everywhere; chunks of
+// 64 KiB hold the whole input, where rows of the same shape follow each
+// other (shapedRows reads a row only with some words after it in its
+// chunk).
 func FuzzMarksFastPaths(f *testing.F) {
 	for _, s := range []string{
 		"A1,Ash,Ivy,S1,02/09/2024,AM,/\nA1,Ash,Ivy,S1,02/09/2024,PM,\\\nA1,Ash,Ivy,S1,03/09/2024,AM,Q\nA1,Ash,Ivy,S1,03/09/2024,PM,HOL\nB2,Elm,Al,S1,03/09/2024,AM,/\nB2,Elm,Al,S1,03/09/2024,AM,N\n",
 		"A1,Ash,Ivy,S1,02/09/2024,AM,/\nA1,Ash,Ivy,S2,02/09/2024,PM,/\nA1,Ash,Ivy,S2,31/02/2024,AM,/\nA1,Ash,Ivy,S2,03/09/2024,XM,/\nA1,Ash,Ivy,S2,03/09/2024,PM,/,x\nA1,Ash,Ivy,S2,04/09/1924,AM,/\nA1,Ash,Ivy,S2,05/09/2024,AM,/\n",
 		"A\xe91,N\xe9e,Ivy,S1,02/09/2024,AM,/\nA\xe91,N\xe9e,Ivy,S1,02/09/2024,PM,/\nA1,Ash,,S1,09/13/2024,AM,/\nA1,Ash,,S1,13/09/2024,AM,/\nA1,Ash,,S1,07/09/2024,AM,/\n\nA1,Ash,,S1,08/09/2024,AM,/\n",
 		"A1,Ash,Ivy,S1,02/09/2024,AM,/\r\nA1,Ash,Ivy,S1,02/09/2024,PM,/\r\nA1,\"Ash\",Ivy,S1,03/09/2024,AM,/\nA1,Ash,Ivy,S1,03/09/2024,PM,#\nA1,Ash,Ivy,S1,03/09/2024,PM",
+		// Rows of one shape, broken by each thing shapedRows must leave to
+		// cut: another pupil, a longer or shorter field, a quote, a CR, a
+		// delimiter moved, a session or code it does not read, a weekend.
+		"K801200001001,Ash,Ivy,S1,02/09/2024,AM,/\nK801200001001,Ash,Ivy,S1,02/09/2024,PM,L\nK801200001001,Ash,Ivy,S1,03/09/2024,AM,I\nK801200001001,Ash,Ivy,S1,03/09/2024,PM,C1\nK801200001001,Ash,Ivy,S1,04/09/2024,AM,\"/\"\nK801200001001,Ash,Ivy,S1,04/09/2024,PM,/\nK801200001001,Ash,Ivy,S1,05/09/2024,am,/\nK801200001001,Ash,Ivy,S1,05/09/2024,P,/\nK801200001001,Ash,Ivy,S1,07/09/2024,AM,#\nK801200001001,Ash,Ivy,S1,6/09/2024,AM,/\nK801200001001,Ash,Ivy,S1,06/09/2024,PM,/\nK801200001002,Ash,Ivy,S1,06/09/2024,PM,/\nK801200001002,Ash,Ivy,S1,06/09/2024,PM,/\n",
+		"A1,Ash,Ivy,S1,02/09/2024,AM,/\r\nA1,Ash,Ivy,S1,02/09/2024,PM,/\r\nA1,Ash,Ivy,S1,03/09/2024,AM,N\r\nA1,Ash,Ivy,S1,03/09/2024,PM,\r\r\nA1,Ash,Ivy,S1,04/09/2024,AM,/\r\nA1,Ash,Ivy,S1,04/09/2024,PM,/\n",
+		"P0000000000000001,Featherstonehaugh-Smythe,Alexandra Victoria,School of St Mary,02/09/2024,AM,/\nP0000000000000001,Featherstonehaugh-Smythe,Alexandra Victoria,School of St Mary,02/09/2024,PM,/\nP0000000000000001,Featherstonehaugh-Smythe,Alexandra Victoria,School of St Mary,03/09/2024,AM,B\nP0000000000000001,Featherstonehaugh-Smythe,Alexandra Victoria,School of St Mary,03/09/2024,PM,/,\n",
+		"1,A,,,02/09/2024,AM,/\n1,A,,,02/09/2024,PM,/\n1,A,,,2024-09-03,AM,/\n1,A,,,2024-09-03,PM,/\n1,A,,,2024-09-04,AM,/\n",
 	} {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)
@@ -274,7 +286,6 @@ func FuzzMarksFastPaths(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, local bool) {
 		c := chunkSize
 		defer func() { chunkSize = c; testSlowPaths = false }()
-		chunkSize = 64
 		path := filepath.Join(t.TempDir(), "f.csv")
 		writeFile(t, filepath.Dir(path), "f.csv", append([]byte("UPN,Surname,Forename,School,Date,Session,Mark\n"), data...))
 		opts := Options{Layout: LayoutMarks, AllowIncomplete: true, Workers: 2}
@@ -282,37 +293,47 @@ func FuzzMarksFastPaths(f *testing.F) {
 			g, _ := mark.Lookup("G")
 			opts.LocalCodes = map[string]mark.ID{"HOL": g}
 		}
-		read := func() (map[string]pupilView, accountView, string) {
-			q := quality.New()
-			q.Limit = 1 << 20
-			b := register.NewBuilder(q)
-			if err := ReadFile(path, opts, b); err != nil {
-				return nil, accountView{}, err.Error()
+		for _, size := range []int{64, 64 << 10} {
+			chunkSize = size
+			testSlowPaths = false
+			fastReg, fastAcc, fastErr := readFastPaths(t, path, opts)
+			testSlowPaths = true
+			slowReg, slowAcc, slowErr := readFastPaths(t, path, opts)
+			if diff := cmp.Diff(slowErr, fastErr); diff != "" {
+				t.Fatalf("chunks of %d: errors (-slow +fast):\n%s", size, diff)
 			}
-			if err := q.Balanced(); err != nil {
-				t.Fatal(err)
+			if diff := cmp.Diff(slowReg, fastReg); diff != "" {
+				t.Fatalf("chunks of %d: registers (-slow +fast):\n%s", size, diff)
 			}
-			out := map[string]pupilView{}
-			for _, p := range b.Reg.Enrolments() {
-				v := pupilView{Info: p.Info}
-				p.Each(func(d register.Day, s register.Session, id mark.ID) {
-					v.Marks = append(v.Marks, d.ISO()+" "+s.String()+" "+mark.Get(id).Code)
-				})
-				out[p.Info.School+"|"+p.ID] = v
+			if diff := cmp.Diff(slowAcc, fastAcc); diff != "" {
+				t.Fatalf("chunks of %d: accounts (-slow +fast):\n%s", size, diff)
 			}
-			return out, viewAccount(q), ""
-		}
-		fastReg, fastAcc, fastErr := read()
-		testSlowPaths = true
-		slowReg, slowAcc, slowErr := read()
-		if diff := cmp.Diff(slowErr, fastErr); diff != "" {
-			t.Fatalf("errors (-slow +fast):\n%s", diff)
-		}
-		if diff := cmp.Diff(slowReg, fastReg); diff != "" {
-			t.Fatalf("registers (-slow +fast):\n%s", diff)
-		}
-		if diff := cmp.Diff(slowAcc, fastAcc); diff != "" {
-			t.Fatalf("accounts (-slow +fast):\n%s", diff)
 		}
 	})
+}
+
+// readFastPaths reads path for FuzzMarksFastPaths and TestMarksShapes, as
+// analyse does (ReadFiles: the builder knows the file, as
+// register.PlainRun needs): every enrolment with its details and marks,
+// the account, and the error.
+func readFastPaths(t *testing.T, path string, opts Options) (map[string]pupilView, accountView, string) {
+	t.Helper()
+	q := quality.New()
+	q.Limit = 1 << 20
+	b := register.NewBuilder(q)
+	if err := ReadFiles([]string{path}, opts, b); err != nil {
+		return nil, accountView{}, err.Error()
+	}
+	if err := q.Balanced(); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]pupilView{}
+	for _, p := range b.Reg.Enrolments() {
+		v := pupilView{Info: p.Info}
+		p.Each(func(d register.Day, s register.Session, id mark.ID) {
+			v.Marks = append(v.Marks, d.ISO()+" "+s.String()+" "+mark.Get(id).Code)
+		})
+		out[p.Info.School+"|"+p.ID] = v
+	}
+	return out, viewAccount(q), ""
 }

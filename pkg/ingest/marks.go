@@ -328,8 +328,23 @@ func (m *marksCols) parseRow(fields [][]byte, rec *markRec, prevID []byte) (seco
 // is left to parseRow, which reads it from the start with the same result
 // as if this had never been tried (the date cache holds the same date).
 func (m *marksCols) continuedRows(ls *lineSplitter, data []byte, pos, rel int, delim byte, keep, headerFields int, bt *batch) (at, line, next int, ok bool) {
-	recs := bt.recs
+	// Rows of the shape of the row before (rowShape) are read by
+	// shapedRows; any other row by cut, as before, once ls has been given
+	// the last row shapedRows read (cut compares a row with the row
+	// before it; that row has the fields of the one ls cut last, at the
+	// same places, so only the row moves).
+	var sh rowShape
+	shaped := sh.of(ls, m, delim, keep, headerFields)
 	for pos < len(data) {
+		if shaped {
+			var lastAt int
+			if pos, rel, lastAt = m.shapedRows(&sh, data, pos, rel, bt); lastAt >= 0 {
+				ls.row = data[lastAt : lastAt+sh.n-1]
+			}
+			if pos == len(data) {
+				break
+			}
+		}
 		next, ok = ls.cut(data, pos, delim)
 		if n := ls.nfields(); !ok || ls.shared < keep || n < m.need || n > headerFields {
 			break
@@ -373,13 +388,223 @@ func (m *marksCols) continuedRows(ls *lineSplitter, data []byte, pos, rel int, d
 		if !good || m.lastKind == dateDayFirst && !m.sawDayFirst || m.lastKind == dateMonthFirst && !m.sawMonthFirst {
 			break
 		}
-		recs = append(recs, crec{idOff: bt.prevOff, idLen: bt.prevLen, line: int32(rel), day: m.lastDay, alt: m.lastAlt, dkind: m.lastKind,
+		bt.recs = append(bt.recs, crec{idOff: bt.prevOff, idLen: bt.prevLen, line: int32(rel), day: m.lastDay, alt: m.lastAlt, dkind: m.lastKind,
 			info: -1, bad: -1, sess: sess, code: code, local: local})
 		pos = next
 		rel++
+		shaped = sh.of(ls, m, delim, keep, headerFields)
+	}
+	return pos, rel, next, ok
+}
+
+// rowShape is the shape of a row that continuedRows has accepted: its
+// length, the pupil's fields (the first keep, with their delimiters) as
+// words, and where the rest of its delimiters and its line break lie. A
+// row of the same shape has, by cut's reading, the same pupil's fields and
+// the same fields at the same places, so its date, session and code are
+// read where they lie, with no search: nearly every row of a pupil has the
+// shape of the row before (the date, the session and the code change, not
+// their lengths), and is read with a few word compares (shapedRows)
+// instead of cut's search for the longest common prefix with the row
+// before, its walk back through the fields and its scan of the rest.
+type rowShape struct {
+	n    int // the row's bytes, with its line break
+	p    int // the pupil's fields' bytes, delimiters included (8 or more)
+	full int // whole words in the pupil's fields
+	// prefix is the pupil's fields a word at a time, from 0; last the
+	// eight bytes that end them.
+	prefix [shapePrefixWords]uint64
+	last   uint64
+	// The rest of the row, a word at each p+8k (words of them): per word,
+	// the bytes that are the row's (valid), and which of them are a
+	// delimiter and the line break. Each of these must be where the row
+	// before had it, and no other valid byte a delimiter, a line break or
+	// a quote.
+	tail       [shapeWords]tailWord
+	words      int
+	cr         bool // the line ends in CR LF (the CR is not the code's)
+	date       int  // where the date begins
+	dateLen    int
+	sess, mark int // where the session (two bytes) and the code (one) are
+	pats       splitPatterns
+}
+
+type tailWord struct{ valid, delim, nl uint64 }
+
+// splitPatterns are a delimiter, a line break and a quote in every byte of
+// a word, for finding them eight bytes at a time.
+type splitPatterns struct{ d, n, q uint64 }
+
+// stray reports the bytes of w that break the shape tw: a delimiter or
+// line break not where tw has one, one missing where it has, or a quote.
+func (sp *splitPatterns) stray(w uint64, tw *tailWord) uint64 {
+	xd, xn, xq := w^sp.d, w^sp.n, w^sp.q
+	md := ^((xd&low7 + low7) | xd | low7)
+	mn := ^((xn&low7 + low7) | xn | low7)
+	mq := ^((xq&low7 + low7) | xq | low7)
+	return ((md ^ tw.delim) | (mn ^ tw.nl) | mq) & tw.valid
+}
+
+// shapeWords is the most words of a row after the pupil's fields that a
+// rowShape looks at (a date, a session and a one-byte code are two), and
+// shapePrefixWords the most whole words of the pupil's fields.
+const (
+	shapeWords       = 4
+	shapePrefixWords = 16
+)
+
+// of sets sh to the shape of the row ls cut last, which continuedRows
+// has accepted, and reports whether rows of that shape may be read by
+// shapedRows: only a row whose date, session and code come after the
+// pupil's fields, with a session of two bytes and a code of one, and no
+// local codes (m.lookup reads those).
+func (sh *rowShape) of(ls *lineSplitter, m *marksCols, delim byte, keep, headerFields int) bool {
+	row, ends := ls.row, ls.ends
+	if row == nil || keep <= 0 || len(ends) < keep || m.local != nil ||
+		m.date < keep || m.session < keep || m.mark < keep {
+		return false
+	}
+	if n := len(ends) + 1; n < m.need || n > headerFields {
+		return false
+	}
+	field := func(j int) (from, to int) {
+		from, to = 0, int(ls.last)
+		if j > 0 {
+			from = int(ends[j-1]) + 1
+		}
+		if j < len(ends) {
+			to = int(ends[j])
+		}
+		return from, to
+	}
+	sh.n = len(row) + 1
+	sh.p = int(ends[keep-1]) + 1
+	sh.full = sh.p / 8
+	sh.words = (sh.n - sh.p + 7) / 8
+	if sh.p < 8 || sh.full > shapePrefixWords || sh.words > shapeWords {
+		return false
+	}
+	d0, d1 := field(m.date)
+	s0, s1 := field(m.session)
+	k0, k1 := field(m.mark)
+	if s1-s0 != 2 || k1-k0 != 1 {
+		return false
+	}
+	sh.date, sh.dateLen, sh.sess, sh.mark = d0, d1-d0, s0, k0
+	sh.cr = int(ls.last) < len(row)
+	for k := range sh.full {
+		sh.prefix[k] = binary.LittleEndian.Uint64(row[8*k:])
+	}
+	sh.last = binary.LittleEndian.Uint64(row[sh.p-8:])
+	for k := range sh.words {
+		t := &sh.tail[k]
+		*t = tailWord{}
+		for b := range 8 {
+			bit := uint64(0x80) << (8 * b)
+			switch i := sh.p + 8*k + b; {
+			case i < len(row):
+				t.valid |= bit
+				if row[i] == delim {
+					t.delim |= bit
+				}
+			case i == len(row):
+				t.valid |= bit
+				t.nl |= bit
+			}
+		}
+	}
+	sh.pats = splitPatterns{d: uint64(delim) * lo7, n: uint64('\n') * lo7, q: uint64('"') * lo7}
+	return true
+}
+
+// shapedRows packs the rows from data[pos:] into bt for as long as each
+// has sh's shape and continuedRows's cut path would accept it with a
+// record it packs here: the same record, and the date cache left as that
+// path would leave it (the first row it does not take, that path reads
+// again, with the same verdict). It returns where it stopped, the line
+// there, and where the last row it took begins (or -1).
+func (m *marksCols) shapedRows(sh *rowShape, data []byte, pos, rel int, bt *batch) (at, line, lastAt int) {
+	recs := bt.recs
+	lastAt = -1
+	p, n, need := sh.p, sh.n, sh.p+8*sh.words
+	for len(data)-pos >= need {
+		r := data[pos:]
+		// The pupil's fields, a word at a time: the cases are written out
+		// with constant offsets, which the compiler reads with no bounds
+		// checks.
+		var x uint64
+		pw := &sh.prefix
+		switch sh.full {
+		case 1:
+			x = (binary.LittleEndian.Uint64(r) ^ pw[0])
+		case 2:
+			_ = r[15]
+			x = (binary.LittleEndian.Uint64(r) ^ pw[0]) | (binary.LittleEndian.Uint64(r[8:]) ^ pw[1])
+		case 3:
+			_ = r[23]
+			x = (binary.LittleEndian.Uint64(r) ^ pw[0]) | (binary.LittleEndian.Uint64(r[8:]) ^ pw[1]) |
+				(binary.LittleEndian.Uint64(r[16:]) ^ pw[2])
+		case 4:
+			_ = r[31]
+			x = (binary.LittleEndian.Uint64(r) ^ pw[0]) | (binary.LittleEndian.Uint64(r[8:]) ^ pw[1]) |
+				(binary.LittleEndian.Uint64(r[16:]) ^ pw[2]) | (binary.LittleEndian.Uint64(r[24:]) ^ pw[3])
+		case 5:
+			_ = r[39]
+			x = (binary.LittleEndian.Uint64(r) ^ pw[0]) | (binary.LittleEndian.Uint64(r[8:]) ^ pw[1]) |
+				(binary.LittleEndian.Uint64(r[16:]) ^ pw[2]) | (binary.LittleEndian.Uint64(r[24:]) ^ pw[3]) |
+				(binary.LittleEndian.Uint64(r[32:]) ^ pw[4])
+		case 6:
+			_ = r[47]
+			x = (binary.LittleEndian.Uint64(r) ^ pw[0]) | (binary.LittleEndian.Uint64(r[8:]) ^ pw[1]) |
+				(binary.LittleEndian.Uint64(r[16:]) ^ pw[2]) | (binary.LittleEndian.Uint64(r[24:]) ^ pw[3]) |
+				(binary.LittleEndian.Uint64(r[32:]) ^ pw[4]) | (binary.LittleEndian.Uint64(r[40:]) ^ pw[5])
+		default:
+			for k, w := range pw[:sh.full] {
+				x |= binary.LittleEndian.Uint64(r[8*k:]) ^ w
+			}
+		}
+		x |= binary.LittleEndian.Uint64(r[p-8:]) ^ sh.last
+		// The rest: a date, AM or PM and a code are two words.
+		t, sp := r[p:], &sh.pats
+		if sh.words == 2 {
+			_ = t[15]
+			x |= sp.stray(binary.LittleEndian.Uint64(t), &sh.tail[0]) | sp.stray(binary.LittleEndian.Uint64(t[8:]), &sh.tail[1])
+		} else {
+			for k := range sh.tail[:sh.words] {
+				x |= sp.stray(binary.LittleEndian.Uint64(t[8*k:]), &sh.tail[k])
+			}
+		}
+		if x != 0 || sh.cr && r[n-2] != '\r' {
+			break
+		}
+		raw := r[sh.date : sh.date+sh.dateLen]
+		if len(raw) == 10 && len(m.lastDate) == 10 {
+			if binary.LittleEndian.Uint64(raw) != binary.LittleEndian.Uint64(m.lastDate) ||
+				binary.LittleEndian.Uint16(raw[8:]) != binary.LittleEndian.Uint16(m.lastDate[8:]) {
+				m.readDate(raw)
+				*(*[10]byte)(m.lastDate) = *(*[10]byte)(raw)
+			}
+		} else if string(raw) != string(m.lastDate) {
+			m.readDate(raw)
+			m.lastDate = append(m.lastDate[:0], raw...)
+		}
+		s0, s1, e := r[sh.sess]|0x20, r[sh.sess+1]|0x20, oneByteMarks[r[sh.mark]]
+		if !m.lastOK || m.lastFar || s1 != 'm' || s0 != 'a' && s0 != 'p' || !e.ok ||
+			m.lastKind == dateDayFirst && !m.sawDayFirst || m.lastKind == dateMonthFirst && !m.sawMonthFirst {
+			break
+		}
+		sess := register.AM
+		if s0 == 'p' {
+			sess = register.PM
+		}
+		recs = append(recs, crec{idOff: bt.prevOff, idLen: bt.prevLen, line: int32(rel), day: m.lastDay, alt: m.lastAlt, dkind: m.lastKind,
+			info: -1, bad: -1, sess: sess, code: e.id})
+		lastAt = pos
+		pos += n
+		rel++
 	}
 	bt.recs = recs
-	return pos, rel, next, ok
+	return pos, rel, lastAt
 }
 
 // keepFields is the number of leading fields a row must share with the row
@@ -549,27 +774,41 @@ func apply(b *register.Builder, fd *fileDates, rec *markRec, loc quality.Loc) er
 // pupil of the row before, nothing to report about the row itself and a
 // date that needs no deciding (order is the file's, as decided so far).
 // This is applyRow for it, without building the markRec; loc's line is
-// moved to each row's.
+// moved to the row's of each mark that MarkAt applies.
 func applyPlain(b *register.Builder, cur *batch, i int, order dateOrder, loc *quality.Loc) int {
 	q := b.Q
 	recs := cur.recs
+	// No details (c.info < 0): the worker saw the same id (and school) as
+	// the chunk's last row it did not reject, so the pupil is the one that
+	// row's apply found, the builder's last: no need to compare ids. The
+	// same pupil, then, for every row here: its run is settled once (and
+	// again after MarkAt, which may change it), and the rows it applies
+	// are counted once (n), before anything else may read the account.
+	var p *register.Pupil
+	var run register.PlainRun
+	n := 0
 	for ; i < len(recs); i++ {
 		c := &recs[i]
 		if c.bad >= 0 || c.info >= 0 || i+1 < len(recs) && recs[i+1].pmHalf ||
 			!(c.dkind == dateFixed || order == orderDMY && c.dkind != dateMonthFirst) {
 			break
 		}
-		loc.Line = cur.line + int(c.line)
-		q.MarksRead++
-		q.RowsRead++
-		// No details (c.info < 0): the worker saw the same id (and
-		// school) as the chunk's last row it did not reject, so the pupil
-		// is the one that row's apply found, the builder's last: no need
-		// to compare ids.
-		p := b.Last()
 		if p == nil {
-			p = b.Pupil(cur.ids[c.idOff : c.idOff+c.idLen])
+			if p = b.Last(); p == nil {
+				p = b.Pupil(cur.ids[c.idOff : c.idOff+c.idLen])
+			}
+			run = b.Plain(p)
 		}
+		if !c.local && run.Mark(c.day, c.sess, c.code) {
+			n++
+			continue
+		}
+		q.MarksRead += n + 1
+		q.RowsRead += n + 1
+		q.MarksUsed += n
+		q.RowsUsed += n
+		n = 0
+		loc.Line = cur.line + int(c.line)
 		// MarkAt reports the mark used exactly when it counts it in
 		// MarksUsed: the row is used when its one mark is.
 		if b.MarkAt(p, c.day, c.sess, c.code, loc) {
@@ -580,7 +819,12 @@ func applyPlain(b *register.Builder, cur *batch, i int, order dateOrder, loc *qu
 		} else {
 			q.RowsRejected++
 		}
+		run = b.Plain(p)
 	}
+	q.MarksRead += n
+	q.RowsRead += n
+	q.MarksUsed += n
+	q.RowsUsed += n
 	return i
 }
 

@@ -111,3 +111,22 @@ func (c Causes) AddEvidence(ev map[string]string) {
 	ev["no_education_sessions"] = countNoun(c.NoEducation, "session") + " with no education on offer (Q, Y1, Y7, or X for a compulsory-age pupil)"
 	ev["off_site_sessions"] = countNoun(c.OffSite, "session") + " at off-site provision (K, B)"
 }
+
+// Evidence is the sentence AddEvidence gives the cause indicator name, or
+// false when name is not one: an output asking for one sentence has only
+// it written. TestCauseEvidence holds it to AddEvidence.
+func (c Causes) Evidence(name string) (string, bool) {
+	switch name {
+	case "unexplained_sessions":
+		return countNoun(c.Unexplained, "session") + " with no reason known (N, O or no mark)", true
+	case "unauthorised_known_sessions":
+		return countNoun(c.UnauthorisedKnown, "session") + " of unauthorised absence with a known reason (G holiday, U late after the register closed)", true
+	case "authorised_known_sessions":
+		return countNoun(c.AuthorisedKnown, "session") + " of authorised absence (illness, appointments, suspension, part-time timetable, study leave, travelling, leave)", true
+	case "no_education_sessions":
+		return countNoun(c.NoEducation, "session") + " with no education on offer (Q, Y1, Y7, or X for a compulsory-age pupil)", true
+	case "off_site_sessions":
+		return countNoun(c.OffSite, "session") + " at off-site provision (K, B)", true
+	}
+	return "", false
+}

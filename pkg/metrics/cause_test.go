@@ -152,3 +152,20 @@ func TestStatutoryCounts(t *testing.T) {
 		})
 	}
 }
+
+// TestCauseEvidence: Evidence writes each cause indicator's sentence as
+// AddEvidence does, and knows no other name.
+func TestCauseEvidence(t *testing.T) {
+	for _, c := range []Causes{{}, {Unexplained: 1, UnauthorisedKnown: 2, AuthorisedKnown: 3, NoEducation: 1, OffSite: 40}, {Unexplained: 17, NoEducation: 2}} {
+		ev := map[string]string{}
+		c.AddEvidence(ev)
+		for name, want := range ev {
+			if got, ok := c.Evidence(name); !ok || got != want {
+				t.Errorf("%+v: Evidence(%s) = %q, %v; AddEvidence wrote %q", c, name, got, ok, want)
+			}
+		}
+		if s, ok := c.Evidence("possible_sessions"); ok {
+			t.Errorf("Evidence(possible_sessions) = %q", s)
+		}
+	}
+}

@@ -285,18 +285,45 @@ type valueIndicator struct {
 // AddTo puts every value into a rules environment under its indicator's
 // name, with the Go type of its kind.
 func (v *Values) AddTo(vars map[string]any) {
-	for _, e := range singleValued {
-		x := &v.v[e.id]
-		switch e.kind {
-		case Int:
-			vars[e.name] = boxInt(x.n)
-		case Float:
-			vars[e.name] = x.f
-		case Bool:
-			vars[e.name] = x.n != 0
-		case Text:
-			vars[e.name] = x.s
+	for i := range singleValued {
+		v.add(vars, &singleValued[i])
+	}
+}
+
+func (v *Values) add(vars map[string]any, e *valueIndicator) {
+	x := &v.v[e.id]
+	switch e.kind {
+	case Int:
+		vars[e.name] = boxInt(x.n)
+	case Float:
+		vars[e.name] = x.f
+	case Bool:
+		vars[e.name] = x.n != 0
+	case Text:
+		vars[e.name] = x.s
+	}
+}
+
+// Subset is a selection of the indicators AddTo puts, for AddSubset.
+type Subset []int // indexes into singleValued
+
+// SubsetOf selects the indicators whose names want accepts.
+func SubsetOf(want func(name string) bool) Subset {
+	var s Subset
+	for i, e := range singleValued {
+		if want(e.name) {
+			s = append(s, i)
 		}
+	}
+	return s
+}
+
+// AddSubset is AddTo for the indicators of sub only: an environment for
+// rules that read only those (most of a rule set's indicators are read by
+// none of its expressions) is filled without the others' map entries.
+func (v *Values) AddSubset(vars map[string]any, sub Subset) {
+	for _, i := range sub {
+		v.add(vars, &singleValued[i])
 	}
 }
 

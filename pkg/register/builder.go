@@ -3,6 +3,7 @@ package register
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -239,6 +240,76 @@ func (b *Builder) MarkAt(p *Pupil, d Day, s Session, id mark.ID, loc *quality.Lo
 	}
 	if !notPossible[id] && d.Weekend() {
 		b.Q.Find("weekend_mark", *loc, d.UK()+" "+s.String()+" "+mark.Get(id).Code)
+	}
+	return true
+}
+
+// PlainRun applies MarkAt's commonest case on its own, for the marks
+// reader's in-order apply (one goroutine, every row of the file): a
+// weekday session of an ordinary code inside the windows, for a pupil
+// enrolled at one school from this file only, on a day within its marks'
+// array (the pupil's next session, nearly always). What does not change
+// from one of the pupil's marks to the next (the windows, the pupil's
+// enrolment) is settled once, by Plain.
+type PlainRun struct {
+	p      *Pupil
+	ok     bool // the pupil's marks may be applied by Mark
+	lo, hi Day  // the days inside both windows
+	last   *Day // the file's last day
+	reach  *int32
+}
+
+// Plain returns the run for p's marks, valid until anything but its Mark
+// changes the builder or p (MarkAt, a new pupil, a new file): then call
+// Plain again.
+func (b *Builder) Plain(p *Pupil) PlainRun {
+	r := PlainRun{p: p, lo: math.MinInt32, hi: math.MaxInt32, reach: &b.Reg.reach}
+	r.ok = p.ext == nil && !p.sec && len(b.files) > 0 && p.file == b.cur+1
+	if r.ok {
+		r.last = &b.files[b.cur].last
+	}
+	for _, lo := range [...]Day{b.From, b.YearFrom} {
+		if lo != 0 && lo > r.lo {
+			r.lo = lo
+		}
+	}
+	for _, hi := range [...]Day{b.To, b.YearTo} {
+		if hi != 0 && hi < r.hi {
+			r.hi = hi
+		}
+	}
+	return r
+}
+
+// Mark applies the mark and reports true exactly when MarkAt would apply
+// it with nothing to report, counting it in no total: the caller adds it
+// to MarksUsed, as MarkAt would have. Otherwise it changes nothing, and
+// the caller calls MarkAt, which decides.
+func (r *PlainRun) Mark(d Day, s Session, id mark.ID) bool {
+	p := r.p
+	if !r.ok || special[id] || d < r.lo || d > r.hi || len(p.marks) == 0 {
+		return false
+	}
+	w, k := weekOf(d)
+	wd := w*5 + k
+	i := (wd-int(p.w0))*2 + int(s)
+	if k >= 5 || i < 0 || i >= cap(p.marks) {
+		return false
+	}
+	if i < len(p.marks) {
+		if p.marks[i] != 0 {
+			return false
+		}
+	} else {
+		// As slotNear: the array runs to the day's PM session.
+		if int32(wd) >= *r.reach {
+			*r.reach = int32(wd) + 1
+		}
+		p.marks = p.marks[:i+1+int(1-s)]
+	}
+	p.marks[i] = id
+	if d > *r.last {
+		*r.last = d
 	}
 	return true
 }

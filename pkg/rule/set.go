@@ -86,6 +86,33 @@ type Set struct {
 	// The compile environment and schema, for WhyNot.
 	env    types.Map
 	schema Schema
+	// reads is every indicator an expression reads (ReadsVar).
+	readsOnce sync.Once
+	reads     map[string]bool
+}
+
+// ReadsVar reports whether an expression of the set (a factor's or a
+// step's when:) reads the indicator name: the name itself, a key of it (a
+// map such as codes) or a function of it (actions). Evaluate reads nothing
+// else of Env.Vars, so an environment filled for Evaluate alone (with
+// SkipEvidence) may leave out every name it reports false for.
+func (s *Set) ReadsVar(name string) bool {
+	s.readsOnce.Do(func() {
+		s.reads = map[string]bool{}
+		for _, ps := range [][]program{s.factors, s.steps} {
+			for i := range ps {
+				for _, r := range ps[i].refs {
+					if r.kind != refContext {
+						s.reads[r.base] = true
+					}
+				}
+				for _, g := range ps[i].guards {
+					s.reads[g.name] = true
+				}
+			}
+		}
+	})
+	return s.reads[name]
 }
 
 // Factor is one risk or protective factor.
