@@ -56,11 +56,26 @@ type xlRowsXML struct {
 
 	links []byte // the sheet's <hyperlinks> element, if any (xlAppendLinks)
 
-	z    *xlDeflate   // nil until the first block
-	zout bytes.Buffer // the deflated rows
-	crc  uint32       // of the rows, uncompressed
-	size int64        // the rows' length, uncompressed
+	z    *xlDeflate // nil until the first block
+	zout xlChunks   // the deflated rows
+	crc  uint32     // of the rows, uncompressed
+	size int64      // the rows' length, uncompressed
 	done bool
+}
+
+// xlChunks holds the deflated rows as the blocks came, each its own slice,
+// rather than in one bytes.Buffer: an authority's 12 MB of them, grown by
+// doubling, was copied and cleared again about twice over on the writer's
+// goroutine, and then copied once more to go into the zip.
+type xlChunks struct {
+	chunks [][]byte
+	n      int64
+}
+
+func (c *xlChunks) Write(p []byte) (int, error) {
+	c.chunks = append(c.chunks, bytes.Clone(p))
+	c.n += int64(len(p))
+	return len(p), nil
 }
 
 // colName is the name of column col (1-based), made once.
@@ -157,11 +172,17 @@ func (x *xlRowsXML) endRow(height float64) error {
 }
 
 // add appends rows made by a block worker's xlRowsXML, up to row last.
+// Once rows have gone to the compressor they go to it straight from the
+// worker's buffer, not copied into buf first: the compressor cuts its
+// blocks at fixed offsets of the rows, whatever the sizes of the writes.
 func (x *xlRowsXML) add(rows []byte, last int) error {
 	if last < x.rows {
 		return fmt.Errorf("internal error: sheet rows to %d after row %d", last, x.rows)
 	}
 	x.rows = last
+	if x.z != nil && len(x.buf) == 0 && !x.hold {
+		return x.deflate(rows)
+	}
 	x.buf = append(x.buf, rows...)
 	if len(x.buf) >= xlZipBlock {
 		return x.push()
@@ -174,10 +195,16 @@ func (x *xlRowsXML) push() error {
 	if x.z == nil {
 		x.z = newXLDeflate(&x.zout, xlZipLevel, max(1, runtime.GOMAXPROCS(0)))
 	}
-	x.crc = crc32.Update(x.crc, crc32.IEEETable, x.buf)
-	x.size += int64(len(x.buf))
-	_, err := x.z.Write(x.buf)
+	err := x.deflate(x.buf)
 	x.buf = x.buf[:0]
+	return err
+}
+
+// deflate hands rows to the compressor, which has started.
+func (x *xlRowsXML) deflate(rows []byte) error {
+	x.crc = crc32.Update(x.crc, crc32.IEEETable, rows)
+	x.size += int64(len(rows))
+	_, err := x.z.Write(rows)
 	return err
 }
 
@@ -200,14 +227,15 @@ func (x *xlRowsXML) finish() error {
 }
 
 // deflated is the finished rows: deflate blocks ending on a byte boundary
-// with no final block, the CRC-32 and length of the rows they hold, and the
+// with no final block (in pieces, to be written one after another, of
+// zlen bytes in all), the CRC-32 and length of the rows they hold, and the
 // rows' last bytes (up to deflate's window) as the next block's
 // dictionary.
-func (x *xlRowsXML) deflated() (data []byte, crc uint32, size int64, tail []byte) {
+func (x *xlRowsXML) deflated() (data [][]byte, zlen int64, crc uint32, size int64, tail []byte) {
 	if x.z == nil {
-		return nil, 0, 0, nil
+		return nil, 0, 0, 0, nil
 	}
-	return x.zout.Bytes(), x.crc, x.size, x.z.tail
+	return x.zout.chunks, x.zout.n, x.crc, x.size, x.z.tail
 }
 
 // xlLink is a hyperlink from a cell to a place in the workbook.

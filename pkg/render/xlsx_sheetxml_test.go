@@ -190,7 +190,11 @@ func xlRowsPlain(t *testing.T, x *xlRowsXML) []byte {
 	if err := x.finish(); err != nil {
 		t.Fatal(err)
 	}
-	data, crc, size, tail := x.deflated()
+	chunks, zlen, crc, size, tail := x.deflated()
+	data := bytes.Join(chunks, nil)
+	if int64(len(data)) != zlen {
+		t.Errorf("deflated rows of %d bytes, said %d", len(data), zlen)
+	}
 	// The blocks are left open: an empty final block ends the stream.
 	r := flate.NewReader(io.MultiReader(bytes.NewReader(data), bytes.NewReader([]byte{0x03, 0x00})))
 	plain, err := io.ReadAll(r)
