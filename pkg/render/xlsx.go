@@ -913,6 +913,45 @@ func xlFactorLabels(p *analysis.Pupil) string {
 	return strings.Join(parts, "; ")
 }
 
+// xlShortLabels is one generator's short labels by factor, "+" included
+// for a protective one, made once each: xlShortLabel for every fired
+// factor of every listed pupil was about a tenth of the Priority sheet's
+// instructions, and a set has a few dozen factors.
+type xlShortLabels struct {
+	of  map[*rule.Factor]string
+	buf []byte
+}
+
+// xlMaxShortLabels bounds the labels kept, should a result's factors not
+// be its set's own (every pupil's a copy): past it they are made each time.
+const xlMaxShortLabels = 4096
+
+// factors is xlFactorLabels(p).
+func (c *xlShortLabels) factors(p *analysis.Pupil) string {
+	if c.of == nil {
+		c.of = map[*rule.Factor]string{}
+	}
+	b := c.buf[:0]
+	for i, f := range outcome(p).Fired {
+		l, ok := c.of[f.Factor]
+		if !ok {
+			l = xlShortLabel(f.Factor.Label)
+			if f.Factor.Protective() {
+				l = "+" + l
+			}
+			if len(c.of) < xlMaxShortLabels {
+				c.of[f.Factor] = l
+			}
+		}
+		if i > 0 {
+			b = append(b, "; "...)
+		}
+		b = append(b, l...)
+	}
+	c.buf = b
+	return string(b)
+}
+
 // xlFlag is a pupil's PA/SA cell.
 func xlFlag(p *analysis.Pupil) string {
 	switch {
@@ -1022,6 +1061,7 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 	}
 	bl.newGen = func() func(int, func(xlRow) error) error {
 		var cells []xlCell // this generator's own, a row at a time
+		var labels xlShortLabels
 		return func(i int, yield func(xlRow) error) error {
 			p := list[i]
 			f := p.Figures
@@ -1046,7 +1086,7 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 				cells = append(cells[:0], xlNum(ranks[i]), xlStyled(o.Tier, b.tierLook(p)), xlNum(o.Score), id, name,
 					xlTxt(p.Info.School), xlCell{v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), abs)
 				cells = append(cells, split[:]...)
-				cells = append(cells, xlTxt(xlFlag(p)), xlStyled(clip(xlFactorLabels(p), xlFactorsCut), xlLook{wide: true}),
+				cells = append(cells, xlTxt(xlFlag(p)), xlStyled(clip(labels.factors(p), xlFactorsCut), xlLook{wide: true}),
 					xlStyled(clip(step, xlStepCut), xlLook{wide: true}))
 			} else {
 				flag := "persistent"

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/rule"
 )
 
 // xtSample is the sample school (600 pupils, the default rules and the
@@ -193,4 +195,30 @@ func FuzzClip(f *testing.F) {
 			t.Errorf("clip(%q, %d) = %q, want %q", s, n, got, want)
 		}
 	})
+}
+
+// TestXLShortLabelsCached: one generator's cached short labels give every
+// pupil's xlFactorLabels, protective marks included, whichever pupils came
+// before, and so does a cache already full.
+func TestXLShortLabelsCached(t *testing.T) {
+	res := xtSample(t)
+	var c, full xlShortLabels
+	full.of = map[*rule.Factor]string{}
+	for i := range xlMaxShortLabels {
+		full.of[&rule.Factor{Label: strconv.Itoa(i)}] = "x"
+	}
+	protective := false
+	for _, p := range res.Pupils {
+		want := xlFactorLabels(p)
+		protective = protective || strings.Contains(want, "+")
+		if got := c.factors(p); got != want {
+			t.Fatalf("pupil %s: %q, want %q", p.ID, got, want)
+		}
+		if got := full.factors(p); got != want {
+			t.Fatalf("pupil %s, cache full: %q, want %q", p.ID, got, want)
+		}
+	}
+	if !protective || len(c.of) == 0 || len(full.of) != xlMaxShortLabels {
+		t.Errorf("protective labels met %v, %d labels cached, %d in the full cache", protective, len(c.of), len(full.of))
+	}
 }
