@@ -77,22 +77,19 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 			return err
 		}
 	}
-	if groups == nil {
-		// An authority's workbook summarises its schools (each school's
-		// enrolments, as summary --by school does); the chart beneath is
-		// by year group either way.
-		by := []string{"year_group"}
-		if ManySchools(res) {
-			by = []string{"school"}
-		}
-		groups = cohort.Summarise(res, by, 0)
-	}
 	list, ranks := b.priority()
-	sheets := []*xlSheet{b.prioritySheet(list, ranks), b.detailSheet(list, ranks), b.pupilsSheet(), b.cohortSheet(groups, benchmarks),
+	// The cohort summary's sheet (nil here) is made below, while the
+	// Priority sheet is measured: the summaries and the chart's year
+	// groups read every pupil, and on an authority's year were most of
+	// the writer's own work before its first row, with the other core
+	// idle.
+	sheets := []*xlSheet{b.prioritySheet(list, ranks), b.detailSheet(list, ranks), b.pupilsSheet(), nil,
 		b.codesSheet(), b.qualitySheet(), b.rulesSheet(), b.movesSheet()}
 	if res.Actions != nil {
 		sheets = append(sheets[:1], append([]*xlSheet{b.outstandingSheet()}, sheets[1:]...)...)
 	}
+	cohortAt := slices.Index(sheets, nil)
+	cohortMade := make(chan struct{})
 	// A sheet's rows may be made twice, to measure the columns and to
 	// write them (see xlSheet; the sheets of pupils are made once where
 	// they can be, xlsx_rows.go). The measuring runs a sheet ahead, on
@@ -112,7 +109,15 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 			}
 		}()
 		defer caught[0].Catch()
-		for i, s := range sheets {
+		for i := range sheets {
+			if i == cohortAt {
+				select {
+				case <-cohortMade:
+				case <-done:
+					return
+				}
+			}
+			s := sheets[i]
 			select {
 			case <-done:
 				return
@@ -125,11 +130,24 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 			measured[i] <- b.measure(s)
 		}
 	}()
-	for i, s := range sheets {
+	if groups == nil {
+		// An authority's workbook summarises its schools (each school's
+		// enrolments, as summary --by school does); the chart beneath is
+		// by year group either way.
+		by := []string{"year_group"}
+		if ManySchools(res) {
+			by = []string{"school"}
+		}
+		groups = cohort.Summarise(res, by, 0)
+	}
+	sheets[cohortAt] = b.cohortSheet(groups, benchmarks)
+	close(cohortMade)
+	for i := range sheets {
 		m, ok := <-measured[i]
 		if !ok {
 			analysis.Rethrow(caught)
 		}
+		s := sheets[i]
 		if err := m.err; err != nil {
 			return fmt.Errorf("xlsx %s sheet: %w", s.name, err)
 		}
