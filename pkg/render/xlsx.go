@@ -56,7 +56,12 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	b := &xlBook{f: f, res: res, meta: meta, styles: map[xlLook]int{}, rowsAt: map[string]*xlRowsXML{}, ctx: context.Background()}
 	// The parts deflated on every core, and the sheets' rows put in
 	// (xlsx_zip.go).
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newXLSheetZip(xlZipWriter(w), b.rowsAt) })
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		if buf, ok := w.(*bytes.Buffer); ok {
+			buf.Grow(b.zipRoom())
+		}
+		return newXLSheetZip(xlZipWriter(w), b.rowsAt)
+	})
 	if sw, ok := w.(*StickyWriter); ok {
 		// The workbook is built before a byte reaches w: look at the
 		// run's context while building, so Ctrl-C does not wait for it.
@@ -166,21 +171,29 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	if err := b.f.SetDocProps(b.docProps()); err != nil {
 		return err
 	}
-	// The zip is held whole for canonicalZip: room for the sheets' rows,
-	// already deflated, and a little for the other parts, made once
-	// rather than grown by doubling (an authority's 15 MB copied and
-	// cleared some four times over).
-	var raw bytes.Buffer
-	zlen := int64(1 << 20)
-	for _, rows := range b.rowsAt {
-		_, n, _, _, _ := rows.deflated()
-		zlen += n
-	}
-	raw.Grow(int(zlen))
-	if err := b.f.Write(&raw); err != nil {
+	// The zip is held whole for canonicalZip, in excelize's buffer
+	// (WriteToBuffer: File.Write is that and a copy of it, 15 MB on an
+	// authority's year, which is all it adds for a new file without a
+	// password).
+	raw, err := b.f.WriteToBuffer()
+	if err != nil {
 		return err
 	}
 	return canonicalZip(w, raw.Bytes())
+}
+
+// zipRoom is how much of the zip a workbook needs room for when its
+// writer is made: the sheets' rows, already deflated, and 1 MB for the
+// rest, so that the buffer excelize writes it into is made once rather than
+// grown by doubling (an authority's 15 MB copied and cleared some four
+// times over).
+func (b *xlBook) zipRoom() int {
+	n := int64(1 << 20)
+	for _, rows := range b.rowsAt {
+		_, zlen, _, _, _ := rows.deflated()
+		n += zlen
+	}
+	return int(n)
 }
 
 // xlBook is one workbook being written.
