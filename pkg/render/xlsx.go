@@ -83,11 +83,11 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 		}
 	}
 	list, ranks := b.priority()
-	// The cohort summary's sheet (nil here) is made below, while the
-	// Priority sheet is measured: the summaries and the chart's year
-	// groups read every pupil, and on an authority's year were most of
-	// the writer's own work before its first row, with the other core
-	// idle.
+	// The cohort summary's sheet (nil here) is made on a goroutine of its
+	// own, while the Priority sheet is measured and written: the summaries
+	// and the chart's year groups read every pupil, and on an authority's
+	// year were most of the writer's own work before its first row, with
+	// the other core idle.
 	sheets := []*xlSheet{b.prioritySheet(list, ranks), b.detailSheet(list, ranks), b.pupilsSheet(), nil,
 		b.codesSheet(), b.qualitySheet(), b.rulesSheet(), b.movesSheet()}
 	if res.Actions != nil {
@@ -106,7 +106,22 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	}
 	done := make(chan struct{})
 	defer close(done)
-	caught := make([]analysis.WorkerCatch, 1)
+	caught := make([]analysis.WorkerCatch, 2) // the measuring's, the cohort summary's
+	go func() {
+		defer close(cohortMade)
+		defer caught[1].Catch()
+		if groups == nil {
+			// An authority's workbook summarises its schools (each
+			// school's enrolments, as summary --by school does); the
+			// chart beneath is by year group either way.
+			by := []string{"year_group"}
+			if ManySchools(res) {
+				by = []string{"school"}
+			}
+			groups = cohort.Summarise(res, by, 0)
+		}
+		sheets[cohortAt] = b.cohortSheet(groups, benchmarks)
+	}()
 	go func() {
 		defer func() {
 			for _, c := range measured {
@@ -123,6 +138,9 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 				}
 			}
 			s := sheets[i]
+			if s == nil {
+				return // the cohort summary panicked: the writer raises it
+			}
 			select {
 			case <-done:
 				return
@@ -135,18 +153,6 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 			measured[i] <- b.measure(s)
 		}
 	}()
-	if groups == nil {
-		// An authority's workbook summarises its schools (each school's
-		// enrolments, as summary --by school does); the chart beneath is
-		// by year group either way.
-		by := []string{"year_group"}
-		if ManySchools(res) {
-			by = []string{"school"}
-		}
-		groups = cohort.Summarise(res, by, 0)
-	}
-	sheets[cohortAt] = b.cohortSheet(groups, benchmarks)
-	close(cohortMade)
 	for i := range sheets {
 		m, ok := <-measured[i]
 		if !ok {
@@ -1390,17 +1396,7 @@ func xlKeyDimensions(res *analysis.Result, groups []cohort.Group) []xlDimension 
 		}
 		found := -1
 		for d, dim := range xlDimensions {
-			vals := map[string]bool{}
-			for _, p := range res.All {
-				if !p.Aggregate {
-					v := dim.get(p)
-					if v == "" {
-						v = "(blank)"
-					}
-					vals[v] = true
-				}
-			}
-			if xlSameSet(keys, vals) {
+			if xlValuesAre(res, dim, keys) {
 				if found >= 0 {
 					found = -1
 					break
@@ -1415,19 +1411,32 @@ func xlKeyDimensions(res *analysis.Result, groups []cohort.Group) []xlDimension 
 	return out
 }
 
-func xlIsTotal(g cohort.Group) bool { return len(g.Key) == 1 && g.Key[0] == "All pupils" }
-
-func xlSameSet(a, b map[string]bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k := range a {
-		if !b[k] {
+// xlValuesAre reports whether dim's values over the pupils (a blank one as
+// "(blank)") are exactly keys. It looks each pupil's value up rather than
+// making the set of them (four sets of an authority's 40,000 pupils), and
+// stops at the first value that is not a key, which for all but the
+// dimension summarised is the first pupil's.
+func xlValuesAre(res *analysis.Result, dim xlDimension, keys map[string]bool) bool {
+	seen := make(map[string]bool, len(keys))
+	for _, p := range res.All {
+		if p.Aggregate {
+			continue
+		}
+		v := dim.get(p)
+		if v == "" {
+			v = "(blank)"
+		}
+		if !keys[v] {
 			return false
 		}
+		if !seen[v] {
+			seen[v] = true
+		}
 	}
-	return true
+	return len(seen) == len(keys)
 }
+
+func xlIsTotal(g cohort.Group) bool { return len(g.Key) == 1 && g.Key[0] == "All pupils" }
 
 func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmark) *xlSheet {
 	dims := xlKeyDimensions(b.res, groups)

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -220,5 +221,49 @@ func TestXLShortLabelsCached(t *testing.T) {
 	}
 	if !protective || len(c.of) == 0 || len(full.of) != xlMaxShortLabels {
 		t.Errorf("protective labels met %v, %d labels cached, %d in the full cache", protective, len(c.of), len(full.of))
+	}
+}
+
+// TestXLValuesAre: whether a dimension's values are a summary's keys is
+// what making the set of them and comparing said, for the keys exactly,
+// one short, one more, and another dimension's.
+func TestXLValuesAre(t *testing.T) {
+	res := xtSample(t)
+	set := func(dim xlDimension) map[string]bool {
+		vals := map[string]bool{}
+		for _, p := range res.All {
+			if !p.Aggregate {
+				v := dim.get(p)
+				if v == "" {
+					v = "(blank)"
+				}
+				vals[v] = true
+			}
+		}
+		return vals
+	}
+	matched := 0
+	for _, of := range xlDimensions {
+		exact := set(of)
+		short, more := maps.Clone(exact), maps.Clone(exact)
+		for k := range short {
+			delete(short, k)
+			break
+		}
+		more["no such value"] = true
+		for _, dim := range xlDimensions {
+			vals := set(dim)
+			for _, keys := range []map[string]bool{exact, short, more} {
+				if got, want := xlValuesAre(res, dim, keys), maps.Equal(vals, keys); got != want {
+					t.Errorf("%s's values against %d keys of %s: %v, want %v", dim.name, len(keys), of.name, got, want)
+				}
+				if maps.Equal(vals, keys) {
+					matched++
+				}
+			}
+		}
+	}
+	if matched < len(xlDimensions) {
+		t.Errorf("only %d matches: the test no longer covers a match", matched)
 	}
 }
