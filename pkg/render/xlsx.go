@@ -733,7 +733,7 @@ func xlCellWidthOf(c xlCell, t xlText) float64 {
 			w += 2 // room for the filter button
 		}
 	case int:
-		n := len(strconv.AppendInt(digits[:0], int64(x), 10))
+		n := xlIntLen(x)
 		w = n + (n-1)/3
 	case bool:
 		w = 5
@@ -750,6 +750,20 @@ func xlCellWidthOf(c xlCell, t xlText) float64 {
 		limit = xlWrapWidth
 	}
 	return float64(min(w+2, limit))
+}
+
+// xlIntLen is len(strconv.Itoa(n)), the minus sign included, counted
+// rather than written out: every number cell of a sheet is measured.
+func xlIntLen(n int) int {
+	l := 1
+	u := uint64(n)
+	if n < 0 {
+		l, u = 2, -u // two's complement: MinInt64's magnitude too
+	}
+	for ; u >= 10; u /= 10 {
+		l++
+	}
+	return l
 }
 
 // xlWrappedLines estimates how many lines wrapped text takes in a column.

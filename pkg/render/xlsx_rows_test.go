@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -265,5 +266,20 @@ func TestXLValuesAre(t *testing.T) {
 	}
 	if matched < len(xlDimensions) {
 		t.Errorf("only %d matches: the test no longer covers a match", matched)
+	}
+}
+
+// TestXLIntLen: the counted length of a number is its text's, sign
+// included, at every power of ten and either side of it, and at the ends
+// of int.
+func TestXLIntLen(t *testing.T) {
+	ns := []int{0, math.MaxInt64, math.MinInt64, math.MinInt64 + 1, math.MaxInt64 - 1}
+	for p := 1; p > 0 && p <= math.MaxInt64/10; p *= 10 {
+		ns = append(ns, p-1, p, p+1, -p+1, -p, -p-1, 10*p-1)
+	}
+	for _, n := range ns {
+		if got, want := xlIntLen(n), len(strconv.Itoa(n)); got != want {
+			t.Errorf("xlIntLen(%d) = %d, want %d", n, got, want)
+		}
 	}
 }
