@@ -56,7 +56,12 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	b := &xlBook{f: f, res: res, meta: meta, styles: map[xlLook]int{}, rowsAt: map[string]*xlRowsXML{}, ctx: context.Background()}
 	// The parts deflated on every core, and the sheets' rows put in
 	// (xlsx_zip.go).
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newXLSheetZip(xlZipWriter(w), b.rowsAt) })
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		if buf, ok := w.(*bytes.Buffer); ok {
+			buf.Grow(b.zipRoom())
+		}
+		return newXLSheetZip(xlZipWriter(w), b.rowsAt)
+	})
 	if sw, ok := w.(*StickyWriter); ok {
 		// The workbook is built before a byte reaches w: look at the
 		// run's context while building, so Ctrl-C does not wait for it.
@@ -77,22 +82,19 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 			return err
 		}
 	}
-	if groups == nil {
-		// An authority's workbook summarises its schools (each school's
-		// enrolments, as summary --by school does); the chart beneath is
-		// by year group either way.
-		by := []string{"year_group"}
-		if ManySchools(res) {
-			by = []string{"school"}
-		}
-		groups = cohort.Summarise(res, by, 0)
-	}
 	list, ranks := b.priority()
-	sheets := []*xlSheet{b.prioritySheet(list, ranks), b.detailSheet(list, ranks), b.pupilsSheet(), b.cohortSheet(groups, benchmarks),
+	// The cohort summary's sheet (nil here) is made on a goroutine of its
+	// own, while the Priority sheet is measured and written: the summaries
+	// and the chart's year groups read every pupil, and on an authority's
+	// year were most of the writer's own work before its first row, with
+	// the other core idle.
+	sheets := []*xlSheet{b.prioritySheet(list, ranks), b.detailSheet(list, ranks), b.pupilsSheet(), nil,
 		b.codesSheet(), b.qualitySheet(), b.rulesSheet(), b.movesSheet()}
 	if res.Actions != nil {
 		sheets = append(sheets[:1], append([]*xlSheet{b.outstandingSheet()}, sheets[1:]...)...)
 	}
+	cohortAt := slices.Index(sheets, nil)
+	cohortMade := make(chan struct{})
 	// A sheet's rows may be made twice, to measure the columns and to
 	// write them (see xlSheet; the sheets of pupils are made once where
 	// they can be, xlsx_rows.go). The measuring runs a sheet ahead, on
@@ -104,7 +106,22 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	}
 	done := make(chan struct{})
 	defer close(done)
-	caught := make([]analysis.WorkerCatch, 1)
+	caught := make([]analysis.WorkerCatch, 2) // the measuring's, the cohort summary's
+	go func() {
+		defer close(cohortMade)
+		defer caught[1].Catch()
+		if groups == nil {
+			// An authority's workbook summarises its schools (each
+			// school's enrolments, as summary --by school does); the
+			// chart beneath is by year group either way.
+			by := []string{"year_group"}
+			if ManySchools(res) {
+				by = []string{"school"}
+			}
+			groups = cohort.Summarise(res, by, 0)
+		}
+		sheets[cohortAt] = b.cohortSheet(groups, benchmarks)
+	}()
 	go func() {
 		defer func() {
 			for _, c := range measured {
@@ -112,7 +129,18 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 			}
 		}()
 		defer caught[0].Catch()
-		for i, s := range sheets {
+		for i := range sheets {
+			if i == cohortAt {
+				select {
+				case <-cohortMade:
+				case <-done:
+					return
+				}
+			}
+			s := sheets[i]
+			if s == nil {
+				return // the cohort summary panicked: the writer raises it
+			}
 			select {
 			case <-done:
 				return
@@ -125,11 +153,12 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 			measured[i] <- b.measure(s)
 		}
 	}()
-	for i, s := range sheets {
+	for i := range sheets {
 		m, ok := <-measured[i]
 		if !ok {
 			analysis.Rethrow(caught)
 		}
+		s := sheets[i]
 		if err := m.err; err != nil {
 			return fmt.Errorf("xlsx %s sheet: %w", s.name, err)
 		}
@@ -148,11 +177,29 @@ func XLSX(w io.Writer, res *analysis.Result, meta Meta, groups []cohort.Group, b
 	if err := b.f.SetDocProps(b.docProps()); err != nil {
 		return err
 	}
-	var raw bytes.Buffer
-	if err := b.f.Write(&raw); err != nil {
+	// The zip is held whole for canonicalZip, in excelize's buffer
+	// (WriteToBuffer: File.Write is that and a copy of it, 15 MB on an
+	// authority's year, which is all it adds for a new file without a
+	// password).
+	raw, err := b.f.WriteToBuffer()
+	if err != nil {
 		return err
 	}
 	return canonicalZip(w, raw.Bytes())
+}
+
+// zipRoom is how much of the zip a workbook needs room for when its
+// writer is made: the sheets' rows, already deflated, and 1 MB for the
+// rest, so that the buffer excelize writes it into is made once rather than
+// grown by doubling (an authority's 15 MB copied and cleared some four
+// times over).
+func (b *xlBook) zipRoom() int {
+	n := int64(1 << 20)
+	for _, rows := range b.rowsAt {
+		_, zlen, _, _, _ := rows.deflated()
+		n += zlen
+	}
+	return int(n)
 }
 
 // xlBook is one workbook being written.
@@ -686,7 +733,7 @@ func xlCellWidthOf(c xlCell, t xlText) float64 {
 			w += 2 // room for the filter button
 		}
 	case int:
-		n := len(strconv.AppendInt(digits[:0], int64(x), 10))
+		n := xlIntLen(x)
 		w = n + (n-1)/3
 	case bool:
 		w = 5
@@ -703,6 +750,20 @@ func xlCellWidthOf(c xlCell, t xlText) float64 {
 		limit = xlWrapWidth
 	}
 	return float64(min(w+2, limit))
+}
+
+// xlIntLen is len(strconv.Itoa(n)), the minus sign included, counted
+// rather than written out: every number cell of a sheet is measured.
+func xlIntLen(n int) int {
+	l := 1
+	u := uint64(n)
+	if n < 0 {
+		l, u = 2, -u // two's complement: MinInt64's magnitude too
+	}
+	for ; u >= 10; u /= 10 {
+		l++
+	}
+	return l
 }
 
 // xlWrappedLines estimates how many lines wrapped text takes in a column.
@@ -903,6 +964,45 @@ func xlFactorLabels(p *analysis.Pupil) string {
 	return strings.Join(parts, "; ")
 }
 
+// xlShortLabels is one generator's short labels by factor, "+" included
+// for a protective one, made once each: xlShortLabel for every fired
+// factor of every listed pupil was about a tenth of the Priority sheet's
+// instructions, and a set has a few dozen factors.
+type xlShortLabels struct {
+	of  map[*rule.Factor]string
+	buf []byte
+}
+
+// xlMaxShortLabels bounds the labels kept, should a result's factors not
+// be its set's own (every pupil's a copy): past it they are made each time.
+const xlMaxShortLabels = 4096
+
+// factors is xlFactorLabels(p).
+func (c *xlShortLabels) factors(p *analysis.Pupil) string {
+	if c.of == nil {
+		c.of = map[*rule.Factor]string{}
+	}
+	b := c.buf[:0]
+	for i, f := range outcome(p).Fired {
+		l, ok := c.of[f.Factor]
+		if !ok {
+			l = xlShortLabel(f.Factor.Label)
+			if f.Factor.Protective() {
+				l = "+" + l
+			}
+			if len(c.of) < xlMaxShortLabels {
+				c.of[f.Factor] = l
+			}
+		}
+		if i > 0 {
+			b = append(b, "; "...)
+		}
+		b = append(b, l...)
+	}
+	c.buf = b
+	return string(b)
+}
+
 // xlFlag is a pupil's PA/SA cell.
 func xlFlag(p *analysis.Pupil) string {
 	switch {
@@ -1012,6 +1112,7 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 	}
 	bl.newGen = func() func(int, func(xlRow) error) error {
 		var cells []xlCell // this generator's own, a row at a time
+		var labels xlShortLabels
 		return func(i int, yield func(xlRow) error) error {
 			p := list[i]
 			f := p.Figures
@@ -1036,7 +1137,7 @@ func (b *xlBook) prioritySheet(list []*analysis.Pupil, ranks []int) *xlSheet {
 				cells = append(cells[:0], xlNum(ranks[i]), xlStyled(o.Tier, b.tierLook(p)), xlNum(o.Score), id, name,
 					xlTxt(p.Info.School), xlCell{v: xlYearValue(p.Info.YearGroup)}, xlTxt(p.Info.RegGroup), abs)
 				cells = append(cells, split[:]...)
-				cells = append(cells, xlTxt(xlFlag(p)), xlStyled(clip(xlFactorLabels(p), xlFactorsCut), xlLook{wide: true}),
+				cells = append(cells, xlTxt(xlFlag(p)), xlStyled(clip(labels.factors(p), xlFactorsCut), xlLook{wide: true}),
 					xlStyled(clip(step, xlStepCut), xlLook{wide: true}))
 			} else {
 				flag := "persistent"
@@ -1309,17 +1410,7 @@ func xlKeyDimensions(res *analysis.Result, groups []cohort.Group) []xlDimension 
 		}
 		found := -1
 		for d, dim := range xlDimensions {
-			vals := map[string]bool{}
-			for _, p := range res.All {
-				if !p.Aggregate {
-					v := dim.get(p)
-					if v == "" {
-						v = "(blank)"
-					}
-					vals[v] = true
-				}
-			}
-			if xlSameSet(keys, vals) {
+			if xlValuesAre(res, dim, keys) {
 				if found >= 0 {
 					found = -1
 					break
@@ -1334,19 +1425,32 @@ func xlKeyDimensions(res *analysis.Result, groups []cohort.Group) []xlDimension 
 	return out
 }
 
-func xlIsTotal(g cohort.Group) bool { return len(g.Key) == 1 && g.Key[0] == "All pupils" }
-
-func xlSameSet(a, b map[string]bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k := range a {
-		if !b[k] {
+// xlValuesAre reports whether dim's values over the pupils (a blank one as
+// "(blank)") are exactly keys. It looks each pupil's value up rather than
+// making the set of them (four sets of an authority's 40,000 pupils), and
+// stops at the first value that is not a key, which for all but the
+// dimension summarised is the first pupil's.
+func xlValuesAre(res *analysis.Result, dim xlDimension, keys map[string]bool) bool {
+	seen := make(map[string]bool, len(keys))
+	for _, p := range res.All {
+		if p.Aggregate {
+			continue
+		}
+		v := dim.get(p)
+		if v == "" {
+			v = "(blank)"
+		}
+		if !keys[v] {
 			return false
 		}
+		if !seen[v] {
+			seen[v] = true
+		}
 	}
-	return true
+	return len(seen) == len(keys)
 }
+
+func xlIsTotal(g cohort.Group) bool { return len(g.Key) == 1 && g.Key[0] == "All pupils" }
 
 func (b *xlBook) cohortSheet(groups []cohort.Group, benchmarks []cohort.Benchmark) *xlSheet {
 	dims := xlKeyDimensions(b.res, groups)

@@ -127,7 +127,13 @@ type xlMaker struct {
 	x      *xlRowsXML
 	sw     *excelize.StreamWriter // the writer's; nil in a worker
 	seen   map[xlLook]int         // a worker's styles, looked up once
-	gen    func(i int, yield func(xlRow) error) error
+	// colLook and colStyle are the look and style id of each column's
+	// last cell: a column's cells mostly share a look, and comparing two
+	// looks is cheaper than hashing one (the map lookups were about a
+	// tenth of the rows' instructions).
+	colLook  []xlLook
+	colStyle []int
+	gen      func(i int, yield func(xlRow) error) error
 	// n is the last row made; header, cols and last the main table's
 	// header row, width and last row, as measure counts them; lastData the
 	// last data row, wherever the header is.
@@ -239,7 +245,7 @@ func (m *xlMaker) row(r xlRow) error {
 		if err != nil {
 			return err
 		}
-		st, err := m.style(l)
+		st, err := m.colStyleOf(i, l)
 		if err != nil {
 			return err
 		}
@@ -255,6 +261,24 @@ func (m *xlMaker) row(r xlRow) error {
 		height = min(float64(lines*xlLineHeight), xlMaxHeight)
 	}
 	return m.x.endRow(height)
+}
+
+// colStyleOf is the style id of look l in column i: the column's last
+// one if l is its look, else m.style's. A style's id never changes once
+// numbered, so the answer is m.style's either way.
+func (m *xlMaker) colStyleOf(i int, l xlLook) (int, error) {
+	if i < len(m.colLook) && m.colStyle[i] >= 0 && m.colLook[i] == l {
+		return m.colStyle[i], nil
+	}
+	st, err := m.style(l)
+	if err != nil {
+		return 0, err
+	}
+	for len(m.colLook) <= i {
+		m.colLook, m.colStyle = append(m.colLook, xlLook{}), append(m.colStyle, -1)
+	}
+	m.colLook[i], m.colStyle[i] = l, st
+	return st, nil
 }
 
 // style is a look's style id. A worker only looks up the styles the writer

@@ -3,13 +3,17 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/attendrisk/attendrisk/pkg/analysis"
+	"github.com/attendrisk/attendrisk/pkg/rule"
 )
 
 // xtSample is the sample school (600 pupils, the default rules and the
@@ -193,4 +197,89 @@ func FuzzClip(f *testing.F) {
 			t.Errorf("clip(%q, %d) = %q, want %q", s, n, got, want)
 		}
 	})
+}
+
+// TestXLShortLabelsCached: one generator's cached short labels give every
+// pupil's xlFactorLabels, protective marks included, whichever pupils came
+// before, and so does a cache already full.
+func TestXLShortLabelsCached(t *testing.T) {
+	res := xtSample(t)
+	var c, full xlShortLabels
+	full.of = map[*rule.Factor]string{}
+	for i := range xlMaxShortLabels {
+		full.of[&rule.Factor{Label: strconv.Itoa(i)}] = "x"
+	}
+	protective := false
+	for _, p := range res.Pupils {
+		want := xlFactorLabels(p)
+		protective = protective || strings.Contains(want, "+")
+		if got := c.factors(p); got != want {
+			t.Fatalf("pupil %s: %q, want %q", p.ID, got, want)
+		}
+		if got := full.factors(p); got != want {
+			t.Fatalf("pupil %s, cache full: %q, want %q", p.ID, got, want)
+		}
+	}
+	if !protective || len(c.of) == 0 || len(full.of) != xlMaxShortLabels {
+		t.Errorf("protective labels met %v, %d labels cached, %d in the full cache", protective, len(c.of), len(full.of))
+	}
+}
+
+// TestXLValuesAre: whether a dimension's values are a summary's keys is
+// what making the set of them and comparing said, for the keys exactly,
+// one short, one more, and another dimension's.
+func TestXLValuesAre(t *testing.T) {
+	res := xtSample(t)
+	set := func(dim xlDimension) map[string]bool {
+		vals := map[string]bool{}
+		for _, p := range res.All {
+			if !p.Aggregate {
+				v := dim.get(p)
+				if v == "" {
+					v = "(blank)"
+				}
+				vals[v] = true
+			}
+		}
+		return vals
+	}
+	matched := 0
+	for _, of := range xlDimensions {
+		exact := set(of)
+		short, more := maps.Clone(exact), maps.Clone(exact)
+		for k := range short {
+			delete(short, k)
+			break
+		}
+		more["no such value"] = true
+		for _, dim := range xlDimensions {
+			vals := set(dim)
+			for _, keys := range []map[string]bool{exact, short, more} {
+				if got, want := xlValuesAre(res, dim, keys), maps.Equal(vals, keys); got != want {
+					t.Errorf("%s's values against %d keys of %s: %v, want %v", dim.name, len(keys), of.name, got, want)
+				}
+				if maps.Equal(vals, keys) {
+					matched++
+				}
+			}
+		}
+	}
+	if matched < len(xlDimensions) {
+		t.Errorf("only %d matches: the test no longer covers a match", matched)
+	}
+}
+
+// TestXLIntLen: the counted length of a number is its text's, sign
+// included, at every power of ten and either side of it, and at the ends
+// of int.
+func TestXLIntLen(t *testing.T) {
+	ns := []int{0, math.MaxInt64, math.MinInt64, math.MinInt64 + 1, math.MaxInt64 - 1}
+	for p := 1; p > 0 && p <= math.MaxInt64/10; p *= 10 {
+		ns = append(ns, p-1, p, p+1, -p+1, -p, -p-1, 10*p-1)
+	}
+	for _, n := range ns {
+		if got, want := xlIntLen(n), len(strconv.Itoa(n)); got != want {
+			t.Errorf("xlIntLen(%d) = %d, want %d", n, got, want)
+		}
+	}
 }

@@ -56,11 +56,26 @@ type xlRowsXML struct {
 
 	links []byte // the sheet's <hyperlinks> element, if any (xlAppendLinks)
 
-	z    *xlDeflate   // nil until the first block
-	zout bytes.Buffer // the deflated rows
-	crc  uint32       // of the rows, uncompressed
-	size int64        // the rows' length, uncompressed
+	z    *xlDeflate // nil until the first block
+	zout xlChunks   // the deflated rows
+	crc  uint32     // of the rows, uncompressed
+	size int64      // the rows' length, uncompressed
 	done bool
+}
+
+// xlChunks holds the deflated rows as the blocks came, each its own slice,
+// rather than in one bytes.Buffer: an authority's 12 MB of them, grown by
+// doubling, was copied and cleared again about twice over on the writer's
+// goroutine, and then copied once more to go into the zip.
+type xlChunks struct {
+	chunks [][]byte
+	n      int64
+}
+
+func (c *xlChunks) Write(p []byte) (int, error) {
+	c.chunks = append(c.chunks, bytes.Clone(p))
+	c.n += int64(len(p))
+	return len(p), nil
 }
 
 // colName is the name of column col (1-based), made once.
@@ -157,11 +172,17 @@ func (x *xlRowsXML) endRow(height float64) error {
 }
 
 // add appends rows made by a block worker's xlRowsXML, up to row last.
+// Once rows have gone to the compressor they go to it straight from the
+// worker's buffer, not copied into buf first: the compressor cuts its
+// blocks at fixed offsets of the rows, whatever the sizes of the writes.
 func (x *xlRowsXML) add(rows []byte, last int) error {
 	if last < x.rows {
 		return fmt.Errorf("internal error: sheet rows to %d after row %d", last, x.rows)
 	}
 	x.rows = last
+	if x.z != nil && len(x.buf) == 0 && !x.hold {
+		return x.deflate(rows)
+	}
 	x.buf = append(x.buf, rows...)
 	if len(x.buf) >= xlZipBlock {
 		return x.push()
@@ -174,10 +195,16 @@ func (x *xlRowsXML) push() error {
 	if x.z == nil {
 		x.z = newXLDeflate(&x.zout, xlZipLevel, max(1, runtime.GOMAXPROCS(0)))
 	}
-	x.crc = crc32.Update(x.crc, crc32.IEEETable, x.buf)
-	x.size += int64(len(x.buf))
-	_, err := x.z.Write(x.buf)
+	err := x.deflate(x.buf)
 	x.buf = x.buf[:0]
+	return err
+}
+
+// deflate hands rows to the compressor, which has started.
+func (x *xlRowsXML) deflate(rows []byte) error {
+	x.crc = crc32.Update(x.crc, crc32.IEEETable, rows)
+	x.size += int64(len(rows))
+	_, err := x.z.Write(rows)
 	return err
 }
 
@@ -200,14 +227,15 @@ func (x *xlRowsXML) finish() error {
 }
 
 // deflated is the finished rows: deflate blocks ending on a byte boundary
-// with no final block, the CRC-32 and length of the rows they hold, and the
+// with no final block (in pieces, to be written one after another, of
+// zlen bytes in all), the CRC-32 and length of the rows they hold, and the
 // rows' last bytes (up to deflate's window) as the next block's
 // dictionary.
-func (x *xlRowsXML) deflated() (data []byte, crc uint32, size int64, tail []byte) {
+func (x *xlRowsXML) deflated() (data [][]byte, zlen int64, crc uint32, size int64, tail []byte) {
 	if x.z == nil {
-		return nil, 0, 0, nil
+		return nil, 0, 0, 0, nil
 	}
-	return x.zout.Bytes(), x.crc, x.size, x.z.tail
+	return x.zout.chunks, x.zout.n, x.crc, x.size, x.z.tail
 }
 
 // xlLink is a hyperlink from a cell to a place in the workbook.
@@ -286,46 +314,76 @@ func xlSpaceByte(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || c 
 func xlAppendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if !xlEscByte[c] {
-			i++
-			continue
-		}
-		var esc string
-		width := 1
-		switch c {
-		case '"':
-			esc = "&#34;"
-		case '\'':
-			esc = "&#39;"
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '\t':
-			esc = "&#x9;"
-		case '\n':
-			i++
-			continue
-		case '\r':
-			esc = "&#xD;"
-		default:
-			var r rune
-			r, width = utf8.DecodeRuneInString(s[i:])
-			if xlIsXMLChar(r) && !(r == utf8.RuneError && width == 1) {
-				i += width
+		end := len(s)
+		if i+8 <= end {
+			// Eight bytes at a time while none needs looking at (most
+			// of a workbook's text): a byte at a time was about 14
+			// instructions a byte.
+			if xlPlain8(uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56) {
+				i += 8
 				continue
 			}
-			esc = "\uFFFD"
+			end = i + 8
 		}
-		b = append(b, s[last:i]...)
-		b = append(b, esc...)
-		i += width
-		last = i
+		for i < end {
+			c := s[i]
+			if !xlEscByte[c] {
+				i++
+				continue
+			}
+			var esc string
+			width := 1
+			switch c {
+			case '"':
+				esc = "&#34;"
+			case '\'':
+				esc = "&#39;"
+			case '&':
+				esc = "&amp;"
+			case '<':
+				esc = "&lt;"
+			case '>':
+				esc = "&gt;"
+			case '\t':
+				esc = "&#x9;"
+			case '\n':
+				i++
+				continue
+			case '\r':
+				esc = "&#xD;"
+			default:
+				var r rune
+				r, width = utf8.DecodeRuneInString(s[i:])
+				if xlIsXMLChar(r) && !(r == utf8.RuneError && width == 1) {
+					i += width
+					continue
+				}
+				esc = "\uFFFD"
+			}
+			b = append(b, s[last:i]...)
+			b = append(b, esc...)
+			i += width
+			last = i
+		}
 	}
 	return append(b, s[last:]...)
+}
+
+// xlPlain8 reports whether none of the eight bytes in x is one xlEscByte
+// marks: below 0x20, 0x80 or above, or one of " & ' < > (0x22, 0x26 and
+// 0x27, 0x3C and 0x3E), each found as a zero byte (has-zero-byte: a byte
+// v is zero when v-1 borrows and v had no high bit, exact for the word as
+// a whole), with & and ' as one value and < and > as another by masking
+// the bit they differ in.
+func xlPlain8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) &^ v & highs }
+	below := (x - 0x20*ones) &^ x & highs // a byte below 0x20
+	quot := zero(x ^ 0x22*ones)
+	amp := zero((x ^ 0x26*ones) & (0xFE * ones))
+	angle := zero((x ^ 0x3C*ones) & (0xFD * ones))
+	return (x&highs | below | quot | amp | angle) == 0
 }
 
 // xlEscByte marks the bytes xlAppendEscaped must look at: the five XML

@@ -190,7 +190,11 @@ func xlRowsPlain(t *testing.T, x *xlRowsXML) []byte {
 	if err := x.finish(); err != nil {
 		t.Fatal(err)
 	}
-	data, crc, size, tail := x.deflated()
+	chunks, zlen, crc, size, tail := x.deflated()
+	data := bytes.Join(chunks, nil)
+	if int64(len(data)) != zlen {
+		t.Errorf("deflated rows of %d bytes, said %d", len(data), zlen)
+	}
 	// The blocks are left open: an empty final block ends the stream.
 	r := flate.NewReader(io.MultiReader(bytes.NewReader(data), bytes.NewReader([]byte{0x03, 0x00})))
 	plain, err := io.ReadAll(r)
@@ -411,5 +415,40 @@ func TestXLPupilTexts(t *testing.T) {
 	}
 	if fired == 0 {
 		t.Fatal("no factor fired: the test checks nothing")
+	}
+}
+
+// TestXLPlain8: a word of eight bytes is plain exactly when no byte of it
+// is one xlEscByte marks, for every byte value at every place among plain
+// bytes of every value (the has-zero-byte tests borrow across bytes, so a
+// neighbour's value matters too), and a word with two marked bytes.
+func TestXLPlain8(t *testing.T) {
+	word := func(b [8]byte) uint64 {
+		var x uint64
+		for i, c := range b {
+			x |= uint64(c) << (8 * i)
+		}
+		return x
+	}
+	for fill := range 256 {
+		if xlEscByte[fill] {
+			continue
+		}
+		for at := range 8 {
+			for c := range 256 {
+				var b [8]byte
+				for i := range b {
+					b[i] = byte(fill)
+				}
+				b[at] = byte(c)
+				if got, want := xlPlain8(word(b)), !xlEscByte[c]; got != want {
+					t.Fatalf("% x: plain %v, want %v", b, got, want)
+				}
+				b[(at+3)%8] = '<'
+				if xlPlain8(word(b)) {
+					t.Fatalf("% x: plain, but holds '<'", b)
+				}
+			}
+		}
 	}
 }

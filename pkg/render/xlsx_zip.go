@@ -277,12 +277,15 @@ func (z *xlSheetZip) finish() error {
 		}
 		tail = slices.Concat(tail[:to], links, tail[to:])
 	}
-	rows, rowsCRC, rowsSize, dict := z.rows[name].deflated()
+	rows, rowsLen, rowsCRC, rowsSize, dict := z.rows[name].deflated()
 	if rowsSize == 0 {
 		dict = head[max(0, len(head)-xlZipDict):]
 	}
-	var out bytes.Buffer
-	hw, pooled, err := xlFlateWriter(&out, xlZipLevel, nil)
+	// The head and the tail are deflated on their own, and the rows'
+	// blocks written between them as they are, not copied into one buffer
+	// with them first.
+	var hz, tz bytes.Buffer
+	hw, pooled, err := xlFlateWriter(&hz, xlZipLevel, nil)
 	if err != nil {
 		return err
 	}
@@ -295,8 +298,7 @@ func (z *xlSheetZip) finish() error {
 	if pooled {
 		xlFlatePool.Put(hw)
 	}
-	out.Write(rows)
-	tw := newXLDeflate(&out, xlZipLevel, max(1, runtime.GOMAXPROCS(0)))
+	tw := newXLDeflate(&tz, xlZipLevel, max(1, runtime.GOMAXPROCS(0)))
 	tw.tail = dict
 	if _, err := tw.Write(tail); err != nil {
 		return err
@@ -308,11 +310,20 @@ func (z *xlSheetZip) finish() error {
 	crc = xlCRC32Combine(crc, rowsCRC, rowsSize)
 	crc = xlCRC32Combine(crc, crc32.ChecksumIEEE(tail), int64(len(tail)))
 	w, err := z.zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: crc,
-		CompressedSize64: uint64(out.Len()), UncompressedSize64: uint64(len(head)) + uint64(rowsSize) + uint64(len(tail))})
+		CompressedSize64:   uint64(hz.Len()) + uint64(rowsLen) + uint64(tz.Len()),
+		UncompressedSize64: uint64(len(head)) + uint64(rowsSize) + uint64(len(tail))})
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(out.Bytes())
+	if _, err := w.Write(hz.Bytes()); err != nil {
+		return err
+	}
+	for _, c := range rows {
+		if _, err := w.Write(c); err != nil {
+			return err
+		}
+	}
+	_, err = w.Write(tz.Bytes())
 	return err
 }
 
