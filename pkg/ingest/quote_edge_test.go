@@ -48,6 +48,17 @@ func TestReadQuoteAtChunkEdge(t *testing.T) {
 			counts: [3]int{5, 1, 4},
 		},
 		{
+			// A stray's closing quote as far from its start as the bound
+			// lets it be (maxRecordBytes), the first byte of a line too
+			// long: the chunk ends 32 bytes after the stray's start, the
+			// farthest back a stray the worker must be told of can start
+			// (straysBefore keeping fewer fails here).
+			name:   "a stray closed by the last byte the bound reaches, a line too long",
+			data:   row + "\"a,b,c,d" + strings.Repeat("x", 23) + "\n\"" + strings.Repeat("y", 40) + "\n" + row,
+			want:   map[string][]string{"stray_quote": {"3"}, "line_too_long": {"4 41 bytes"}, "duplicate_mark": {"5 02/09/2024 AM /"}},
+			counts: [3]int{4, 1, 3},
+		},
+		{
 			name:   "a quote closed in a line too long, no row's worth of delimiters: the record runs past the bound",
 			data:   row + "\"x\nab\"" + strings.Repeat("y", 40) + "\n" + row,
 			want:   map[string][]string{"unclosed_quote": {"3"}, "line_too_long": {"4 43 bytes"}, "duplicate_mark": {"5 02/09/2024 AM /"}},
