@@ -231,14 +231,23 @@ var nl = []byte{'\n'}
 // It walks the records with splitRecord itself, so a stray quote or a
 // runaway field moves a chunk boundary exactly as a single pass would see
 // it. Within a chunk cut here, a record whose quote is still open at the
-// chunk's end can only be one decided a runaway (see the reader).
+// chunk's end can only be one decided a runaway or a stray (see
+// lastRowEnd): which of the two, the chunk alone cannot say.
 func lastRecordEnd(data []byte, delim byte) (end, longAt int) {
-	return lastRowEnd(data, delim, 0)
+	end, longAt, _ = lastRowEnd(data, delim, 0, nil)
+	return end, longAt
 }
 
 // lastRowEnd is lastRecordEnd for a header of width columns (see splitRow):
 // the reader cuts chunks with the same width its workers split rows with.
-func lastRowEnd(data []byte, delim byte, width int) (end, longAt int) {
+// It also appends to strays (emptied first) the start of every record it
+// decided a stray. A stray's next is the line after its first, so a chunk
+// may end there, or anywhere in the lines the quote swallowed, before the
+// bytes that decided it (the closing quote, which may even lie in a line
+// too long to be in any chunk): the worker then finds the quote open at the
+// chunk's end and can tell a stray from a runaway only by this list.
+func lastRowEnd(data []byte, delim byte, width int, strays []int32) (end, longAt int, _ []int32) {
+	strays = strays[:0]
 	if bytes.IndexByte(data, '"') < 0 {
 		i := bytes.LastIndexByte(data, '\n')
 		if len(data)-(i+1) > maxRecordBytes {
@@ -247,9 +256,9 @@ func lastRowEnd(data []byte, delim byte, width int) (end, longAt int) {
 			longAt = -1
 		}
 		if i < 0 {
-			return -1, longAt
+			return -1, longAt, strays
 		}
-		return i + 1, longAt
+		return i + 1, longAt, strays
 	}
 	end, longAt = -1, -1
 	var fields [][]byte
@@ -259,15 +268,39 @@ func lastRowEnd(data []byte, delim byte, width int) (end, longAt int) {
 		fields, next, _, st = splitRow(data, pos, delim, width, fields)
 		switch {
 		case st == recOpen:
-			return end, -1
+			return end, -1, strays
 		case st == recLong && data[next-1] != '\n':
-			return end, pos
+			return end, pos, strays
 		case st == recOK && data[next-1] != '\n':
-			return end, -1
+			return end, -1, strays
+		case st == recStray:
+			strays = append(strays, int32(pos))
 		}
 		pos, end = next, next
 	}
-	return end, longAt
+	return end, longAt, strays
+}
+
+// straysBefore returns the strays (from lastRowEnd) that a chunk ending at
+// cut must carry: those that start before cut, within maxRecordBytes+1 of
+// it. A stray starting further back is read by the worker from the same
+// capped prefix the reader decided it from, so the worker finds it a stray
+// itself; only the ones left are ever looked up, and dropping the others
+// keeps a file of many strays from costing a list per chunk. It returns a
+// copy (nil when none), as the reader reuses strays for the next chunk.
+func straysBefore(strays []int32, cut int) []int32 {
+	hi := len(strays)
+	for hi > 0 && int(strays[hi-1]) >= cut {
+		hi--
+	}
+	lo := hi
+	for lo > 0 && cut-int(strays[lo-1]) <= maxRecordBytes+1 {
+		lo--
+	}
+	if lo == hi {
+		return nil
+	}
+	return append([]int32(nil), strays[lo:hi]...)
 }
 
 // blank reports whether a record is empty (a blank line, or only empty

@@ -155,3 +155,26 @@ func TestMarksReaderWorkerPanicMidFile(t *testing.T) {
 		testWorkerHook, testNoMap, chunkSize = nil, false, c
 	}
 }
+
+// TestMarksMappedLongLineSmallChunks: with maxRecordBytes lowered, a line
+// too long for a chunk, with rows after it, is read mapped as it is read
+// with read() in chunks of every size. Skipping the line fixes lone CRs up
+// to 64 KiB past its break; in chunks smaller than that, the next chunk
+// then ended before where the CRs were fixed to, and fixCRs sliced its
+// window backwards (a panic, as every fuzz target with small chunks and a
+// long line mid-file could meet).
+func TestMarksMappedLongLineSmallChunks(t *testing.T) {
+	b := maxRecordBytes
+	defer func() { maxRecordBytes = b }()
+	maxRecordBytes = 32
+	// The header and rows fit the lowered bound.
+	const row = "A1,02/09/2024,AM,/\n"
+	data := "UPN,Date,Session,Mark\n" + row + "A1,03/09/2024,AM," + strings.Repeat("x", 40) + "\rA1,03/09/2024,PM,/\r\n" + row
+	path := writeFile(t, t.TempDir(), "f.csv", []byte(data))
+	for size := 2; size <= len(data)+1; size++ {
+		acc := compareMapped(t, path, Options{Layout: LayoutMarks, AllowIncomplete: true, Workers: 2}, size)
+		if want := []string{path + ":3 57 bytes"}; !cmp.Equal(acc.Rejected["line_too_long"], want) || acc.RowsRead != 4 {
+			t.Fatalf("chunks of %d: rows read %d, want 4; lines too long %v, want %v", size, acc.RowsRead, acc.Rejected["line_too_long"], want)
+		}
+	}
+}

@@ -73,6 +73,11 @@ type chunk struct {
 	long int
 	// mapEnd is where data ends in a mapped file's data (mappedText), or 0.
 	mapEnd int
+	// strays are the starts in data, in order, of the records near its end
+	// that the reader decided strays (see lastRowEnd and straysBefore):
+	// one the worker finds still open at data's end is a stray if it is
+	// here, else a runaway.
+	strays []int32
 }
 
 // marksCols are the column indexes a marks row is read through.
@@ -1075,6 +1080,8 @@ func readMarksCSV(r io.Reader, mt *mappedText, file string, delim byte, firstLin
 			testWorkerHook("reader")
 		}
 		var carry []byte
+		// strays is lastRowEnd's list, reused from window to window.
+		var strays []int32
 		seq, line := 0, firstLine
 		send := func(c chunk) bool {
 			c.seq, c.line = seq, line
@@ -1115,13 +1122,15 @@ func readMarksCSV(r io.Reader, mt *mappedText, file string, delim byte, firstLin
 				buf := data[pos:end]
 				endsNL = buf[len(buf)-1] == '\n'
 				cut, longAt := len(buf), -1
+				var cutStrays []int32 // the last chunk's worker sees every byte: none
 				if !eof {
-					cut, longAt = lastRowEnd(buf, delim, width)
+					cut, longAt, strays = lastRowEnd(buf, delim, width, strays)
 					if cut < 0 && longAt < 0 { // an undecided record fills the window
 						want += chunkSize
 						continue
 					}
 					cut = max(cut, 0)
+					cutStrays = straysBefore(strays, cut)
 				}
 				if longAt >= 0 {
 					// A line longer than maxRecordBytes: skip to its line
@@ -1137,7 +1146,7 @@ func readMarksCSV(r io.Reader, mt *mappedText, file string, delim byte, firstLin
 						}
 					}
 					if cut > 0 {
-						if !send(chunk{data: buf[:cut], buf: tok, mapEnd: pos + cut}) {
+						if !send(chunk{data: buf[:cut], buf: tok, mapEnd: pos + cut, strays: cutStrays}) {
 							return
 						}
 						tok = nil
@@ -1156,7 +1165,7 @@ func readMarksCSV(r io.Reader, mt *mappedText, file string, delim byte, firstLin
 					continue
 				}
 				if cut > 0 {
-					if !send(chunk{data: buf[:cut], buf: tok, last: eof, mapEnd: pos + cut}) {
+					if !send(chunk{data: buf[:cut], buf: tok, last: eof, mapEnd: pos + cut, strays: cutStrays}) {
 						return
 					}
 					tok = nil
@@ -1191,8 +1200,9 @@ func readMarksCSV(r io.Reader, mt *mappedText, file string, delim byte, firstLin
 				endsNL = buf[len(buf)-1] == '\n'
 			}
 			end, longAt := len(buf), -1
+			var cutStrays []int32 // the last chunk's worker sees every byte: none
 			if !eof {
-				end, longAt = lastRowEnd(buf, delim, width)
+				end, longAt, strays = lastRowEnd(buf, delim, width, strays)
 				if end < 0 && longAt < 0 { // an undecided record fills the buffer: read more
 					carry = append(carry[:0], buf...)
 					*bp = buf[:0]
@@ -1202,6 +1212,7 @@ func readMarksCSV(r io.Reader, mt *mappedText, file string, delim byte, firstLin
 				if end < 0 {
 					end = 0
 				}
+				cutStrays = straysBefore(strays, end)
 			}
 			if longAt >= 0 {
 				// A line longer than maxRecordBytes: skip it without
@@ -1217,7 +1228,7 @@ func readMarksCSV(r io.Reader, mt *mappedText, file string, delim byte, firstLin
 				}
 				if end > 0 {
 					*bp = buf
-					if !send(chunk{data: buf[:end], buf: bp}) {
+					if !send(chunk{data: buf[:end], buf: bp, strays: cutStrays}) {
 						return
 					}
 				} else {
@@ -1241,7 +1252,7 @@ func readMarksCSV(r io.Reader, mt *mappedText, file string, delim byte, firstLin
 			carry = append(carry[:0], buf[end:]...)
 			*bp = buf
 			if end > 0 {
-				if !send(chunk{data: buf[:end], buf: bp, last: eof}) {
+				if !send(chunk{data: buf[:end], buf: bp, last: eof, strays: cutStrays}) {
 					return
 				}
 			} else {
@@ -1302,6 +1313,7 @@ func readMarksCSV(r io.Reader, mt *mappedText, file string, delim byte, firstLin
 				pos, rel := 0, 0
 				ls.reset()
 				var prevID []byte
+				strays := c.strays // those not yet passed
 				// cont: the row before was split by ls and accepted with an
 				// id of plain ASCII (see continuedRows).
 				cont := false
@@ -1333,11 +1345,19 @@ func readMarksCSV(r io.Reader, mt *mappedText, file string, delim byte, firstLin
 					case recOpen:
 						// Open at the chunk's end: in the file's last chunk
 						// the file ends inside the quote; in any other the
-						// reader decided it a runaway (lastRecordEnd).
+						// reader decided it from bytes past the chunk, a
+						// stray if it listed it (lastRowEnd), else a
+						// runaway, as one pass reads it.
 						pos, used = lineAfter(c.data, start)
-						if c.last {
+						for len(strays) > 0 && int(strays[0]) < start {
+							strays = strays[1:]
+						}
+						switch {
+						case c.last:
 							rec.reason, rec.detail = "incomplete_row", "a quoted field is never closed, or a \" is missing"
-						} else {
+						case len(strays) > 0 && int(strays[0]) == start:
+							rec.reason = "stray_quote"
+						default:
 							rec.reason = "unclosed_quote"
 						}
 					case recRunaway:
