@@ -387,13 +387,26 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 	var lastN register.Day // last day counted in unresolvedDays
 	inSpell := false
 
-	for i := i0; i <= i1; i++ {
-		d := cal.days[i]
-		w := int(cal.week[i])
+	// The span's school days and weeks as slices of one length, so the
+	// loop reads them with no bounds check; fast is read once, not per day
+	// (a package variable may change behind any call).
+	var days []register.Day
+	var weeks []int32
+	if i0 <= i1 {
+		days = cal.days[i0 : i1+1]
+		weeks = cal.week[i0 : i1+1]
+		weeks = weeks[:len(days)]
+	}
+	fast := fastDays
+	for j, d := range days {
+		i := i0 + j
+		w := int(weeks[j])
 		var nPoss, nAbs, nUnauth, nGNO, nGNOBreak, nE int
 		var nMarked, nUnexpl, nUnexplBreak, nMissing, nNoEd int
 		am, pm := p.Sessions(d)
-		if fastDays && am != 0 && pm != 0 && codeFlagsByID[am] == fPossible && codeFlagsByID[pm] == fPossible {
+		// codeFlagsByID[0] (no session) is 0, never fPossible, so the
+		// table reads alone tell a day of two only-possible sessions.
+		if fast && codeFlagsByID[am] == fPossible && codeFlagsByID[pm] == fPossible {
 			// Most days: two possible sessions with nothing else to count
 			// (attended, or any code that is only possible), for which the
 			// session loop counts exactly this.
