@@ -387,17 +387,29 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 	var lastN register.Day // last day counted in unresolvedDays
 	inSpell := false
 
-	for i := i0; i <= i1; i++ {
-		d := cal.days[i]
-		w := int(cal.week[i])
+	// The span's school days and weeks as slices of one length, so the
+	// loop reads them with no bounds check; fast is read once, not per day
+	// (a package variable may change behind any call).
+	var days []register.Day
+	var weeks []int32
+	if i0 <= i1 {
+		days = cal.days[i0 : i1+1]
+		weeks = cal.week[i0 : i1+1]
+		weeks = weeks[:len(days)]
+	}
+	fast := fastDays
+	for j, d := range days {
+		i := i0 + j
+		w := int(weeks[j])
 		var nPoss, nAbs, nUnauth, nGNO, nGNOBreak, nE int
 		var nMarked, nUnexpl, nUnexplBreak, nMissing, nNoEd int
 		am, pm := p.Sessions(d)
-		if fastDays && am != 0 && pm != 0 && codeFlagsByID[am] == fPossible && codeFlagsByID[pm] == fPossible {
+		// codeFlagsByID[0] (no session) is 0, never fPossible, so the
+		// table reads alone tell a day of two only-possible sessions.
+		if fast && codeFlagsByID[am] == fPossible && codeFlagsByID[pm] == fPossible {
 			// Most days: two possible sessions with nothing else to count
 			// (attended, or any code that is only possible), for which the
 			// session loop counts exactly this.
-			nMarked, nUnexplBreak, nGNOBreak, nPoss = 2, 2, 2, 2
 			switch {
 			case w >= recentWeek:
 				pt.RecentPossible += 2
@@ -409,165 +421,195 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 			if w < recentWeek {
 				pt.EarlierPossible += 2
 			}
-		} else {
-			for _, id := range [2]mark.ID{am, pm} {
-				if id == 0 {
-					continue // no session for this pupil
+			// The day-level state below, as it comes out for such a day
+			// (two marked, possible sessions breaking every run, nothing
+			// absent, unauthorised, E, missing or no-education), set
+			// directly: most days take this branch, and it skips a dozen
+			// day counters and their tests. TestPatternsMatchReference
+			// holds it to the general code.
+			gno.reset()
+			suspension.reset()
+			unexplained.reset()
+			missing.reset()
+			noEducation.reset()
+			absence.reset()
+			unauth.endEpisode(unauthEpisodeDays, &pt.UnauthEpisodes10)
+			unauth.reset()
+			inSpell = false
+			if firstPoss == 0 {
+				firstPoss, firstPossIdx = d, i
+				pt.firstPoss = pt.at(d)
+			}
+			lastPoss, lastPossIdx = d, i
+			if w != lastPossWeek {
+				pt.SchoolWeeks++
+				if w < recentWeek {
+					pt.EarlierWeeks++
 				}
-				f := codeFlagsByID[id]
-				if id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX {
-					f = fPossible // COVID-era X: possible, neither attendance nor absence
+				if w < midWeek {
+					pt.PriorWeeks++
 				}
-				if f&fGNONeutral == 0 || f&fMissing != 0 {
-					nMarked++ // a closure (#) is not a day for the pupil
-				}
+				lastPossWeek = w
+			}
+			continue
+		}
+		for _, id := range [2]mark.ID{am, pm} {
+			if id == 0 {
+				continue // no session for this pupil
+			}
+			f := codeFlagsByID[id]
+			if id == mark.XID && mark.CategoryOn(id, d.Time()) == mark.CovidX {
+				f = fPossible // COVID-era X: possible, neither attendance nor absence
+			}
+			if f&fGNONeutral == 0 || f&fMissing != 0 {
+				nMarked++ // a closure (#) is not a day for the pupil
+			}
+			switch {
+			case f&(fNO|fMissing) != 0:
+				nUnexpl++
+			case f&fGNONeutral == 0:
+				nUnexplBreak++
+			}
+			if f&fMissing != 0 {
+				nMissing++
+			}
+			if f&fNoEd != 0 {
+				nNoEd++
+			}
+			if w >= win10Week {
 				switch {
-				case f&(fNO|fMissing) != 0:
-					nUnexpl++
-				case f&fGNONeutral == 0:
-					nUnexplBreak++
-				}
-				if f&fMissing != 0 {
-					nMissing++
-				}
-				if f&fNoEd != 0 {
-					nNoEd++
-				}
-				if w >= win10Week {
-					switch {
-					case f&fNO != 0:
-						pt.Unexplained10wk++
-						if f&fN != 0 {
-							pt.N10wk++
-						}
-					case f&fG != 0:
-						pt.Holiday10wk++
+				case f&fNO != 0:
+					pt.Unexplained10wk++
+					if f&fN != 0 {
+						pt.N10wk++
 					}
-					if f&fUnauth != 0 && (csaFrom == 0 || d >= csaFrom) && (csaTo == 0 || d <= csaTo) {
-						pt.StatUnauth10wk++
-						if f&fN != 0 {
-							pt.StatN10wk++
-						}
-						if f&fG != 0 {
-							pt.StatHoliday10wk++
-						}
+				case f&fG != 0:
+					pt.Holiday10wk++
+				}
+				if f&fUnauth != 0 && (csaFrom == 0 || d >= csaFrom) && (csaTo == 0 || d <= csaTo) {
+					pt.StatUnauth10wk++
+					if f&fN != 0 {
+						pt.StatN10wk++
+					}
+					if f&fG != 0 {
+						pt.StatHoliday10wk++
 					}
 				}
-				switch {
-				case f&fGNO != 0:
-					nGNO++
-				case f&fGNONeutral == 0:
-					nGNOBreak++
+			}
+			switch {
+			case f&fGNO != 0:
+				nGNO++
+			case f&fGNONeutral == 0:
+				nGNOBreak++
+			}
+			if f&fPossible == 0 {
+				continue
+			}
+			nPoss++
+			absent := f&fAbsent != 0
+			switch {
+			case w >= recentWeek:
+				pt.RecentPossible++
+			case w >= midWeek:
+				pt.MidPossible++
+			default:
+				pt.PriorPossible++
+			}
+			if w < recentWeek {
+				pt.EarlierPossible++
+			}
+			if absent {
+				nAbs++
+				pt.AbsenceSessions++
+				if wd := d.Weekday(); wd == time.Monday || wd == time.Friday {
+					pt.MondayFridaySessions++
 				}
-				if f&fPossible == 0 {
-					continue
-				}
-				nPoss++
-				absent := f&fAbsent != 0
 				switch {
 				case w >= recentWeek:
-					pt.RecentPossible++
+					pt.RecentAbsent++
 				case w >= midWeek:
-					pt.MidPossible++
+					pt.MidAbsent++
 				default:
-					pt.PriorPossible++
+					pt.PriorAbsent++
 				}
 				if w < recentWeek {
-					pt.EarlierPossible++
+					pt.EarlierAbsent++
 				}
-				if absent {
-					nAbs++
-					pt.AbsenceSessions++
-					if wd := d.Weekday(); wd == time.Monday || wd == time.Friday {
-						pt.MondayFridaySessions++
+			}
+			if f&fUnauth != 0 {
+				nUnauth++
+				if w >= win10Week {
+					if pt.Unauth10wk == 0 {
+						pt.win10First = pt.at(d)
 					}
-					switch {
-					case w >= recentWeek:
-						pt.RecentAbsent++
-					case w >= midWeek:
-						pt.MidAbsent++
-					default:
-						pt.PriorAbsent++
-					}
-					if w < recentWeek {
-						pt.EarlierAbsent++
+					pt.Unauth10wk++
+					pt.win10Last = pt.at(d)
+				}
+				// Move the ring to week w, dropping weeks that left the window.
+				if w-ringWeek >= unauthWindowWeeks {
+					ring, ringSum = [unauthWindowWeeks]int16{}, 0
+				} else {
+					for k := ringWeek + 1; k <= w; k++ {
+						ringSum -= ring[k%unauthWindowWeeks]
+						ring[k%unauthWindowWeeks] = 0
 					}
 				}
-				if f&fUnauth != 0 {
-					nUnauth++
-					if w >= win10Week {
-						if pt.Unauth10wk == 0 {
-							pt.win10First = pt.at(d)
-						}
-						pt.Unauth10wk++
-						pt.win10Last = pt.at(d)
-					}
-					// Move the ring to week w, dropping weeks that left the window.
-					if w-ringWeek >= unauthWindowWeeks {
-						ring, ringSum = [unauthWindowWeeks]int16{}, 0
-					} else {
-						for k := ringWeek + 1; k <= w; k++ {
-							ringSum -= ring[k%unauthWindowWeeks]
-							ring[k%unauthWindowWeeks] = 0
-						}
-					}
-					ringWeek = w
-					slot := w % unauthWindowWeeks
-					if ring[slot] == 0 {
-						ringFirst[slot] = d
-					}
-					ring[slot]++
-					ringSum++
-					if ringSum > pt.Unauth10wkMax {
-						// Rare (at most once per G/N/O/U session): find the
-						// window's first session, in its oldest non-empty week.
-						pt.Unauth10wkMax = ringSum
-						pt.max10Last = pt.at(d)
-						for k := w - (unauthWindowWeeks - 1); k <= w; k++ {
-							if k >= 0 && ring[k%unauthWindowWeeks] > 0 {
-								pt.max10First = pt.at(ringFirst[k%unauthWindowWeeks])
-								break
-							}
+				ringWeek = w
+				slot := w % unauthWindowWeeks
+				if ring[slot] == 0 {
+					ringFirst[slot] = d
+				}
+				ring[slot]++
+				ringSum++
+				if ringSum > pt.Unauth10wkMax {
+					// Rare (at most once per G/N/O/U session): find the
+					// window's first session, in its oldest non-empty week.
+					pt.Unauth10wkMax = ringSum
+					pt.max10Last = pt.at(d)
+					for k := w - (unauthWindowWeeks - 1); k <= w; k++ {
+						if k >= 0 && ring[k%unauthWindowWeeks] > 0 {
+							pt.max10First = pt.at(ringFirst[k%unauthWindowWeeks])
+							break
 						}
 					}
 				}
-				if f&fN != 0 && endIdx-i > nDeadlineDays {
-					pt.UnresolvedN++
-					if d != lastN { // AM and PM N on one day are one date
-						if pt.unresolvedDays < maxListedDays {
-							pt.unresolved[pt.unresolvedDays] = pt.at(d)
-						}
-						pt.unresolvedDays++
-						lastN = d
+			}
+			if f&fN != 0 && endIdx-i > nDeadlineDays {
+				pt.UnresolvedN++
+				if d != lastN { // AM and PM N on one day are one date
+					if pt.unresolvedDays < maxListedDays {
+						pt.unresolved[pt.unresolvedDays] = pt.at(d)
 					}
+					pt.unresolvedDays++
+					lastN = d
 				}
-				if f&fHoliday != 0 {
-					pt.HolidaySessions++
+			}
+			if f&fHoliday != 0 {
+				pt.HolidaySessions++
+			}
+			if f&fC2 != 0 {
+				pt.PartTimeSessions++
+				if w != lastC2Week {
+					pt.PartTimeWeeks++
+					lastC2Week = w
 				}
-				if f&fC2 != 0 {
-					pt.PartTimeSessions++
-					if w != lastC2Week {
-						pt.PartTimeWeeks++
-						lastC2Week = w
-					}
-					if pt.partTimeFirst == 0 {
-						pt.partTimeFirst = pt.at(d)
-					}
-					pt.partTimeLast = pt.at(d)
+				if pt.partTimeFirst == 0 {
+					pt.partTimeFirst = pt.at(d)
 				}
-				if f&fE != 0 {
-					pt.SuspensionSessions++
-					nE++
-				}
-				if f&fLate != 0 {
-					pt.LateSessions++
-				}
-				if f&fU != 0 {
-					pt.LateAfterClose++
-				}
-				if f&fI != 0 {
-					pt.IllnessSessions++
-				}
+				pt.partTimeLast = pt.at(d)
+			}
+			if f&fE != 0 {
+				pt.SuspensionSessions++
+				nE++
+			}
+			if f&fLate != 0 {
+				pt.LateSessions++
+			}
+			if f&fU != 0 {
+				pt.LateAfterClose++
+			}
+			if f&fI != 0 {
+				pt.IllnessSessions++
 			}
 		}
 
