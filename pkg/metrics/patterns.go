@@ -397,6 +397,26 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 		weeks = cal.week[i0 : i1+1]
 		weeks = weeks[:len(days)]
 	}
+	// possibleDay records a day with a possible session: the first and
+	// last such day and the school weeks. Both the plain-day branch and
+	// the general one call it.
+	possibleDay := func(d register.Day, i, w int) {
+		if firstPoss == 0 {
+			firstPoss, firstPossIdx = d, i
+			pt.firstPoss = pt.at(d)
+		}
+		lastPoss, lastPossIdx = d, i
+		if w != lastPossWeek {
+			pt.SchoolWeeks++
+			if w < recentWeek {
+				pt.EarlierWeeks++
+			}
+			if w < midWeek {
+				pt.PriorWeeks++
+			}
+			lastPossWeek = w
+		}
+	}
 	fast := fastDays
 	for j, d := range days {
 		i := i0 + j
@@ -436,21 +456,7 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 			unauth.endEpisode(unauthEpisodeDays, &pt.UnauthEpisodes10)
 			unauth.reset()
 			inSpell = false
-			if firstPoss == 0 {
-				firstPoss, firstPossIdx = d, i
-				pt.firstPoss = pt.at(d)
-			}
-			lastPoss, lastPossIdx = d, i
-			if w != lastPossWeek {
-				pt.SchoolWeeks++
-				if w < recentWeek {
-					pt.EarlierWeeks++
-				}
-				if w < midWeek {
-					pt.PriorWeeks++
-				}
-				lastPossWeek = w
-			}
+			possibleDay(d, i, w)
 			continue
 		}
 		for _, id := range [2]mark.ID{am, pm} {
@@ -647,21 +653,7 @@ func ComputePatternsAged(p *register.Pupil, cal *Calendar, end, csaFrom, csaTo r
 		if nPoss == 0 {
 			continue // neutral for every other run
 		}
-		if firstPoss == 0 {
-			firstPoss, firstPossIdx = d, i
-			pt.firstPoss = pt.at(d)
-		}
-		lastPoss, lastPossIdx = d, i
-		if w != lastPossWeek {
-			pt.SchoolWeeks++
-			if w < recentWeek {
-				pt.EarlierWeeks++
-			}
-			if w < midWeek {
-				pt.PriorWeeks++
-			}
-			lastPossWeek = w
-		}
+		possibleDay(d, i, w)
 		if nAbs == nPoss {
 			absence.add(d)
 		} else {
