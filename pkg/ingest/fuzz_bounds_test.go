@@ -230,15 +230,7 @@ func FuzzChunkedDetails(f *testing.F) {
 			if err := ReadFile(path, Options{Layout: LayoutMarks, AllowIncomplete: true, Workers: workers}, b); err != nil {
 				return nil, accountView{}, err.Error()
 			}
-			out := map[string]pupilView{}
-			for _, p := range b.Reg.Enrolments() {
-				v := pupilView{Info: p.Info}
-				p.Each(func(d register.Day, s register.Session, id mark.ID) {
-					v.Marks = append(v.Marks, d.ISO()+" "+s.String()+" "+mark.Get(id).Code)
-				})
-				out[p.Info.School+"|"+p.ID] = v
-			}
-			return out, viewAccount(q), ""
+			return viewEnrolments(b.Reg), viewAccount(q), ""
 		}
 		oneReg, oneAcc, oneErr := read(1)
 		chunkSize = 48
@@ -318,22 +310,5 @@ func FuzzMarksFastPaths(f *testing.F) {
 // the account, and the error.
 func readFastPaths(t *testing.T, path string, opts Options) (map[string]pupilView, accountView, string) {
 	t.Helper()
-	q := quality.New()
-	q.Limit = 1 << 20
-	b := register.NewBuilder(q)
-	if err := ReadFiles([]string{path}, opts, b); err != nil {
-		return nil, accountView{}, err.Error()
-	}
-	if err := q.Balanced(); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]pupilView{}
-	for _, p := range b.Reg.Enrolments() {
-		v := pupilView{Info: p.Info}
-		p.Each(func(d register.Day, s register.Session, id mark.ID) {
-			v.Marks = append(v.Marks, d.ISO()+" "+s.String()+" "+mark.Get(id).Code)
-		})
-		out[p.Info.School+"|"+p.ID] = v
-	}
-	return out, viewAccount(q), ""
+	return readEnrolments(t, func(b *register.Builder) error { return ReadFiles([]string{path}, opts, b) })
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/attendrisk/attendrisk/pkg/mark"
 	"github.com/attendrisk/attendrisk/pkg/quality"
 	"github.com/attendrisk/attendrisk/pkg/register"
 	"github.com/attendrisk/attendrisk/pkg/worker"
@@ -19,24 +18,24 @@ import (
 // marks and details, the row account, and the error's text.
 func readMappedView(t *testing.T, path string, opts Options) (map[string]pupilView, accountView, string) {
 	t.Helper()
+	return readEnrolments(t, func(b *register.Builder) error { return ReadFile(path, opts, b) })
+}
+
+// readEnrolments runs read into a fresh builder and returns every
+// enrolment's marks and details, the row account (checked to balance), and
+// the error's text.
+func readEnrolments(t *testing.T, read func(*register.Builder) error) (map[string]pupilView, accountView, string) {
+	t.Helper()
 	q := quality.New()
 	q.Limit = 1 << 20
 	b := register.NewBuilder(q)
-	if err := ReadFile(path, opts, b); err != nil {
+	if err := read(b); err != nil {
 		return nil, accountView{}, err.Error()
 	}
 	if err := q.Balanced(); err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]pupilView{}
-	for _, p := range b.Reg.Enrolments() {
-		v := pupilView{Info: p.Info}
-		p.Each(func(d register.Day, s register.Session, id mark.ID) {
-			v.Marks = append(v.Marks, d.ISO()+" "+s.String()+" "+mark.Get(id).Code)
-		})
-		out[p.Info.School+"|"+p.ID] = v
-	}
-	return out, viewAccount(q), ""
+	return viewEnrolments(b.Reg), viewAccount(q), ""
 }
 
 // compareMapped reads path mapped (where the system maps files) and through

@@ -66,6 +66,20 @@ func viewRegister(reg *register.Register) map[string]pupilView {
 	return out
 }
 
+// viewEnrolments is viewRegister by enrolment, keyed "school|id": a child
+// at two schools is two entries.
+func viewEnrolments(reg *register.Register) map[string]pupilView {
+	out := map[string]pupilView{}
+	for _, p := range reg.Enrolments() {
+		v := pupilView{Info: p.Info}
+		p.Each(func(d register.Day, s register.Session, id mark.ID) {
+			v.Marks = append(v.Marks, d.ISO()+" "+s.String()+" "+mark.Get(id).Code)
+		})
+		out[p.Info.School+"|"+p.ID] = v
+	}
+	return out
+}
+
 // accountView is the data-quality account in a comparable form.
 type accountView struct {
 	RowsRead, RowsUsed, RowsRejected    int
