@@ -547,7 +547,7 @@ func (p *Pupil) judge(end register.Day) {
 
 // judgementEvidence gives the derived indicators their sentences.
 func (p *Pupil) judgementEvidence(ev map[string]string) {
-	age := "compulsory school age: " + p.Age.String()
+	age, _ := p.judgementSentence("age_status")
 	for _, k := range []string{"age_status", "age_basis", "age_known", "compulsory_age", "below_compulsory_age", "post_16"} {
 		ev[k] = age
 	}
@@ -578,17 +578,8 @@ func (p *Pupil) judgementEvidence(ev map[string]string) {
 	}
 	p.Causes.AddEvidence(ev)
 	p.actionEvidence(ev)
-	concern, open := p.Concerns()
-	if len(concern) == 0 {
-		ev["attendance_concern"] = "no attendance concern of the child's own"
-	} else {
-		ev["attendance_concern"] = "attendance concern: " + strings.Join(concern, "; ")
-	}
-	if len(open) == 0 {
-		ev["open_concern"] = "no open concern"
-	} else {
-		ev["open_concern"] = "open concern: " + strings.Join(open, "; ")
-	}
+	ev["attendance_concern"], _ = p.judgementSentence("attendance_concern")
+	ev["open_concern"], _ = p.judgementSentence("open_concern")
 }
 
 // judgementSentence is judgementEvidence's sentence for name, for the names
@@ -596,8 +587,9 @@ func (p *Pupil) judgementEvidence(ev map[string]string) {
 // most (the age, the causes, the concerns: factors of the default rules
 // that fire for most pupils read !post_16, no_education_sessions or
 // open_concern), or false for any other: lazyEvidence then writes every
-// sentence, once for the pupil, as before. TestJudgementNames holds it to
-// judgementEvidence.
+// sentence, once for the pupil, as before. judgementEvidence writes these
+// sentences through it, so the two cannot differ; TestJudgementNames holds
+// the names it answers to judgementEvidence's.
 func (p *Pupil) judgementSentence(name string) (string, bool) {
 	switch name {
 	case "age_status", "age_basis", "age_known", "compulsory_age", "below_compulsory_age", "post_16":

@@ -103,13 +103,15 @@ func (c Causes) PutValues(v *Values) {
 	v.SetInt(IndOffSiteSessions, c.OffSite)
 }
 
-// AddEvidence gives the cause indicators their sentences.
+// causeNames are the cause indicators, each with a sentence (Evidence).
+var causeNames = [...]string{"unexplained_sessions", "unauthorised_known_sessions", "authorised_known_sessions", "no_education_sessions", "off_site_sessions"}
+
+// AddEvidence gives the cause indicators their sentences, each written by
+// Evidence, so the map and a single sentence cannot differ.
 func (c Causes) AddEvidence(ev map[string]string) {
-	ev["unexplained_sessions"] = countNoun(c.Unexplained, "session") + " with no reason known (N, O or no mark)"
-	ev["unauthorised_known_sessions"] = countNoun(c.UnauthorisedKnown, "session") + " of unauthorised absence with a known reason (G holiday, U late after the register closed)"
-	ev["authorised_known_sessions"] = countNoun(c.AuthorisedKnown, "session") + " of authorised absence (illness, appointments, suspension, part-time timetable, study leave, travelling, leave)"
-	ev["no_education_sessions"] = countNoun(c.NoEducation, "session") + " with no education on offer (Q, Y1, Y7, or X for a compulsory-age pupil)"
-	ev["off_site_sessions"] = countNoun(c.OffSite, "session") + " at off-site provision (K, B)"
+	for _, n := range causeNames {
+		ev[n], _ = c.Evidence(n)
+	}
 }
 
 // Evidence is the sentence AddEvidence gives the cause indicator name, or
